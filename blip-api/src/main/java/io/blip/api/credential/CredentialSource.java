@@ -1,0 +1,12 @@
+package io.blip.api.credential;
+
+/**
+ * Gives a monitor's credentials. The runtime asks on every new physical connection; a source may
+ * cache, and must fetch fresh credentials when asked with {@link CredentialReason#ACCESS_DENIED}.
+ * Calls for one monitor never overlap.
+ */
+public interface CredentialSource {
+
+    /** The credentials to connect with. Exception messages must not contain a secret. */
+    Credentials credentials(CredentialReason reason) throws Exception;
+}

@@ -1,0 +1,27 @@
+package io.blip.api.credential;
+
+import io.blip.api.config.MonitorConfig;
+
+/**
+ * Makes credential sources: where a monitor's MySQL user and password come from. Found with
+ * {@link java.util.ServiceLoader}; the constructor must be cheap and do no I/O.
+ *
+ * <p>For each monitor the runtime uses the source named by {@code mysql.credential-source} if set;
+ * otherwise the factory with the highest {@link #precedence()} whose {@link #handles} is true
+ * (Blip's order: {@code aws.iam-auth} 600, {@code aws.password-secret} 500, {@code password-file}
+ * 400, {@code mycnf} 300, {@code password} 200, none 0).
+ */
+public interface CredentialSourceFactory {
+
+    /** The source name, e.g. {@code password-file}. Unique among all loaded plugins. */
+    String name();
+
+    /** Higher wins when several factories handle a monitor. */
+    int precedence();
+
+    /** Whether this source applies to the monitor's config (e.g. {@code mysql.password-file} is set). */
+    boolean handles(MonitorConfig monitor);
+
+    /** Makes the source for one monitor. No I/O here: the first fetch happens on first connect. */
+    CredentialSource make(MonitorConfig monitor);
+}

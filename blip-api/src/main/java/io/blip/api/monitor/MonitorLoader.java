@@ -1,0 +1,22 @@
+package io.blip.api.monitor;
+
+import io.blip.api.config.Options;
+
+import java.util.List;
+
+/**
+ * Finds monitors beyond the config file (e.g. RDS instances). Configured under
+ * {@code monitor-loader.<name>}; the runtime applies monitor defaults, interpolation and validation
+ * to what it returns, exactly as for monitors in the config file.
+ */
+public interface MonitorLoader {
+
+    /** The loader name and its config key under {@code monitor-loader}, e.g. {@code aws}. */
+    String name();
+
+    /** Whether the given {@code monitor-loader.<name>} node turns this loader on. */
+    boolean enabled(Options config);
+
+    /** The monitors found. Keys as in a Blip monitor: {@code id}, {@code hostname}, {@code aws.region}, ... */
+    List<MonitorSpec> load(Options config) throws Exception;
+}

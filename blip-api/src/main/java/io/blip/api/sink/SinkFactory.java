@@ -1,0 +1,24 @@
+package io.blip.api.sink;
+
+import io.blip.api.collect.OptionHelp;
+
+import java.util.Map;
+
+/**
+ * Makes sinks of one kind, chosen by name in config ({@code sinks.<name>.<option>}). Found with
+ * {@link java.util.ServiceLoader}; the constructor must be cheap and do no I/O.
+ */
+public interface SinkFactory {
+
+    /** The sink name used in config, e.g. {@code log}. Unique among all loaded plugins. */
+    String name();
+
+    /** A one-line description for {@code --print-plugins}. */
+    String description();
+
+    /** The options it accepts; any other option is a boot error. Secret options are masked. */
+    Map<String, OptionHelp> options();
+
+    /** Makes a sink for one monitor. Options have been checked against {@link #options()}. */
+    Sink make(SinkContext context) throws Exception;
+}

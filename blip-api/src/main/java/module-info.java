@@ -1,0 +1,17 @@
+/**
+ * The only module a Blip plugin compiles against: value records and small SPIs.
+ * It depends on the JDK alone ({@code java.sql} for {@link javax.sql.DataSource}).
+ */
+module io.blip.api {
+    requires transitive java.sql;
+
+    exports io.blip.api;
+    exports io.blip.api.collect;
+    exports io.blip.api.config;
+    exports io.blip.api.credential;
+    exports io.blip.api.monitor;
+    exports io.blip.api.plan;
+    exports io.blip.api.region;
+    exports io.blip.api.sink;
+    exports io.blip.api.tls;
+}

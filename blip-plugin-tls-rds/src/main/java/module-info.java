@@ -1,0 +1,7 @@
+/**
+ * The Amazon RDS CA bundle and the rules that turn TLS on for RDS endpoints automatically.
+ * Loaded as its own layer from {@code plugins/tls-rds/}.
+ */
+module io.blip.plugin.tls.rds {
+    requires io.blip.api;
+}

