@@ -130,6 +130,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(), props);
     }
 
+    /**
+     * A plain, unpooled {@link javax.sql.DataSource} for the given account: each
+     * {@code getConnection()} opens a new connection. For tests of collectors.
+     */
+    public javax.sql.DataSource dataSource(String user, String password) {
+        return new SimpleDataSource(this, user, password);
+    }
+
     /** Runs statements as the admin account. */
     public void execute(String... sql) {
         try (Connection c = admin(); Statement s = c.createStatement()) {

@@ -65,7 +65,12 @@ public record CollectorHelp(String domain, String description, Map<String, Optio
         }
 
         public Builder metric(String name, io.blip.api.MetricType type, String description) {
-            metrics.add(new MetricHelp(name, type, description));
+            return metric(name, type, "", description);
+        }
+
+        /** A metric with a unit in UCUM ({@code By}, {@code us}, {@code ms}, {@code s}). */
+        public Builder metric(String name, io.blip.api.MetricType type, String unit, String description) {
+            metrics.add(new MetricHelp(name, type, unit, description));
             return this;
         }
 

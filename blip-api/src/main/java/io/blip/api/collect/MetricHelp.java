@@ -9,12 +9,15 @@ import java.util.Objects;
  *
  * @param name        the metric name
  * @param type        its type
- * @param description what it measures, with its unit
+ * @param unit        its unit in UCUM as OpenTelemetry writes it ({@code By}, {@code us}, {@code ms},
+ *                    {@code s}, {@code 1}); empty when unknown or a plain count
+ * @param description what it measures
  */
-public record MetricHelp(String name, MetricType type, String description) {
+public record MetricHelp(String name, MetricType type, String unit, String description) {
     public MetricHelp {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
+        unit = unit == null ? "" : unit;
         description = description == null ? "" : description;
     }
 }
