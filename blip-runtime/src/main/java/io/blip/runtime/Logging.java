@@ -1,0 +1,88 @@
+package io.blip.runtime;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.logging.Filter;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+/**
+ * Where log lines go, as Blip does it: errors and warnings always to STDERR; info events to
+ * STDOUT only with {@code --log}; debug to STDERR only with {@code --debug}. SLF4J writes through
+ * {@code java.util.logging} (slf4j-jdk14).
+ */
+final class Logging {
+    private Logging() {
+    }
+
+    static void configure(boolean debug, boolean log, PrintStream out, PrintStream err) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        root.setLevel(debug ? Level.FINE : Level.INFO);
+        Formatter formatter = new LineFormatter();
+        root.addHandler(handler(err, formatter, r -> r.getLevel().intValue() >= Level.WARNING.intValue()
+                || (debug && r.getLevel().intValue() < Level.INFO.intValue())));
+        if (log) {
+            root.addHandler(handler(out, formatter, r -> r.getLevel().intValue() >= Level.INFO.intValue()
+                    && r.getLevel().intValue() < Level.WARNING.intValue()));
+        }
+        // The driver and other libraries log at INFO/FINE about their own internals.
+        Logger.getLogger("com.mysql").setLevel(Level.WARNING);
+    }
+
+    private static Handler handler(PrintStream stream, Formatter formatter, Filter filter) {
+        StreamHandler h = new StreamHandler(stream, formatter) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        h.setLevel(Level.ALL);
+        h.setFilter(filter);
+        return h;
+    }
+
+    /** {@code 2026-01-02T03:04:05.678Z WARN  io.blip.runtime.monitor.Monitor: message}. */
+    private static final class LineFormatter extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            StringBuilder line = new StringBuilder(160)
+                    .append(Instant.ofEpochMilli(r.getMillis()))
+                    .append(' ').append(levelName(r.getLevel()))
+                    .append(' ').append(shortName(r.getLoggerName()))
+                    .append(": ").append(formatMessage(r));
+            if (r.getThrown() != null) {
+                line.append(" (").append(r.getThrown()).append(')');
+            }
+            return line.append(System.lineSeparator()).toString();
+        }
+
+        private static String levelName(Level level) {
+            int v = level.intValue();
+            if (v >= Level.SEVERE.intValue()) {
+                return "ERROR";
+            }
+            if (v >= Level.WARNING.intValue()) {
+                return "WARN ";
+            }
+            if (v >= Level.INFO.intValue()) {
+                return "INFO ";
+            }
+            return "DEBUG";
+        }
+
+        private static String shortName(String logger) {
+            if (logger == null) {
+                return "";
+            }
+            int dot = logger.lastIndexOf('.');
+            return dot < 0 ? logger : logger.substring(dot + 1);
+        }
+    }
+}

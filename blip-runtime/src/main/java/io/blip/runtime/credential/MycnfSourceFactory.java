@@ -1,0 +1,42 @@
+package io.blip.runtime.credential;
+
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.MysqlConfig;
+import io.blip.api.credential.CredentialSource;
+import io.blip.api.credential.CredentialSourceFactory;
+import io.blip.api.credential.Credentials;
+import io.blip.runtime.mysql.Mycnf;
+import java.nio.file.Path;
+
+/**
+ * {@code mysql.mycnf}: user and password from the file's {@code [client]} section, read again for
+ * every new connection. A {@code username} set in the config wins over the file's {@code user}
+ * (my.cnf values are defaults, as in Blip); the default user {@code blip} does not.
+ */
+public final class MycnfSourceFactory implements CredentialSourceFactory {
+    @Override
+    public String name() {
+        return "mycnf";
+    }
+
+    @Override
+    public int precedence() {
+        return 300;
+    }
+
+    @Override
+    public boolean handles(MonitorConfig monitor) {
+        return !monitor.mysql().mycnf().isEmpty();
+    }
+
+    @Override
+    public CredentialSource make(MonitorConfig monitor) {
+        String configured = monitor.mysql().username();
+        Path file = Path.of(monitor.mysql().mycnf());
+        return reason -> {
+            Mycnf mycnf = Mycnf.read(file);
+            boolean userFromConfig = !configured.equals(MysqlConfig.DEFAULT_USERNAME) || mycnf.user().isEmpty();
+            return Credentials.of(userFromConfig ? configured : mycnf.user(), mycnf.password());
+        };
+    }
+}

@@ -1,0 +1,58 @@
+package io.blip.runtime.credential;
+
+import io.blip.api.BlipException;
+import io.blip.api.Secret;
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.credential.CredentialSource;
+import io.blip.api.credential.CredentialSourceFactory;
+import io.blip.api.credential.Credentials;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code mysql.password-file}: the password is the file's content, read again for every new
+ * connection so that a rotated file is used at once. One trailing newline ({@code \n} or
+ * {@code \r\n}) is stripped: editors and {@code echo} add one, and it is never part of a password
+ * (Blip keeps it, which makes such files fail).
+ */
+public final class PasswordFileSourceFactory implements CredentialSourceFactory {
+    @Override
+    public String name() {
+        return "password-file";
+    }
+
+    @Override
+    public int precedence() {
+        return 400;
+    }
+
+    @Override
+    public boolean handles(MonitorConfig monitor) {
+        return !monitor.mysql().passwordFile().isEmpty();
+    }
+
+    @Override
+    public CredentialSource make(MonitorConfig monitor) {
+        String username = monitor.mysql().username();
+        Path file = Path.of(monitor.mysql().passwordFile());
+        return reason -> Credentials.of(username, read(file));
+    }
+
+    static Secret read(Path file) {
+        String content;
+        try {
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BlipException("mysql.password-file: cannot read " + file + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+        if (content.endsWith("\r\n")) {
+            content = content.substring(0, content.length() - 2);
+        } else if (content.endsWith("\n")) {
+            content = content.substring(0, content.length() - 1);
+        }
+        return Secret.of(content);
+    }
+}

@@ -1,0 +1,203 @@
+package io.blip.runtime.monitor;
+
+import io.blip.api.MetricType;
+import io.blip.api.MetricValue;
+import io.blip.api.Metrics;
+import io.blip.api.collect.Collector;
+import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.ErrorHelp;
+import io.blip.api.collect.MetricHelp;
+import io.blip.api.plan.Domain;
+import io.blip.api.plan.Level;
+import io.blip.api.plan.Plan;
+import io.blip.runtime.plan.ErrorPolicy;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects the levels of one monitor's plan: the domains of a level run in parallel (on virtual
+ * threads), each bounded by its time limit; what misses its limit is dropped; what failed is
+ * handled by the domain's error policy; what succeeded is delivered even when another domain
+ * failed (partial success).
+ */
+final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final String monitorId;
+    private final Plan plan;
+    private final Map<String, Collector> collectors;
+    private final Map<String, CollectorHelp> helps;
+    private final TimeLimits limits;
+    private final ExecutorService executor;
+    private final Clock clock;
+    /** Domains whose error policy said {@code stop}. */
+    private final Set<String> stopped = ConcurrentHashMap.newKeySet();
+    /** {@code domain/error} pairs already reported under {@code report-once}. */
+    private final Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
+
+    Engine(String monitorId, Plan plan, Map<String, Collector> collectors, Map<String, CollectorHelp> helps,
+           ExecutorService executor, Clock clock) {
+        this.monitorId = monitorId;
+        this.plan = plan;
+        this.collectors = Map.copyOf(collectors);
+        this.helps = Map.copyOf(helps);
+        this.limits = TimeLimits.of(plan);
+        this.executor = executor;
+        this.clock = clock;
+    }
+
+    Plan plan() {
+        return plan;
+    }
+
+    TimeLimits limits() {
+        return limits;
+    }
+
+    /** Prepares every collector for the plan; the first failure names its domain. */
+    void prepare() throws Exception {
+        for (Map.Entry<String, Collector> e : collectors.entrySet()) {
+            try {
+                e.getValue().prepare(plan);
+            } catch (Exception ex) {
+                throw new Exception("prepare " + e.getKey() + ": " + message(ex), ex);
+            }
+        }
+        stopped.clear();
+    }
+
+    /** Collects one level. Never throws: failures are logged and their values dropped. */
+    Metrics collect(Level level, long interval) {
+        Instant begin = clock.instant();
+        long start = System.nanoTime();
+        long deadline = start + limits.collection().toNanos();
+        Map<String, Future<List<MetricValue>>> running = new LinkedHashMap<>();
+        for (Domain domain : level.collect().values()) {
+            Collector collector = collectors.get(domain.name());
+            if (collector == null || stopped.contains(domain.name())) {
+                continue;
+            }
+            running.put(domain.name(), executor.submit(() -> collector.collect(level.name())));
+        }
+        Map<String, List<MetricValue>> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Future<List<MetricValue>>> r : running.entrySet()) {
+            String domain = r.getKey();
+            long domainDeadline = Math.min(deadline, start + limits.domain(domain).toNanos());
+            await(level, domain, r.getValue(), domainDeadline)
+                    .filter(v -> !v.isEmpty())
+                    .ifPresent(v -> values.put(domain, v));
+        }
+        return new Metrics(monitorId, plan.name(), level.name(), interval, begin, clock.instant(), values);
+    }
+
+    private Optional<List<MetricValue>> await(Level level, String domain, Future<List<MetricValue>> f,
+                                              long deadlineNanos) {
+        try {
+            long wait = Math.max(0, deadlineNanos - System.nanoTime());
+            return Optional.of(f.get(wait, TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            LOG.warn("monitor {}: {} of level {} missed its time limit of {} ms; its values are dropped "
+                    + "(collector-cmr-timeout)", monitorId, domain, level.name(), limits.domain(domain).toMillis());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(true);
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return onError(level, domain, e.getCause());
+        }
+    }
+
+    private Optional<List<MetricValue>> onError(Level level, String domain, Throwable error) {
+        Optional<ErrorHelp> declared = declaredError(domain, error);
+        if (declared.isEmpty()) {
+            LOG.warn("monitor {}: {} failed in level {}: {} (collector-error)", monitorId, domain, level.name(),
+                    message(error));
+            return Optional.empty();
+        }
+        String name = declared.get().name();
+        Domain planned = level.collect().get(domain);
+        String text = planned.errors().getOrDefault(name, "");
+        ErrorPolicy policy = ErrorPolicy.parse(plan.name() + "." + level.name() + "." + domain + ".errors." + name,
+                text);
+        boolean report = switch (policy.report()) {
+            case REPORT -> true;
+            case REPORT_ONCE -> reportedOnce.add(domain + "/" + name);
+            case IGNORE -> false;
+        };
+        if (report) {
+            LOG.warn("monitor {}: {} in level {}: {}: {} (policy: {})", monitorId, domain, level.name(), name,
+                    message(error), text.isEmpty() ? "report,drop,retry" : text);
+        }
+        if (policy.retry() == ErrorPolicy.Retry.STOP) {
+            stopped.add(domain);
+            LOG.warn("monitor {}: {} stopped until the plan is prepared again (error policy 'stop' for {})",
+                    monitorId, domain, name);
+        }
+        if (policy.metric() == ErrorPolicy.Metric.ZERO) {
+            return Optional.of(zeros(domain, planned));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<ErrorHelp> declaredError(String domain, Throwable error) {
+        CollectorHelp help = helps.get(domain);
+        if (help == null) {
+            return Optional.empty();
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                int code = sql.getErrorCode();
+                for (ErrorHelp e : help.errors().values()) {
+                    if (e.mysqlErrorCodes().contains(code)) {
+                        return Optional.of(e);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<MetricValue> zeros(String domain, Domain planned) {
+        CollectorHelp help = helps.get(domain);
+        List<MetricValue> zeros = new ArrayList<>();
+        for (String metric : planned.metrics()) {
+            MetricType type = help == null ? MetricType.GAUGE
+                    : help.metric(metric).map(MetricHelp::type).orElse(MetricType.GAUGE);
+            zeros.add(new MetricValue(metric, 0, type, Map.of(), Map.of()));
+        }
+        return zeros;
+    }
+
+    static String message(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+
+    @Override
+    public void close() {
+        collectors.forEach((domain, c) -> {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.warn("monitor {}: {} did not close cleanly: {}", monitorId, domain, message(e));
+            }
+        });
+    }
+}

@@ -1,0 +1,70 @@
+package io.blip.runtime.monitor;
+
+import java.time.Clock;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ticker for every monitor: a single thread wakes at each whole second of the wall clock and
+ * tells each monitor the second. A monitor's {@code tick} must return at once (it hands collection
+ * to a virtual thread), so 1,000 monitors cost one thread and 1,000 calls a second.
+ */
+public final class LevelClock implements AutoCloseable {
+    /** Told the second at each tick. */
+    public interface Ticker {
+        void tick(long epochSecond);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(LevelClock.class);
+
+    private final Clock clock;
+    private final CopyOnWriteArrayList<Ticker> tickers = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public LevelClock(Clock clock) {
+        this.clock = clock;
+        this.thread = Thread.ofPlatform().daemon().name("blip-level-clock").start(this::run);
+    }
+
+    public void register(Ticker ticker) {
+        tickers.addIfAbsent(ticker);
+    }
+
+    public void unregister(Ticker ticker) {
+        tickers.remove(ticker);
+    }
+
+    private void run() {
+        long last = clock.millis() / 1000;
+        while (running) {
+            long now = clock.millis();
+            long next = (now / 1000 + 1) * 1000;
+            try {
+                Thread.sleep(Math.max(1, next - now));
+            } catch (InterruptedException e) {
+                return;
+            }
+            long second = clock.millis() / 1000;
+            if (second <= last) {
+                continue;
+            }
+            // A pause longer than a second (GC, suspended VM) skips seconds rather than bunching them.
+            last = second;
+            for (Ticker t : tickers) {
+                try {
+                    t.tick(second);
+                } catch (RuntimeException e) {
+                    LOG.error("tick failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

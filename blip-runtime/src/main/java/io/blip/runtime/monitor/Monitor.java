@@ -1,0 +1,252 @@
+package io.blip.runtime.monitor;
+
+import io.blip.api.Metrics;
+import io.blip.api.collect.Collector;
+import io.blip.api.collect.CollectorContext;
+import io.blip.api.collect.CollectorFactory;
+import io.blip.api.collect.CollectorHelp;
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.plan.Domain;
+import io.blip.api.plan.Level;
+import io.blip.api.plan.Plan;
+import io.blip.runtime.mysql.MonitorPool;
+import io.blip.runtime.sink.SinkDelivery;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches one MySQL instance: connects, prepares its plan's collectors, then collects the levels
+ * that are due at each tick of the shared {@link LevelClock} and hands each collection to its
+ * sinks. One collection at a time: a tick that comes while the last collection is still running is
+ * skipped, so sinks see intervals in order. Connecting and preparing retry with backoff (up to
+ * 20 s apart) for as long as the monitor runs: a MySQL that is down at start is picked up when it
+ * comes up.
+ */
+public final class Monitor implements LevelClock.Ticker {
+    private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
+
+    /** Where a monitor is in its life. */
+    public enum State { NEW, CONNECTING, RUNNING, STOPPED }
+
+    private final MonitorConfig config;
+    private final Plan plan;
+    private final MonitorPool pool;
+    private final Engine engine;
+    private final LevelSchedule schedule;
+    private final List<SinkDelivery> sinks;
+    private final LevelClock levelClock;
+    private final ExecutorService executor;
+    private final AtomicBoolean collecting = new AtomicBoolean();
+    private final AtomicLong interval = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private volatile State state = State.NEW;
+    private volatile long startSecond;
+    private volatile String lastError = "";
+    private Thread starter;
+
+    /**
+     * Makes the monitor's collectors (no I/O: factories are cheap) and takes ownership of the pool
+     * and the sink deliveries.
+     */
+    public Monitor(MonitorConfig config, Plan leveledPlan, Map<String, CollectorFactory> factories, MonitorPool pool,
+                   List<SinkDelivery> sinks, LevelClock levelClock, ExecutorService executor, Clock clock) {
+        this.config = config;
+        this.plan = leveledPlan;
+        this.pool = pool;
+        this.sinks = List.copyOf(sinks);
+        this.levelClock = levelClock;
+        this.executor = executor;
+        this.schedule = new LevelSchedule(leveledPlan);
+        Map<String, Collector> collectors = new LinkedHashMap<>();
+        Map<String, CollectorHelp> helps = new LinkedHashMap<>();
+        CollectorContext context = CollectorContext.of(config, pool, clock);
+        for (Level level : leveledPlan.levels().values()) {
+            for (Domain domain : level.collect().values()) {
+                CollectorFactory f = factories.get(domain.name());
+                if (f != null && !collectors.containsKey(domain.name())) {
+                    collectors.put(domain.name(), f.make(context));
+                    helps.put(domain.name(), f.help());
+                }
+            }
+        }
+        this.engine = new Engine(config.id(), leveledPlan, collectors, helps, executor, clock);
+    }
+
+    public String id() {
+        return config.id();
+    }
+
+    public MonitorConfig config() {
+        return config;
+    }
+
+    public Plan plan() {
+        return plan;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public String redactedDsn() {
+        return pool.redactedDsn();
+    }
+
+    /** Starts connecting in the background; collection begins once the plan is prepared. */
+    public synchronized void start() {
+        if (state != State.NEW) {
+            return;
+        }
+        state = State.CONNECTING;
+        sinks.forEach(SinkDelivery::start);
+        starter = Thread.ofVirtual().name("monitor-start-" + id()).start(this::connectAndPrepare);
+    }
+
+    private void connectAndPrepare() {
+        Duration backoff = Duration.ofSeconds(1);
+        LOG.info("monitor {}: connecting to {}", id(), pool.redactedDsn());
+        while (state == State.CONNECTING) {
+            try {
+                try (Connection c = pool.getConnection()) {
+                    c.isValid(5);
+                }
+                engine.prepare();
+                startSecond = System.currentTimeMillis() / 1000 + 1;
+                state = State.RUNNING;
+                levelClock.register(this);
+                lastError = "";
+                LOG.info("monitor {}: connected; collecting plan {} (levels: {})", id(), plan.name(),
+                        plan.levelsByFrequency().stream().map(l -> l.name() + " " + l.freq().toSeconds() + "s")
+                                .toList());
+                return;
+            } catch (Exception e) {
+                lastError = Engine.message(e);
+                LOG.warn("monitor {}: not ready: {}; retrying in {} s", id(), lastError, backoff.toSeconds());
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    @Override
+    public void tick(long epochSecond) {
+        if (state != State.RUNNING) {
+            return;
+        }
+        long elapsed = epochSecond - startSecond;
+        if (elapsed < 0) {
+            return;
+        }
+        List<Level> due = schedule.due(elapsed);
+        if (due.isEmpty()) {
+            return;
+        }
+        if (!collecting.compareAndSet(false, true)) {
+            long n = skipped.incrementAndGet();
+            LOG.warn("monitor {}: the last collection is still running; skipped level {} ({} skipped so far)", id(),
+                    due.getLast().name(), n);
+            return;
+        }
+        executor.execute(() -> {
+            try {
+                for (Level level : due) {
+                    collectAndSend(level);
+                }
+            } finally {
+                collecting.set(false);
+            }
+        });
+    }
+
+    private void collectAndSend(Level level) {
+        Metrics metrics = engine.collect(level, interval.incrementAndGet());
+        if (metrics.values().isEmpty()) {
+            LOG.debug("monitor {}: level {} collected nothing", id(), level.name());
+            return;
+        }
+        if (state != State.RUNNING) {
+            return;
+        }
+        for (SinkDelivery sink : sinks) {
+            sink.offer(metrics);
+        }
+    }
+
+    /** Collects one level now, outside the schedule (for tests and one-shot runs). */
+    public Metrics collectNow(String levelName) {
+        Level level = plan.levels().get(levelName);
+        if (level == null) {
+            throw new IllegalArgumentException("no level " + levelName + " in plan " + plan.name());
+        }
+        return engine.collect(level, interval.incrementAndGet());
+    }
+
+    /**
+     * Stops collecting, waits for the collection in flight, gives the sinks what is queued and closes
+     * everything, all within the given time.
+     */
+    public void stop(Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        synchronized (this) {
+            if (state == State.STOPPED) {
+                return;
+            }
+            state = State.STOPPED;
+        }
+        levelClock.unregister(this);
+        if (starter != null) {
+            starter.interrupt();
+        }
+        while (collecting.get() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (SinkDelivery sink : sinks) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            sink.close(left, TimeUnit.NANOSECONDS);
+        }
+        engine.close();
+        pool.close();
+        LOG.info("monitor {}: stopped", id());
+    }
+
+    /** Counters for status output. */
+    public Map<String, Object> status() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("state", state.name().toLowerCase(java.util.Locale.ROOT));
+        s.put("dsn", pool.redactedDsn());
+        s.put("plan", plan.name());
+        s.put("intervals", interval.get());
+        s.put("skipped", skipped.get());
+        if (!lastError.isEmpty()) {
+            s.put("error", lastError);
+        }
+        for (SinkDelivery sink : sinks) {
+            s.put("sink:" + sink.sinkName(), sink.status() + ", sent " + sink.sent() + ", dropped " + sink.dropped());
+        }
+        return s;
+    }
+}

@@ -1,0 +1,193 @@
+package io.blip.runtime.mysql;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * One monitor's connections: at most {@value #MAX_CONNECTIONS} open at once, as Blip. A connection
+ * idle for more than a second is checked before it is lent, so a MySQL restart costs one failed
+ * check, not a failed collection. Borrowers wait at most the connect timeout for a free slot.
+ */
+public final class MonitorPool implements DataSource, AutoCloseable {
+    public static final int MAX_CONNECTIONS = 3;
+    private static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(1);
+
+    private record Idle(Connection connection, Instant since) {
+    }
+
+    private final String monitorId;
+    private final MysqlConnector connector;
+    private final Duration borrowTimeout;
+    private final Clock clock;
+    private final Semaphore slots = new Semaphore(MAX_CONNECTIONS, true);
+    private final Deque<Idle> idle = new ArrayDeque<>();
+    private boolean closed;
+
+    public MonitorPool(String monitorId, MysqlConnector connector, Duration borrowTimeout, Clock clock) {
+        this.monitorId = monitorId;
+        this.connector = connector;
+        this.borrowTimeout = borrowTimeout;
+        this.clock = clock;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        try {
+            if (!slots.tryAcquire(borrowTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new SQLException("monitor " + monitorId + ": all " + MAX_CONNECTIONS
+                        + " connections busy for " + borrowTimeout.toMillis() + " ms", "08004");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for a connection", "08004", e);
+        }
+        try {
+            return new PooledConnection(this, physical());
+        } catch (SQLException | RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+    }
+
+    private Connection physical() throws SQLException {
+        while (true) {
+            Idle next;
+            synchronized (this) {
+                if (closed) {
+                    throw new SQLException("monitor " + monitorId + ": connections closed (monitor stopped)", "08003");
+                }
+                next = idle.pollFirst();
+            }
+            if (next == null) {
+                return connector.connect();
+            }
+            boolean fresh = Duration.between(next.since(), clock.instant()).compareTo(CHECK_AFTER_IDLE) < 0;
+            if (fresh || isAlive(next.connection())) {
+                return next.connection();
+            }
+            closeQuietly(next.connection());
+        }
+    }
+
+    private static boolean isAlive(Connection c) {
+        try {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Takes a connection back from a borrower. */
+    void giveBack(Connection physical) {
+        boolean keep;
+        try {
+            keep = !physical.isClosed();
+            if (keep && !physical.getAutoCommit()) {
+                physical.rollback();
+                physical.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            keep = false;
+        }
+        synchronized (this) {
+            if (keep && !closed) {
+                idle.addFirst(new Idle(physical, clock.instant()));
+                physical = null;
+            }
+        }
+        if (physical != null) {
+            closeQuietly(physical);
+        }
+        slots.release();
+    }
+
+    /** Forgets a connection a borrower aborted. */
+    void discard(Connection physical) {
+        closeQuietly(physical);
+        slots.release();
+    }
+
+    /** Closes the idle connections (e.g. after MySQL restarted); lent ones close when given back. */
+    public void evictIdle() {
+        Deque<Idle> old;
+        synchronized (this) {
+            old = new ArrayDeque<>(idle);
+            idle.clear();
+        }
+        old.forEach(i -> closeQuietly(i.connection()));
+    }
+
+    public String redactedDsn() {
+        return connector.redactedDsn();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        evictIdle();
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // Already broken; nothing else to release.
+        }
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("a monitor's credentials come from its credential source");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        // Logging goes through SLF4J.
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        // The connect timeout comes from mysql.timeout-connect.
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return (int) borrowTimeout.toSeconds();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("logging goes through SLF4J");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("not a wrapper of " + iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+}

@@ -1,0 +1,193 @@
+package io.blip.runtime.mysql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.blip.api.Secret;
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.MysqlConfig;
+import io.blip.api.credential.CredentialReason;
+import io.blip.api.credential.CredentialSource;
+import io.blip.api.credential.Credentials;
+import io.blip.runtime.credential.MycnfSourceFactory;
+import io.blip.runtime.credential.PasswordFileSourceFactory;
+import io.blip.testkit.EmbeddedMariaDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pool and connector against a real MariaDB whose passwords change and which restarts. */
+class MonitorPoolTest {
+    private static EmbeddedMariaDb db;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startServer() {
+        // Its own server: one test restarts it.
+        db = EmbeddedMariaDb.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        db.close();
+    }
+
+    private static MonitorConfig monitor(String user, String passwordFile, String mycnf) {
+        MysqlConfig mysql = new MysqlConfig(db.hostPort(), "", mycnf, user, Secret.empty(), passwordFile,
+                Duration.ofSeconds(5), "");
+        return new MonitorConfig("m1", "monitors[0]", mysql, null, null, null, null, "", null, null, null);
+    }
+
+    /** A clock the test moves. */
+    private static final class TestClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
+
+    private static String currentUser(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void passwordFileRotationNeedsNoRestart() throws Exception {
+        db.createUser("pf_user", "first-pw", "SELECT ON *.*");
+        Path file = dir.resolve("password");
+        Files.writeString(file, "first-pw\n");
+        MonitorConfig m = monitor("pf_user", file.toString(), "");
+        TestClock clock = new TestClock();
+        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m,
+                new PasswordFileSourceFactory().make(m), Duration.ofSeconds(5)), Duration.ofSeconds(5), clock)) {
+            try (Connection c = pool.getConnection()) {
+                assertEquals("pf_user@%", currentUser(c));
+            }
+            db.changePassword("pf_user", "second-pw");
+            Files.writeString(file, "second-pw\n");
+            pool.evictIdle();
+            try (Connection c = pool.getConnection()) {
+                assertEquals("pf_user@%", currentUser(c));
+            }
+        }
+    }
+
+    @Test
+    void mycnfRotationNeedsNoRestart() throws Exception {
+        db.createUser("cnf_user", "first-pw", "SELECT ON *.*");
+        Path cnf = dir.resolve("my.cnf");
+        Files.writeString(cnf, "[client]\nuser=cnf_user\npassword=first-pw\n");
+        MonitorConfig m = monitor(MysqlConfig.DEFAULT_USERNAME, "", cnf.toString());
+        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m, new MycnfSourceFactory().make(m),
+                Duration.ofSeconds(5)), Duration.ofSeconds(5), Clock.systemUTC())) {
+            try (Connection c = pool.getConnection()) {
+                assertEquals("cnf_user@%", currentUser(c));
+            }
+            db.changePassword("cnf_user", "second-pw");
+            Files.writeString(cnf, "[client]\nuser=cnf_user\npassword=second-pw\n");
+            pool.evictIdle();
+            try (Connection c = pool.getConnection()) {
+                assertEquals("cnf_user@%", currentUser(c));
+            }
+        }
+    }
+
+    @Test
+    void accessDeniedAsksTheSourceAgainOnceAndReconnects() throws Exception {
+        db.createUser("cached_user", "old-pw", "SELECT ON *.*");
+        List<CredentialReason> asked = new ArrayList<>();
+        // A source that caches until told access was denied, as the AWS sources do.
+        CredentialSource caching = reason -> {
+            asked.add(reason);
+            String pw = asked.contains(CredentialReason.ACCESS_DENIED) ? "new-pw" : "old-pw";
+            return Credentials.of("cached_user", Secret.of(pw));
+        };
+        MonitorConfig m = monitor("cached_user", "", "");
+        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m, caching, Duration.ofSeconds(5)),
+                Duration.ofSeconds(5), Clock.systemUTC())) {
+            try (Connection c = pool.getConnection()) {
+                assertTrue(c.isValid(2));
+            }
+            db.changePassword("cached_user", "new-pw");
+            pool.evictIdle();
+            try (Connection c = pool.getConnection()) {
+                assertEquals("cached_user@%", currentUser(c));
+            }
+        }
+        assertEquals(List.of(CredentialReason.CONNECT, CredentialReason.CONNECT, CredentialReason.ACCESS_DENIED),
+                asked);
+    }
+
+    @Test
+    void wrongPasswordFailsWithoutShowingIt() {
+        db.createUser("wrong_user", "right-pw", "SELECT ON *.*");
+        MonitorConfig m = monitor("wrong_user", "", "");
+        CredentialSource wrong = reason -> Credentials.of("wrong_user", Secret.of("s3cret-wrong"));
+        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m, wrong, Duration.ofSeconds(5)),
+                Duration.ofSeconds(5), Clock.systemUTC())) {
+            SQLException e = assertThrows(SQLException.class, pool::getConnection);
+            assertEquals(MysqlConnector.ER_ACCESS_DENIED, e.getErrorCode());
+            assertFalse(e.getMessage().contains("s3cret-wrong"));
+        }
+    }
+
+    @Test
+    void atMostThreeConnectionsAndAnIdleOneIsCheckedAfterARestart() throws Exception {
+        db.createUser("pool_user", "pw", "SELECT ON *.*");
+        MonitorConfig m = monitor("pool_user", "", "");
+        CredentialSource source = reason -> Credentials.of("pool_user", Secret.of("pw"));
+        TestClock clock = new TestClock();
+        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m, source, Duration.ofSeconds(5)),
+                Duration.ofMillis(200), clock)) {
+            Connection a = pool.getConnection();
+            Connection b = pool.getConnection();
+            Connection c = pool.getConnection();
+            SQLException busy = assertThrows(SQLException.class, pool::getConnection);
+            assertEquals("monitor m1: all 3 connections busy for 200 ms", busy.getMessage());
+            a.close();
+            b.close();
+            c.close();
+
+            db.restart();
+            clock.advance(Duration.ofSeconds(2));
+            try (Connection after = pool.getConnection()) {
+                assertEquals("pool_user@%", currentUser(after));
+            }
+        }
+    }
+}
