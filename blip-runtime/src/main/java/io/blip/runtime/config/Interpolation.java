@@ -65,9 +65,9 @@ public final class Interpolation {
         return MONITOR.matcher(text).replaceAll(m -> Matcher.quoteReplacement(fields.apply(canonical(m.group(1)))));
     }
 
-    /** Whether the text holds a variable that only a monitor can fill in. */
-    public static boolean hasMonitorVariable(String text) {
-        return text != null && MONITOR.matcher(text).find();
+    /** Whether the text holds a variable ({@code ${ENV}} or {@code %{monitor.x}}) yet to be filled in. */
+    public static boolean hasVariable(String text) {
+        return text != null && (ENV.matcher(text).find() || MONITOR.matcher(text).find());
     }
 
     /**
