@@ -64,6 +64,7 @@ public final class ConfigLoader {
 
         var builder = new MonitorBuilder(env, base, display, problems);
         MapNode defaults = defaults(top);
+        builder.checkDefaults(defaults);
         var ids = new MonitorIds(problems);
         var monitors = new ArrayList<MonitorConfig>();
         if (top.entries().get("monitors") instanceof ListNode list) {

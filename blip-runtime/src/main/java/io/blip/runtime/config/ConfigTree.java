@@ -107,7 +107,7 @@ public final class ConfigTree {
             return MapNode.empty(new Origin(display, 1), rootPath);
         }
         var problems = new Problems();
-        ConfigNode tree = yamlNode(root.get(), display, rootPath, problems);
+        ConfigNode tree = yamlNode(root.get(), display, rootPath, 0, problems);
         problems.throwIfAny();
         return tree;
     }
@@ -123,14 +123,18 @@ public final class ConfigTree {
                 + withoutSecrets(problem, lineOf(text, line)));
     }
 
-    private static ConfigNode yamlNode(Node node, String display, String path, Problems problems) {
-        var origin = new Origin(display, lineOf(node.getStartMark()));
+    /**
+     * @param line the line to report the node at: its key's line for a map entry (where a person
+     *             looks for "monitors[0].tls", not the line below it); 0 for the node's own line
+     */
+    private static ConfigNode yamlNode(Node node, String display, String path, int line, Problems problems) {
+        var origin = new Origin(display, line > 0 ? line : lineOf(node.getStartMark()));
         return switch (node) {
             case MappingNode map -> yamlMap(map, origin, path, problems);
             case SequenceNode seq -> {
                 var items = new ArrayList<ConfigNode>();
                 for (Node item : seq.getValue()) {
-                    items.add(yamlNode(item, display, ConfigNode.item(path, items.size()), problems));
+                    items.add(yamlNode(item, display, ConfigNode.item(path, items.size()), 0, problems));
                 }
                 yield new ListNode(origin, path, items);
             }
@@ -163,7 +167,7 @@ public final class ConfigTree {
                 continue;
             }
             lines.put(key, line);
-            entries.put(key, yamlNode(t.getValueNode(), origin.file(), childPath, problems));
+            entries.put(key, yamlNode(t.getValueNode(), origin.file(), childPath, line, problems));
         }
         for (MapNode m : merged) {
             m.entries().forEach(entries::putIfAbsent);

@@ -64,6 +64,21 @@ final class MonitorBuilder {
      * @param origin   where it was written, e.g. {@code blip.yaml: monitors[0]}
      */
     MonitorConfig build(MapNode monitor, MapNode defaults, String origin) {
+        return build(monitor, defaults, origin, true);
+    }
+
+    /**
+     * Checks the monitor defaults on their own, as Blip validates its top-level sections, so that
+     * a bad default is reported even when no monitor uses it. Values that depend on a monitor
+     * ({@code %{monitor.x}}) are checked in each monitor instead.
+     */
+    void checkDefaults(MapNode defaults) {
+        MapNode independent = (MapNode) rewrite(defaults,
+                s -> s.value().contains("%{monitor.") ? null : s.value());
+        build(MapNode.empty(defaults.origin(), ""), independent, "defaults", false);
+    }
+
+    private MonitorConfig build(MapNode monitor, MapNode defaults, String origin, boolean needsTarget) {
         MapNode merged = merge(monitor, defaults);
         MapNode withEnv = (MapNode) env(merged);
         var fields = new Fields(withEnv);
@@ -76,7 +91,7 @@ final class MonitorBuilder {
             }
         });
         String id = fields.apply("id");
-        if (m.text("hostname").isEmpty() && m.text("socket").isEmpty() && m.text("mycnf").isEmpty()) {
+        if (needsTarget && m.text("hostname").isEmpty() && m.text("socket").isEmpty() && m.text("mycnf").isEmpty()) {
             problems.add(monitor, "a monitor needs hostname, socket or mycnf to know which MySQL to connect to");
         }
         return new MonitorConfig(id, origin, mysql(m), aws(m.map("aws")), tls(m.map("tls")),
@@ -173,7 +188,12 @@ final class MonitorBuilder {
                 if (node == null && field.indexOf('.') > 0) {
                     log.debug("{}: %{{monitor.{}}} is not set; using an empty string", tree.origin(), field);
                 }
-                return "";
+                // Blip's defaults are in place before interpolation
+                return switch (field) {
+                    case "username" -> MysqlConfig.DEFAULT_USERNAME;
+                    case "timeout-connect" -> Durations.format(MysqlConfig.DEFAULT_TIMEOUT_CONNECT);
+                    default -> "";
+                };
             }
             if (!resolving.add(field)) {
                 throw new BlipException("%{monitor." + field + "} refers to itself");
