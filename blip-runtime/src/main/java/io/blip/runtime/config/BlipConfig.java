@@ -39,6 +39,14 @@ public record BlipConfig(Path file, ApiConfig api, String httpProxy, MonitorLoad
         Objects.requireNonNull(defaults, "defaults");
     }
 
+    /** Like the record's, with the proxy's user info masked (secrets live in monitors as {@code Secret}s). */
+    @Override
+    public String toString() {
+        return "BlipConfig[file=" + file + ", api=" + api + ", httpProxy=" + Secrets.maskUrl(httpProxy)
+                + ", monitorLoader=" + monitorLoader + ", plans=" + plans + ", sinks=" + sinks + ", monitors=" + monitors
+                + ", defaults=" + defaults + "]";
+    }
+
     /** The directory relative paths in the config are resolved against. */
     public Path baseDir() {
         return ConfigLoader.baseDirOf(file);

@@ -51,7 +51,7 @@ public final class ConfigLoader {
             throw new ConfigException(display + ": config file does not exist");
         }
         Path base = baseDirOf(file);
-        ConfigNode root = ConfigTree.read(file, display, "", env);
+        ConfigNode root = ConfigTree.read(file, display, env);
         var problems = new Problems();
         UnaryOperator<String> interpolate = s -> Interpolation.env(s, env, name ->
                 log.debug("{}: ${{{}}} is not set; using an empty string, as Blip does", display, name));
@@ -152,7 +152,7 @@ public final class ConfigLoader {
         }
         ConfigNode root;
         try {
-            root = ConfigTree.read(path, display, "", env);
+            root = ConfigTree.read(path, display, env);
         } catch (ConfigException e) {
             problems.addAll(e.problems());
             return List.of();

@@ -55,15 +55,14 @@ public final class ConfigTree {
     }
 
     /**
-     * Reads a file into a tree whose root path is {@code rootPath}.
+     * Reads a file into a tree; key paths start at the file's root.
      *
-     * @param file     the file to read
-     * @param display  how messages name the file (the path as the user wrote it)
-     * @param rootPath the key path of the file's root (empty for a config or plan file)
-     * @param env      environment for HOCON substitutions
+     * @param file    the file to read
+     * @param display how messages name the file (the path as the user wrote it)
+     * @param env     environment for HOCON substitutions
      * @throws ConfigException when the file cannot be read or parsed
      */
-    public static ConfigNode read(Path file, String display, String rootPath, Map<String, String> env)
+    public static ConfigNode read(Path file, String display, Map<String, String> env)
             throws ConfigException {
         String text;
         try {
@@ -74,8 +73,8 @@ public final class ConfigTree {
         Syntax syntax = syntaxOf(file).orElseThrow(() -> new ConfigException(display
                 + ": unknown file type; name it .yaml or .yml (YAML), or .conf, .hocon or .json (HOCON)"));
         return syntax == Syntax.YAML
-                ? readYaml(text, display, rootPath)
-                : readHocon(text, syntax == Syntax.JSON, display, rootPath, env);
+                ? readYaml(text, display)
+                : readHocon(file, text, syntax == Syntax.JSON, display, env);
     }
 
     private enum Syntax { YAML, HOCON, JSON }
@@ -93,7 +92,7 @@ public final class ConfigTree {
 
     // ---------------------------------------------------------------------------------------- YAML
 
-    private static ConfigNode readYaml(String text, String display, String rootPath) throws ConfigException {
+    private static ConfigNode readYaml(String text, String display) throws ConfigException {
         var settings = LoadSettings.builder().setLabel(display).setSchema(new CoreSchema()).build();
         Optional<Node> root;
         try {
@@ -104,10 +103,10 @@ public final class ConfigTree {
             throw new ConfigException(display + ": not valid YAML: " + e.getMessage());
         }
         if (root.isEmpty()) {
-            return MapNode.empty(new Origin(display, 1), rootPath);
+            return MapNode.empty(new Origin(display, 1), "");
         }
         var problems = new Problems();
-        ConfigNode tree = yamlNode(root.get(), display, rootPath, 0, problems);
+        ConfigNode tree = yamlNode(root.get(), display, "", 0, problems);
         problems.throwIfAny();
         return tree;
     }
@@ -186,14 +185,16 @@ public final class ConfigTree {
 
     // --------------------------------------------------------------------------------------- HOCON
 
-    private static ConfigNode readHocon(String text, boolean json, String display, String rootPath,
-                                        Map<String, String> env) throws ConfigException {
+    private static ConfigNode readHocon(Path file, String text, boolean json, String display, Map<String, String> env)
+            throws ConfigException {
         Config config;
         try {
             var options = ConfigParseOptions.defaults()
                     .setSyntax(json ? ConfigSyntax.JSON : ConfigSyntax.CONF)
-                    .setOriginDescription(display);
-            Config parsed = ConfigFactory.parseString(text, options);
+                    .setOriginDescription(display)
+                    .setAllowMissing(false);
+            // parsed from the file, so that include "other.conf" is relative to it
+            Config parsed = ConfigFactory.parseFile(file.toFile(), options);
             Config envConfig = ConfigValueFactory.fromMap(env, "environment").toConfig();
             config = parsed.resolveWith(parsed.withFallback(envConfig), ConfigResolveOptions.noSystem());
         } catch (com.typesafe.config.ConfigException e) {
@@ -206,7 +207,7 @@ public final class ConfigTree {
             throw new ConfigException(new Origin(display, line) + ": not valid HOCON: "
                     + withoutSecrets(message, lineOf(text, line)));
         }
-        return hoconNode(config.root(), display, rootPath);
+        return hoconNode(config.root(), display, "");
     }
 
     private static ConfigNode hoconNode(ConfigValue value, String display, String path) {

@@ -4,6 +4,7 @@ import io.blip.runtime.config.ConfigNode.ListNode;
 import io.blip.runtime.config.ConfigNode.MapNode;
 import io.blip.runtime.config.ConfigNode.ScalarNode;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ final class Keys {
         monitor.putAll(defaults());
         monitor.put("meta", new Key(Shape.STRING_MAP, Map.of(), null));
         monitor.put("plan", scalar());
-        MONITOR = java.util.Collections.unmodifiableMap(monitor);
+        MONITOR = Collections.unmodifiableMap(monitor);
 
         var top = new LinkedHashMap<String, Key>();
         top.put("api", section(keys("bind", scalar(), "disable", scalar())));
@@ -106,7 +107,7 @@ final class Keys {
         top.putAll(defaults());
         top.put("mysql", section(MYSQL));
         top.put("monitors", new Key(Shape.MONITORS, MONITOR, null));
-        TOP = java.util.Collections.unmodifiableMap(top);
+        TOP = Collections.unmodifiableMap(top);
     }
 
     /** The monitor-default sections, the same at the top level and in a monitor. */
@@ -240,7 +241,7 @@ final class Keys {
         for (int i = 0; i < nameAndKey.length; i += 2) {
             out.put((String) nameAndKey[i], (Key) nameAndKey[i + 1]);
         }
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
     }
 
     /** The names of the monitor-default sections that monitors inherit, in Blip's order. */

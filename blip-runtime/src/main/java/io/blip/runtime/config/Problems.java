@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,14 +31,6 @@ public final class Problems {
 
     public void addAll(Collection<String> more) {
         problems.addAll(more);
-    }
-
-    public boolean isEmpty() {
-        return problems.isEmpty();
-    }
-
-    public List<String> list() {
-        return List.copyOf(problems);
     }
 
     /** Throws a {@link ConfigException} listing every problem, if there is any. */
@@ -67,7 +59,7 @@ public final class Problems {
     }
 
     /** The known key closest to {@code key}, when it is close enough to be a typo. */
-    public static java.util.Optional<String> closest(String key, Collection<String> known) {
+    private static Optional<String> closest(String key, Collection<String> known) {
         String squashed = squash(key);
         return known.stream()
                 .filter(k -> squash(k).equals(squashed) || distance(key, k) <= Math.min(2, Math.max(1, k.length() / 3)))

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -98,7 +99,7 @@ public final class PlanFiles {
     /** Reads one plan file; the plan is called {@code name}. */
     static Plan read(String name, Path file, Map<String, String> env) throws ConfigException {
         String display = file.toString();
-        ConfigNode root = ConfigTree.read(file, display, "", env);
+        ConfigNode root = ConfigTree.read(file, display, env);
         var problems = new Problems();
         var levels = new LinkedHashMap<String, Level>();
         if (!(root instanceof MapNode map)) {
@@ -113,10 +114,10 @@ public final class PlanFiles {
         return new Plan(name, display, levels);
     }
 
-    private static java.util.Optional<Level> level(String name, ConfigNode node, Problems problems) {
+    private static Optional<Level> level(String name, ConfigNode node, Problems problems) {
         if (!(node instanceof MapNode level)) {
             problems.add(node, "expected a level (freq: 5s, collect: {...}), got " + node.kind());
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         unknownKeys(level, LEVEL_KEYS, problems);
         Duration freq = null;
@@ -137,7 +138,7 @@ public final class PlanFiles {
         } else if (domains != null && !(domains instanceof ScalarNode s && s.value() == null)) {
             problems.add(domains, "expected a map of domains (status.global: {...}), got " + domains.kind());
         }
-        return freq == null ? java.util.Optional.empty() : java.util.Optional.of(new Level(name, freq, collect));
+        return freq == null ? Optional.empty() : Optional.of(new Level(name, freq, collect));
     }
 
     private static Domain domain(String name, ConfigNode node, Problems problems) {

@@ -492,6 +492,7 @@ class ConfigLoaderTest {
         assertTrue(printed.contains("password: '...'"), printed);
         assertTrue(printed.contains("proxy: http://...@proxy:3128"), printed);
         assertFalse(c.toString().contains("db-pw"));
+        assertFalse(c.toString().contains("proxy-pw"));
     }
 
     // ----------------------------------------------------------------------------- monitor files
