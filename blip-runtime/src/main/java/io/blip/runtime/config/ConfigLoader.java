@@ -1,0 +1,237 @@
+package io.blip.runtime.config;
+
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.Options;
+import io.blip.api.config.PlansConfig;
+import io.blip.runtime.config.ConfigNode.ListNode;
+import io.blip.runtime.config.ConfigNode.MapNode;
+import io.blip.runtime.config.ConfigNode.ScalarNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Loads a Blip config file ({@code blip.yaml}, or HOCON {@code blip.conf}) and the monitor files
+ * it names, and checks all of it at once.
+ */
+public final class ConfigLoader {
+    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+    private static final Pattern STOP_LOSS = Pattern.compile("^(\\d+)(%?)$");
+
+    private ConfigLoader() {
+    }
+
+    /** The config Blip runs with when there is no config file: no monitors, everything default. */
+    public static BlipConfig empty() {
+        Path base = baseDirOf(null);
+        return new BlipConfig(null, ApiConfig.DEFAULT, "", MonitorLoaderConfig.EMPTY, PlansConfig.EMPTY, Map.of(),
+                List.of(), new MonitorDefaults(MapNode.empty(new Origin("defaults", 0), ""), Map.of(), base, ""));
+    }
+
+    /**
+     * Loads a config file and the monitor files of {@code monitor-loader.files} (relative paths are
+     * resolved against the config file's directory).
+     *
+     * @param file the config file; {@code .yaml}/{@code .yml} or {@code .conf}/{@code .hocon}/{@code .json}
+     * @param env  the environment for {@code ${ENV}} (normally {@code System.getenv()})
+     * @throws ConfigException listing every problem found
+     */
+    public static BlipConfig load(Path file, Map<String, String> env) throws ConfigException {
+        String display = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(display + ": config file does not exist");
+        }
+        Path base = baseDirOf(file);
+        ConfigNode root = ConfigTree.read(file, display, env);
+        var problems = new Problems();
+        UnaryOperator<String> interpolate = s -> Interpolation.env(s, env, name ->
+                log.debug("{}: ${{{}}} is not set; using an empty string, as Blip does", display, name));
+        if (!(root instanceof MapNode top)) {
+            throw new ConfigException(root.origin() + ": a config file holds a map of keys (api, mysql, monitors, ...),"
+                    + " not " + root.kind());
+        }
+        Keys.check(top, Keys.TOP, problems, interpolate);
+        MapNode server = (MapNode) MonitorBuilder.rewrite(top, s -> interpolate.apply(s.value()));
+
+        var builder = new MonitorBuilder(env, base, display, problems);
+        MapNode defaults = defaults(top);
+        builder.checkDefaults(defaults);
+        var ids = new MonitorIds(problems);
+        var monitors = new ArrayList<MonitorConfig>();
+        if (top.entries().get("monitors") instanceof ListNode list) {
+            for (ConfigNode item : list.items()) {
+                if (item instanceof MapNode m) {
+                    MonitorConfig monitor = builder.build(m, defaults, display + ": " + m.path());
+                    ids.add(monitor, m);
+                    monitors.add(monitor);
+                }
+            }
+        }
+        MonitorLoaderConfig loader = monitorLoader(server.map("monitor-loader"), builder, problems);
+        for (ScalarNode f : scalars(server.map("monitor-loader").entries().get("files"))) {
+            monitors.addAll(monitorFile(f, base, env, defaults, builder, ids, problems));
+        }
+
+        MapNode api = server.map("api");
+        String bind = api.text("bind");
+        if (!bind.isEmpty()) {
+            String bad = bindProblem(bind);
+            if (bad != null) {
+                problems.add(api.entries().get("bind"), bad);
+            }
+        }
+        var result = new BlipConfig(file, new ApiConfig(bind, builder.bool(api, "disable")),
+                server.map("http").text("proxy"), loader,
+                new PlansConfig(MonitorBuilder.list(server.map("plans").entries().get("files")), "",
+                        builder.bool(server.map("plans"), "disable-default-plans")),
+                sinks(server.map("sinks"), builder), monitors, new MonitorDefaults(defaults, env, base, display));
+        problems.throwIfAny();
+        return result;
+    }
+
+    /** Where relative paths in a config file are resolved: the file's directory. */
+    static Path baseDirOf(Path file) {
+        Path parent = file == null ? null : file.getParent();
+        return parent == null ? Path.of("") : parent;
+    }
+
+    /**
+     * The monitor defaults in the shape of a monitor: the {@code mysql} keys inline, then the
+     * sections monitors inherit. {@code plans} is not among them: Blip copies
+     * {@code plans.files} into each monitor, where they resolve to the same shared plans; keeping
+     * the scopes apart gives the same plan and lets the plan chooser tell monitor plans from
+     * shared ones.
+     */
+    private static MapNode defaults(MapNode top) {
+        var entries = new LinkedHashMap<String, ConfigNode>(top.map("mysql").entries());
+        for (String section : Keys.INHERITED) {
+            top.get(section).ifPresent(v -> entries.put(section, v));
+        }
+        return new MapNode(top.origin(), "", entries);
+    }
+
+    private static MonitorLoaderConfig monitorLoader(MapNode loader, MonitorBuilder builder, Problems problems) {
+        var plugins = new LinkedHashMap<String, Options>();
+        loader.entries().forEach((name, node) -> {
+            if (!Keys.TOP.get("monitor-loader").children().containsKey(name)) {
+                plugins.put(name, builder.options(node));
+            }
+        });
+        loader.get("stop-loss").ifPresent(node -> {
+            String bad = stopLossProblem(loader.text("stop-loss"));
+            if (bad != null) {
+                problems.add(node, bad);
+            }
+        });
+        MapNode local = loader.map("local");
+        return new MonitorLoaderConfig(MonitorBuilder.list(loader.entries().get("files")), loader.text("stop-loss"),
+                builder.bool(local, "disable-auto"), builder.bool(local, "disable-auto-root"), plugins);
+    }
+
+    /**
+     * Monitors from one {@code monitor-loader.files} entry: a single monitor (what Blip's code
+     * reads) or a {@code monitors:} list (what its docs describe).
+     */
+    private static List<MonitorConfig> monitorFile(ScalarNode entry, Path base, Map<String, String> env,
+                                                   MapNode defaults, MonitorBuilder builder, MonitorIds ids,
+                                                   Problems problems) {
+        Path path = base.resolve(entry.value()).normalize();
+        String display = path.toString();
+        if (!Files.isRegularFile(path)) {
+            problems.add(entry, "monitor file " + display + " does not exist");
+            return List.of();
+        }
+        ConfigNode root;
+        try {
+            root = ConfigTree.read(path, display, env);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            return List.of();
+        }
+        if (!(root instanceof MapNode map)) {
+            problems.add(root, "a monitor file holds one monitor (hostname: ...) or a list (monitors: [...]), not "
+                    + root.kind());
+            return List.of();
+        }
+        UnaryOperator<String> interpolate = s -> Interpolation.env(s, env, name -> { });
+        var out = new ArrayList<MonitorConfig>();
+        if (map.entries().containsKey("monitors")) {
+            Keys.check(map, Map.of("monitors", Keys.TOP.get("monitors")), problems, interpolate);
+            if (map.entries().get("monitors") instanceof ListNode list) {
+                for (ConfigNode item : list.items()) {
+                    if (item instanceof MapNode m) {
+                        out.add(build(m, display + ": " + m.path(), defaults, builder, ids));
+                    }
+                }
+            }
+        } else {
+            Keys.check(map, Keys.MONITOR, problems, interpolate);
+            out.add(build(map, display, defaults, builder, ids));
+        }
+        return out;
+    }
+
+    private static MonitorConfig build(MapNode m, String origin, MapNode defaults, MonitorBuilder builder,
+                                       MonitorIds ids) {
+        MonitorConfig monitor = builder.build(m, defaults, origin);
+        ids.add(monitor, m);
+        return monitor;
+    }
+
+    private static Map<String, Options> sinks(MapNode sinks, MonitorBuilder builder) {
+        var out = new LinkedHashMap<String, Options>();
+        sinks.entries().forEach((name, node) -> out.put(name, builder.options(node)));
+        return out;
+    }
+
+    private static List<ScalarNode> scalars(ConfigNode node) {
+        return switch (node) {
+            case ListNode l -> l.items().stream()
+                    .filter(i -> i instanceof ScalarNode s && !s.isEmpty()).map(i -> (ScalarNode) i).toList();
+            case ScalarNode s when !s.isEmpty() -> List.of(s);
+            case null, default -> List.of();
+        };
+    }
+
+    /** {@code api.bind}: {@code host:port} or {@code :port}; null when valid. */
+    static String bindProblem(String bind) {
+        int colon = bind.lastIndexOf(':');
+        if (colon < 0) {
+            return "'" + bind + "' has no port; write host:port or :port, e.g. 127.0.0.1:7522";
+        }
+        String host = bind.substring(0, colon);
+        if (host.contains(":") && !(host.startsWith("[") && host.endsWith("]"))) {
+            return "'" + bind + "': write an IPv6 address in brackets, e.g. [::1]:7522";
+        }
+        try {
+            int port = Integer.parseInt(bind.substring(colon + 1));
+            return port >= 0 && port <= 65535 ? null : "'" + bind + "': port " + port + " is out of range 0-65535";
+        } catch (NumberFormatException e) {
+            return "'" + bind + "': port '" + bind.substring(colon + 1) + "' is not a number; write host:port, e.g."
+                    + " 127.0.0.1:7522";
+        }
+    }
+
+    /** {@code monitor-loader.stop-loss}: {@code N} (N > 0) or {@code N%} (0 < N < 100); null when valid. */
+    static String stopLossProblem(String stopLoss) {
+        if (stopLoss.isEmpty() || stopLoss.equals("0") || stopLoss.equals("0%")) {
+            return null;
+        }
+        Matcher m = STOP_LOSS.matcher(stopLoss);
+        if (!m.matches()) {
+            return "'" + stopLoss + "' is not a stop-loss; write a number of monitors (5) or a percentage (50%)";
+        }
+        return m.group(2).equals("%") && (m.group(1).length() > 2 || Integer.parseInt(m.group(1)) >= 100)
+                ? "'" + stopLoss + "': a percentage stop-loss must be below 100%"
+                : null;
+    }
+}

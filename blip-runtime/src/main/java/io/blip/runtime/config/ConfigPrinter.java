@@ -1,0 +1,169 @@
+package io.blip.runtime.config;
+
+import io.blip.api.config.AwsConfig;
+import io.blip.api.config.Durations;
+import io.blip.api.config.HeartbeatConfig;
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.MysqlConfig;
+import io.blip.api.config.Options;
+import io.blip.api.config.PlansConfig;
+import io.blip.api.config.TlsConfig;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prints a config as YAML in Blip's key names ({@code --print-config}, {@code --print-monitors},
+ * the API's {@code /config}). Secrets print as {@code ...}; everything else can be loaded again.
+ * Empty values and false booleans are left out, as Blip's {@code omitempty} does.
+ */
+public final class ConfigPrinter {
+    private static final Dump DUMP = new Dump(DumpSettings.builder()
+            .setDefaultFlowStyle(FlowStyle.BLOCK)
+            .setIndent(2)
+            .setIndicatorIndent(2)
+            .setIndentWithIndicator(true)
+            .setWidth(Integer.MAX_VALUE)
+            .build());
+
+    private ConfigPrinter() {
+    }
+
+    /** The whole config: server settings, shared plans, server sinks and the final monitors. */
+    public static String yaml(BlipConfig c) {
+        var out = new LinkedHashMap<String, Object>();
+        var api = new LinkedHashMap<String, Object>();
+        api.put("bind", c.api().bind());
+        putTrue(api, "disable", c.api().disable());
+        out.put("api", api);
+        if (!c.httpProxy().isEmpty()) {
+            out.put("http", Map.of("proxy", Secrets.maskUrl(c.httpProxy())));
+        }
+        putNonEmpty(out, "monitor-loader", monitorLoader(c.monitorLoader()));
+        putNonEmpty(out, "plans", plans(c.plans()));
+        putNonEmpty(out, "sinks", sinks(c.sinks()));
+        out.put("monitors", c.monitors().stream().map(ConfigPrinter::monitor).toList());
+        return DUMP.dumpToString(out);
+    }
+
+    /** Monitors as a {@code monitors:} list, loadable as a config or a monitor file. */
+    public static String monitorsYaml(List<MonitorConfig> monitors) {
+        return DUMP.dumpToString(Map.of("monitors", monitors.stream().map(ConfigPrinter::monitor).toList()));
+    }
+
+    private static Map<String, Object> monitorLoader(MonitorLoaderConfig l) {
+        var out = new LinkedHashMap<String, Object>();
+        putNonEmpty(out, "files", l.files());
+        putNonEmpty(out, "stop-loss", l.stopLoss());
+        var local = new LinkedHashMap<String, Object>();
+        putTrue(local, "disable-auto", l.localDisableAuto());
+        putTrue(local, "disable-auto-root", l.localDisableAutoRoot());
+        putNonEmpty(out, "local", local);
+        l.plugins().forEach((name, options) -> out.put(name, options(options, false)));
+        return out;
+    }
+
+    private static Map<String, Object> monitor(MonitorConfig m) {
+        var out = new LinkedHashMap<String, Object>();
+        out.put("id", m.id());
+        MysqlConfig my = m.mysql();
+        putNonEmpty(out, "hostname", my.hostname());
+        putNonEmpty(out, "socket", my.socket());
+        putNonEmpty(out, "mycnf", my.mycnf());
+        out.put("username", my.username());
+        putNonEmpty(out, "password", my.password().isEmpty() ? "" : Secrets.MASK);
+        putNonEmpty(out, "password-file", my.passwordFile());
+        out.put("timeout-connect", Durations.format(my.timeoutConnect()));
+        putNonEmpty(out, "credential-source", my.credentialSource());
+        putNonEmpty(out, "aws", aws(m.aws()));
+        putNonEmpty(out, "heartbeat", heartbeat(m.heartbeat()));
+        putNonEmpty(out, "plans", plans(m.plans()));
+        putNonEmpty(out, "plan", m.plan());
+        putNonEmpty(out, "sinks", sinks(m.sinks()));
+        putNonEmpty(out, "tags", new LinkedHashMap<>(m.tags()));
+        putNonEmpty(out, "tls", tls(m.tls()));
+        putNonEmpty(out, "meta", new LinkedHashMap<>(m.meta()));
+        return out;
+    }
+
+    private static Map<String, Object> aws(AwsConfig a) {
+        var out = new LinkedHashMap<String, Object>();
+        putNonEmpty(out, "region", a.region());
+        putTrue(out, "iam-auth", a.iamAuth());
+        putNonEmpty(out, "password-secret", a.passwordSecret());
+        putTrue(out, "disable-auto-region", a.disableAutoRegion());
+        putTrue(out, "disable-auto-tls", a.disableAutoTls());
+        return out;
+    }
+
+    private static Map<String, Object> heartbeat(HeartbeatConfig h) {
+        var out = new LinkedHashMap<String, Object>();
+        putNonEmpty(out, "freq", h.freq());
+        putNonEmpty(out, "source-id", h.sourceId());
+        putNonEmpty(out, "role", h.role());
+        putNonEmpty(out, "table", h.table());
+        return out;
+    }
+
+    private static Map<String, Object> plans(PlansConfig p) {
+        var out = new LinkedHashMap<String, Object>();
+        putNonEmpty(out, "files", p.files());
+        putTrue(out, "disable-default-plans", p.disableDefaultPlans());
+        return out;
+    }
+
+    private static Map<String, Object> tls(TlsConfig t) {
+        var out = new LinkedHashMap<String, Object>();
+        putNonEmpty(out, "ca", t.ca());
+        putNonEmpty(out, "cert", t.cert());
+        putNonEmpty(out, "key", t.key());
+        putTrue(out, "skip-verify", t.skipVerify());
+        putTrue(out, "disable", t.disable());
+        putNonEmpty(out, "server-name", t.serverName());
+        putNonEmpty(out, "min-version", t.minVersion());
+        return out;
+    }
+
+    private static Map<String, Object> sinks(Map<String, Options> sinks) {
+        var out = new LinkedHashMap<String, Object>();
+        sinks.forEach((name, options) -> out.put(name, options(options, false)));
+        return out;
+    }
+
+    /**
+     * Options with secrets masked: keys that name a secret, and every value under {@code headers}
+     * (they carry API keys and bearer tokens).
+     */
+    private static Map<String, Object> options(Options options, boolean underHeaders) {
+        var out = new LinkedHashMap<String, Object>();
+        options.values().forEach((key, value) -> {
+            boolean secret = underHeaders || Secrets.isSecretKey(key);
+            out.put(key, switch (value) {
+                case Options nested -> options(nested, secret || key.equals("headers"));
+                case List<?> list -> secret ? list.stream().map(v -> Secrets.MASK).toList() : list;
+                default -> secret && !String.valueOf(value).isEmpty() ? Secrets.MASK : value;
+            });
+        });
+        return out;
+    }
+
+    private static void putNonEmpty(Map<String, Object> out, String key, Object value) {
+        boolean empty = value == null
+                || value instanceof String s && s.isEmpty()
+                || value instanceof Map<?, ?> m && m.isEmpty()
+                || value instanceof List<?> l && l.isEmpty();
+        if (!empty) {
+            out.put(key, value);
+        }
+    }
+
+    private static void putTrue(Map<String, Object> out, String key, boolean value) {
+        if (value) {
+            out.put(key, true);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package io.blip.runtime.config;
+
+import io.blip.runtime.config.ConfigNode.ListNode;
+import io.blip.runtime.config.ConfigNode.MapNode;
+import io.blip.runtime.config.ConfigNode.ScalarNode;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The keys of a Blip config file and the shape of their values, from Blip's {@code config.go}
+ * (plus our additions: {@code mysql.credential-source}, {@code tls.server-name},
+ * {@code tls.min-version}). Checking a tree against them finds unknown keys (with the closest
+ * known key), values of the wrong shape, and Blip keys we do not support yet.
+ */
+final class Keys {
+
+    /** The shape a key's value must have. */
+    enum Shape {
+        /** a single value */
+        SCALAR,
+        /** a list of values; a single value is a list of one (Blip's docs write {@code files: plan.yaml}) */
+        LIST,
+        /** a map of single values ({@code tags}, {@code meta}) */
+        STRING_MAP,
+        /** a map of known keys */
+        SECTION,
+        /** {@code sinks}: sink name to a map of options of any shape */
+        SINKS,
+        /** {@code monitors}: a list of monitors */
+        MONITORS,
+        /** {@code monitor-loader}: known keys, and any other key is a plugin's map of options */
+        LOADERS
+    }
+
+    /**
+     * One key.
+     *
+     * @param shape       the value's shape
+     * @param children    for sections, the keys inside
+     * @param unsupported why a recognised Blip key is refused, or null when it is supported
+     */
+    record Key(Shape shape, Map<String, Key> children, String unsupported) {
+    }
+
+    private static final String EXPORTER = "Prometheus exporter emulation is not supported yet; remove ";
+    private static final String PLAN_TABLE = "reading plans from a table is not supported yet; ";
+
+    /** The MySQL keys: under {@code mysql} at the top level, inline in a monitor. */
+    static final Map<String, Key> MYSQL = keys(
+            "hostname", scalar(), "socket", scalar(), "mycnf", scalar(), "username", scalar(),
+            "password", scalar(), "password-file", scalar(), "timeout-connect", scalar(),
+            "credential-source", scalar());
+
+    private static final Map<String, Key> AWS = keys(
+            "region", scalar(), "iam-auth", scalar(), "password-secret", scalar(),
+            "disable-auto-region", scalar(), "disable-auto-tls", scalar());
+
+    private static final Map<String, Key> TLS = keys(
+            "ca", scalar(), "cert", scalar(), "key", scalar(), "skip-verify", scalar(), "disable", scalar(),
+            "server-name", scalar(), "min-version", scalar());
+
+    private static final Map<String, Key> HEARTBEAT = keys(
+            "freq", scalar(), "source-id", scalar(), "role", scalar(), "table", scalar());
+
+    private static final Map<String, Key> EXPORTER_KEYS = keys(
+            "mode", new Key(Shape.SCALAR, Map.of(), EXPORTER + "exporter.mode or leave it empty"),
+            "flags", new Key(Shape.STRING_MAP, Map.of(), EXPORTER + "exporter.flags"),
+            "plan", new Key(Shape.SCALAR, Map.of(), EXPORTER + "exporter.plan"));
+
+    private static final Map<String, Key> PLANS = keys(
+            "files", new Key(Shape.LIST, Map.of(), null),
+            "disable-default-plans", scalar(),
+            "table", new Key(Shape.SCALAR, Map.of(), PLAN_TABLE + "load plans with plans.files"),
+            "monitor", new Key(Shape.SECTION, Map.of(), PLAN_TABLE
+                    + "remove plans.monitor (the MySQL instance that holds plans.table)"),
+            "change", new Key(Shape.SECTION, Map.of(),
+                    "plan changing by MySQL state is not supported yet; remove plans.change"));
+
+    /** The keys of one monitor ({@code monitors[]} items and monitor files). */
+    static final Map<String, Key> MONITOR;
+
+    /** The keys at the top of a config file. */
+    static final Map<String, Key> TOP;
+
+    private static final Map<String, Key> MONITOR_LOADER = keys(
+            "files", new Key(Shape.LIST, Map.of(), null),
+            "stop-loss", scalar(),
+            "local", section(keys("disable-auto", scalar(), "disable-auto-root", scalar())));
+
+    static {
+        var monitor = new LinkedHashMap<String, Key>();
+        monitor.put("id", scalar());
+        monitor.putAll(MYSQL);
+        monitor.putAll(defaults());
+        monitor.put("meta", new Key(Shape.STRING_MAP, Map.of(), null));
+        monitor.put("plan", scalar());
+        MONITOR = Collections.unmodifiableMap(monitor);
+
+        var top = new LinkedHashMap<String, Key>();
+        top.put("api", section(keys("bind", scalar(), "disable", scalar())));
+        top.put("http", section(keys("proxy", scalar())));
+        top.put("monitor-loader", new Key(Shape.LOADERS, MONITOR_LOADER, null));
+        top.putAll(defaults());
+        top.put("mysql", section(MYSQL));
+        top.put("monitors", new Key(Shape.MONITORS, MONITOR, null));
+        TOP = Collections.unmodifiableMap(top);
+    }
+
+    /** The monitor-default sections, the same at the top level and in a monitor. */
+    private static Map<String, Key> defaults() {
+        return keys(
+                "aws", section(AWS),
+                "exporter", section(EXPORTER_KEYS),
+                "ha", section(Map.of()),
+                "heartbeat", section(HEARTBEAT),
+                "plans", section(PLANS),
+                "sinks", new Key(Shape.SINKS, Map.of(), null),
+                "tags", new Key(Shape.STRING_MAP, Map.of(), null),
+                "tls", section(TLS));
+    }
+
+    private Keys() {
+    }
+
+    /**
+     * Checks a map against its keys and adds a problem for each unknown key, value of the wrong
+     * shape and unsupported Blip key.
+     *
+     * @param env interpolates {@code ${ENV}}, to tell an empty {@code exporter.mode} from a set one
+     */
+    static void check(MapNode node, Map<String, Key> keys, Problems problems, UnaryOperator<String> env) {
+        node.entries().forEach((name, value) -> {
+            Key key = keys.get(name);
+            if (key == null) {
+                problems.add(value, unknown(name, keys));
+            } else if (key.unsupported() != null) {
+                if (!(name.equals("mode") && value instanceof ScalarNode s && env.apply(s.isEmpty() ? "" : s.value()).isEmpty())) {
+                    problems.add(value, key.unsupported());
+                }
+            } else {
+                checkShape(value, key, problems, env);
+            }
+        });
+    }
+
+    private static String unknown(String name, Map<String, Key> keys) {
+        if (name.equals("mysql") && keys.containsKey("hostname") && !keys.containsKey("mysql")) {
+            return "unknown key; in a monitor the mysql keys (hostname, socket, username, password, ...) are"
+                    + " written directly in the monitor, without a mysql: section";
+        }
+        return Problems.unknownKey(name, keys.keySet());
+    }
+
+    private static void checkShape(ConfigNode value, Key key, Problems problems, UnaryOperator<String> env) {
+        if (value instanceof ScalarNode s && s.value() == null && key.shape() != Shape.SCALAR) {
+            return; // "key:" with nothing after it: an empty section or list
+        }
+        switch (key.shape()) {
+            case SCALAR -> expectScalar(value, problems);
+            case LIST -> {
+                if (value instanceof ListNode list) {
+                    list.items().forEach(i -> expectScalar(i, problems));
+                } else {
+                    expectScalar(value, problems);
+                }
+            }
+            case STRING_MAP -> {
+                if (expectMap(value, problems) instanceof MapNode map) {
+                    map.entries().values().forEach(v -> expectScalar(v, problems));
+                }
+            }
+            case SECTION -> {
+                if (expectMap(value, problems) instanceof MapNode map) {
+                    check(map, key.children(), problems, env);
+                }
+            }
+            case SINKS -> {
+                if (expectMap(value, problems) instanceof MapNode map) {
+                    map.entries().values().forEach(sink -> {
+                        if (!(sink instanceof MapNode) && !(sink instanceof ScalarNode s && s.value() == null)) {
+                            problems.add(sink, "expected the sink's options as a map of keys, got " + sink.kind());
+                        }
+                    });
+                }
+            }
+            case MONITORS -> {
+                if (value instanceof ListNode list) {
+                    list.items().forEach(m -> {
+                        if (expectMap(m, problems) instanceof MapNode map) {
+                            check(map, key.children(), problems, env);
+                        }
+                    });
+                } else {
+                    problems.add(value, "expected a list of monitors (- hostname: ...), got " + value.kind());
+                }
+            }
+            case LOADERS -> {
+                if (expectMap(value, problems) instanceof MapNode map) {
+                    map.entries().forEach((name, child) -> {
+                        Key known = key.children().get(name);
+                        if (known != null) {
+                            checkShape(child, known, problems, env);
+                        } else if (!(child instanceof MapNode) && !(child instanceof ScalarNode s && s.value() == null)) {
+                            problems.add(child, "expected a map of options for the monitor loader '" + name
+                                    + "', got " + child.kind() + "; the built-in keys here are "
+                                    + String.join(", ", key.children().keySet()));
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    private static void expectScalar(ConfigNode value, Problems problems) {
+        if (!(value instanceof ScalarNode)) {
+            problems.add(value, "expected a single value, got " + value.kind());
+        }
+    }
+
+    private static ConfigNode expectMap(ConfigNode value, Problems problems) {
+        if (!(value instanceof MapNode)) {
+            problems.add(value, "expected a map of keys, got " + value.kind());
+        }
+        return value;
+    }
+
+    private static Key scalar() {
+        return new Key(Shape.SCALAR, Map.of(), null);
+    }
+
+    private static Key section(Map<String, Key> children) {
+        return new Key(Shape.SECTION, children, null);
+    }
+
+    private static Map<String, Key> keys(Object... nameAndKey) {
+        var out = new LinkedHashMap<String, Key>();
+        for (int i = 0; i < nameAndKey.length; i += 2) {
+            out.put((String) nameAndKey[i], (Key) nameAndKey[i + 1]);
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The names of the monitor-default sections that monitors inherit, in Blip's order. */
+    static final List<String> INHERITED = List.of("aws", "heartbeat", "sinks", "tags", "tls");
+}

@@ -1,0 +1,248 @@
+package io.blip.runtime.plan;
+
+import io.blip.api.BlipException;
+import io.blip.api.config.Durations;
+import io.blip.api.plan.Domain;
+import io.blip.api.plan.Level;
+import io.blip.api.plan.Plan;
+import io.blip.runtime.config.ConfigException;
+import io.blip.runtime.config.ConfigNode;
+import io.blip.runtime.config.ConfigNode.ListNode;
+import io.blip.runtime.config.ConfigNode.MapNode;
+import io.blip.runtime.config.ConfigNode.ScalarNode;
+import io.blip.runtime.config.ConfigTree;
+import io.blip.runtime.config.Problems;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Loads plan files ({@code plans.files}): YAML or HOCON, each a map of levels,
+ * <pre>
+ * level-name:
+ *   freq: 5s
+ *   collect:
+ *     domain-name:
+ *       metrics: [...]
+ *       options: {...}
+ *       errors: {...}
+ * </pre>
+ * A plan is named by its path exactly as written in the config (Blip's rule); a glob pattern
+ * ({@code plans/*.yaml}) loads every file it matches, each named by its path as written relative
+ * to the pattern. Relative paths are resolved against the config file's directory (Blip: the
+ * working directory).
+ */
+public final class PlanFiles {
+    private static final Set<String> LEVEL_KEYS = Set.of("freq", "collect");
+    private static final Set<String> DOMAIN_KEYS = Set.of("metrics", "options", "errors");
+
+    private PlanFiles() {
+    }
+
+    /**
+     * Loads the plans that the given file names and patterns name, in the order written (a
+     * pattern's matches in lexical order). Plans are parsed, not validated: see
+     * {@link PlanValidator}.
+     *
+     * @param files      file names and glob patterns, as written in the config
+     * @param baseDir    where relative names are resolved (the config file's directory)
+     * @param configPath where the names are written, e.g. {@code plans.files} or
+     *                   {@code monitors[0].plans.files}
+     * @param env        the environment for HOCON substitutions
+     * @throws ConfigException listing every file that is missing or wrong
+     */
+    public static List<Plan> load(List<String> files, Path baseDir, String configPath, Map<String, String> env)
+            throws ConfigException {
+        var problems = new Problems();
+        var names = new LinkedHashSet<String>();
+        for (int i = 0; i < files.size(); i++) {
+            String written = files.get(i);
+            String at = configPath + "[" + i + "]";
+            if (isGlob(written)) {
+                List<String> matches = glob(written, baseDir, at, problems);
+                if (matches.isEmpty()) {
+                    problems.add(at + ": no plan file matches '" + written + "' (looked in "
+                            + baseDir.resolve(prefixOf(written)).toAbsolutePath().normalize() + ")");
+                }
+                names.addAll(matches);
+            } else if (!Files.isRegularFile(baseDir.resolve(written))) {
+                problems.add(at + ": plan file '" + written + "' does not exist (looked for "
+                        + baseDir.resolve(written).toAbsolutePath().normalize() + ")");
+            } else {
+                names.add(written);
+            }
+        }
+        var plans = new ArrayList<Plan>();
+        for (String name : names) {
+            try {
+                plans.add(read(name, baseDir.resolve(name).normalize(), env));
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        problems.throwIfAny();
+        return plans;
+    }
+
+    /** Reads one plan file; the plan is called {@code name}. */
+    static Plan read(String name, Path file, Map<String, String> env) throws ConfigException {
+        String display = file.toString();
+        ConfigNode root = ConfigTree.read(file, display, env);
+        var problems = new Problems();
+        var levels = new LinkedHashMap<String, Level>();
+        if (!(root instanceof MapNode map)) {
+            throw new ConfigException(root.origin() + ": a plan file holds a map of levels (level-name: {freq: 5s,"
+                    + " collect: {...}}), not " + root.kind());
+        }
+        if (map.entries().isEmpty()) {
+            problems.add(root, "the plan has no levels; write at least one (level-name: {freq: 5s, collect: {...}})");
+        }
+        map.entries().forEach((levelName, node) -> level(levelName, node, problems).ifPresent(l -> levels.put(levelName, l)));
+        problems.throwIfAny();
+        return new Plan(name, display, levels);
+    }
+
+    private static Optional<Level> level(String name, ConfigNode node, Problems problems) {
+        if (!(node instanceof MapNode level)) {
+            problems.add(node, "expected a level (freq: 5s, collect: {...}), got " + node.kind());
+            return Optional.empty();
+        }
+        unknownKeys(level, LEVEL_KEYS, problems);
+        Duration freq = null;
+        if (level.entries().get("freq") instanceof ScalarNode f && !f.isEmpty()) {
+            try {
+                freq = Durations.parse(f.path(), f.value());
+            } catch (BlipException e) {
+                problems.add(f.origin() + ": " + e.getMessage());
+            }
+        } else {
+            problems.add(level.get("freq").orElse(level), (level.get("freq").isPresent() ? "" : "freq: ")
+                    + "not set; write how often to collect the level, e.g. freq: 5s");
+        }
+        var collect = new LinkedHashMap<String, Domain>();
+        ConfigNode domains = level.entries().get("collect");
+        if (domains instanceof MapNode m) {
+            m.entries().forEach((domainName, d) -> collect.put(domainName, domain(domainName, d, problems)));
+        } else if (domains != null && !(domains instanceof ScalarNode s && s.value() == null)) {
+            problems.add(domains, "expected a map of domains (status.global: {...}), got " + domains.kind());
+        }
+        return freq == null ? Optional.empty() : Optional.of(new Level(name, freq, collect));
+    }
+
+    private static Domain domain(String name, ConfigNode node, Problems problems) {
+        if (node instanceof ScalarNode s && s.value() == null) {
+            return new Domain(name, List.of(), Map.of(), Map.of()); // "size.database:" alone: all defaults
+        }
+        if (!(node instanceof MapNode d)) {
+            problems.add(node, "expected a domain (metrics, options, errors), got " + node.kind());
+            return new Domain(name, List.of(), Map.of(), Map.of());
+        }
+        unknownKeys(d, DOMAIN_KEYS, problems);
+        var metrics = new ArrayList<String>();
+        switch (d.entries().get("metrics")) {
+            case ListNode l -> l.items().forEach(i -> {
+                if (i instanceof ScalarNode s && !s.isEmpty()) {
+                    metrics.add(s.value());
+                } else if (!(i instanceof ScalarNode)) {
+                    problems.add(i, "expected a metric name, got " + i.kind());
+                }
+            });
+            case ScalarNode s when !s.isEmpty() -> metrics.add(s.value());
+            case MapNode m -> problems.add(m, "expected a list of metric names, got a map");
+            case null, default -> { }
+        }
+        return new Domain(name, metrics, strings(d.entries().get("options"), problems),
+                strings(d.entries().get("errors"), problems));
+    }
+
+    private static Map<String, String> strings(ConfigNode node, Problems problems) {
+        var out = new LinkedHashMap<String, String>();
+        if (node instanceof MapNode m) {
+            m.entries().forEach((k, v) -> {
+                if (v instanceof ScalarNode s) {
+                    out.put(k, s.value() == null ? "" : s.value());
+                } else {
+                    problems.add(v, "expected a single value, got " + v.kind());
+                }
+            });
+        } else if (node != null && !(node instanceof ScalarNode s && s.value() == null)) {
+            problems.add(node, "expected a map of keys, got " + node.kind());
+        }
+        return out;
+    }
+
+    private static void unknownKeys(MapNode node, Set<String> known, Problems problems) {
+        node.entries().forEach((k, v) -> {
+            if (!known.contains(k)) {
+                problems.add(v, Problems.unknownKey(k, known.stream().sorted().toList()));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------- globs
+
+    private static boolean isGlob(String pattern) {
+        return pattern.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
+    }
+
+    /** The directory part of a pattern before its first segment with a wildcard. */
+    private static String prefixOf(String pattern) {
+        String[] segments = pattern.split("/", -1);
+        var prefix = new StringBuilder(pattern.startsWith("/") ? "/" : "");
+        for (String s : segments) {
+            if (isGlob(s)) {
+                break;
+            }
+            if (!s.isEmpty()) {
+                prefix.append(s).append('/');
+            }
+        }
+        return prefix.isEmpty() ? "." : prefix.toString();
+    }
+
+    /** The number of path segments, not counting empty ones and ".". */
+    private static int segments(String path) {
+        return (int) Stream.of(path.split("/")).filter(s -> !s.isEmpty() && !s.equals(".")).count();
+    }
+
+    /** The files a pattern matches, named as the pattern is written, in lexical order. */
+    private static List<String> glob(String pattern, Path baseDir, String at, Problems problems) {
+        String clean = Path.of(pattern).normalize().toString();
+        PathMatcher matcher;
+        try {
+            matcher = FileSystems.getDefault().getPathMatcher("glob:" + clean);
+        } catch (IllegalArgumentException e) {
+            problems.add(at + ": '" + pattern + "' is not a valid glob pattern: " + e.getMessage());
+            return List.of();
+        }
+        Path written = Path.of(prefixOf(clean));
+        Path dir = baseDir.resolve(written);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        int depth = clean.contains("**") ? Integer.MAX_VALUE : segments(clean) - segments(written.toString());
+        try (Stream<Path> walk = Files.walk(dir, depth)) {
+            return walk.filter(Files::isRegularFile)
+                    .map(f -> written.resolve(dir.relativize(f)).normalize())
+                    .filter(matcher::matches)
+                    .map(Path::toString)
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            problems.add(at + ": cannot list " + dir + ": " + e.getMessage());
+            return List.of();
+        }
+    }
+}

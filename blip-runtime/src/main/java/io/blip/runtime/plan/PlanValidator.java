@@ -1,0 +1,142 @@
+package io.blip.runtime.plan;
+
+import io.blip.api.BlipException;
+import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.MetricHelp;
+import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Durations;
+import io.blip.api.plan.Domain;
+import io.blip.api.plan.Level;
+import io.blip.api.plan.Plan;
+import io.blip.runtime.config.Interpolation;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a plan against the domains that exist (Blip's {@code Plan.Validate} and
+ * {@code plan.ValidatePlans}), and reports every problem at once.
+ */
+public final class PlanValidator {
+    /** Metric names go into SQL: letters, digits, {@code _} and {@code -} only (Blip's rule). */
+    private static final Pattern METRIC = Pattern.compile("^[a-zA-Z0-9_-]*$");
+
+    private PlanValidator() {
+    }
+
+    /**
+     * The plan's problems, each as {@code <configPath>: plan '<name>': <where>: <what>}; empty when
+     * it is valid. An option value with a variable ({@code ${X}}, {@code %{monitor.x}}) is not
+     * checked against the allowed values: validate the plan again after interpolating it for a
+     * monitor.
+     *
+     * @param helpByDomain the registered collectors' help by domain name
+     * @param configPath   where the plan comes from, e.g. {@code plans.files}
+     */
+    public static List<String> problems(Plan plan, Map<String, CollectorHelp> helpByDomain, String configPath) {
+        return problems(plan, d -> Optional.ofNullable(helpByDomain.get(d)), new TreeSet<>(helpByDomain.keySet()),
+                configPath);
+    }
+
+    /**
+     * Like {@link #problems(Plan, Map, String)} when the domains cannot be listed: a message about
+     * an unknown domain points to {@code blip --print-domains} instead of listing them.
+     */
+    public static List<String> problems(Plan plan, Function<String, Optional<CollectorHelp>> helpByDomain,
+                                        String configPath) {
+        return problems(plan, helpByDomain, List.of(), configPath);
+    }
+
+    private static List<String> problems(Plan plan, Function<String, Optional<CollectorHelp>> helpByDomain,
+                                         Collection<String> domains, String configPath) {
+        String prefix = configPath + ": plan '" + plan.name() + "': ";
+        var out = new ArrayList<String>();
+        var levelByFreq = new HashMap<Duration, String>();
+        for (Level level : plan.levelsByFrequency()) {
+            String at = prefix + level.name();
+            String firstLevel = levelByFreq.putIfAbsent(level.freq(), level.name());
+            if (plan.levels().get(level.name()) != level) {
+                out.add(at + ": the level is filed under another name; a level's key and name must be the same");
+            }
+            if (firstLevel != null) {
+                out.add(at + ".freq: " + Durations.format(level.freq()) + " is also the frequency of level " + firstLevel
+                        + "; each level needs its own frequency");
+            }
+            checkFreq(level.freq(), at + ".freq", out);
+            level.collect().forEach((name, domain) -> {
+                String where = at + ".collect." + name;
+                if (!name.equals(domain.name())) {
+                    out.add(where + ": the domain is filed under another name (" + domain.name() + ")");
+                }
+                checkMetricNames(domain, where, out);
+                Optional<CollectorHelp> help = helpByDomain.apply(name);
+                if (help.isEmpty()) {
+                    out.add(where + ": no such domain; " + (domains.isEmpty()
+                            ? "run blip --print-domains to list them"
+                            : "available domains: " + String.join(", ", domains)));
+                } else {
+                    checkAgainstHelp(domain, help.get(), where, out);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Levels are collected on 1 s ticks, so a frequency is a whole number of seconds. */
+    private static void checkFreq(Duration freq, String at, List<String> out) {
+        if (freq.compareTo(Duration.ofSeconds(1)) < 0) {
+            out.add(at + ": " + Durations.format(freq) + " is too short; a level's frequency is at least 1s");
+        } else if (freq.toNanosPart() != 0) {
+            out.add(at + ": " + Durations.format(freq) + " is not a whole number of seconds; levels are collected on 1s ticks");
+        }
+    }
+
+    private static void checkMetricNames(Domain domain, String where, List<String> out) {
+        for (String metric : domain.metrics()) {
+            if (!METRIC.matcher(metric).matches()) {
+                out.add(where + ".metrics: '" + metric + "' is not a metric name; use letters, digits, _ and - only");
+            }
+        }
+    }
+
+    private static void checkAgainstHelp(Domain domain, CollectorHelp help, String where, List<String> out) {
+        if (help.strictMetrics()) {
+            var known = help.metrics().stream().map(MetricHelp::name).toList();
+            domain.metrics().stream().filter(m -> !known.contains(m)).forEach(m -> out.add(where + ".metrics: '" + m
+                    + "' is not a metric of " + help.domain() + "; it has: " + String.join(", ", known)));
+        }
+        domain.options().forEach((key, value) -> {
+            OptionHelp option = help.options().get(key);
+            if (option == null) {
+                out.add(where + ".options." + key + ": " + (help.options().isEmpty()
+                        ? help.domain() + " has no options"
+                        : "unknown option; " + help.domain() + " has: " + String.join(", ", help.options().keySet())));
+            } else if (!option.allows(value) && !Interpolation.hasVariable(value)) {
+                String shown = option.secret() ? "..." : value;
+                out.add(where + ".options." + key + ": '" + shown + "' is not allowed; use one of: "
+                        + String.join(", ", option.values().keySet()));
+            }
+        });
+        domain.errors().forEach((name, policy) -> {
+            String at = where + ".errors." + name;
+            if (!help.errors().containsKey(name)) {
+                out.add(at + ": " + (help.errors().isEmpty()
+                        ? help.domain() + " has no errors that a policy can apply to"
+                        : "unknown error; " + help.domain() + " has: " + String.join(", ", help.errors().keySet())));
+            }
+            try {
+                ErrorPolicy.parse(at, policy);
+            } catch (BlipException e) {
+                out.add(e.getMessage());
+            }
+        });
+    }
+}
