@@ -101,8 +101,9 @@ public final class Server implements AutoCloseable {
         for (Provider<CollectorFactory> p : plugins.collectors()) {
             collectors.put(p.name(), p.instance());
         }
-        PlanSet plans = PlanSet.load(config, domain -> java.util.Optional.ofNullable(collectors.get(domain))
-                .map(CollectorFactory::help), env);
+        Map<String, CollectorHelp> helps = new LinkedHashMap<>();
+        collectors.forEach((domain, f) -> helps.put(domain, f.help()));
+        PlanSet plans = PlanSet.load(config, helps, env);
         if (options.printPlans()) {
             out.print(plans.describeShared());
         }

@@ -145,12 +145,12 @@ final class Engine implements AutoCloseable {
             LOG.warn("monitor {}: {} in level {}: {}: {} (policy: {})", monitorId, domain, level.name(), name,
                     message(error), text.isEmpty() ? "report,drop,retry" : text);
         }
-        if (policy.retry() == ErrorPolicy.Retry.STOP) {
+        if (policy.retry() == ErrorPolicy.RetryAction.STOP) {
             stopped.add(domain);
             LOG.warn("monitor {}: {} stopped until the plan is prepared again (error policy 'stop' for {})",
                     monitorId, domain, name);
         }
-        if (policy.metric() == ErrorPolicy.Metric.ZERO) {
+        if (policy.metric() == ErrorPolicy.MetricAction.ZERO) {
             return Optional.of(zeros(domain, planned));
         }
         return Optional.empty();
