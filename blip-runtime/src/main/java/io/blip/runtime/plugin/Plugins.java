@@ -1,0 +1,461 @@
+package io.blip.runtime.plugin;
+
+import io.blip.api.BlipException;
+import io.blip.api.MetricType;
+import io.blip.api.collect.CollectorFactory;
+import io.blip.api.credential.CredentialSourceFactory;
+import io.blip.api.monitor.MonitorLoader;
+import io.blip.api.region.RegionResolver;
+import io.blip.api.sink.SinkFactory;
+import io.blip.api.tls.TlsProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Every provider of the blip-api SPIs, from the boot layer and from one child {@link ModuleLayer}
+ * per directory under the plugins directory, indexed by name. Built once at boot; immutable after.
+ *
+ * <p>Loading reports every problem at once in a {@link PluginException}: a plugin directory that
+ * bundles a module the boot layer has (blip-api, slf4j), a layer that does not resolve (missing
+ * module, split package), a provider that cannot be created, and two providers of one kind with
+ * the same name.
+ *
+ * <p>The parent of the plugin layers is the layer of the {@code io.blip.api} module, not
+ * {@link ModuleLayer#boot()}: the two are the same when Blip runs from {@code bin/blip} (and in
+ * surefire, which puts blip-api on the module path), but an embedding application may load Blip
+ * into a layer of its own, and plugins must bind to the blip-api their runtime uses.
+ */
+public final class Plugins {
+    private static final Logger log = LoggerFactory.getLogger(Plugins.class);
+
+    /** System property set by {@code bin/blip}: the directory holding {@code lib/} and {@code plugins/}. */
+    public static final String HOME_PROPERTY = "blip.home";
+    /** Environment variable naming the plugins directory. */
+    public static final String PLUGINS_ENV = "BLIP_PLUGINS";
+
+    private final Path pluginsDir;
+    private final List<PluginLayer> layers;
+    private final List<Provider<CollectorFactory>> collectors;
+    private final List<Provider<SinkFactory>> sinks;
+    private final List<Provider<CredentialSourceFactory>> credentialSources;
+    private final List<Provider<RegionResolver>> regionResolvers;
+    private final List<Provider<TlsProvider>> tlsProviders;
+    private final List<Provider<MonitorLoader>> monitorLoaders;
+
+    private Plugins(Path pluginsDir, List<PluginLayer> layers, Loading loading) {
+        this.pluginsDir = pluginsDir;
+        this.layers = List.copyOf(layers);
+        this.collectors = loading.providers(Kind.COLLECTOR, byName());
+        this.sinks = loading.providers(Kind.SINK, byName());
+        this.credentialSources = loading.providers(Kind.CREDENTIAL_SOURCE, byName());
+        this.regionResolvers = loading.providers(Kind.REGION_RESOLVER,
+                Comparator.<Provider<RegionResolver>>comparingInt(p -> p.instance().order())
+                        .thenComparing(Provider::name));
+        this.tlsProviders = loading.providers(Kind.TLS_PROVIDER, byName());
+        this.monitorLoaders = loading.providers(Kind.MONITOR_LOADER, byName());
+    }
+
+    /**
+     * Loads the providers of the boot layer and of each directory under {@code pluginsDir}.
+     *
+     * @param pluginsDir the plugins directory; when it does not exist, only the boot layer is used
+     * @throws PluginException listing every problem found
+     */
+    public static Plugins load(Path pluginsDir) throws BlipException {
+        return load(java.util.Objects.requireNonNull(pluginsDir, "pluginsDir"), true);
+    }
+
+    /** The providers of the boot layer only. */
+    public static Plugins bootOnly() throws BlipException {
+        return load(null, false);
+    }
+
+    private static Plugins load(Path pluginsDir, boolean withDirs) {
+        Module api = MetricType.class.getModule();
+        var problems = new ArrayList<String>();
+        var layers = new ArrayList<PluginLayer>();
+        if (withDirs) {
+            List<Path> dirs = pluginDirs(pluginsDir, problems);
+            if (!dirs.isEmpty() && !api.isNamed()) {
+                problems.add(pluginsDir + ": plugins need Blip on the module path, but io.blip.api was loaded "
+                        + "from the class path. Start Blip with bin/blip, or with "
+                        + "java -p lib -m io.blip.runtime/io.blip.runtime.Main.");
+            } else {
+                for (Path dir : dirs) {
+                    PluginLayer.build(dir, api.getLayer(), api.getClassLoader(), problems).ifPresent(layers::add);
+                }
+            }
+        }
+        var loading = new Loading(api, layers, problems);
+        Plugins plugins = new Plugins(pluginsDir, layers, loading);
+        loading.checkDuplicates(plugins);
+        if (!problems.isEmpty()) {
+            throw new PluginException(problems);
+        }
+        log.debug("plugins loaded: {} layers from {}", layers.size(), pluginsDir);
+        return plugins;
+    }
+
+    private static List<Path> pluginDirs(Path pluginsDir, List<String> problems) {
+        if (!Files.exists(pluginsDir)) {
+            log.info("{}: no plugins directory; using built-in providers only", pluginsDir);
+            return List.of();
+        }
+        if (!Files.isDirectory(pluginsDir)) {
+            problems.add(pluginsDir + ": not a directory. The plugins directory holds one directory of jars "
+                    + "per plugin, e.g. plugins/otlp/.");
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(pluginsDir)) {
+            var dirs = new ArrayList<Path>();
+            for (Path entry : entries.sorted().toList()) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue;
+                }
+                if (Files.isDirectory(entry)) {
+                    dirs.add(entry);
+                } else if (name.endsWith(".jar")) {
+                    log.warn("{}: ignored; a plugin is a directory of jars: move it into a directory of its own "
+                            + "under {}", entry, pluginsDir);
+                }
+            }
+            return dirs;
+        } catch (IOException e) {
+            problems.add(pluginsDir + ": cannot list the plugins directory: " + e);
+            return List.of();
+        }
+    }
+
+    /**
+     * The plugins directory to use when none is given on the command line: the environment
+     * variable {@value #PLUGINS_ENV}; else {@code <blip home>/plugins}, where blip home is the
+     * system property {@value #HOME_PROPERTY} (set by {@code bin/blip}) or the parent of the
+     * {@code lib/} directory the runtime jar was loaded from; else {@code ./plugins}.
+     */
+    public static Path defaultPluginsDir() {
+        return defaultPluginsDir(System.getenv(PLUGINS_ENV), System.getProperty(HOME_PROPERTY), runtimeJar());
+    }
+
+    static Path defaultPluginsDir(String env, String homeProperty, Optional<Path> runtimeJar) {
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        if (homeProperty != null && !homeProperty.isBlank()) {
+            return Path.of(homeProperty).resolve("plugins");
+        }
+        return runtimeJar.map(Path::getParent)
+                .filter(lib -> lib.getFileName() != null && lib.getFileName().toString().equals("lib"))
+                .map(Path::getParent)
+                .filter(home -> home != null)
+                .map(home -> home.resolve("plugins"))
+                .orElse(Path.of("plugins"));
+    }
+
+    private static Optional<Path> runtimeJar() {
+        CodeSource source = Plugins.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return Optional.empty();
+        }
+        try {
+            Path path = Path.of(source.getLocation().toURI());
+            return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+        } catch (URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    public List<Provider<CollectorFactory>> collectors() {
+        return collectors;
+    }
+
+    public List<Provider<SinkFactory>> sinks() {
+        return sinks;
+    }
+
+    public List<Provider<CredentialSourceFactory>> credentialSources() {
+        return credentialSources;
+    }
+
+    /** Sorted by {@link RegionResolver#order()}, lowest first. */
+    public List<Provider<RegionResolver>> regionResolvers() {
+        return regionResolvers;
+    }
+
+    public List<Provider<TlsProvider>> tlsProviders() {
+        return tlsProviders;
+    }
+
+    public List<Provider<MonitorLoader>> monitorLoaders() {
+        return monitorLoaders;
+    }
+
+    /**
+     * The collector factory of a domain.
+     *
+     * @param configPath where the domain was named, for the message (e.g. {@code plans.files[0].performance})
+     * @throws BlipException naming what exists and, for a first-party domain, the directory that ships it
+     */
+    public CollectorFactory collector(String domain, String configPath) throws BlipException {
+        return named(Kind.COLLECTOR, collectors, domain, configPath);
+    }
+
+    public Optional<CollectorFactory> findCollector(String domain) {
+        return find(collectors, domain);
+    }
+
+    /** The sink factory of a name, e.g. {@code sink("otlp", "sinks.otlp")}. */
+    public SinkFactory sink(String name, String configPath) throws BlipException {
+        return named(Kind.SINK, sinks, name, configPath);
+    }
+
+    public CredentialSourceFactory credentialSource(String name, String configPath) throws BlipException {
+        return named(Kind.CREDENTIAL_SOURCE, credentialSources, name, configPath);
+    }
+
+    public TlsProvider tlsProvider(String name, String configPath) throws BlipException {
+        return named(Kind.TLS_PROVIDER, tlsProviders, name, configPath);
+    }
+
+    public MonitorLoader monitorLoader(String name, String configPath) throws BlipException {
+        return named(Kind.MONITOR_LOADER, monitorLoaders, name, configPath);
+    }
+
+    /** The plugin directories that became layers, in load order. */
+    public List<Path> layerDirs() {
+        return layers.stream().map(PluginLayer::dir).toList();
+    }
+
+    /**
+     * What {@code --print-plugins} prints: one line per provider (name, kind, module, origin, and
+     * the provider's own description if it has one), then each plugin layer with its modules,
+     * including layers that provide nothing.
+     */
+    public String describe() {
+        var out = new StringBuilder();
+        List<Provider<?>> all = all().toList();
+        if (all.isEmpty()) {
+            out.append("Providers: none\n");
+        } else {
+            out.append("Providers (name, kind, module, origin):\n");
+            int nameWidth = width(all, Provider::name);
+            int kindWidth = width(all, Provider::kind);
+            int moduleWidth = width(all, Provider::module);
+            int originWidth = width(all, Provider::origin);
+            for (Provider<?> p : all) {
+                String line = "  " + pad(p.name(), nameWidth) + "  " + pad(p.kind(), kindWidth) + "  "
+                        + pad(p.module(), moduleWidth) + "  " + pad(p.origin(), originWidth);
+                String description = description(p);
+                out.append(description.isEmpty() ? line.stripTrailing() : line + "  " + description).append('\n');
+            }
+        }
+        if (pluginsDir == null) {
+            out.append("Plugin layers: none (boot layer only)\n");
+        } else if (layers.isEmpty()) {
+            out.append("Plugin layers in ").append(pluginsDir).append(": none\n");
+        } else {
+            out.append("Plugin layers in ").append(pluginsDir).append(":\n");
+            for (PluginLayer layer : layers) {
+                boolean provides = all.stream().anyMatch(p -> p.origin().equals(layer.origin()));
+                out.append("  ").append(layer.origin()).append(provides ? "" : " (provides nothing)").append(": ")
+                        .append(String.join(", ", layer.modules())).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private Stream<Provider<?>> all() {
+        return Stream.of(collectors, sinks, credentialSources, regionResolvers, tlsProviders, monitorLoaders)
+                .flatMap(List::stream);
+    }
+
+    private static String description(Provider<?> p) {
+        try {
+            String text = switch (p.instance()) {
+                case SinkFactory sink -> sink.description();
+                case TlsProvider tls -> tls.describe();
+                default -> "";
+            };
+            return text == null ? "" : text.strip();
+        } catch (RuntimeException e) {
+            return "(description failed: " + e + ")";
+        }
+    }
+
+    private static int width(List<Provider<?>> all, java.util.function.Function<Provider<?>, String> column) {
+        return all.stream().mapToInt(p -> column.apply(p).length()).max().orElse(0);
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(Math.max(0, width - s.length()));
+    }
+
+    private static <T> Optional<T> find(List<Provider<T>> providers, String name) {
+        return providers.stream().filter(p -> p.name().equals(name)).findFirst().map(Provider::instance);
+    }
+
+    private <T> T named(Kind<T> kind, List<Provider<T>> providers, String name, String configPath) {
+        return find(providers, name).orElseThrow(() -> new BlipException(unknown(kind, providers, name, configPath)));
+    }
+
+    private <T> String unknown(Kind<T> kind, List<Provider<T>> providers, String name, String configPath) {
+        String prefix = configPath == null || configPath.isBlank() ? "" : configPath + ": ";
+        List<String> available = providers.stream().map(Provider::name).sorted().toList();
+        String shipsIn = kind.shipsIn().get(name);
+        String hint;
+        if (shipsIn == null) {
+            hint = "Plugins are directories of jars under plugins/; add the one that provides it.";
+        } else if (layers.stream().anyMatch(l -> l.dir().getFileName().toString().equals(shipsIn))) {
+            hint = "It ships in plugins/" + shipsIn + "/, which is loaded but does not provide it; "
+                    + "are its jars from this Blip version?";
+        } else {
+            hint = "It ships in plugins/" + shipsIn + "/; is that directory present?";
+        }
+        return prefix + kind.missing(name) + ". Available: " + available + ". " + hint;
+    }
+
+    private static <T> Comparator<Provider<T>> byName() {
+        return Comparator.comparing(Provider::name);
+    }
+
+    /** Finds the providers of each kind in the boot layer and each plugin layer. */
+    private static final class Loading {
+        private final Module api;
+        private final List<PluginLayer> layers;
+        private final List<String> problems;
+
+        Loading(Module api, List<PluginLayer> layers, List<String> problems) {
+            this.api = api;
+            this.layers = layers;
+            this.problems = problems;
+        }
+
+        <T> List<Provider<T>> providers(Kind<T> kind, Comparator<Provider<T>> order) {
+            var found = new ArrayList<Provider<T>>();
+            ServiceLoader<T> boot = api.isNamed()
+                    ? ServiceLoader.load(api.getLayer(), kind.spi())
+                    // On the class path (./dev demo, an IDE) there are no layers; built-ins still load.
+                    : ServiceLoader.load(kind.spi(), Plugins.class.getClassLoader());
+            collect(kind, boot, Provider.BOOT, p -> true, found);
+            for (PluginLayer layer : layers) {
+                // load(layer) also returns the parent layers' providers: keep only this layer's own.
+                collect(kind, ServiceLoader.load(layer.layer(), kind.spi()), layer.origin(),
+                        p -> p.type().getModule().getLayer() == layer.layer(), found);
+            }
+            try {
+                found.sort(order);
+            } catch (RuntimeException e) {
+                problems.add(kind.noun() + " providers cannot be ordered: " + e);
+            }
+            return List.copyOf(found);
+        }
+
+        private <T> void collect(Kind<T> kind, ServiceLoader<T> loader, String origin,
+                                 Predicate<ServiceLoader.Provider<T>> own, List<Provider<T>> out) {
+            Iterator<ServiceLoader.Provider<T>> it = loader.stream().iterator();
+            while (true) {
+                ServiceLoader.Provider<T> candidate;
+                try {
+                    if (!it.hasNext()) {
+                        return;
+                    }
+                    candidate = it.next();
+                } catch (ServiceConfigurationError e) {
+                    problems.add(origin + ": " + kind.noun() + " providers cannot be listed: " + causes(e) + ".");
+                    return;
+                }
+                if (own.test(candidate)) {
+                    make(kind, candidate, origin).ifPresent(out::add);
+                }
+            }
+        }
+
+        private <T> Optional<Provider<T>> make(Kind<T> kind, ServiceLoader.Provider<T> candidate, String origin) {
+            Class<? extends T> type = candidate.type();
+            String module = moduleName(type.getModule());
+            String where = module + " (" + PluginLayer.jarOf(type.getModule()) + ")";
+            T instance;
+            try {
+                instance = candidate.get();
+            } catch (ServiceConfigurationError e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                problems.add(origin + ": module " + where + " could not create " + kind.noun() + " provider "
+                        + type.getName() + ": " + cause + ". A provider needs a public no-argument constructor "
+                        + "(or a public static provider() method) that does no I/O.");
+                return Optional.empty();
+            }
+            String name;
+            try {
+                name = kind.name().apply(instance);
+            } catch (RuntimeException e) {
+                problems.add(origin + ": " + kind.noun() + " provider " + type.getName() + " in module " + where
+                        + " failed to tell its name: " + e + ".");
+                return Optional.empty();
+            }
+            if (name == null || name.isBlank()) {
+                problems.add(origin + ": " + kind.noun() + " provider " + type.getName() + " in module " + where
+                        + " has no name.");
+                return Optional.empty();
+            }
+            return Optional.of(new Provider<>(name, kind.id(), instance, module, origin));
+        }
+
+        /** Two providers of one kind with one name: a boot error naming both modules and origins. */
+        void checkDuplicates(Plugins plugins) {
+            checkDuplicates(Kind.COLLECTOR, plugins.collectors);
+            checkDuplicates(Kind.SINK, plugins.sinks);
+            checkDuplicates(Kind.CREDENTIAL_SOURCE, plugins.credentialSources);
+            checkDuplicates(Kind.REGION_RESOLVER, plugins.regionResolvers);
+            checkDuplicates(Kind.TLS_PROVIDER, plugins.tlsProviders);
+            checkDuplicates(Kind.MONITOR_LOADER, plugins.monitorLoaders);
+        }
+
+        private <T> void checkDuplicates(Kind<T> kind, List<Provider<T>> providers) {
+            var byName = new LinkedHashMap<String, List<Provider<T>>>();
+            providers.stream()
+                    .sorted(Comparator.comparing((Provider<T> p) -> p.origin().equals(Provider.BOOT) ? 0 : 1)
+                            .thenComparing(Provider::origin))
+                    .forEach(p -> byName.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(p));
+            for (Map.Entry<String, List<Provider<T>>> entry : byName.entrySet()) {
+                List<Provider<T>> same = entry.getValue();
+                if (same.size() < 2) {
+                    continue;
+                }
+                List<String> by = same.stream().map(p -> "by module " + p.module() + " (" + p.origin() + ")").toList();
+                String times = same.size() == 2 ? "twice" : same.size() + " times";
+                problems.add(kind.nameNoun() + " '" + entry.getKey() + "' is provided " + times + ": "
+                        + String.join(", ", by.subList(0, by.size() - 1)) + " and " + by.get(by.size() - 1)
+                        + ". Remove one of them, or rename one provider.");
+            }
+        }
+
+        private static String moduleName(Module module) {
+            return module.isNamed() ? module.getName() : "class path";
+        }
+
+        private static String causes(Throwable e) {
+            var parts = new ArrayList<String>();
+            for (Throwable t = e; t != null && parts.size() < 4; t = t.getCause()) {
+                parts.add(t == e ? String.valueOf(t.getMessage()) : t.toString());
+            }
+            return String.join(": ", parts);
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package io.blip.runtime.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.blip.api.BlipException;
+import io.blip.api.MetricType;
+import io.blip.api.sink.SinkFactory;
+import io.blip.testkit.ModuleJar;
+import io.blip.testkit.PluginDirs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Plugin layers on a real module path: surefire runs these tests inside the named module
+ * io.blip.runtime with blip-api in the boot layer, and each plugin directory here is built from
+ * source at test time by the testkit.
+ */
+class PluginsTest {
+    @TempDir
+    static Path root;
+
+    private static Path hello;
+    private static Path quiet;
+
+    @BeforeAll
+    static void buildPluginDirs() {
+        hello = PluginDirs.sinkPlugin(plugins("good"), "hello", "io.blip.test.hello", "hello");
+        quiet = plugins("good").resolve("quiet");
+        new ModuleJar("io.blip.test.quiet")
+                .source("io.blip.test.quiet.Nothing", "package io.blip.test.quiet;\npublic final class Nothing {}\n")
+                .writeTo(quiet.resolve("quiet.jar"));
+        PluginDirs.withoutJars(plugins("good"), "empty");
+    }
+
+    private static Path plugins(String scenario) {
+        return root.resolve(scenario).resolve("plugins");
+    }
+
+    @Test
+    void surefireRunsThisOnTheModulePathWithBlipApiInTheBootLayer() {
+        assertTrue(Plugins.class.getModule().isNamed(), "tests are patched into module io.blip.runtime");
+        assertSame(ModuleLayer.boot(), MetricType.class.getModule().getLayer());
+    }
+
+    @Test
+    void eachDirectoryIsALayerOfItsOwnUnderTheLayerOfBlipApi() {
+        Plugins plugins = Plugins.load(plugins("good"));
+
+        assertEquals(List.of(hello, quiet), plugins.layerDirs(), "a directory without jars is no layer");
+        Provider<SinkFactory> sink = plugins.sinks().stream().filter(p -> p.name().equals("hello")).findFirst()
+                .orElseThrow();
+        assertEquals(new Provider<>("hello", "sink", sink.instance(), "io.blip.test.hello", hello.toString()), sink);
+        ModuleLayer layer = sink.instance().getClass().getModule().getLayer();
+        assertNotSame(ModuleLayer.boot(), layer);
+        assertEquals(List.of(ModuleLayer.boot()), layer.parents());
+        assertSame(sink.instance(), plugins.sink("hello", "sinks.hello"));
+        assertEquals(Optional.empty(), plugins.findCollector("hello"));
+    }
+
+    @Test
+    void describeListsProvidersAndEveryLayerIncludingThoseThatProvideNothing() {
+        String described = Plugins.load(plugins("good")).describe();
+
+        // Columns are padded to the widest entry, and built-in providers may be listed too.
+        List<String> lines = described.lines().map(l -> l.strip().replaceAll(" {2,}", " ")).toList();
+        assertTrue(lines.contains("hello sink io.blip.test.hello " + hello + " test sink hello"), described);
+        String layers = described.substring(described.indexOf("Plugin layers"));
+        assertEquals("Plugin layers in " + plugins("good") + ":\n"
+                + "  " + hello + ": io.blip.test.hello\n"
+                + "  " + quiet + " (provides nothing): io.blip.test.quiet\n", layers);
+    }
+
+    @Test
+    void aMissingPluginsDirectoryMeansBuiltInProvidersOnly() {
+        Plugins plugins = Plugins.load(plugins("absent"));
+
+        assertEquals(List.of(), plugins.layerDirs());
+        assertTrue(plugins.describe().endsWith("Plugin layers in " + plugins("absent") + ": none\n"),
+                plugins.describe());
+        assertTrue(Plugins.bootOnly().describe().endsWith("Plugin layers: none (boot layer only)\n"));
+    }
+
+    @Test
+    void aDirectoryBundlingBlipApiIsRejected() {
+        Path dir = PluginDirs.bundlingApi(plugins("bundled"), "bundler");
+
+        assertProblems(plugins("bundled"),
+                dir + ": blip-api.jar holds module io.blip.api, which the boot layer (lib/) already has. "
+                        + "Remove blip-api.jar from " + dir + "/; the plugin's build must give that dependency "
+                        + "<scope>provided</scope>.");
+    }
+
+    @Test
+    void aMissingModuleNamesTheModuleThatRequiresIt() {
+        Path dir = PluginDirs.missingRequire(plugins("missing"), "needy");
+
+        assertProblems(plugins("missing"),
+                dir + ": module io.blip.test.needy (needy.jar) requires module io.blip.test.absent, which is "
+                        + "neither in " + dir + "/ nor in the boot layer (lib/). Add the jar of io.blip.test.absent to "
+                        + dir + "/.");
+    }
+
+    @Test
+    void aJdkModuleMissingFromTheBootLayerSaysHowToAddIt() {
+        // java.se (the aggregator) is a JDK module that no boot layer has unless asked for.
+        Path dir = plugins("jdk").resolve("everything");
+        new ModuleJar("io.blip.test.everything").requires("java.se")
+                .source("io.blip.test.everything.All", "package io.blip.test.everything;\npublic final class All {}\n")
+                .writeTo(dir.resolve("everything.jar"));
+
+        assertProblems(plugins("jdk"),
+                dir + ": module io.blip.test.everything (everything.jar) requires JDK module java.se, which "
+                        + "the boot layer did not load. Start Blip with JAVA_OPTS=\"--add-modules java.se\".");
+    }
+
+    @Test
+    void aPackageSplitBetweenTwoJarsNamesBoth() {
+        Path dir = PluginDirs.splitPackage(plugins("split"), "split");
+
+        assertProblems(plugins("split"),
+                dir + ": package io.blip.test.split is in more than one module: io.blip.test.split.one (one.jar) and "
+                        + "io.blip.test.split.two (two.jar). A package may be in one module only: remove one of the "
+                        + "jars, or move the package.");
+    }
+
+    @Test
+    void aPackageOfBlipApiInAPluginIsASplitPackageWithTheBootLayer() {
+        Path dir = PluginDirs.apiPackage(plugins("apipkg"), "apipkg");
+
+        assertProblems(plugins("apipkg"),
+                dir + ": module io.blip.test.apipkg (apipkg.jar) contains package io.blip.api.sink, which module "
+                        + "io.blip.api (boot layer) also exports to it. A package may be in one module only: remove "
+                        + "one of the jars, or move the package.");
+    }
+
+    @Test
+    void aProviderWhoseConstructorThrowsNamesTheClassAndTheCause() {
+        Path dir = PluginDirs.throwingProvider(plugins("boom"), "boom");
+
+        assertProblems(plugins("boom"),
+                dir + ": module io.blip.test.boom (boom.jar) could not create sink provider io.blip.test.boom.Sinks: "
+                        + "java.lang.IllegalStateException: boom on purpose. A provider needs a public no-argument "
+                        + "constructor (or a public static provider() method) that does no I/O.");
+    }
+
+    @Test
+    void twoDirectoriesProvidingOneSinkNameNameBothModulesAndDirectories() {
+        Path one = PluginDirs.sinkPlugin(plugins("dup"), "hello-a", "io.blip.test.hello.a", "hello");
+        Path two = PluginDirs.sinkPlugin(plugins("dup"), "hello-b", "io.blip.test.hello.b", "hello");
+
+        assertProblems(plugins("dup"),
+                "sink 'hello' is provided twice: by module io.blip.test.hello.a (" + one + ") and by module "
+                        + "io.blip.test.hello.b (" + two + "). Remove one of them, or rename one provider.");
+    }
+
+    @Test
+    void everyProblemOfEveryDirectoryIsReportedAtOnce() {
+        Path bundler = PluginDirs.bundlingApi(plugins("many"), "a-bundler");
+        Path boom = PluginDirs.throwingProvider(plugins("many"), "b-boom");
+        PluginDirs.sinkPlugin(plugins("many"), "c-fine", "io.blip.test.fine", "fine");
+
+        PluginException e = assertThrows(PluginException.class, () -> Plugins.load(plugins("many")));
+
+        assertEquals(2, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().get(0).startsWith(bundler + ": blip-api.jar holds module io.blip.api"));
+        assertTrue(e.problems().get(1).startsWith(boom + ": module io.blip.test.boom (boom.jar) could not create"));
+        assertEquals("2 plugin problems:\n  - " + e.problems().get(0) + "\n  - " + e.problems().get(1),
+                e.getMessage());
+    }
+
+    @Test
+    void aFirstPartyNameThatIsMissingSaysWhichDirectoryShipsIt() {
+        Plugins plugins = Plugins.load(plugins("good"));
+        String sinks = available(plugins.sinks().stream().map(Provider::name));
+
+        assertEquals("sinks.otlp: no sink named 'otlp'. Available: " + sinks
+                        + ". It ships in plugins/otlp/; is that directory present?",
+                message(() -> plugins.sink("otlp", "sinks.otlp")));
+        assertEquals("monitors[0].plans.performance: no collector for domain 'aws.rds'. Available: "
+                        + available(plugins.collectors().stream().map(Provider::name))
+                        + ". It ships in plugins/aws/; is that directory present?",
+                message(() -> plugins.collector("aws.rds", "monitors[0].plans.performance")));
+        assertEquals("mysql.credential-source: no credential source named 'aws-iam'. Available: "
+                        + available(plugins.credentialSources().stream().map(Provider::name))
+                        + ". It ships in plugins/aws/; is that directory present?",
+                message(() -> plugins.credentialSource("aws-iam", "mysql.credential-source")));
+        assertEquals("no TLS provider named 'rds'. Available: "
+                        + available(plugins.tlsProviders().stream().map(Provider::name))
+                        + ". It ships in plugins/tls-rds/; is that directory present?",
+                message(() -> plugins.tlsProvider("rds", "")));
+        assertEquals("monitor-loader.aws: no monitor loader named 'aws'. Available: "
+                        + available(plugins.monitorLoaders().stream().map(Provider::name))
+                        + ". It ships in plugins/aws/; is that directory present?",
+                message(() -> plugins.monitorLoader("aws", "monitor-loader.aws")));
+        assertTrue(sinks.contains("hello"), sinks);
+    }
+
+    @Test
+    void anUnknownNameListsWhatExistsAndWherePluginsGo() {
+        Plugins plugins = Plugins.load(plugins("good"));
+
+        assertEquals("sinks.statsd: no sink named 'statsd'. Available: "
+                        + available(plugins.sinks().stream().map(Provider::name))
+                        + ". Plugins are directories of jars under plugins/; add the one that provides it.",
+                message(() -> plugins.sink("statsd", "sinks.statsd")));
+    }
+
+    @Test
+    void aFirstPartyDirectoryThatIsLoadedButLacksTheNameSaysSo() {
+        PluginDirs.sinkPlugin(plugins("stale"), "otlp", "io.blip.test.old.otlp", "otlp-old");
+        Plugins plugins = Plugins.load(plugins("stale"));
+
+        assertEquals("sinks.otlp: no sink named 'otlp'. Available: "
+                        + available(plugins.sinks().stream().map(Provider::name))
+                        + ". It ships in plugins/otlp/, which is loaded but does not provide it; "
+                        + "are its jars from this Blip version?",
+                message(() -> plugins.sink("otlp", "sinks.otlp")));
+    }
+
+    @Test
+    void aFileWherePluginsShouldBeIsAnError() throws Exception {
+        Path file = Files.createDirectories(root.resolve("file")).resolve("plugins");
+        Files.writeString(file, "not a directory");
+
+        assertProblems(file, file + ": not a directory. The plugins directory holds one directory of jars per "
+                + "plugin, e.g. plugins/otlp/.");
+    }
+
+    @Test
+    void thePluginsDirectoryComesFromTheEnvironmentThenBlipHomeThenTheLibDirectory() {
+        Path jar = Path.of("/opt/blip-1.0/lib/blip-runtime-1.0.jar");
+
+        assertEquals(Path.of("/etc/blip/plugins"), Plugins.defaultPluginsDir("/etc/blip/plugins", "/opt/x", Optional.of(jar)));
+        assertEquals(Path.of("/opt/x/plugins"), Plugins.defaultPluginsDir("", "/opt/x", Optional.of(jar)));
+        assertEquals(Path.of("/opt/blip-1.0/plugins"), Plugins.defaultPluginsDir(null, null, Optional.of(jar)));
+        assertEquals(Path.of("plugins"),
+                Plugins.defaultPluginsDir(null, null, Optional.of(Path.of("/build/target/blip-runtime.jar"))));
+        assertEquals(Path.of("plugins"), Plugins.defaultPluginsDir(null, null, Optional.empty()));
+    }
+
+    private static void assertProblems(Path pluginsDir, String... expected) {
+        PluginException e = assertThrows(PluginException.class, () -> Plugins.load(pluginsDir));
+        assertEquals(Arrays.asList(expected), e.problems());
+    }
+
+    private static String message(org.junit.jupiter.api.function.Executable call) {
+        return assertThrows(BlipException.class, call).getMessage();
+    }
+
+    private static String available(Stream<String> names) {
+        return names.sorted().toList().toString();
+    }
+}

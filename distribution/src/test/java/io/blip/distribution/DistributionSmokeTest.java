@@ -1,0 +1,141 @@
+package io.blip.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Boots the assembled distribution as a user would: bin/blip as a real process, on the module
+ * path, with the plugin directories it ships.
+ */
+class DistributionSmokeTest {
+    private static final long TIMEOUT_SECONDS = 60;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theLayoutHasTheBootLayerInLibAndEachPluginInItsOwnDirectory() throws IOException {
+        assertTrue(Files.getPosixFilePermissions(Dist.HOME.resolve("bin/blip")).contains(PosixFilePermission.OWNER_EXECUTE));
+        List<String> lib = names(Dist.jars(Dist.HOME.resolve("lib")));
+        for (String jar : List.of("blip-api-", "blip-runtime-", "config-", "snakeyaml-engine-", "picocli-",
+                "slf4j-api-", "slf4j-jdk14-", "mysql-connector-j-")) {
+            assertTrue(lib.stream().anyMatch(n -> n.startsWith(jar)), jar + "*.jar in lib/: " + lib);
+        }
+        assertTrue(lib.stream().noneMatch(n -> n.startsWith("protobuf-java")), "no protobuf in lib/: " + lib);
+        for (String dir : Dist.PLUGIN_DIRS) {
+            List<String> jars = names(Dist.jars(Dist.HOME.resolve("plugins").resolve(dir)));
+            assertTrue(jars.stream().anyMatch(n -> n.startsWith("blip-")), "a plugin jar in plugins/" + dir + ": " + jars);
+            assertTrue(jars.stream().noneMatch(n -> n.startsWith("blip-api") || n.startsWith("blip-runtime")
+                    || n.startsWith("slf4j")), "plugins/" + dir + " holds no jar of the boot layer: " + jars);
+        }
+    }
+
+    @Test
+    void theTarballHoldsTheSameTreeUnderBlipVersion() throws Exception {
+        Result tar = run(List.of("tar", "-tvzf", Dist.TARBALL.toString()), work, Map.of());
+        assertEquals(0, tar.exit(), tar.stderr());
+        String base = "blip-" + Dist.VERSION + "/";
+        assertTrue(tar.stdout().lines().anyMatch(l -> l.startsWith("-rwxr-xr-x") && l.endsWith(" " + base + "bin/blip")),
+                tar.stdout());
+        for (String path : List.of("conf/blip.conf", "plugins/aws/", "plugins/otlp/", "plugins/tls-rds/", "lib/")) {
+            assertTrue(tar.stdout().contains(" " + base + path), base + path + " in the tarball:\n" + tar.stdout());
+        }
+    }
+
+    @Test
+    void theExampleConfigIsValidHocon() {
+        Config config = ConfigFactory.parseFile(Dist.HOME.resolve("conf/blip.conf").toFile(),
+                ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
+        assertEquals("127.0.0.1:7522", config.getString("api.bind"));
+        assertEquals(List.of(), config.getList("monitors").unwrapped());
+    }
+
+    @Test
+    void versionPrintsBlipAndTheVersion() throws Exception {
+        Result result = blip(Dist.HOME.resolve("bin/blip"), work, "--version");
+
+        assertEquals(0, result.exit(), result.toString());
+        assertEquals("blip " + Dist.VERSION, result.stdout().strip(), result.toString());
+    }
+
+    @Test
+    void itRunsThroughASymlinkFromAnyDirectory() throws Exception {
+        Path link = Files.createSymbolicLink(work.resolve("blip"), Dist.HOME.resolve("bin/blip"));
+
+        Result result = blip(link, work, "--version");
+
+        assertEquals(0, result.exit(), result.toString());
+        assertEquals("blip " + Dist.VERSION, result.stdout().strip(), result.toString());
+    }
+
+    /** Needs Main's --print-plugins to call Plugins.load(Plugins.defaultPluginsDir()).describe(). */
+    @Test
+    void printPluginsListsTheThreePluginLayers() throws Exception {
+        Result result = blip(Dist.HOME.resolve("bin/blip"), work, "--print-plugins");
+
+        assertEquals(0, result.exit(), result.toString());
+        Path plugins = Dist.HOME.toRealPath().resolve("plugins");
+        assertTrue(result.stdout().contains("Plugin layers in " + plugins + ":\n"), result.toString());
+        Map<String, String> modules = Map.of("aws", "io.blip.plugin.aws", "otlp", "io.blip.sink.otlp",
+                "tls-rds", "io.blip.plugin.tls.rds");
+        for (String dir : Dist.PLUGIN_DIRS) {
+            String prefix = "  " + plugins.resolve(dir);
+            assertTrue(result.stdout().lines().anyMatch(l -> (l.startsWith(prefix + ": ") || l.startsWith(prefix + " ("))
+                            && l.contains(modules.get(dir))),
+                    "a layer line for plugins/" + dir + " with module " + modules.get(dir) + ":\n" + result);
+        }
+    }
+
+    private static List<String> names(List<Path> files) {
+        return files.stream().map(f -> f.getFileName().toString()).toList();
+    }
+
+    /** Runs bin/blip with this JVM's JDK as JAVA_HOME. */
+    private static Result blip(Path launcher, Path cwd, String... args) throws Exception {
+        var command = new ArrayList<String>();
+        command.add(launcher.toString());
+        command.addAll(List.of(args));
+        return run(command, cwd, Map.of("JAVA_HOME", System.getProperty("java.home")));
+    }
+
+    private static Result run(List<String> command, Path cwd, Map<String, String> env) throws Exception {
+        Path out = Files.createTempFile(cwd, "out", ".txt");
+        Path err = Files.createTempFile(cwd, "err", ".txt");
+        var builder = new ProcessBuilder(command).directory(cwd.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("BLIP_PLUGINS");
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail(command + " did not finish in " + TIMEOUT_SECONDS + " s; stderr:\n"
+                    + Files.readString(err, StandardCharsets.UTF_8));
+        }
+        return new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private record Result(List<String> command, int exit, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return String.join(" ", command) + " -> exit " + exit + "\nstdout:\n" + stdout + "stderr:\n" + stderr;
+        }
+    }
+}
