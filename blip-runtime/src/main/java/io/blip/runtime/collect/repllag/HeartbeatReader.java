@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Reads Blip heartbeats on a replica, on its own virtual thread, the way Blip's reader does: it
@@ -18,9 +19,9 @@ import java.time.Duration;
  * is the lag. {@link #report()} gives the worst lag since the last report.
  *
  * <p>It follows, in order of precedence: one source id; the latest heartbeat of a source role; or
- * the latest heartbeat of any source but this monitor's own. Ages are computed by MySQL
- * ({@code TIMESTAMPDIFF} against {@code NOW(3)}), so neither the monitor's clock nor time zones
- * matter.
+ * the latest heartbeat of any source (in both latter cases, not this monitor's own). Ages are
+ * computed by MySQL ({@code TIMESTAMPDIFF} against {@code NOW(3)}), so neither the monitor's clock
+ * nor time zones matter.
  *
  * <p>It takes a connection per read and gives it back at once.
  */
@@ -55,24 +56,28 @@ final class HeartbeatReader implements AutoCloseable {
     }
 
     /**
-     * Which heartbeat to follow.
+     * Which heartbeat to follow. A monitor never follows its own heartbeats, which it wrote when it
+     * was a source, unless told to by source id.
      *
      * @param table      the quoted table, e.g. {@code `blip`.`heartbeat`}
      * @param sourceId   a source id, or empty
      * @param sourceRole a source role, or empty
-     * @param ownId      this monitor's own source id, skipped when following the latest
+     * @param ownId      this monitor's own source id
      */
     record Follow(String table, String sourceId, String sourceRole, String ownId) {
         String sql() {
             if (!sourceId.isEmpty()) {
                 return AGE + table + " WHERE src_id = ?";
             }
-            String where = sourceRole.isEmpty() ? " WHERE src_id <> ?" : " WHERE src_role = ?";
+            String where = sourceRole.isEmpty() ? " WHERE src_id <> ?" : " WHERE src_role = ? AND src_id <> ?";
             return AGE + table + where + " ORDER BY ts DESC LIMIT 1";
         }
 
-        String parameter() {
-            return !sourceId.isEmpty() ? sourceId : !sourceRole.isEmpty() ? sourceRole : ownId;
+        List<String> parameters() {
+            if (!sourceId.isEmpty()) {
+                return List.of(sourceId);
+            }
+            return sourceRole.isEmpty() ? List.of(ownId) : List.of(sourceRole, ownId);
         }
     }
 
@@ -80,7 +85,7 @@ final class HeartbeatReader implements AutoCloseable {
     private final String monitorId;
     private final String table;
     private final String sql;
-    private final String parameter;
+    private final List<String> parameters;
     private final ReplCheck replCheck;
     private final long latencyMillis;
 
@@ -97,7 +102,7 @@ final class HeartbeatReader implements AutoCloseable {
         this.monitorId = monitorId;
         this.table = follow.table();
         this.sql = follow.sql();
-        this.parameter = follow.parameter();
+        this.parameters = follow.parameters();
         this.replCheck = replCheck;
         this.latencyMillis = networkLatency.toMillis();
     }
@@ -147,7 +152,9 @@ final class HeartbeatReader implements AutoCloseable {
                 return RETRY_WAIT;
             }
             try (PreparedStatement s = c.prepareStatement(sql)) {
-                s.setString(1, parameter);
+                for (int i = 0; i < parameters.size(); i++) {
+                    s.setString(i + 1, parameters.get(i));
+                }
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
                         record(Lag.NO_HEARTBEAT, 0);
