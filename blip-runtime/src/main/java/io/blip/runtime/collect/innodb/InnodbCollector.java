@@ -52,19 +52,17 @@ final class InnodbCollector implements Collector {
     @Override
     public void prepare(Plan plan) throws SQLException {
         var prepared = new HashMap<String, AtLevel>();
-        String enabled = null; // looked up once, only if a level asks for enabled metrics
+        var enabledOnly = new ArrayList<String>();
         for (LevelDomain at : LevelDomain.in(plan, InnodbFactory.HELP)) {
-            AtLevel state = switch (at.option("all")) {
-                case "yes" -> new AtLevel(SELECT_METRICS, List.of());
-                case "enabled" -> {
-                    if (enabled == null) {
-                        enabled = enabledCondition();
-                    }
-                    yield new AtLevel(SELECT_METRICS + enabled, List.of());
-                }
-                default -> listed(at);
-            };
-            prepared.put(at.level(), state);
+            switch (at.option("all")) {
+                case "yes" -> prepared.put(at.level(), new AtLevel(SELECT_METRICS, List.of()));
+                case "enabled" -> enabledOnly.add(at.level());
+                default -> prepared.put(at.level(), listed(at));
+            }
+        }
+        if (!enabledOnly.isEmpty()) {
+            String enabled = SELECT_METRICS + enabledCondition();
+            enabledOnly.forEach(level -> prepared.put(level, new AtLevel(enabled, List.of())));
         }
         levels = new PerLevel<>(InnodbFactory.DOMAIN, prepared);
     }

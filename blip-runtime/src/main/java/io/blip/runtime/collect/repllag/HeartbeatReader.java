@@ -93,7 +93,7 @@ final class HeartbeatReader implements AutoCloseable {
     private Lag latest = Lag.NO_HEARTBEAT;
     private long worstSinceReport = -1;
     private int lateReads;
-    private SQLException error;
+    private Exception error; // of the last read, if it failed
     private Thread thread;
     private boolean closed;
 
@@ -165,8 +165,9 @@ final class HeartbeatReader implements AutoCloseable {
                     return r.sleep();
                 }
             }
-        } catch (SQLException e) {
-            log.debug("{}: reading heartbeat from {} failed: {}", monitorId, table, e.getMessage());
+        } catch (SQLException | RuntimeException e) {
+            // Kept for the next report; the reader goes on, as the table may appear or MySQL come back.
+            log.debug("{}: reading heartbeat from {} failed: {}", monitorId, table, e.toString());
             synchronized (this) {
                 error = e;
             }
@@ -190,12 +191,16 @@ final class HeartbeatReader implements AutoCloseable {
     /**
      * The worst lag read since the last report, or the latest state (no heartbeat, not a replica).
      *
-     * @throws SQLException when the last read failed, e.g. the table does not exist
+     * @throws SQLException          when the last read failed, e.g. the table does not exist
+     * @throws IllegalStateException when the last read failed otherwise
      */
     synchronized Lag report() throws SQLException {
+        if (error instanceof SQLException e) {
+            throw new SQLException("reading heartbeat from " + table + ": " + e.getMessage(), e.getSQLState(),
+                    e.getErrorCode(), e);
+        }
         if (error != null) {
-            throw new SQLException("reading heartbeat from " + table + ": " + error.getMessage(),
-                    error.getSQLState(), error.getErrorCode(), error);
+            throw new IllegalStateException("reading heartbeat from " + table + ": " + error, error);
         }
         Lag lag = latest;
         if (lag.replica() && lag.millis() >= 0 && worstSinceReport > lag.millis()) {

@@ -94,7 +94,8 @@ final class ReplLagCollector implements Collector {
         swap(new Prepared(perLevel, null, replCheck, reader));
     }
 
-    private void swap(Prepared next) {
+    /** Puts the new plan's state in place and stops the old plan's reader, if any. */
+    private synchronized void swap(Prepared next) {
         Prepared old = prepared;
         prepared = next;
         if (old.reader() != null) {

@@ -63,75 +63,82 @@ final class VarGlobalCollector implements Collector {
 
     @Override
     public void prepare(Plan plan) throws SQLException {
-        List<LevelDomain> domains = LevelDomain.in(plan, VarGlobalFactory.HELP);
+        // Check every level before the first query, so a plan mistake is reported even if MySQL is down.
+        var candidates = new LinkedHashMap<LevelDomain, List<AtLevel>>();
+        for (LevelDomain at : LevelDomain.in(plan, VarGlobalFactory.HELP)) {
+            candidates.put(at, candidates(at));
+        }
         var prepared = new HashMap<String, AtLevel>();
-        if (!domains.isEmpty()) {
+        if (!candidates.isEmpty()) {
             try (Connection c = context.db().getConnection()) {
-                for (LevelDomain at : domains) {
-                    prepared.put(at.level(), prepareLevel(c, at));
+                for (var level : candidates.entrySet()) {
+                    prepared.put(level.getKey().level(), firstThatAnswers(c, level.getKey(), level.getValue()));
                 }
             }
         }
         levels = new PerLevel<>(VarGlobalFactory.DOMAIN, prepared);
     }
 
-    private AtLevel prepareLevel(Connection c, LevelDomain at) {
+    /** The sources to try, in order: the one the option names, or select (unless all), pfs, show. */
+    private static List<AtLevel> candidates(LevelDomain at) {
         boolean all = at.yes("all");
         String source = at.option("source");
         List<String> metrics = all ? List.of() : at.metrics();
         if (!all && metrics.isEmpty()) {
             throw at.error("no metrics listed; list system variables in metrics or set option all=yes");
         }
-        if (source.equals("auto")) {
-            return auto(c, at, metrics);
+        if (!source.equals("auto")) {
+            Source chosen = Source.valueOf(source.toUpperCase(Locale.ROOT));
+            if (chosen == Source.SELECT && all) {
+                // Blip silently ignores all=yes here; a person who wrote both wants to know.
+                throw at.error("option all=yes cannot be read with source=select, which reads only listed"
+                        + " variables; use source=auto, pfs or show");
+            }
+            if (chosen == Source.SELECT) {
+                checkNames(at, metrics);
+            }
+            return List.of(build(chosen, metrics));
         }
-        Source chosen = Source.valueOf(source.toUpperCase(Locale.ROOT));
-        if (chosen == Source.SELECT && all) {
-            // Blip silently ignores all=yes here; a person who wrote both wants to know.
-            throw at.error("option all=yes cannot be read with source=select, which reads only listed variables;"
-                    + " use source=auto, pfs or show");
+        var sources = new ArrayList<AtLevel>();
+        if (!all && metrics.stream().allMatch(m -> SYSVAR.matcher(m).matches())) {
+            sources.add(build(Source.SELECT, metrics));
         }
-        AtLevel state = build(at, chosen, metrics);
-        try {
-            read(c, state);
-        } catch (SQLException e) {
-            throw at.error("source=" + source + " failed: " + e.getMessage(), e);
-        }
-        return state;
+        sources.add(build(Source.PFS, metrics));
+        sources.add(build(Source.SHOW, metrics));
+        return sources;
     }
 
-    /** Tries select (unless all), then pfs, then show; the first that answers is kept. */
-    private AtLevel auto(Connection c, LevelDomain at, List<String> metrics) {
+    private static void checkNames(LevelDomain at, List<String> metrics) {
+        for (String metric : metrics) {
+            if (!SYSVAR.matcher(metric).matches()) {
+                throw at.error("'" + metric + "' is not a system variable name (letters, digits, _)");
+            }
+        }
+    }
+
+    private AtLevel firstThatAnswers(Connection c, LevelDomain at, List<AtLevel> sources) {
         var failures = new LinkedHashMap<String, String>();
-        for (Source source : Source.values()) {
-            if (source == Source.SELECT && metrics.isEmpty()) {
-                continue;
-            }
-            AtLevel state = build(at, source, metrics);
+        for (AtLevel source : sources) {
             try {
-                read(c, state);
+                read(c, source);
                 log.debug("{}: var.global at level {} reads source {}", context.monitorId(), at.level(),
-                        source.optionValue());
-                return state;
+                        source.source().optionValue());
+                return source;
             } catch (SQLException e) {
-                failures.put(source.optionValue(), e.getMessage());
+                failures.put(source.source().optionValue(), e.getMessage());
             }
+        }
+        if (sources.size() == 1) {
+            var only = failures.entrySet().iterator().next();
+            throw at.error("source=" + only.getKey() + " failed: " + only.getValue());
         }
         throw at.error("source=auto: no source worked: " + failures);
     }
 
-    private static AtLevel build(LevelDomain at, Source source, List<String> metrics) {
+    /** The query of a source; names are bound as parameters, except in select, where they were checked. */
+    private static AtLevel build(Source source, List<String> metrics) {
         String sql = switch (source) {
-            case SELECT -> {
-                var columns = new ArrayList<String>();
-                for (String metric : metrics) {
-                    if (!SYSVAR.matcher(metric).matches()) {
-                        throw at.error("'" + metric + "' is not a system variable name (letters, digits, _)");
-                    }
-                    columns.add("@@GLOBAL." + metric);
-                }
-                yield "SELECT " + String.join(", ", columns);
-            }
+            case SELECT -> "SELECT " + String.join(", ", metrics.stream().map(m -> "@@GLOBAL." + m).toList());
             case PFS -> "SELECT variable_name, variable_value FROM performance_schema.global_variables"
                     + whereNameIn(metrics);
             case SHOW -> "SHOW GLOBAL VARIABLES" + whereNameIn(metrics);

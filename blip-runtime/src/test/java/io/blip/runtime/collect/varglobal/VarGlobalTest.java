@@ -4,6 +4,7 @@ import io.blip.api.BlipException;
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
 import io.blip.api.collect.OptionHelp;
+import io.blip.runtime.collect.FailingDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,6 +19,7 @@ import java.util.Set;
 import static io.blip.runtime.collect.TestingCollectors.admin;
 import static io.blip.runtime.collect.TestingCollectors.byName;
 import static io.blip.runtime.collect.TestingCollectors.collectOnce;
+import static io.blip.runtime.collect.TestingCollectors.context;
 import static io.blip.runtime.collect.TestingCollectors.db;
 import static io.blip.runtime.collect.TestingCollectors.domain;
 import static io.blip.runtime.collect.TestingCollectors.plan;
@@ -81,6 +83,20 @@ class VarGlobalTest {
                 () -> collect(List.of(), Map.of("all", "yes", "source", "select")));
         assertEquals("var.global: level 'fast': option all=yes cannot be read with source=select, which reads only"
                 + " listed variables; use source=auto, pfs or show", e.getMessage());
+    }
+
+    @Test
+    void planMistakesAreReportedEvenWhenMySqlIsDown() {
+        var e = assertThrows(BlipException.class, () -> collectOnce(factory, context(new FailingDataSource()),
+                plan(domain("var.global", List.of(), Map.of()))));
+        assertEquals("var.global: level 'fast': no metrics listed; list system variables in metrics or set option"
+                + " all=yes", e.getMessage());
+    }
+
+    @Test
+    void autoSkipsSelectForANameItCannotSelect() throws Exception {
+        assertEquals(Set.of("max_connections"),
+                byName(collect(List.of("max_connections", "not-a-sysvar"), Map.of())).keySet());
     }
 
     @Test
