@@ -22,4 +22,15 @@ module io.blip.runtime {
     uses io.blip.api.tls.TlsProvider;
     uses io.blip.api.monitor.MonitorLoader;
     uses java.sql.Driver;
+
+    provides io.blip.api.collect.CollectorFactory with
+            io.blip.runtime.collect.statusglobal.StatusGlobalFactory,
+            io.blip.runtime.collect.varglobal.VarGlobalFactory,
+            io.blip.runtime.collect.innodb.InnodbFactory,
+            io.blip.runtime.collect.repl.ReplFactory,
+            io.blip.runtime.collect.repllag.ReplLagFactory,
+            io.blip.runtime.collect.sizedatabase.SizeDatabaseFactory,
+            io.blip.runtime.collect.sizetable.SizeTableFactory,
+            io.blip.runtime.collect.sizebinlog.SizeBinlogFactory,
+            io.blip.runtime.collect.trx.TrxFactory;
 }
