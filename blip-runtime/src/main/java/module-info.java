@@ -33,4 +33,14 @@ module io.blip.runtime {
             io.blip.runtime.collect.sizetable.SizeTableFactory,
             io.blip.runtime.collect.sizebinlog.SizeBinlogFactory,
             io.blip.runtime.collect.trx.TrxFactory;
+    provides io.blip.api.sink.SinkFactory with
+            io.blip.runtime.sink.LogSinkFactory,
+            io.blip.runtime.sink.NoopSinkFactory;
+    provides io.blip.api.credential.CredentialSourceFactory with
+            io.blip.runtime.credential.PasswordSourceFactory,
+            io.blip.runtime.credential.PasswordFileSourceFactory,
+            io.blip.runtime.credential.MycnfSourceFactory;
+
+    // picocli reads the annotated fields of the command line.
+    opens io.blip.runtime to info.picocli;
 }

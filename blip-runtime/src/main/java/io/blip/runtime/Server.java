@@ -8,6 +8,8 @@ import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.Options;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.CredentialSourceFactory;
+import io.blip.api.monitor.MonitorLoader;
+import io.blip.api.monitor.MonitorSpec;
 import io.blip.api.plan.Plan;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
@@ -109,7 +111,7 @@ public final class Server implements AutoCloseable {
         }
 
         List<String> problems = new ArrayList<>();
-        List<MonitorConfig> monitorConfigs = config.monitors();
+        List<MonitorConfig> monitorConfigs = loadMonitors(config, plugins);
         List<Prepared> prepared = new ArrayList<>();
         List<CredentialSourceFactory> credentialFactories = plugins.credentialSources().stream()
                 .map(Provider::instance).toList();
@@ -161,6 +163,31 @@ public final class Server implements AutoCloseable {
         }
         LOG.info("boot-config-loading: {}", file);
         return ConfigLoader.load(file, env);
+    }
+
+    /**
+     * The config's monitors, then those of each plugin loader named under {@code monitor-loader}
+     * (e.g. {@code monitor-loader.aws}), with the same defaults, interpolation and validation.
+     */
+    private static List<MonitorConfig> loadMonitors(BlipConfig config, Plugins plugins) {
+        List<MonitorConfig> all = new ArrayList<>(config.monitors());
+        for (Map.Entry<String, Options> e : config.monitorLoader().plugins().entrySet()) {
+            MonitorLoader loader = plugins.monitorLoader(e.getKey(), e.getValue().path());
+            if (!loader.enabled(e.getValue())) {
+                continue;
+            }
+            List<MonitorSpec> specs;
+            try {
+                specs = loader.load(e.getValue());
+            } catch (Exception ex) {
+                throw new BlipException(e.getValue().path() + ": monitor loader " + loader.name() + " failed: "
+                        + ex.getMessage(), ex);
+            }
+            List<MonitorConfig> found = config.defaults().monitors(specs, all);
+            LOG.info("monitors-loaded: {} monitor(s) from monitor-loader.{}", found.size(), loader.name());
+            all.addAll(found);
+        }
+        return all;
     }
 
     /** One monitor's validated parts, ready to build. */
