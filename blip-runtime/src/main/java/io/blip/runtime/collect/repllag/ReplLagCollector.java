@@ -38,7 +38,14 @@ final class ReplLagCollector implements Collector {
 
     private record AtLevel(Set<String> metrics, boolean reportNotAReplica, boolean reportNoHeartbeat,
                            String defaultChannel) {
+        /** A level that names no metrics (as Blip's default plan) collects {@code current}, as Blip does. */
+        AtLevel {
+            metrics = metrics.isEmpty() ? Set.of("current") : metrics;
+        }
     }
+
+    /** MySQL's "table doesn't exist". */
+    private static final int ER_NO_SUCH_TABLE = 1146;
 
     /** Exactly one of {@code pfs} and {@code reader} is set once a plan collects the domain. */
     private record Prepared(PerLevel<AtLevel> levels, PfsLag pfs, ReplCheck replCheck, HeartbeatReader reader) {
@@ -46,6 +53,7 @@ final class ReplLagCollector implements Collector {
 
     private final CollectorContext context;
     private volatile Prepared prepared = new Prepared(PerLevel.none(ReplLagFactory.DOMAIN), null, null, null);
+    private volatile boolean toldNoTable;
 
     ReplLagCollector(CollectorContext context) {
         this.context = context;
@@ -141,7 +149,25 @@ final class ReplLagCollector implements Collector {
     public List<MetricValue> collect(String level) throws SQLException {
         Prepared p = prepared;
         AtLevel at = p.levels().at(level);
-        return p.reader() != null ? fromHeartbeat(p.reader().report(), at) : fromPfs(p, at);
+        if (p.reader() == null) {
+            return fromPfs(p, at);
+        }
+        try {
+            return fromHeartbeat(p.reader().report(), at);
+        } catch (SQLException e) {
+            if (e.getErrorCode() != ER_NO_SUCH_TABLE) {
+                throw e;
+            }
+            // No heartbeat table is the usual case on a server that is not a replica and has no heartbeat
+            // writer (e.g. MariaDB, where auto falls back to blip heartbeats): no heartbeat, not a failure.
+            if (!toldNoTable) {
+                toldNoTable = true;
+                log.info("monitor {}: repl.lag: {}; reporting no heartbeat until it exists (heartbeat.freq turns on "
+                        + "Blip's heartbeat writer on the source)", context.monitorId(), e.getMessage());
+            }
+            return at.metrics().contains("current") && at.reportNoHeartbeat()
+                    ? List.of(current(-1, Map.of(), "")) : List.of();
+        }
     }
 
     private static List<MetricValue> fromHeartbeat(HeartbeatReader.Lag lag, AtLevel at) {

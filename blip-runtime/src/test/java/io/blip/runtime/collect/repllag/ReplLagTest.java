@@ -64,11 +64,11 @@ class ReplLagTest {
     }
 
     @Test
-    void aMissingHeartbeatTableIsReportedAtCollect() {
-        var e = assertThrows(SQLException.class, () -> collect(Map.of("table", "lagtest.missing")));
-        assertEquals("reading heartbeat from `lagtest`.`missing`: Table 'lagtest.missing' doesn't exist",
-                e.getMessage());
-        assertEquals(1146, e.getErrorCode());
+    void aMissingHeartbeatTableMeansNoHeartbeatNotAFailure() throws Exception {
+        assertEquals(List.of(), collect(Map.of("table", "lagtest.missing")));
+        var reported = collect(Map.of("table", "lagtest.missing", "report-no-heartbeat", "yes"));
+        assertEquals(1, reported.size());
+        assertEquals(-1, reported.getFirst().value());
     }
 
     @Test
