@@ -1,0 +1,135 @@
+package io.blip.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: flags, exit codes and messages. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Map<String, String> env = new HashMap<>();
+
+    private int run(String... args) {
+        env.putIfAbsent("BLIP_PLUGINS", dir.resolve("no-plugins").toString());
+        return new Cli(env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path config(String yaml) throws Exception {
+        Path file = dir.resolve("blip.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void versionAndHelp() {
+        assertEquals(0, run("--version"));
+        assertEquals("blip " + Version.get() + "\n", out());
+        assertFalse(Version.get().contains("${"), Version.get());
+        out.reset();
+        assertEquals(0, run("--help"));
+        assertTrue(out().contains("--print-domains"), out());
+        assertTrue(out().contains("--run"), out());
+    }
+
+    @Test
+    void anUnknownFlagIsAnError() {
+        assertEquals(Cli.EXIT_ERROR, run("--bogus"));
+        assertTrue(err().startsWith("blip: Unknown option: '--bogus'"), err());
+    }
+
+    @Test
+    void runFalseExitsZeroAfterAGoodBootAndMasksSecretsInPrintedConfig() throws Exception {
+        Path cfg = config("""
+                monitors:
+                  - id: db1
+                    hostname: 127.0.0.1:3306
+                    username: blip
+                    password: hunter2-secret
+                """);
+        assertEquals(0, run("--config", cfg.toString(), "--run=false", "--print-config", "--print-monitors"), err());
+        assertTrue(out().contains("id: db1"), out());
+        assertFalse(out().contains("hunter2-secret"), out());
+        assertFalse(err().contains("hunter2-secret"), err());
+    }
+
+    @Test
+    void runFalseExitsNonZeroWithEveryProblem() throws Exception {
+        Path cfg = config("""
+                monitors:
+                  - id: db1
+                    hostname: 127.0.0.1:3306
+                    password: hunter2-secret
+                    sinks:
+                      nope: {}
+                    plan: no-such-plan
+                """);
+        assertEquals(Cli.EXIT_ERROR, run("--config", cfg.toString(), "--run=false"));
+        String e = err();
+        assertTrue(e.startsWith("blip: boot failed:\n"), e);
+        assertTrue(e.contains("no plan named 'no-such-plan'"), e);
+        assertTrue(e.contains("no sink named 'nope'. Available: [log, noop]"), e);
+        assertFalse(e.contains("hunter2-secret"), e);
+    }
+
+    @Test
+    void anUnknownKeyNamesTheFileLineAndKey() throws Exception {
+        Path cfg = config("""
+                mysql:
+                  pasword-file: /etc/blip/password
+                monitors:
+                  - hostname: db1
+                """);
+        assertEquals(Cli.EXIT_ERROR, run("--config", cfg.toString(), "--run=false"));
+        assertTrue(err().contains(cfg + ":2: mysql.pasword-file: unknown key"), err());
+    }
+
+    @Test
+    void anExplicitConfigThatDoesNotExistIsAnError() {
+        assertEquals(Cli.EXIT_ERROR, run("--config", dir.resolve("missing.yaml").toString(), "--run=false"));
+        assertTrue(err().contains("missing.yaml: file not found"), err());
+    }
+
+    @Test
+    void theEnvironmentSetsFlags() throws Exception {
+        Path cfg = config("monitors: []\n");
+        env.put("BLIP_CONFIG", cfg.toString());
+        env.put("BLIP_RUN", "false");
+        assertEquals(0, run("--print-config"));
+        env.put("BLIP_RUN", "maybe");
+        assertEquals(Cli.EXIT_ERROR, run());
+        assertTrue(err().contains("BLIP_RUN=maybe: not a boolean; use true or false"), err());
+    }
+
+    @Test
+    void printDomainsListsEveryBuiltInDomain() {
+        assertEquals(0, run("--print-domains"));
+        for (String domain : new String[] {"status.global", "var.global", "innodb", "repl", "repl.lag",
+                "size.database", "size.table", "size.binlog", "trx"}) {
+            assertTrue(out().contains("\n" + domain + "\n") || out().startsWith(domain + "\n"), domain);
+        }
+        assertTrue(out().contains("access-denied"), out());
+    }
+}

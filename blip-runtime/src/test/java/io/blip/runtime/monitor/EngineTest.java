@@ -1,0 +1,158 @@
+package io.blip.runtime.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.blip.api.MetricType;
+import io.blip.api.MetricValue;
+import io.blip.api.Metrics;
+import io.blip.api.collect.Collector;
+import io.blip.api.collect.CollectorHelp;
+import io.blip.api.plan.Domain;
+import io.blip.api.plan.Level;
+import io.blip.api.plan.Plan;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's rules with collectors that stand in for MySQL (the engine, not MySQL, is under
+ * test): parallel domains, time limits, error policies, partial success.
+ */
+class EngineTest {
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        executor.shutdownNow();
+    }
+
+    private static Domain domain(String name, Map<String, String> errors) {
+        return new Domain(name, List.of("value"), Map.of(), errors);
+    }
+
+    private static Plan plan(Duration freq, Domain... domains) {
+        Map<String, Domain> collect = new LinkedHashMap<>();
+        for (Domain d : domains) {
+            collect.put(d.name(), d);
+        }
+        return new Plan("p", "test", Map.of("l", new Level("l", freq, collect)));
+    }
+
+    private static CollectorHelp help(String domain) {
+        return CollectorHelp.builder(domain, "test").metric("value", MetricType.GAUGE, "a value")
+                .error("access-denied", "no privilege", 1227).build();
+    }
+
+    private Engine engine(Plan plan, Map<String, Collector> collectors) {
+        Map<String, CollectorHelp> helps = new LinkedHashMap<>();
+        collectors.keySet().forEach(d -> helps.put(d, help(d)));
+        return new Engine("m1", plan, collectors, helps, executor, Clock.systemUTC());
+    }
+
+    private static Collector returning(double v) {
+        return new Collector() {
+            @Override
+            public void prepare(Plan plan) {
+            }
+
+            @Override
+            public List<MetricValue> collect(String level) {
+                return List.of(MetricValue.gauge("value", v));
+            }
+        };
+    }
+
+    private static Collector failing(int code, AtomicInteger calls) {
+        return new Collector() {
+            @Override
+            public void prepare(Plan plan) {
+            }
+
+            @Override
+            public List<MetricValue> collect(String level) throws SQLException {
+                calls.incrementAndGet();
+                throw new SQLException("Access denied; you need the REPLICATION CLIENT privilege", "42000", code);
+            }
+        };
+    }
+
+    private Collector blocking() {
+        return new Collector() {
+            @Override
+            public void prepare(Plan plan) {
+            }
+
+            @Override
+            public List<MetricValue> collect(String level) throws InterruptedException {
+                release.await();
+                return List.of(MetricValue.gauge("value", 99));
+            }
+        };
+    }
+
+    private static Map<String, Double> values(Metrics m) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        m.values().forEach((d, list) -> list.forEach(v -> out.put(d + "." + v.name(), v.value())));
+        return out;
+    }
+
+    @Test
+    void aDomainThatMissesItsTimeLimitIsDroppedAndTheOthersAreDelivered() {
+        Plan plan = plan(Duration.ofSeconds(1), domain("fast", Map.of()), domain("stuck", Map.of()));
+        Engine e = engine(plan, Map.of("fast", returning(1), "stuck", blocking()));
+        long start = System.nanoTime();
+        Metrics m = e.collect(plan.levels().get("l"), 1);
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(Map.of("fast.value", 1.0), values(m));
+        // 1 s level: the collection limit is 900 ms, the domain limit 800 ms.
+        assertEquals(Duration.ofMillis(800), e.limits().domain("stuck"));
+        assertEquals(true, tookMillis >= 800 && tookMillis < 2000, "took " + tookMillis + " ms");
+    }
+
+    @Test
+    void aDeclaredErrorFollowsItsPolicy() {
+        AtomicInteger ignored = new AtomicInteger();
+        AtomicInteger zeroed = new AtomicInteger();
+        AtomicInteger stopped = new AtomicInteger();
+        AtomicInteger undeclared = new AtomicInteger();
+        Plan plan = plan(Duration.ofSeconds(5),
+                domain("ok", Map.of()),
+                domain("ignored", Map.of("access-denied", "ignore,drop,retry")),
+                domain("zeroed", Map.of("access-denied", "report-once,zero,retry")),
+                domain("stopped", Map.of("access-denied", "report,drop,stop")),
+                domain("undeclared", Map.of("access-denied", "ignore,zero,stop")));
+        Engine e = engine(plan, Map.of("ok", returning(7), "ignored", failing(1227, ignored),
+                "zeroed", failing(1227, zeroed), "stopped", failing(1227, stopped),
+                "undeclared", failing(1045, undeclared)));
+        Level level = plan.levels().get("l");
+
+        assertEquals(Map.of("ok.value", 7.0, "zeroed.value", 0.0), values(e.collect(level, 1)));
+        assertEquals(Map.of("ok.value", 7.0, "zeroed.value", 0.0), values(e.collect(level, 2)));
+        assertEquals(2, ignored.get());
+        assertEquals(2, zeroed.get());
+        assertEquals(1, stopped.get(), "stop: not collected again");
+        assertEquals(2, undeclared.get(), "an error the domain does not declare is reported and retried");
+    }
+
+    @Test
+    void intervalsAndTimesAreThoseOfTheCollection() {
+        Plan plan = plan(Duration.ofSeconds(5), domain("ok", Map.of()));
+        Engine e = engine(plan, Map.of("ok", returning(1)));
+        Metrics m = e.collect(plan.levels().get("l"), 42);
+        assertEquals(42, m.interval());
+        assertEquals("p", m.plan());
+        assertEquals("l", m.level());
+        assertEquals(true, !m.end().isBefore(m.begin()));
+    }
+}
