@@ -14,6 +14,9 @@ module io.blip.runtime {
     requires java.naming;
     requires java.net.http;
     requires jdk.unsupported;
+    // For the Unix-socket transport (UnixSocketFactory), which implements the driver's SocketFactory.
+    // An automatic module: its name comes from the jar, mysql-connector-j-<version>.jar.
+    requires mysql.connector.j;
 
     uses io.blip.api.collect.CollectorFactory;
     uses io.blip.api.sink.SinkFactory;
@@ -41,6 +44,8 @@ module io.blip.runtime {
             io.blip.runtime.credential.PasswordFileSourceFactory,
             io.blip.runtime.credential.MycnfSourceFactory;
 
+    // The driver makes UnixSocketFactory by class name.
+    exports io.blip.runtime.mysql to mysql.connector.j;
     // picocli reads the annotated fields of the command line.
     opens io.blip.runtime to info.picocli;
 }

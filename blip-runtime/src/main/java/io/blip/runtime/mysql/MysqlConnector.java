@@ -39,8 +39,8 @@ public final class MysqlConnector {
     private final Duration socketTimeout;
     private final Target target;
 
-    /** Where to connect: TCP host and port. */
-    record Target(HostPort address, String sslMode) {
+    /** Where to connect: a Unix socket path, else a TCP host and port. */
+    private record Target(String socket, HostPort address, String sslMode) {
     }
 
     public MysqlConnector(MonitorConfig monitor, CredentialSource credentials, Duration socketTimeout) {
@@ -68,14 +68,17 @@ public final class MysqlConnector {
             }
         }
         if (!socket.isEmpty()) {
-            // mysql-connector-j has no Unix-socket transport of its own.
-            throw new BlipException(monitor.origin() + ".socket: " + socket + ": connecting through a Unix socket "
-                    + "is not supported by this version; connect over TCP with hostname: 127.0.0.1:3306");
+            // A socket takes precedence over TCP, as in Blip. Local socket connections do not use TLS.
+            if (monitor.tls().skipVerify() && !monitor.tls().disable()) {
+                throw new BlipException(monitor.origin() + ".tls.skip-verify: TLS is not used over a Unix socket ("
+                        + socket + "); remove the tls settings or connect with hostname");
+            }
+            return new Target(socket, null, "DISABLED");
         }
         if (hostname.isEmpty()) {
-            throw new BlipException(monitor.origin() + ": no hostname: set hostname (host or host:port)");
+            throw new BlipException(monitor.origin() + ": no hostname: set hostname (host or host:port) or socket");
         }
-        return new Target(HostPort.parse(hostname), sslMode);
+        return new Target("", HostPort.parse(hostname), sslMode);
     }
 
     private static String sslMode(TlsConfig tls) {
@@ -95,7 +98,8 @@ public final class MysqlConnector {
 
     /** {@code blip:...@tcp(db:3306)/}: the DSN with the password replaced, as Blip shows it. */
     public String redactedDsn() {
-        return monitor.mysql().username() + ":...@tcp(" + target.address() + ")/";
+        String where = target.socket().isEmpty() ? "tcp(" + target.address() + ")" : "unix(" + target.socket() + ")";
+        return monitor.mysql().username() + ":...@" + where + "/";
     }
 
     /** Opens a new physical connection, asking for fresh credentials once if access is denied. */
@@ -133,7 +137,8 @@ public final class MysqlConnector {
                 : target.sslMode());
         if (c.requiresTls() && "DISABLED".equals(target.sslMode())) {
             throw new SQLException("monitor " + monitor.id() + ": the credential source requires TLS but TLS is "
-                    + "disabled (tls.disable or ssl-mode=DISABLED)", "28000");
+                    + (target.socket().isEmpty() ? "disabled (tls.disable or ssl-mode=DISABLED)"
+                    : "not used over a Unix socket; connect with hostname"), "28000");
         }
         props.setProperty("connectTimeout", Long.toString(monitor.mysql().timeoutConnect().toMillis()));
         props.setProperty("socketTimeout", Long.toString(socketTimeout.toMillis()));
@@ -146,6 +151,11 @@ public final class MysqlConnector {
         // caching_sha2_password over a plain connection needs the server's RSA key, as the Go driver fetches it.
         props.setProperty("allowPublicKeyRetrieval", "true");
         props.setProperty("connectionAttributes", "program_name:blip");
+        if (!target.socket().isEmpty()) {
+            props.setProperty("socketFactory", UnixSocketFactory.class.getName());
+            props.setProperty(UnixSocketFactory.PATH_PROPERTY, target.socket());
+            return DriverManager.getConnection("jdbc:mysql://localhost/", props);
+        }
         return DriverManager.getConnection(url(), props);
     }
 

@@ -154,6 +154,26 @@ class MonitorPoolTest {
     }
 
     @Test
+    void connectsThroughTheUnixSocket() throws Exception {
+        db.createUser("sock_user", "pw", "SELECT ON *.*");
+        MysqlConfig mysql = new MysqlConfig("", db.socket().toString(), "", "sock_user", Secret.of("pw"), "",
+                Duration.ofSeconds(5), "");
+        MonitorConfig m = new MonitorConfig("m1", "monitors[0]", mysql, null, null, null, null, "", null, null, null);
+        CredentialSource source = reason -> Credentials.of("sock_user", Secret.of("pw"));
+        MysqlConnector connector = new MysqlConnector(m, source, Duration.ofSeconds(5));
+        assertEquals("sock_user:...@unix(" + db.socket() + ")/", connector.redactedDsn());
+        try (MonitorPool pool = new MonitorPool("m1", connector, Duration.ofSeconds(5), Clock.systemUTC());
+             Connection c = pool.getConnection();
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@socket, CURRENT_USER(), REPEAT('x', 100000)")) {
+            rs.next();
+            assertEquals(db.socket().toString(), rs.getString(1));
+            assertEquals("sock_user@%", rs.getString(2));
+            assertEquals(100000, rs.getString(3).length());
+        }
+    }
+
+    @Test
     void wrongPasswordFailsWithoutShowingIt() {
         db.createUser("wrong_user", "right-pw", "SELECT ON *.*");
         MonitorConfig m = monitor("wrong_user", "", "");
