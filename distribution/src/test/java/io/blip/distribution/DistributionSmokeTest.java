@@ -79,19 +79,25 @@ class DistributionSmokeTest {
         Path link = Files.createSymbolicLink(work.resolve("blip"), Dist.HOME.resolve("bin/blip"));
 
         Result result = blip(link, work, "--version");
+        Files.delete(link);
 
         assertEquals(0, result.exit(), result.toString());
         assertEquals("blip " + Dist.VERSION, result.stdout().strip(), result.toString());
     }
 
-    /** Needs Main's --print-plugins to call Plugins.load(Plugins.defaultPluginsDir()).describe(). */
+    /** Like Blip's other --print-* flags, --print-plugins boots, prints and runs on unless --run=false. */
     @Test
-    void printPluginsListsTheThreePluginLayers() throws Exception {
-        Result result = blip(Dist.HOME.resolve("bin/blip"), work, "--print-plugins");
+    void printPluginsListsTheBuiltInProvidersAndTheThreePluginLayers() throws Exception {
+        Result result = blip(Dist.HOME.resolve("bin/blip"), work, "--print-plugins", "--run=false");
 
         assertEquals(0, result.exit(), result.toString());
         Path plugins = Dist.HOME.toRealPath().resolve("plugins");
         assertTrue(result.stdout().contains("Plugin layers in " + plugins + ":\n"), result.toString());
+        List<String> providers = result.stdout().lines().map(l -> l.strip().replaceAll(" {2,}", " ")).toList();
+        for (String builtIn : List.of("log sink io.blip.runtime boot", "status.global collector io.blip.runtime boot",
+                "password-file credential-source io.blip.runtime boot")) {
+            assertTrue(providers.stream().anyMatch(l -> l.startsWith(builtIn)), builtIn + " in:\n" + result);
+        }
         Map<String, String> modules = Map.of("aws", "io.blip.plugin.aws", "otlp", "io.blip.sink.otlp",
                 "tls-rds", "io.blip.plugin.tls.rds");
         for (String dir : Dist.PLUGIN_DIRS) {

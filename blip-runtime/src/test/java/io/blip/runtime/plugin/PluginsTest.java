@@ -66,6 +66,10 @@ class PluginsTest {
         assertEquals(List.of(ModuleLayer.boot()), layer.parents());
         assertSame(sink.instance(), plugins.sink("hello", "sinks.hello"));
         assertEquals(Optional.empty(), plugins.findCollector("hello"));
+        // ServiceLoader.load(layer, ...) also returns the boot layer's providers: each is listed once, as boot.
+        assertEquals(Plugins.bootOnly().sinks().stream().map(Provider::name).toList(),
+                plugins.sinks().stream().filter(p -> p.origin().equals("boot")).map(Provider::name).toList());
+        assertEquals(plugins.sinks().size(), plugins.sinks().stream().map(Provider::name).distinct().count());
     }
 
     @Test
@@ -162,6 +166,15 @@ class PluginsTest {
         assertProblems(plugins("dup"),
                 "sink 'hello' is provided twice: by module io.blip.test.hello.a (" + one + ") and by module "
                         + "io.blip.test.hello.b (" + two + "). Remove one of them, or rename one provider.");
+    }
+
+    @Test
+    void aPluginProvidingTheNameOfABuiltInSinkNamesTheBootModuleAndTheDirectory() {
+        Path dir = PluginDirs.sinkPlugin(plugins("dupboot"), "my-log", "io.blip.test.log", "log");
+
+        assertProblems(plugins("dupboot"),
+                "sink 'log' is provided twice: by module io.blip.runtime (boot) and by module io.blip.test.log ("
+                        + dir + "). Remove one of them, or rename one provider.");
     }
 
     @Test
