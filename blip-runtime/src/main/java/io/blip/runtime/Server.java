@@ -105,7 +105,7 @@ public final class Server implements AutoCloseable {
         }
         Map<String, CollectorHelp> helps = new LinkedHashMap<>();
         collectors.forEach((domain, f) -> helps.put(domain, f.help()));
-        PlanSet plans = PlanSet.load(config, helps, env);
+        PlanSet plans = PlanSet.load(config, helps, plugins::missingCollector, env);
         if (options.printPlans()) {
             out.print(plans.describeShared());
         }

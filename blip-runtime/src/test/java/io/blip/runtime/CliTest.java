@@ -95,6 +95,27 @@ class CliTest {
     }
 
     @Test
+    void aDomainFromAMissingPluginSaysWhereItShips() throws Exception {
+        Files.writeString(dir.resolve("rds.yaml"), """
+                cloud:
+                  freq: 60s
+                  collect:
+                    aws.rds:
+                      metrics: [CPUUtilization]
+                """);
+        Path cfg = config("""
+                plans:
+                  files: [rds.yaml]
+                monitors:
+                  - hostname: db1
+                """);
+        assertEquals(Cli.EXIT_ERROR, run("--config", cfg.toString(), "--run=false"));
+        assertTrue(err().contains("plans.files: plan 'rds.yaml': cloud.collect.aws.rds: no collector for domain "
+                + "'aws.rds'. Available: [innodb, "), err());
+        assertTrue(err().contains("It ships in plugins/aws/; is that directory present?"), err());
+    }
+
+    @Test
     void anUnknownKeyNamesTheFileLineAndKey() throws Exception {
         Path cfg = config("""
                 mysql:

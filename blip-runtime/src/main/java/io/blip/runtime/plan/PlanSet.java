@@ -11,6 +11,7 @@ import io.blip.runtime.config.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The plans of one boot: the shared plans (top-level {@code plans.files}) loaded and validated
@@ -22,26 +23,34 @@ public final class PlanSet {
     private final BlipConfig config;
     private final Map<String, CollectorHelp> helps;
     private final Map<String, String> env;
+    private final Function<String, String> unknownDomain;
     private final List<Plan> shared;
 
-    private PlanSet(BlipConfig config, Map<String, CollectorHelp> helps, Map<String, String> env, List<Plan> shared) {
+    private PlanSet(BlipConfig config, Map<String, CollectorHelp> helps, Function<String, String> unknownDomain,
+                    Map<String, String> env, List<Plan> shared) {
         this.config = config;
         this.helps = Map.copyOf(helps);
+        this.unknownDomain = unknownDomain;
         this.env = Map.copyOf(env);
         this.shared = List.copyOf(shared);
     }
 
-    /** Loads and validates the shared plans; every problem in every file is reported at once. */
-    public static PlanSet load(BlipConfig config, Map<String, CollectorHelp> helps, Map<String, String> env) {
+    /**
+     * Loads and validates the shared plans; every problem in every file is reported at once.
+     *
+     * @param unknownDomain what to say about a domain no collector provides (e.g. where it ships)
+     */
+    public static PlanSet load(BlipConfig config, Map<String, CollectorHelp> helps,
+                               Function<String, String> unknownDomain, Map<String, String> env) {
         List<Plan> shared = PlanFiles.load(config.plans().files(), config.baseDir(), "plans.files", env);
         List<String> problems = new ArrayList<>();
         for (Plan p : shared) {
-            problems.addAll(PlanValidator.problems(p, helps, "plans.files"));
+            problems.addAll(PlanValidator.problems(p, helps, unknownDomain, "plans.files"));
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new PlanSet(config, helps, env, shared);
+        return new PlanSet(config, helps, unknownDomain, env, shared);
     }
 
     /** The monitor's plan, interpolated for it, validated and levelled up. */
@@ -50,14 +59,14 @@ public final class PlanSet {
         List<Plan> own = PlanFiles.load(monitor.plans().files(), config.baseDir(), path, env);
         List<String> problems = new ArrayList<>();
         for (Plan p : own) {
-            problems.addAll(PlanValidator.problems(p, helps, path));
+            problems.addAll(PlanValidator.problems(p, helps, unknownDomain, path));
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         Plan chosen = PlanChooser.choose(monitor, own, shared, config.plans());
         Plan plan = PlanInterpolator.interpolate(chosen, monitor, env);
-        problems.addAll(PlanValidator.problems(plan, helps, monitor.origin() + ".plan"));
+        problems.addAll(PlanValidator.problems(plan, helps, unknownDomain, monitor.origin() + ".plan"));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

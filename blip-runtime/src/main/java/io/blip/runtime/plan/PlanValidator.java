@@ -12,7 +12,6 @@ import io.blip.runtime.config.Interpolation;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,19 @@ public final class PlanValidator {
      * @param configPath   where the plan comes from, e.g. {@code plans.files}
      */
     public static List<String> problems(Plan plan, Map<String, CollectorHelp> helpByDomain, String configPath) {
-        return problems(plan, d -> Optional.ofNullable(helpByDomain.get(d)), new TreeSet<>(helpByDomain.keySet()),
-                configPath);
+        String available = "no such domain; available domains: " + String.join(", ", new TreeSet<>(helpByDomain.keySet()));
+        return problems(plan, d -> Optional.ofNullable(helpByDomain.get(d)), d -> available, configPath);
+    }
+
+    /**
+     * Like {@link #problems(Plan, Map, String)}, with the advice for an unknown domain given by the
+     * caller (e.g. which plugin directory ships it).
+     *
+     * @param unknownDomain what to say about a domain name no collector provides
+     */
+    public static List<String> problems(Plan plan, Map<String, CollectorHelp> helpByDomain,
+                                        Function<String, String> unknownDomain, String configPath) {
+        return problems(plan, d -> Optional.ofNullable(helpByDomain.get(d)), unknownDomain, configPath);
     }
 
     /**
@@ -52,11 +62,11 @@ public final class PlanValidator {
      */
     public static List<String> problems(Plan plan, Function<String, Optional<CollectorHelp>> helpByDomain,
                                         String configPath) {
-        return problems(plan, helpByDomain, List.of(), configPath);
+        return problems(plan, helpByDomain, d -> "no such domain; run blip --print-domains to list them", configPath);
     }
 
     private static List<String> problems(Plan plan, Function<String, Optional<CollectorHelp>> helpByDomain,
-                                         Collection<String> domains, String configPath) {
+                                         Function<String, String> unknownDomain, String configPath) {
         String prefix = configPath + ": plan '" + plan.name() + "': ";
         var out = new ArrayList<String>();
         var levelByFreq = new HashMap<Duration, String>();
@@ -79,9 +89,7 @@ public final class PlanValidator {
                 checkMetricNames(domain, where, out);
                 Optional<CollectorHelp> help = helpByDomain.apply(name);
                 if (help.isEmpty()) {
-                    out.add(where + ": no such domain; " + (domains.isEmpty()
-                            ? "run blip --print-domains to list them"
-                            : "available domains: " + String.join(", ", domains)));
+                    out.add(where + ": " + unknownDomain.apply(name));
                 } else {
                     checkAgainstHelp(domain, help.get(), where, out);
                 }

@@ -311,6 +311,14 @@ public final class Plugins {
         return providers.stream().filter(p -> p.name().equals(name)).findFirst().map(Provider::instance);
     }
 
+    /**
+     * Why there is no collector for the domain and where to get one, e.g. {@code no collector named
+     * 'aws.rds'. Available: [...]. It ships in plugins/aws/; is that directory present?}
+     */
+    public String missingCollector(String domain) {
+        return unknown(Kind.COLLECTOR, collectors, domain, null);
+    }
+
     private <T> T named(Kind<T> kind, List<Provider<T>> providers, String name, String configPath) {
         return find(providers, name).orElseThrow(() -> new BlipException(unknown(kind, providers, name, configPath)));
     }

@@ -1,0 +1,143 @@
+package io.blip.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.blip.testkit.EmbeddedMariaDb;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built distribution as a user runs it: {@code bin/blip --config FILE} against a running
+ * MariaDB prints the default plan's metrics every 5 s, and SIGTERM stops it within 10 s.
+ */
+class DistributionEndToEndTest {
+    private static EmbeddedMariaDb db;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void startServer() {
+        db = EmbeddedMariaDb.start();
+        db.createUser("blip", "e2e-password", "SELECT, PROCESS, REPLICATION CLIENT ON *.*");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        db.close();
+    }
+
+    /** The log sink's header lines, in order: level and ts. */
+    private record Collection(String level, Instant ts) {
+    }
+
+    @Test
+    void theDefaultPlanIsPrintedEveryFiveSecondsAndSigtermStopsBlip() throws Exception {
+        Path password = work.resolve("password");
+        Files.writeString(password, "e2e-password\n");
+        Path config = work.resolve("blip.yaml");
+        Files.writeString(config, """
+                mysql:
+                  username: blip
+                  password-file: %s
+                monitors:
+                  - id: e2e
+                    hostname: %s
+                """.formatted(password, db.hostPort()));
+        ProcessBuilder pb = new ProcessBuilder(Dist.HOME.resolve("bin/blip").toString(), "--config", config.toString())
+                .directory(work.toFile()).redirectError(work.resolve("stderr.txt").toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("JAVA_OPTS");
+        Process blip = pb.start();
+        List<Collection> seen = new ArrayList<>();
+        StringBuilder stdout = new StringBuilder();
+        Pattern level = Pattern.compile("# level: +(\\S+)");
+        Pattern ts = Pattern.compile("# ts: +(\\S+)");
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(blip.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String lastLevel = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            String line;
+            while (seen.size() < 3 && System.nanoTime() < deadline && (line = in.readLine()) != null) {
+                stdout.append(line).append('\n');
+                Matcher l = level.matcher(line);
+                Matcher t = ts.matcher(line);
+                if (l.matches()) {
+                    lastLevel = l.group(1);
+                } else if (t.matches()) {
+                    seen.add(new Collection(lastLevel, Instant.parse(t.group(1))));
+                }
+            }
+            assertTrue(seen.size() >= 3, "three collections expected:\n" + stdout + stderr());
+            // The first tick collects every level (the 15-minute level includes them all); then 5 s apart.
+            assertEquals("sysvars", seen.get(0).level(), stdout.toString());
+            assertEquals("performance", seen.get(1).level(), stdout.toString());
+            long gap = Duration.between(seen.get(1).ts(), seen.get(2).ts()).toMillis();
+            assertTrue(gap >= 4900 && gap <= 5100, "5 s apart, not " + gap + " ms");
+            String out = stdout.toString();
+            // repl.running is dropped on a server that is not a replica, as Blip does by default.
+            for (String metric : List.of("status.global.queries = ", "status.global.threads_running = ",
+                    "innodb.trx_rseg_history_len = ", "size.binlog.bytes = ", "size.database.bytes = ",
+                    "var.global.max_connections = ", "status.global.bytes_sent = ")) {
+                assertTrue(out.contains("\n" + metric), metric + " in:\n" + out);
+            }
+
+            long stopStart = System.nanoTime();
+            blip.destroy(); // SIGTERM
+            if (!blip.waitFor(10, TimeUnit.SECONDS)) {
+                blip.destroyForcibly();
+                fail("bin/blip did not stop within 10 s of SIGTERM:\n" + stderr());
+            }
+            long stopMillis = (System.nanoTime() - stopStart) / 1_000_000;
+            assertEquals(143, blip.exitValue(), stderr());
+            assertTrue(stopMillis < 10_000, "stopped in " + stopMillis + " ms");
+        } finally {
+            blip.destroyForcibly();
+        }
+        assertTrue(!stderr().contains("e2e-password"), stderr());
+    }
+
+    @Test
+    void aBadConfigExitsNonZeroWithEveryProblemAndWithoutTheSecret() throws Exception {
+        Path config = work.resolve("blip.yaml");
+        Files.writeString(config, """
+                monitors:
+                  - id: bad
+                    hostname: db1:notaport
+                    password: never-printed
+                    sinks:
+                      otlp: {}
+                """);
+        ProcessBuilder pb = new ProcessBuilder(Dist.HOME.resolve("bin/blip").toString(), "--config", config.toString(),
+                "--run=false").directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process blip = pb.start();
+        String out = new String(blip.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(blip.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, blip.exitValue(), out);
+        assertTrue(out.contains("blip: boot failed:"), out);
+        assertTrue(out.contains("notaport"), out);
+        assertTrue(!out.contains("never-printed"), out);
+    }
+
+    private String stderr() throws Exception {
+        Path err = work.resolve("stderr.txt");
+        return Files.exists(err) ? "stderr:\n" + Files.readString(err, StandardCharsets.UTF_8) : "";
+    }
+}
