@@ -151,6 +151,43 @@ class ServerTest {
     }
 
     @Test
+    void aRotatedMycnfIsUsedWithoutARestart() throws Exception {
+        EmbeddedMariaDb db = EmbeddedMariaDb.shared();
+        db.createUser("cnf_rotating", "old-pw", "SELECT, PROCESS ON *.*");
+        Path cnf = dir.resolve("my.cnf");
+        Files.writeString(cnf, "[client]\nuser=cnf_rotating\npassword=old-pw\nhost=127.0.0.1\nport=" + db.port() + "\n");
+        Files.writeString(dir.resolve("fast.yaml"), """
+                fast:
+                  freq: 1s
+                  collect:
+                    status.global:
+                      metrics: [queries]
+                """);
+        Path config = dir.resolve("blip.yaml");
+        Files.writeString(config, """
+                plans:
+                  files: [fast.yaml]
+                monitors:
+                  - id: e2e
+                    mycnf: %s
+                """.formatted(cnf));
+        Server server = Server.boot(options(config), Map.of(), System.out, Clock.systemUTC());
+        try {
+            server.run();
+            awaitOutput("a first collection", o -> o.contains("# monitor:  e2e"));
+            assertEquals("cnf_rotating:...@tcp(127.0.0.1:" + db.port() + ")/", server.monitors().getFirst().redactedDsn());
+            db.changePassword("cnf_rotating", "new-pw");
+            Files.writeString(cnf, "[client]\nuser=cnf_rotating\npassword=new-pw\nhost=127.0.0.1\nport=" + db.port()
+                    + "\n");
+            db.execute("KILL USER cnf_rotating");
+            int before = count(output(), "# monitor:  e2e");
+            awaitOutput("collections after the rotation", o -> count(o, "# monitor:  e2e") >= before + 2);
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void collectionResumesAfterMariaDbRestarts() throws Exception {
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start()) {
             db.createUser("restart", "pw", "SELECT, PROCESS ON *.*");

@@ -38,6 +38,8 @@ public final class MysqlConnector {
     private final CredentialSource credentials;
     private final Duration socketTimeout;
     private final Target target;
+    /** The user of the last connection: a credential source (e.g. my.cnf) may name another than the config. */
+    private volatile String user;
 
     /** Where to connect: a Unix socket path, else a TCP host and port. */
     private record Target(String socket, HostPort address, String sslMode) {
@@ -48,6 +50,7 @@ public final class MysqlConnector {
         this.credentials = credentials;
         this.socketTimeout = socketTimeout;
         this.target = target(monitor);
+        this.user = monitor.mysql().username();
     }
 
     /** Checks what can be checked without connecting, so that boot reports it. */
@@ -99,7 +102,7 @@ public final class MysqlConnector {
     /** {@code blip:...@tcp(db:3306)/}: the DSN with the password replaced, as Blip shows it. */
     public String redactedDsn() {
         String where = target.socket().isEmpty() ? "tcp(" + target.address() + ")" : "unix(" + target.socket() + ")";
-        return monitor.mysql().username() + ":...@" + where + "/";
+        return user + ":...@" + where + "/";
     }
 
     /** Opens a new physical connection, asking for fresh credentials once if access is denied. */
@@ -130,6 +133,7 @@ public final class MysqlConnector {
     }
 
     private Connection open(Credentials c) throws SQLException {
+        user = c.username();
         Properties props = new Properties();
         props.setProperty("user", c.username());
         props.setProperty("password", c.password().reveal());

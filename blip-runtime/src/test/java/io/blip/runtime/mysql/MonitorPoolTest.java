@@ -174,6 +174,28 @@ class MonitorPoolTest {
     }
 
     @Test
+    void loadDataLocalIsRefusedByTheDriver() throws Exception {
+        db.createUser("local_user", "pw", "ALL ON *.*");
+        db.execute("CREATE DATABASE IF NOT EXISTS pool_test", "CREATE TABLE IF NOT EXISTS pool_test.t (v TEXT)");
+        Path secret = dir.resolve("client-file.txt");
+        Files.writeString(secret, "a file on the Blip host");
+        MonitorConfig m = monitor("local_user", "", "");
+        CredentialSource source = reason -> Credentials.of("local_user", Secret.of("pw"));
+        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m, source, Duration.ofSeconds(5)),
+                Duration.ofSeconds(5), Clock.systemUTC());
+             Connection c = pool.getConnection();
+             Statement s = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class, () -> s.execute(
+                    "LOAD DATA LOCAL INFILE '" + secret + "' INTO TABLE pool_test.t"));
+            assertTrue(e.getMessage().contains("disabled the local infile capability"), e.getMessage());
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pool_test.t")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1));
+            }
+        }
+    }
+
+    @Test
     void wrongPasswordFailsWithoutShowingIt() {
         db.createUser("wrong_user", "right-pw", "SELECT ON *.*");
         MonitorConfig m = monitor("wrong_user", "", "");
