@@ -1,6 +1,10 @@
 package io.blip.runtime.collect;
 
+import io.blip.api.collect.CollectorHelp;
+import io.blip.api.plan.Plan;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What a collector's {@code prepare} built for each level of the plan. It is immutable and a
@@ -15,6 +19,18 @@ public record PerLevel<T>(String domain, Map<String, T> levels) {
 
     public PerLevel {
         levels = Map.copyOf(levels);
+    }
+
+    /**
+     * Prepares each level of the plan that collects the help's domain (checked against the help by
+     * {@link LevelDomain#in}).
+     */
+    public static <T> PerLevel<T> of(Plan plan, CollectorHelp help, Function<LevelDomain, T> prepareLevel) {
+        var prepared = new HashMap<String, T>();
+        for (LevelDomain at : LevelDomain.in(plan, help)) {
+            prepared.put(at.level(), prepareLevel.apply(at));
+        }
+        return new PerLevel<>(help.domain(), prepared);
     }
 
     /** Nothing prepared yet. */

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -32,11 +31,8 @@ final class SizeBinlogCollector implements Collector {
 
     @Override
     public void prepare(Plan plan) {
-        var prepared = new HashMap<String, LevelDomain>();
-        for (LevelDomain at : LevelDomain.in(plan, SizeBinlogFactory.HELP)) {
-            prepared.put(at.level(), at); // its one metric is listed, or none is: the default
-        }
-        levels = new PerLevel<>(SizeBinlogFactory.DOMAIN, prepared);
+        // Its one metric is listed, or none is: the default.
+        levels = PerLevel.of(plan, SizeBinlogFactory.HELP, at -> at);
     }
 
     @Override

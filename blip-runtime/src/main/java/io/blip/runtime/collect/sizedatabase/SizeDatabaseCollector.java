@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,11 +45,7 @@ final class SizeDatabaseCollector implements Collector {
 
     @Override
     public void prepare(Plan plan) {
-        var prepared = new HashMap<String, AtLevel>();
-        for (LevelDomain at : LevelDomain.in(plan, SizeDatabaseFactory.HELP)) {
-            prepared.put(at.level(), prepareLevel(at));
-        }
-        levels = new PerLevel<>(SizeDatabaseFactory.DOMAIN, prepared);
+        levels = PerLevel.of(plan, SizeDatabaseFactory.HELP, SizeDatabaseCollector::prepareLevel);
     }
 
     private static AtLevel prepareLevel(LevelDomain at) {

@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,11 +42,7 @@ final class SizeTableCollector implements Collector {
 
     @Override
     public void prepare(Plan plan) {
-        var prepared = new HashMap<String, AtLevel>();
-        for (LevelDomain at : LevelDomain.in(plan, SizeTableFactory.HELP)) {
-            prepared.put(at.level(), prepareLevel(at));
-        }
-        levels = new PerLevel<>(SizeTableFactory.DOMAIN, prepared);
+        levels = PerLevel.of(plan, SizeTableFactory.HELP, SizeTableCollector::prepareLevel);
     }
 
     private static AtLevel prepareLevel(LevelDomain at) {

@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,15 +46,13 @@ final class StatusGlobalCollector implements Collector {
 
     @Override
     public void prepare(Plan plan) {
-        var prepared = new HashMap<String, AtLevel>();
-        for (LevelDomain at : LevelDomain.in(plan, StatusGlobalFactory.HELP)) {
+        levels = PerLevel.of(plan, StatusGlobalFactory.HELP, at -> {
             boolean all = at.yes("all");
             if (!all && at.metrics().isEmpty()) {
                 throw at.error("no metrics listed; list status variables in metrics or set option all=yes");
             }
-            prepared.put(at.level(), new AtLevel(all, Set.copyOf(at.metrics())));
-        }
-        levels = new PerLevel<>(StatusGlobalFactory.DOMAIN, prepared);
+            return new AtLevel(all, Set.copyOf(at.metrics()));
+        });
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -31,11 +30,8 @@ final class TrxCollector implements Collector {
 
     @Override
     public void prepare(Plan plan) {
-        var prepared = new HashMap<String, LevelDomain>();
-        for (LevelDomain at : LevelDomain.in(plan, TrxFactory.HELP)) {
-            prepared.put(at.level(), at); // its one metric is listed, or none is: the default
-        }
-        levels = new PerLevel<>(TrxFactory.DOMAIN, prepared);
+        // Its one metric is listed, or none is: the default.
+        levels = PerLevel.of(plan, TrxFactory.HELP, at -> at);
     }
 
     @Override
