@@ -84,7 +84,8 @@ public final class PlanSet {
                 b.append("  freq: ").append(Durations.format(level.freq())).append('\n');
                 b.append("  collect:\n");
                 for (Domain d : level.collect().values()) {
-                    b.append("    ").append(d.name()).append(":\n");
+                    boolean empty = d.metrics().isEmpty() && d.options().isEmpty() && d.errors().isEmpty();
+                    b.append("    ").append(d.name()).append(empty ? ": {}\n" : ":\n");
                     if (!d.metrics().isEmpty()) {
                         b.append("      metrics: [").append(String.join(", ", d.metrics())).append("]\n");
                     }
