@@ -10,7 +10,10 @@ import java.util.List;
  *
  * <p>{@link #prepare} is called once per plan (and again when the plan changes), before any
  * {@link #collect}; it does every check and builds every query, so that {@code collect} only reads
- * MySQL. {@code collect} may run for different levels at the same time, so it must not change
+ * MySQL. It may query MySQL once to learn what the server supports (version, tables); a mistake in
+ * the plan's options must be reported before any query, so that it shows even when MySQL is down.
+ * The runtime calls {@link #close} when the monitor stops: a collector that runs something in the
+ * background (e.g. a heartbeat reader) stops it there. {@code collect} may run for different levels at the same time, so it must not change
  * state that another call reads without guarding it.
  *
  * <p>Errors: throw. A {@link java.sql.SQLException} whose error code the collector declared in
