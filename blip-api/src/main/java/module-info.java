@@ -11,6 +11,7 @@ module io.blip.api {
     exports io.blip.api.credential;
     exports io.blip.api.monitor;
     exports io.blip.api.plan;
+    exports io.blip.api.plugin;
     exports io.blip.api.region;
     exports io.blip.api.sink;
     exports io.blip.api.tls;

@@ -1,15 +1,20 @@
 package io.blip.runtime;
 
 import io.blip.api.BlipException;
+import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
 import io.blip.api.collect.OptionHelp;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.Options;
+import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.monitor.MonitorLoader;
+import io.blip.api.monitor.MonitorLoaderContext;
 import io.blip.api.monitor.MonitorSpec;
+import io.blip.api.plugin.PluginServices;
+import io.blip.api.region.RegionLookup;
 import io.blip.api.plan.Plan;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
@@ -111,13 +116,16 @@ public final class Server implements AutoCloseable {
         }
 
         List<String> problems = new ArrayList<>();
-        List<MonitorConfig> monitorConfigs = loadMonitors(config, plugins);
+        RegionLookup regions = plugins.regionChain();
+        PluginServices services = plugins.services();
+        List<MonitorConfig> monitorConfigs = loadMonitors(config, plugins, regions, services);
         List<Prepared> prepared = new ArrayList<>();
         List<CredentialSourceFactory> credentialFactories = plugins.credentialSources().stream()
                 .map(Provider::instance).toList();
         for (MonitorConfig m : monitorConfigs) {
             try {
-                prepared.add(prepare(m, plans, plugins, credentialFactories));
+                prepared.add(prepare(CredentialContext.of(m, regions, services, clock), plans, plugins,
+                        credentialFactories));
             } catch (BlipException e) {
                 problems.add(e.getMessage());
             }
@@ -143,7 +151,7 @@ public final class Server implements AutoCloseable {
         LevelClock levelClock = new LevelClock(clock);
         List<Monitor> monitors = new ArrayList<>();
         for (Prepared p : prepared) {
-            monitors.add(p.build(collectors, levelClock, executor, clock));
+            monitors.add(p.build(collectors, levelClock, executor, clock, regions, services));
         }
         LOG.info("boot-success: {} monitor(s)", monitors.size());
         return new Server(plugins, config, monitors, levelClock, executor);
@@ -169,7 +177,8 @@ public final class Server implements AutoCloseable {
      * The config's monitors, then those of each plugin loader named under {@code monitor-loader}
      * (e.g. {@code monitor-loader.aws}), with the same defaults, interpolation and validation.
      */
-    private static List<MonitorConfig> loadMonitors(BlipConfig config, Plugins plugins) {
+    private static List<MonitorConfig> loadMonitors(BlipConfig config, Plugins plugins, RegionLookup regions,
+                                                    PluginServices services) {
         List<MonitorConfig> all = new ArrayList<>(config.monitors());
         for (Map.Entry<String, Options> e : config.monitorLoader().plugins().entrySet()) {
             MonitorLoader loader = plugins.monitorLoader(e.getKey(), e.getValue().path());
@@ -178,7 +187,7 @@ public final class Server implements AutoCloseable {
             }
             List<MonitorSpec> specs;
             try {
-                specs = loader.load(e.getValue());
+                specs = loader.load(MonitorLoaderContext.of(e.getValue(), regions, services));
             } catch (Exception ex) {
                 throw new BlipException(e.getValue().path() + ": monitor loader " + loader.name() + " failed: "
                         + ex.getMessage(), ex);
@@ -195,7 +204,7 @@ public final class Server implements AutoCloseable {
                             Map<String, SinkFactory> sinks, Map<String, Options> sinkOptions) {
 
         Monitor build(Map<String, CollectorFactory> collectors, LevelClock levelClock, ExecutorService executor,
-                      Clock clock) {
+                      Clock clock, RegionLookup regions, PluginServices services) {
             TimeLimits limits = TimeLimits.of(plan);
             // A query still running past its collection's limit is cut off by the socket timeout.
             Duration socketTimeout = limits.collection().plusSeconds(2);
@@ -212,12 +221,14 @@ public final class Server implements AutoCloseable {
                 deliveries.forEach(SinkDelivery::close);
                 throw new BlipException(config.origin() + ".sinks: " + e.getMessage(), e);
             }
-            return new Monitor(config, plan, collectors, pool, deliveries, levelClock, executor, clock);
+            CollectorContext context = CollectorContext.of(config, pool, clock, regions, services);
+            return new Monitor(config, plan, collectors, context, pool, deliveries, levelClock, executor, clock);
         }
     }
 
-    private static Prepared prepare(MonitorConfig m, PlanSet plans, Plugins plugins,
+    private static Prepared prepare(CredentialContext credentialContext, PlanSet plans, Plugins plugins,
                                     List<CredentialSourceFactory> credentialFactories) {
+        MonitorConfig m = credentialContext.monitor();
         List<String> problems = new ArrayList<>();
         Plan plan = null;
         try {
@@ -227,7 +238,7 @@ public final class Server implements AutoCloseable {
         }
         CredentialSource credentials = null;
         try {
-            credentials = CredentialSources.make(m, credentialFactories);
+            credentials = CredentialSources.make(credentialContext, credentialFactories);
             MysqlConnector.checkTarget(m);
         } catch (BlipException e) {
             problems.add(e.getMessage());

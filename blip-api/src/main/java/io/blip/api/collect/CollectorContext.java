@@ -4,6 +4,8 @@ import io.blip.api.config.MonitorConfig;
 
 import javax.sql.DataSource;
 import java.time.Clock;
+import io.blip.api.plugin.PluginServices;
+import io.blip.api.region.RegionLookup;
 import java.util.Objects;
 
 /**
@@ -25,16 +27,30 @@ public sealed interface CollectorContext {
     /** The clock to read time from. */
     Clock clock();
 
+    /** The monitor's AWS region through the runtime's region chain (for domains that call AWS). */
+    RegionLookup regions();
+
+    /** Services other plugins provide (e.g. custom AWS credentials). */
+    PluginServices services();
+
     static CollectorContext of(MonitorConfig monitor, DataSource db, Clock clock) {
-        return new Of(monitor, db, clock);
+        return new Of(monitor, db, clock, RegionLookup.NONE, PluginServices.NONE);
+    }
+
+    static CollectorContext of(MonitorConfig monitor, DataSource db, Clock clock, RegionLookup regions,
+                               PluginServices services) {
+        return new Of(monitor, db, clock, regions, services);
     }
 
     /** The one implementation. */
-    record Of(MonitorConfig monitor, DataSource db, Clock clock) implements CollectorContext {
+    record Of(MonitorConfig monitor, DataSource db, Clock clock, RegionLookup regions, PluginServices services)
+            implements CollectorContext {
         public Of {
             Objects.requireNonNull(monitor, "monitor");
             Objects.requireNonNull(db, "db");
             Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(regions, "regions");
+            Objects.requireNonNull(services, "services");
         }
 
         @Override

@@ -23,5 +23,5 @@ public interface CredentialSourceFactory {
     boolean handles(MonitorConfig monitor);
 
     /** Makes the source for one monitor. No I/O here: the first fetch happens on first connect. */
-    CredentialSource make(MonitorConfig monitor);
+    CredentialSource make(CredentialContext context);
 }

@@ -18,5 +18,5 @@ public interface MonitorLoader {
     boolean enabled(Options config);
 
     /** The monitors found. Keys as in a Blip monitor: {@code id}, {@code hostname}, {@code aws.region}, ... */
-    List<MonitorSpec> load(Options config) throws Exception;
+    List<MonitorSpec> load(MonitorLoaderContext context) throws Exception;
 }

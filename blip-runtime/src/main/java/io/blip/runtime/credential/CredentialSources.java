@@ -2,6 +2,7 @@ package io.blip.runtime.credential;
 
 import io.blip.api.BlipException;
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.credential.Credentials;
@@ -44,10 +45,11 @@ public final class CredentialSources {
     }
 
     /** The source for the monitor; a source that always gives the user with no password when none applies. */
-    public static CredentialSource make(MonitorConfig monitor, List<CredentialSourceFactory> factories) {
+    public static CredentialSource make(CredentialContext context, List<CredentialSourceFactory> factories) {
+        MonitorConfig monitor = context.monitor();
         Optional<CredentialSourceFactory> chosen = choose(monitor, factories);
         if (chosen.isPresent()) {
-            return chosen.get().make(monitor);
+            return chosen.get().make(context);
         }
         Credentials none = Credentials.of(monitor.mysql().username(), io.blip.api.Secret.empty());
         return reason -> none;

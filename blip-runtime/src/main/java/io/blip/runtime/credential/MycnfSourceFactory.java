@@ -2,6 +2,7 @@ package io.blip.runtime.credential;
 
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MysqlConfig;
+import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.credential.Credentials;
@@ -30,7 +31,8 @@ public final class MycnfSourceFactory implements CredentialSourceFactory {
     }
 
     @Override
-    public CredentialSource make(MonitorConfig monitor) {
+    public CredentialSource make(CredentialContext context) {
+        MonitorConfig monitor = context.monitor();
         String configured = monitor.mysql().username();
         Path file = Path.of(monitor.mysql().mycnf());
         return reason -> {

@@ -3,6 +3,7 @@ package io.blip.runtime.credential;
 import io.blip.api.BlipException;
 import io.blip.api.Secret;
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.credential.Credentials;
@@ -34,7 +35,8 @@ public final class PasswordFileSourceFactory implements CredentialSourceFactory 
     }
 
     @Override
-    public CredentialSource make(MonitorConfig monitor) {
+    public CredentialSource make(CredentialContext context) {
+        MonitorConfig monitor = context.monitor();
         String username = monitor.mysql().username();
         Path file = Path.of(monitor.mysql().passwordFile());
         return reason -> Credentials.of(username, read(file));

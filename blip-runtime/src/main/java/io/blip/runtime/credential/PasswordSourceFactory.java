@@ -1,6 +1,7 @@
 package io.blip.runtime.credential;
 
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.credential.Credentials;
@@ -23,7 +24,8 @@ public final class PasswordSourceFactory implements CredentialSourceFactory {
     }
 
     @Override
-    public CredentialSource make(MonitorConfig monitor) {
+    public CredentialSource make(CredentialContext context) {
+        MonitorConfig monitor = context.monitor();
         Credentials credentials = Credentials.of(monitor.mysql().username(), monitor.mysql().password());
         return reason -> credentials;
     }

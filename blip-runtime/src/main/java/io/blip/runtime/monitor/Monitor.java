@@ -59,8 +59,9 @@ public final class Monitor implements LevelClock.Ticker {
      * Makes the monitor's collectors (no I/O: factories are cheap) and takes ownership of the pool
      * and the sink deliveries.
      */
-    public Monitor(MonitorConfig config, Plan leveledPlan, Map<String, CollectorFactory> factories, MonitorPool pool,
-                   List<SinkDelivery> sinks, LevelClock levelClock, ExecutorService executor, Clock clock) {
+    public Monitor(MonitorConfig config, Plan leveledPlan, Map<String, CollectorFactory> factories,
+                   CollectorContext context, MonitorPool pool, List<SinkDelivery> sinks, LevelClock levelClock,
+                   ExecutorService executor, Clock clock) {
         this.config = config;
         this.plan = leveledPlan;
         this.pool = pool;
@@ -70,7 +71,6 @@ public final class Monitor implements LevelClock.Ticker {
         this.schedule = new LevelSchedule(leveledPlan);
         Map<String, Collector> collectors = new LinkedHashMap<>();
         Map<String, CollectorHelp> helps = new LinkedHashMap<>();
-        CollectorContext context = CollectorContext.of(config, pool, clock);
         for (Level level : leveledPlan.levels().values()) {
             for (Domain domain : level.collect().values()) {
                 CollectorFactory f = factories.get(domain.name());

@@ -5,6 +5,7 @@ import io.blip.api.MetricType;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.monitor.MonitorLoader;
+import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionResolver;
 import io.blip.api.sink.SinkFactory;
 import io.blip.api.tls.TlsProvider;
@@ -309,6 +310,32 @@ public final class Plugins {
 
     private static <T> Optional<T> find(List<Provider<T>> providers, String name) {
         return providers.stream().filter(p -> p.name().equals(name)).findFirst().map(Provider::instance);
+    }
+
+    /**
+     * Providers of a service that a plugin defines for further plugins, from every plugin layer,
+     * each once. The runtime's module declares {@code uses} for the service at run time: it cannot
+     * know plugin-defined services in advance.
+     */
+    public PluginServices services() {
+        return new PluginServices() {
+            @Override
+            public <S> List<S> load(Class<S> service) {
+                Plugins.class.getModule().addUses(service);
+                var found = new ArrayList<S>();
+                for (PluginLayer layer : layers) {
+                    ServiceLoader.load(layer.layer(), service).stream()
+                            .filter(p -> p.type().getModule().getLayer() == layer.layer())
+                            .forEach(p -> found.add(p.get()));
+                }
+                return List.copyOf(found);
+            }
+        };
+    }
+
+    /** The region chain over every region resolver, in order. */
+    public RegionChain regionChain() {
+        return new RegionChain(regionResolvers);
     }
 
     /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.blip.api.Secret;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MysqlConfig;
+import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialReason;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.Credentials;
@@ -94,7 +95,7 @@ class MonitorPoolTest {
         MonitorConfig m = monitor("pf_user", file.toString(), "");
         TestClock clock = new TestClock();
         try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m,
-                new PasswordFileSourceFactory().make(m), Duration.ofSeconds(5)), Duration.ofSeconds(5), clock)) {
+                new PasswordFileSourceFactory().make(CredentialContext.of(m)), Duration.ofSeconds(5)), Duration.ofSeconds(5), clock)) {
             try (Connection c = pool.getConnection()) {
                 assertEquals("pf_user@%", currentUser(c));
             }
@@ -113,7 +114,7 @@ class MonitorPoolTest {
         Path cnf = dir.resolve("my.cnf");
         Files.writeString(cnf, "[client]\nuser=cnf_user\npassword=first-pw\n");
         MonitorConfig m = monitor(MysqlConfig.DEFAULT_USERNAME, "", cnf.toString());
-        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m, new MycnfSourceFactory().make(m),
+        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m, new MycnfSourceFactory().make(CredentialContext.of(m)),
                 Duration.ofSeconds(5)), Duration.ofSeconds(5), Clock.systemUTC())) {
             try (Connection c = pool.getConnection()) {
                 assertEquals("cnf_user@%", currentUser(c));

@@ -1,0 +1,41 @@
+package io.blip.api.credential;
+
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.plugin.PluginServices;
+import io.blip.api.region.RegionLookup;
+import java.time.Clock;
+import java.util.Objects;
+
+/** What a credential source is given: its monitor, the region chain, other plugins' services, a clock. */
+public sealed interface CredentialContext {
+    MonitorConfig monitor();
+
+    /** The monitor's AWS region through the runtime's region chain. */
+    RegionLookup regions();
+
+    /** Services other plugins provide (e.g. custom AWS credentials). */
+    PluginServices services();
+
+    /** The clock to read time from (token and cache lifetimes). */
+    Clock clock();
+
+    static CredentialContext of(MonitorConfig monitor, RegionLookup regions, PluginServices services, Clock clock) {
+        return new Of(monitor, regions, services, clock);
+    }
+
+    /** A context with no region chain and no plugin services: for tests and built-in sources. */
+    static CredentialContext of(MonitorConfig monitor) {
+        return new Of(monitor, RegionLookup.NONE, PluginServices.NONE, Clock.systemUTC());
+    }
+
+    /** The one implementation. */
+    record Of(MonitorConfig monitor, RegionLookup regions, PluginServices services, Clock clock)
+            implements CredentialContext {
+        public Of {
+            Objects.requireNonNull(monitor, "monitor");
+            Objects.requireNonNull(regions, "regions");
+            Objects.requireNonNull(services, "services");
+            Objects.requireNonNull(clock, "clock");
+        }
+    }
+}

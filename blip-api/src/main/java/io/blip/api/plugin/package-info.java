@@ -1,0 +1,2 @@
+/** What the runtime offers plugins about other plugins. */
+package io.blip.api.plugin;
