@@ -1,0 +1,77 @@
+package io.blip.plugin.aws;
+
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.plugin.PluginServices;
+import io.blip.api.region.RegionLookup;
+import io.blip.plugin.aws.spi.AwsCredentialsFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Configures AWS SDK clients for one monitor, the same way for every AWS call Blip makes: the
+ * region from the runtime's region chain (none: the SDK's default chain), credentials from the
+ * first {@link AwsCredentialsFactory} plugin that answers (none: the SDK's default chain), the
+ * URL-connection HTTP client, and every API call bounded in time. Endpoints follow the SDK's own
+ * conventions ({@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_<SERVICE>}).
+ */
+public final class AwsClients {
+    /** Connect and read timeouts of the HTTP client. */
+    public static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final Logger LOG = LoggerFactory.getLogger(AwsClients.class);
+
+    private final RegionLookup regions;
+    private final PluginServices services;
+
+    public AwsClients(RegionLookup regions, PluginServices services) {
+        this.regions = regions;
+        this.services = services;
+    }
+
+    /** The monitor's region through the runtime's chain. */
+    public Optional<String> region(MonitorConfig monitor) {
+        return regions.region(monitor);
+    }
+
+    /** The credentials for the monitor: a plugin's, else the SDK's default chain. */
+    public AwsCredentialsProvider credentials(MonitorConfig monitor) {
+        Optional<String> region = region(monitor);
+        List<AwsCredentialsFactory> factories = services.load(AwsCredentialsFactory.class);
+        for (AwsCredentialsFactory f : factories) {
+            Optional<AwsCredentialsProvider> provider = f.credentials(monitor, region);
+            if (provider.isPresent()) {
+                LOG.debug("monitor {}: AWS credentials from plugin {}", monitor.id(), f.name());
+                return provider.get();
+            }
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    /**
+     * Configures a client builder for the monitor; each API call (with its retries) must end
+     * within {@code apiCallTimeout}.
+     */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder,
+            MonitorConfig monitor, Duration apiCallTimeout) {
+        region(monitor).map(Region::of).ifPresent(builder::region);
+        return builder
+                .credentialsProvider(credentials(monitor))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(HTTP_TIMEOUT)
+                        .socketTimeout(HTTP_TIMEOUT))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(apiCallTimeout)
+                        .build())
+                .build();
+    }
+}

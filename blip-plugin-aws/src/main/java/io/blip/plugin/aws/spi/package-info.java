@@ -1,0 +1,2 @@
+/** What the AWS plugin offers further plugins: custom AWS credentials. */
+package io.blip.plugin.aws.spi;
