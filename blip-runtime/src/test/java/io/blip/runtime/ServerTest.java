@@ -70,6 +70,19 @@ class ServerTest {
         return text.split(Pattern.quote(needle), -1).length - 1;
     }
 
+    /** Boots the config and starts its monitors. */
+    private Server started(Path config) throws Exception {
+        Server server = Server.boot(options(config), Map.of(), System.out, Clock.systemUTC());
+        server.run();
+        return server;
+    }
+
+    /** Waits for two more collections of monitor e2e than the log shows now. */
+    private String awaitTwoMoreCollections(String what) throws InterruptedException {
+        int before = count(output(), "# monitor:  e2e");
+        return awaitOutput(what, o -> count(o, "# monitor:  e2e") >= before + 2);
+    }
+
     private CliOptions options(Path config) {
         return new CliOptions(config, true, dir.resolve("no-plugins"), false, false, false, false, false, false,
                 false, true);
@@ -112,9 +125,8 @@ class ServerTest {
                 "INSERT INTO blip_e2e.t1 VALUES (1), (2)");
         Path pw = dir.resolve("pw");
         Files.writeString(pw, "e2e-pw\n");
-        Server server = Server.boot(options(writeConfig(db, "e2e", pw)), Map.of(), System.out, Clock.systemUTC());
+        Server server = started(writeConfig(db, "e2e", pw));
         try {
-            server.run();
             String out = awaitOutput("two collections", o -> count(o, "# monitor:  e2e") >= 2);
             assertTrue(out.contains("# plan:     fast.yaml\n# level:    fast\n# ts:       "), out);
             assertTrue(out.contains("\nstatus.global.queries = "), out);
@@ -134,17 +146,14 @@ class ServerTest {
         db.createUser("rotating", "old-pw", "SELECT, PROCESS ON *.*");
         Path pw = dir.resolve("pw");
         Files.writeString(pw, "old-pw\n");
-        Server server = Server.boot(options(writeConfig(db, "rotating", pw)), Map.of(), System.out,
-                Clock.systemUTC());
+        Server server = started(writeConfig(db, "rotating", pw));
         try {
-            server.run();
             awaitOutput("a first collection", o -> o.contains("# monitor:  e2e"));
             db.changePassword("rotating", "new-pw");
             Files.writeString(pw, "new-pw\n");
             // Sessions survive a password change; end them so that Blip must log in again.
             db.execute("KILL USER rotating");
-            int before = count(output(), "# monitor:  e2e");
-            awaitOutput("collections after the rotation", o -> count(o, "# monitor:  e2e") >= before + 2);
+            awaitTwoMoreCollections("collections after the rotation");
         } finally {
             server.close();
         }
@@ -171,17 +180,15 @@ class ServerTest {
                   - id: e2e
                     mycnf: %s
                 """.formatted(cnf));
-        Server server = Server.boot(options(config), Map.of(), System.out, Clock.systemUTC());
+        Server server = started(config);
         try {
-            server.run();
             awaitOutput("a first collection", o -> o.contains("# monitor:  e2e"));
             assertEquals("cnf_rotating:...@tcp(127.0.0.1:" + db.port() + ")/", server.monitors().getFirst().redactedDsn());
             db.changePassword("cnf_rotating", "new-pw");
             Files.writeString(cnf, "[client]\nuser=cnf_rotating\npassword=new-pw\nhost=127.0.0.1\nport=" + db.port()
                     + "\n");
             db.execute("KILL USER cnf_rotating");
-            int before = count(output(), "# monitor:  e2e");
-            awaitOutput("collections after the rotation", o -> count(o, "# monitor:  e2e") >= before + 2);
+            awaitTwoMoreCollections("collections after the rotation");
         } finally {
             server.close();
         }
@@ -193,15 +200,11 @@ class ServerTest {
             db.createUser("restart", "pw", "SELECT, PROCESS ON *.*");
             Path pw = dir.resolve("pw");
             Files.writeString(pw, "pw");
-            Server server = Server.boot(options(writeConfig(db, "restart", pw)), Map.of(), System.out,
-                    Clock.systemUTC());
+            Server server = started(writeConfig(db, "restart", pw));
             try {
-                server.run();
                 awaitOutput("a first collection", o -> o.contains("# monitor:  e2e"));
                 db.restart();
-                int before = count(output(), "# monitor:  e2e");
-                String out = awaitOutput("collections after the restart",
-                        o -> count(o, "# monitor:  e2e") >= before + 2);
+                String out = awaitTwoMoreCollections("collections after the restart");
                 assertEquals(Monitor.State.RUNNING, server.monitors().getFirst().state());
                 assertIntervalsIncrease(out);
             } finally {
@@ -216,9 +219,7 @@ class ServerTest {
         db.createUser("stopper", "pw", "SELECT, PROCESS ON *.*");
         Path pw = dir.resolve("pw");
         Files.writeString(pw, "pw");
-        Server server = Server.boot(options(writeConfig(db, "stopper", pw)), Map.of(), System.out,
-                Clock.systemUTC());
-        server.run();
+        Server server = started(writeConfig(db, "stopper", pw));
         awaitOutput("a first collection", o -> o.contains("# monitor:  e2e"));
         long start = System.nanoTime();
         server.close();

@@ -6,8 +6,10 @@ package io.blip.api.collect;
  */
 public interface CollectorFactory {
 
-    /** The domain name, e.g. {@code status.global}. Unique among all loaded plugins. */
-    String domain();
+    /** The domain name, e.g. {@code status.global}: the help's. Unique among all loaded plugins. */
+    default String domain() {
+        return help().domain();
+    }
 
     /**
      * What the domain collects and accepts: options with allowed values and defaults, metrics with

@@ -45,11 +45,6 @@ public final class InnodbFactory implements CollectorFactory {
         return help.build();
     }
 
-    @Override
-    public String domain() {
-        return DOMAIN;
-    }
-
     /** Any InnoDB metric can be collected; the declared ones are gauges, all others cumulative counters. */
     @Override
     public CollectorHelp help() {

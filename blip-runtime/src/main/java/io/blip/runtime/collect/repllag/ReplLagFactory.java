@@ -44,11 +44,6 @@ public final class ReplLagFactory implements CollectorFactory {
             .build();
 
     @Override
-    public String domain() {
-        return DOMAIN;
-    }
-
-    @Override
     public CollectorHelp help() {
         return HELP;
     }

@@ -19,11 +19,6 @@ public final class SizeBinlogFactory implements CollectorFactory {
             .build();
 
     @Override
-    public String domain() {
-        return DOMAIN;
-    }
-
-    @Override
     public CollectorHelp help() {
         return HELP;
     }

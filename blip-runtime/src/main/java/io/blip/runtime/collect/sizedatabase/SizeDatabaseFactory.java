@@ -31,11 +31,6 @@ public final class SizeDatabaseFactory implements CollectorFactory {
             .build();
 
     @Override
-    public String domain() {
-        return DOMAIN;
-    }
-
-    @Override
     public CollectorHelp help() {
         return HELP;
     }

@@ -27,11 +27,6 @@ public final class StatusGlobalFactory implements CollectorFactory {
             .metric("max_used_connections", MetricType.GAUGE, "Most connections open at once since start")
             .build();
 
-    @Override
-    public String domain() {
-        return DOMAIN;
-    }
-
     /** Any status variable can be collected; the declared ones are gauges, all others cumulative counters. */
     @Override
     public CollectorHelp help() {

@@ -16,11 +16,6 @@ public final class TrxFactory implements CollectorFactory {
             .build();
 
     @Override
-    public String domain() {
-        return DOMAIN;
-    }
-
-    @Override
     public CollectorHelp help() {
         return HELP;
     }

@@ -23,11 +23,6 @@ public final class VarGlobalFactory implements CollectorFactory {
             .build();
 
     @Override
-    public String domain() {
-        return DOMAIN;
-    }
-
-    @Override
     public CollectorHelp help() {
         return HELP;
     }
