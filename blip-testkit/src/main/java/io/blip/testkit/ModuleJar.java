@@ -40,6 +40,7 @@ public final class ModuleJar {
     private final String name;
     private final List<String> requires = new ArrayList<>(List.of("io.blip.api"));
     private final List<String> exports = new ArrayList<>();
+    private final List<String> uses = new ArrayList<>();
     private final Map<String, List<String>> provides = new LinkedHashMap<>();
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final Map<String, String> looseSources = new LinkedHashMap<>();
@@ -56,6 +57,17 @@ public final class ModuleJar {
 
     public ModuleJar requires(String module) {
         requires.add(module);
+        return this;
+    }
+
+    /** {@code requires transitive module}: whoever reads this module reads that one too. */
+    public ModuleJar requiresTransitive(String module) {
+        requires.add("transitive " + module);
+        return this;
+    }
+
+    public ModuleJar uses(String service) {
+        uses.add(service);
         return this;
     }
 
@@ -84,7 +96,10 @@ public final class ModuleJar {
         return this;
     }
 
-    /** Jars besides blip-api that the sources compile against (they are not put in the jar). */
+    /**
+     * Jars besides blip-api that the sources compile against (they are not put in the jar): jar
+     * files, or directories of jars such as another plugin's directory.
+     */
     public ModuleJar compileAgainst(Path... jars) {
         modulePath.addAll(List.of(jars));
         return this;
@@ -95,6 +110,7 @@ public final class ModuleJar {
         var out = new StringBuilder("module ").append(name).append(" {\n");
         requires.forEach(r -> out.append("    requires ").append(r).append(";\n"));
         exports.forEach(e -> out.append("    exports ").append(e).append(";\n"));
+        uses.forEach(u -> out.append("    uses ").append(u).append(";\n"));
         provides.forEach((service, impls) -> out.append("    provides ").append(service).append(" with ")
                 .append(String.join(", ", impls)).append(";\n"));
         return out.append("}\n").toString();

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.CodeSource;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -114,6 +116,87 @@ public final class PluginDirs {
                 .provides(SINK_FACTORY, className)
                 .writeTo(dir.resolve("boom.jar"));
         return dir;
+    }
+
+    /**
+     * A plugin that defines an SPI for further plugins, as blip-plugin-aws does with
+     * {@code AwsCredentialsFactory}: module {@code module} ({@code <module>.jar}) exports package
+     * {@code <module>.spi} with the interface {@link #greeterSpi Greeter} ({@code String greeting()}),
+     * declares {@code uses} for it, and provides a sink named {@code sinkName}.
+     */
+    public static Path spiPlugin(Path pluginsDir, String dirName, String module, String sinkName) {
+        Path dir = pluginsDir.resolve(dirName);
+        String sinks = module + ".Sinks";
+        String spi = greeterSpi(module);
+        new ModuleJar(module)
+                .source(spi, "package " + module + ".spi;\n\npublic interface Greeter {\n    String greeting();\n}\n")
+                .source(sinks, sinkFactorySource(sinks, sinkName, ""))
+                .exports(module + ".spi")
+                .uses(spi)
+                .provides(SINK_FACTORY, sinks)
+                .writeTo(dir.resolve(module + ".jar"));
+        return dir;
+    }
+
+    /** The SPI that {@link #spiPlugin} defines in module {@code baseModule}: {@code <baseModule>.spi.Greeter}. */
+    public static String greeterSpi(String baseModule) {
+        return baseModule + ".spi.Greeter";
+    }
+
+    /**
+     * A plugin that builds on a {@link #spiPlugin}: module {@code module} ({@code <module>.jar})
+     * requires {@code baseModule} and provides its {@code Greeter} with {@code <module>.Hello},
+     * whose {@code greeting()} and {@code toString()} are {@code hello from <module>}. It compiles
+     * against the jars in {@code baseDir}, which need not be under {@code pluginsDir} and are not
+     * copied: the directory holds the plugin's own jar only.
+     */
+    public static Path greeterPlugin(Path pluginsDir, String dirName, String module, String baseModule, Path baseDir) {
+        Path dir = pluginsDir.resolve(dirName);
+        String hello = module + ".Hello";
+        new ModuleJar(module)
+                .requires(baseModule)
+                .compileAgainst(baseDir)
+                .source(hello, """
+                        package %s;
+
+                        public final class Hello implements %s {
+                            @Override public String greeting() { return "hello from %s"; }
+                            @Override public String toString() { return greeting(); }
+                        }
+                        """.formatted(module, greeterSpi(baseModule), module))
+                .provides(greeterSpi(baseModule), hello)
+                .writeTo(dir.resolve(module + ".jar"));
+        return dir;
+    }
+
+    /**
+     * Plugin directories whose modules require each other in a cycle: directory {@code dirNames[i]}
+     * holds module {@code io.blip.test.<dirName>} ({@code <dirName>.jar}), which requires the module
+     * of the next directory, and the last the first's. javac refuses cyclic modules, so each is
+     * compiled against a stub of the next module that requires nothing. Names must be Java identifiers.
+     */
+    public static List<Path> cycle(Path pluginsDir, String... dirNames) {
+        if (dirNames.length < 2) {
+            throw new IllegalArgumentException("a cycle needs two directories or more");
+        }
+        Path work = tempDir("blip-cycle-");
+        var dirs = new ArrayList<Path>();
+        for (int i = 0; i < dirNames.length; i++) {
+            String module = "io.blip.test." + dirNames[i];
+            String next = "io.blip.test." + dirNames[(i + 1) % dirNames.length];
+            Path stub = new ModuleJar(next)
+                    .source(next + ".Stub", "package " + next + ";\npublic final class Stub {}\n")
+                    .writeTo(work.resolve(i + "/" + next + ".jar"));
+            Path dir = pluginsDir.resolve(dirNames[i]);
+            new ModuleJar(module)
+                    .requires(next)
+                    .compileAgainst(stub)
+                    .source(module + ".Node", "package " + module + ";\npublic final class Node {}\n")
+                    .writeTo(dir.resolve(dirNames[i] + ".jar"));
+            dirs.add(dir);
+        }
+        deleteTree(work);
+        return List.copyOf(dirs);
     }
 
     /** A directory with no jar in it (only a README). */

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,12 +34,22 @@ import java.util.stream.Stream;
  * Every provider of the blip-api SPIs, from the boot layer and from one child {@link ModuleLayer}
  * per directory under the plugins directory, indexed by name. Built once at boot; immutable after.
  *
+ * <p>A plugin directory's layer has the layer of blip-api as its parent, unless the directory
+ * builds on other plugin directories: when one of its modules requires a module that is neither
+ * in the directory nor in the boot layer but in another plugin directory (a plugin providing
+ * {@code io.blip.plugin.aws.spi.AwsCredentialsFactory} requires {@code io.blip.plugin.aws}), the
+ * layers of those directories are its parents, and are made first. Each
+ * layer lists only its own providers, and {@link #services()} finds providers of an SPI that a
+ * plugin defines in the layers above it.
+ *
  * <p>Loading reports every problem at once in a {@link PluginException}: a plugin directory that
  * bundles a module the boot layer has (blip-api, slf4j), a layer that does not resolve (missing
- * module, split package), a provider that cannot be created, and two providers of one kind with
- * the same name.
+ * module, split package, two copies of a module of a parent plugin layer), plugin directories that
+ * require each other in a cycle, a module that more than one directory could supply, a provider
+ * that cannot be created, and two providers of one kind with the same name (in any two layers,
+ * a parent and its child included).
  *
- * <p>The parent of the plugin layers is the layer of the {@code io.blip.api} module, not
+ * <p>The root of the plugin layers is the layer of the {@code io.blip.api} module, not
  * {@link ModuleLayer#boot()}: the two are the same when Blip runs from {@code bin/blip} (and in
  * surefire, which puts blip-api on the module path), but an embedding application may load Blip
  * into a layer of its own, and plugins must bind to the blip-api their runtime uses.
@@ -74,7 +85,8 @@ public final class Plugins {
     }
 
     /**
-     * Loads the providers of the boot layer and of each directory under {@code pluginsDir}.
+     * Loads the providers of the boot layer and of each directory under {@code pluginsDir}, each
+     * directory's layer made after the layers of the directories it builds on.
      *
      * @param pluginsDir the plugins directory; when it does not exist, only the boot layer is used
      * @throws PluginException listing every problem found
@@ -99,9 +111,7 @@ public final class Plugins {
                         + "from the class path. Start Blip with bin/blip, or with "
                         + "java -p lib -m io.blip.runtime/io.blip.runtime.Main.");
             } else {
-                for (Path dir : dirs) {
-                    PluginLayer.build(dir, api.getLayer(), api.getClassLoader(), problems).ifPresent(layers::add);
-                }
+                layers.addAll(layers(dirs, api, problems));
             }
         }
         var loading = new Loading(api, layers, problems);
@@ -112,6 +122,35 @@ public final class Plugins {
         }
         log.debug("plugins loaded: {} layers from {}", layers.size(), pluginsDir);
         return plugins;
+    }
+
+    /**
+     * The layers of the plugin directories: each directory's jars read as modules, then a layer per
+     * directory, made after the layers of the directories it builds on ({@link PluginGraph}).
+     */
+    private static List<PluginLayer> layers(List<Path> dirs, Module api, List<String> problems) {
+        var read = new ArrayList<PluginDir>();
+        for (Path dir : dirs) {
+            PluginDir.read(dir, problems).ifPresent(read::add);
+        }
+        var made = new HashMap<PluginDir, PluginLayer>();
+        var layers = new ArrayList<PluginLayer>();
+        for (PluginGraph.Node node : PluginGraph.order(read, api.getLayer(), problems)) {
+            if (!node.buildable()) {
+                continue;
+            }
+            List<PluginGraph.Edge> unmade = node.parents().stream().filter(e -> !made.containsKey(e.on())).toList();
+            if (!unmade.isEmpty()) {
+                problems.add(PluginGraph.notLoaded(node.dir(), unmade));
+                continue;
+            }
+            List<PluginLayer> parents = node.parents().stream().map(e -> made.get(e.on())).toList();
+            PluginLayer.build(node.dir(), parents, api.getLayer(), api.getClassLoader(), problems).ifPresent(layer -> {
+                made.put(node.dir(), layer);
+                layers.add(layer);
+            });
+        }
+        return layers;
     }
 
     private static List<Path> pluginDirs(Path pluginsDir, List<String> problems) {
@@ -239,7 +278,12 @@ public final class Plugins {
         return named(Kind.MONITOR_LOADER, monitorLoaders, name, configPath);
     }
 
-    /** The plugin directories that became layers, in load order. */
+    /** The plugin layers, in load order. */
+    List<PluginLayer> layers() {
+        return layers;
+    }
+
+    /** The plugin directories that became layers, in load order: a directory after those it builds on. */
     public List<Path> layerDirs() {
         return layers.stream().map(PluginLayer::dir).toList();
     }
@@ -247,7 +291,8 @@ public final class Plugins {
     /**
      * What {@code --print-plugins} prints: one line per provider (name, kind, module, origin, and
      * the provider's own description if it has one), then each plugin layer with its modules,
-     * including layers that provide nothing.
+     * including layers that provide nothing, e.g.
+     * {@code plugins/mycreds (parents: plugins/aws; provides io.blip.plugin.aws.spi.AwsCredentialsFactory): com.example.mycreds}.
      */
     public String describe() {
         var out = new StringBuilder();
@@ -275,11 +320,30 @@ public final class Plugins {
             out.append("Plugin layers in ").append(pluginsDir).append(":\n");
             for (PluginLayer layer : layers) {
                 boolean provides = all.stream().anyMatch(p -> p.origin().equals(layer.origin()));
-                out.append("  ").append(layer.origin()).append(provides ? "" : " (provides nothing)").append(": ")
+                out.append("  ").append(layer.origin()).append(notes(layer, provides)).append(": ")
                         .append(String.join(", ", layer.modules())).append('\n');
             }
         }
         return out.toString();
+    }
+
+    /**
+     * {@code " (parents: plugins/aws; provides io.blip.plugin.aws.spi.AwsCredentialsFactory)"}: the
+     * directories a layer builds on, and what it provides when that is not a blip-api SPI (whose
+     * providers are listed by name above) or nothing at all.
+     */
+    private static String notes(PluginLayer layer, boolean providesBlipSpi) {
+        var notes = new ArrayList<String>();
+        if (!layer.parents().isEmpty()) {
+            notes.add("parents: " + String.join(", ", layer.parents().stream().map(PluginLayer::origin).toList()));
+        }
+        List<String> others = layer.otherServices();
+        if (!others.isEmpty()) {
+            notes.add((providesBlipSpi ? "also provides " : "provides ") + String.join(", ", others));
+        } else if (!providesBlipSpi) {
+            notes.add("provides nothing");
+        }
+        return notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")";
     }
 
     private Stream<Provider<?>> all() {
@@ -314,7 +378,8 @@ public final class Plugins {
 
     /**
      * Providers of a service that a plugin defines for further plugins, from every plugin layer,
-     * each once. The runtime's module declares {@code uses} for the service at run time: it cannot
+     * each once: typically from the layers of directories that build on the plugin defining the
+     * service. The runtime's module declares {@code uses} for the service at run time: it cannot
      * know plugin-defined services in advance.
      */
     public PluginServices services() {

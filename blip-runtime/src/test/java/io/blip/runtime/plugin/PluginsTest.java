@@ -111,8 +111,9 @@ class PluginsTest {
 
         assertProblems(plugins("missing"),
                 dir + ": module io.blip.test.needy (needy.jar) requires module io.blip.test.absent, which is "
-                        + "neither in " + dir + "/ nor in the boot layer (lib/). Add the jar of io.blip.test.absent to "
-                        + dir + "/.");
+                        + "neither in " + dir + "/, nor in the boot layer (lib/), nor in another plugin directory. Add "
+                        + "the jar of io.blip.test.absent to " + dir + "/, or, if it is another plugin's module, that "
+                        + "plugin's directory to " + plugins("missing") + "/.");
     }
 
     @Test
