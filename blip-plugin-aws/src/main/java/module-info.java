@@ -18,6 +18,7 @@ module io.blip.plugin.aws {
     requires software.amazon.awssdk.http;
     requires software.amazon.awssdk.http.urlconnection;
     requires software.amazon.awssdk.imds;
+    requires software.amazon.awssdk.protocols.jsoncore;
     requires software.amazon.awssdk.services.rds;
     requires software.amazon.awssdk.services.secretsmanager;
     requires software.amazon.awssdk.services.sts;
@@ -26,4 +27,11 @@ module io.blip.plugin.aws {
     exports io.blip.plugin.aws.spi;
 
     uses io.blip.plugin.aws.spi.AwsCredentialsFactory;
+
+    provides io.blip.api.region.RegionResolver with
+            io.blip.plugin.aws.region.ConfigRegionResolver,
+            io.blip.plugin.aws.region.ImdsRegionResolver,
+            io.blip.plugin.aws.region.EndpointRegionResolver;
+    provides io.blip.api.credential.CredentialSourceFactory with
+            io.blip.plugin.aws.iam.IamAuthSourceFactory;
 }

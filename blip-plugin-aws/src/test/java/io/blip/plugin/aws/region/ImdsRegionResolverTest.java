@@ -1,0 +1,126 @@
+package io.blip.plugin.aws.region;
+
+import static io.blip.plugin.aws.TestMonitors.monitor;
+import static io.blip.plugin.aws.TestMonitors.region;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.blip.api.config.AwsConfig;
+import io.blip.api.config.MonitorConfig;
+import io.blip.plugin.aws.TestMonitors.SystemProperties;
+import io.blip.testkit.aws.FakeImds;
+import io.blip.testkit.aws.FakeImds.Mode;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * IMDS against a real HTTP server on loopback. The resolver is pointed at it the way a user points
+ * the AWS SDK: {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}, here through its system property
+ * {@code aws.ec2MetadataServiceEndpoint} because a running JVM cannot set its own environment.
+ * Each test makes a new resolver: one resolver asks IMDS once for the life of the JVM.
+ */
+class ImdsRegionResolverTest {
+    private static final String ENDPOINT = "aws.ec2MetadataServiceEndpoint";
+    private static final String DISABLED = "aws.disableEc2Metadata";
+    private static final Duration FAILURE_BOUND = Duration.ofSeconds(1);
+
+    private final SystemProperties properties = new SystemProperties();
+    private final MonitorConfig auto = monitor("mydb.abcdefghijkl.eu-west-1.rds.amazonaws.com", region("auto"));
+    private final MonitorConfig unset = monitor("other.abcdefghijkl.eu-west-1.rds.amazonaws.com", region(""));
+
+    @BeforeAll
+    static void warmUp() {
+        // Loads the HTTP and JSON classes once, as a long-running Blip has: the bounds below are about
+        // network waiting, not about a cold JVM.
+        try (FakeImds imds = FakeImds.start("us-east-1"); var p = new SystemProperties()) {
+            p.set(ENDPOINT, imds.endpoint()).set(DISABLED, null);
+            new ImdsRegionResolver().region(monitor("warm-up", region("auto")));
+        }
+    }
+
+    @AfterEach
+    void restore() {
+        properties.close();
+    }
+
+    @Test
+    void findsTheRegionWithAnImdsV2TokenAndAsksOnce() {
+        try (FakeImds imds = FakeImds.start("ap-south-1")) {
+            properties.set(ENDPOINT, imds.endpoint()).set(DISABLED, null);
+            ImdsRegionResolver resolver = new ImdsRegionResolver();
+
+            assertEquals(Optional.of("ap-south-1"), resolver.region(auto));
+            assertEquals(1, imds.tokenRequests());
+            assertEquals(1, imds.documentRequests());
+
+            assertEquals(Optional.of("ap-south-1"), resolver.region(unset), "an unset region is auto too");
+            assertEquals(2, imds.requests(), "the second ask is answered from the cache");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"REFUSE", "STALL", "PUT_BLACKHOLED"})
+    void offEc2TheAskIsBoundedAndNotRepeated(Mode mode) {
+        try (FakeImds imds = FakeImds.start(mode, "ap-south-1")) {
+            properties.set(ENDPOINT, imds.endpoint()).set(DISABLED, null);
+            ImdsRegionResolver resolver = new ImdsRegionResolver();
+
+            long start = System.nanoTime();
+            assertEquals(Optional.empty(), resolver.region(auto));
+            Duration first = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(first.compareTo(FAILURE_BOUND) < 0, mode + " took " + first.toMillis() + " ms");
+            assertEquals(mode == Mode.REFUSE ? 0 : 1, imds.requests(), "one token PUT, no retry, no IMDSv1 GET");
+            assertEquals(0, imds.documentRequests());
+
+            start = System.nanoTime();
+            assertEquals(Optional.empty(), resolver.region(unset));
+            Duration second = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(mode == Mode.REFUSE ? 0 : 1, imds.requests(), "'not on EC2' is cached too");
+            assertTrue(second.toMillis() < 50, "the cached answer took " + second.toMillis() + " ms");
+            System.out.printf("IMDS %s: first ask %d ms, second %d us%n", mode, first.toMillis(),
+                    second.toNanos() / 1000);
+        }
+    }
+
+    @Test
+    void awsEc2MetadataDisabledMeansNoRequest() {
+        try (FakeImds imds = FakeImds.start("ap-south-1")) {
+            properties.set(ENDPOINT, imds.endpoint()).set(DISABLED, "true");
+            assertEquals(Optional.empty(), new ImdsRegionResolver().region(auto));
+            assertEquals(0, imds.requests());
+        }
+    }
+
+    @Test
+    void anExplicitRegionOrDisableAutoRegionMeansNoRequest() {
+        try (FakeImds imds = FakeImds.start("ap-south-1")) {
+            properties.set(ENDPOINT, imds.endpoint()).set(DISABLED, null);
+            ImdsRegionResolver resolver = new ImdsRegionResolver();
+            assertEquals(Optional.empty(), resolver.region(monitor("h", region("us-west-2"))));
+            assertEquals(Optional.empty(), resolver.region(monitor("h", new AwsConfig("auto", false, "", true, false))));
+            assertEquals(Optional.empty(), resolver.region(monitor("h", new AwsConfig("", false, "", true, false))));
+            assertEquals(0, imds.requests());
+            assertEquals(Optional.of("ap-south-1"), resolver.region(monitor("h", region("AUTO"))));
+        }
+    }
+
+    @Test
+    void anEndpointThatIsNotAnHttpUrlIsIgnored() {
+        properties.set(ENDPOINT, "169.254.169.254").set(DISABLED, null);
+        assertEquals(Optional.empty(), new ImdsRegionResolver().region(auto));
+        properties.set(ENDPOINT, "ftp://127.0.0.1:1");
+        assertEquals(Optional.empty(), new ImdsRegionResolver().region(auto));
+    }
+
+    @Test
+    void nameAndOrder() {
+        ImdsRegionResolver resolver = new ImdsRegionResolver();
+        assertEquals("imds", resolver.name());
+        assertEquals(200, resolver.order());
+    }
+}
