@@ -22,8 +22,12 @@ module io.blip.plugin.aws {
     requires software.amazon.awssdk.services.secretsmanager;
     requires software.amazon.awssdk.services.sts;
     requires software.amazon.awssdk.services.cloudwatch;
+    requires software.amazon.awssdk.retries;
+    requires software.amazon.awssdk.retries.api;
 
     exports io.blip.plugin.aws.spi;
 
     uses io.blip.plugin.aws.spi.AwsCredentialsFactory;
+
+    provides io.blip.api.credential.CredentialSourceFactory with io.blip.plugin.aws.secret.SecretSourceFactory;
 }
