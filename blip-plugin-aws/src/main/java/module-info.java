@@ -7,7 +7,8 @@
  * runtime loads such a plugin in a layer above this one.
  */
 module io.blip.plugin.aws {
-    requires io.blip.api;
+    // AwsCredentialsFactory, which further plugins implement, has MonitorConfig in its signature.
+    requires transitive io.blip.api;
     requires org.slf4j;
     requires transitive software.amazon.awssdk.auth;
     requires transitive software.amazon.awssdk.identity.spi;
@@ -23,6 +24,8 @@ module io.blip.plugin.aws {
     requires software.amazon.awssdk.services.secretsmanager;
     requires software.amazon.awssdk.services.sts;
     requires software.amazon.awssdk.services.cloudwatch;
+    requires software.amazon.awssdk.retries;
+    requires software.amazon.awssdk.retries.api;
 
     exports io.blip.plugin.aws.spi;
 
@@ -33,5 +36,6 @@ module io.blip.plugin.aws {
             io.blip.plugin.aws.region.ImdsRegionResolver,
             io.blip.plugin.aws.region.EndpointRegionResolver;
     provides io.blip.api.credential.CredentialSourceFactory with
-            io.blip.plugin.aws.iam.IamAuthSourceFactory;
+            io.blip.plugin.aws.iam.IamAuthSourceFactory,
+            io.blip.plugin.aws.secret.SecretSourceFactory;
 }

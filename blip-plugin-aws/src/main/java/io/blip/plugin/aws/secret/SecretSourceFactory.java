@@ -1,0 +1,111 @@
+package io.blip.plugin.aws.secret;
+
+import io.blip.api.BlipException;
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.credential.CredentialContext;
+import io.blip.api.credential.CredentialSource;
+import io.blip.api.credential.CredentialSourceFactory;
+import io.blip.api.region.RegionLookup;
+import io.blip.plugin.aws.AwsClients;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkPlugin;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * The {@code aws-secret} credential source: the MySQL password from the Secrets Manager secret that
+ * {@code aws.password-secret} names (Blip's precedence: after {@code aws.iam-auth}, before
+ * {@code mysql.password-file}).
+ *
+ * <p>Each {@code GetSecretValue} call, retry included, ends within {@link #CALL_TIMEOUT}: the SDK's
+ * defaults (legacy mode, four attempts, 30 s reads) let a stalled endpoint hold a reconnect for about
+ * two minutes. The region is the one in the secret's ARN (a secret is reachable only there), else the
+ * monitor's region.
+ */
+public final class SecretSourceFactory implements CredentialSourceFactory {
+    public static final String NAME = "aws-secret";
+    public static final int PRECEDENCE = 500;
+    /** The bound on one GetSecretValue call, its retry included. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final Pattern ARN = Pattern.compile("arn:[^:]+:secretsmanager:([a-z0-9-]+):[^:]*:secret:.+");
+
+    private ScheduledExecutorService timeouts;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int precedence() {
+        return PRECEDENCE;
+    }
+
+    @Override
+    public boolean handles(MonitorConfig monitor) {
+        return !monitor.aws().passwordSecret().isEmpty();
+    }
+
+    @Override
+    public CredentialSource make(CredentialContext context) {
+        MonitorConfig monitor = context.monitor();
+        String secretId = monitor.aws().passwordSecret();
+        if (secretId.isBlank()) {
+            // Reached only when mysql.credential-source names this source explicitly.
+            throw new BlipException(monitor.origin() + ".aws.password-secret: the " + NAME + " credential source "
+                    + "needs the ARN of the Secrets Manager secret that holds the password");
+        }
+        Optional<String> arnRegion = arnRegion(secretId);
+        RegionLookup regions = m -> arnRegion.or(() -> context.regions().region(m));
+        AwsClients clients = new AwsClients(regions, context.services());
+        SecretReader reader = new SecretReader(secretId, CALL_TIMEOUT, () -> clients.build(
+                SecretsManagerClient.builder().addPlugin(bounded()), monitor, CALL_TIMEOUT));
+        return new SecretSource(monitor.id(), monitor.mysql().username(), secretId, reader, context.clock());
+    }
+
+    /** The region of a Secrets Manager ARN ({@code arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME}). */
+    static Optional<String> arnRegion(String secretId) {
+        Matcher m = ARN.matcher(secretId);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /**
+     * Adds the retry bound and a timer thread shared by every monitor's client to what
+     * {@link AwsClients} configures (a plugin's settings merge into the client's; without a shared
+     * executor each client would start its own pool of timer threads).
+     */
+    private SdkPlugin bounded() {
+        ScheduledExecutorService timer = timeouts();
+        return config -> config.overrideConfiguration(ClientOverrideConfiguration.builder()
+                .retryStrategy(retry())
+                .scheduledExecutorService(timer)
+                .build());
+    }
+
+    /** One retry, soon enough to fit in {@link #CALL_TIMEOUT}. */
+    static RetryStrategy retry() {
+        return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(2)
+                .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofMillis(200)))
+                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(200),
+                        Duration.ofMillis(500)))
+                .build();
+    }
+
+    private synchronized ScheduledExecutorService timeouts() {
+        if (timeouts == null) {
+            timeouts = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("blip-aws-secret-timeouts").factory());
+        }
+        return timeouts;
+    }
+}
