@@ -17,6 +17,10 @@ import java.util.logging.StreamHandler;
  * {@code java.util.logging} (slf4j-jdk14).
  */
 final class Logging {
+    /** java.util.logging keeps loggers weakly: hold the ones whose level is set here. */
+    private static final Logger DRIVER = Logger.getLogger("com.mysql");
+    private static final Logger AWS_SDK = Logger.getLogger("software.amazon.awssdk");
+
     private Logging() {
     }
 
@@ -32,7 +36,9 @@ final class Logging {
                     && r.getLevel().intValue() < Level.WARNING.intValue()));
         }
         // The driver and other libraries log at INFO/FINE about their own internals.
-        Logger.getLogger("com.mysql").setLevel(Level.WARNING);
+        DRIVER.setLevel(Level.WARNING);
+        // The AWS SDK's debug lines include request signing details; they are not Blip's to show.
+        AWS_SDK.setLevel(Level.INFO);
     }
 
     private static Handler handler(PrintStream stream, Formatter formatter, Filter filter) {

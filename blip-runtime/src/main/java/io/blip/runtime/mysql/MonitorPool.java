@@ -138,6 +138,7 @@ public final class MonitorPool implements DataSource, AutoCloseable {
             closed = true;
         }
         evictIdle();
+        connector.close();
     }
 
     private static void closeQuietly(Connection c) {

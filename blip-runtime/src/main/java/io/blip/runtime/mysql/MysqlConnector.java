@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>Driver settings are pinned safe: no {@code LOAD DATA LOCAL}, no driver telemetry, bounded
  * connect and socket timeouts.
  */
-public final class MysqlConnector {
+public final class MysqlConnector implements AutoCloseable {
     /** MySQL's "Access denied for user" error. */
     public static final int ER_ACCESS_DENIED = 1045;
 
@@ -169,5 +169,15 @@ public final class MysqlConnector {
             host = "[" + host + "]";
         }
         return "jdbc:mysql://" + host + ":" + target.address().port() + "/";
+    }
+
+    /** Closes the credential source (e.g. its AWS client). */
+    @Override
+    public void close() {
+        try {
+            credentials.close();
+        } catch (RuntimeException e) {
+            LOG.warn("monitor {}: credential source did not close cleanly: {}", monitor.id(), e.getMessage());
+        }
     }
 }

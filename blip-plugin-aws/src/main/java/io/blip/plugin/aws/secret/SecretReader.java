@@ -96,6 +96,14 @@ final class SecretReader {
         };
     }
 
+    /** Closes the client, if one was built. */
+    synchronized void close() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+
     static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }

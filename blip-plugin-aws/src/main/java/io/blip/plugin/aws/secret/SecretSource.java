@@ -75,4 +75,9 @@ final class SecretSource implements CredentialSource {
         versionId = v.versionId();
         readAt = clock.instant();
     }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
 }
