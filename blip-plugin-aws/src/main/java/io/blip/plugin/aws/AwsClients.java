@@ -7,15 +7,20 @@ import io.blip.plugin.aws.spi.AwsCredentialsFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /**
  * Configures AWS SDK clients for one monitor, the same way for every AWS call Blip makes: the
@@ -58,7 +63,26 @@ public final class AwsClients {
     }
 
     /**
-     * Configures a client builder for the monitor; each API call (with its retries) must end
+     * One retry, soon enough to fit a short call limit: the SDK's defaults (legacy mode, four
+     * attempts, 30 s reads) let a stalled endpoint hold a caller for about two minutes.
+     */
+    public static RetryStrategy retry() {
+        return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(2)
+                .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofMillis(200)))
+                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(200),
+                        Duration.ofMillis(500)))
+                .build();
+    }
+
+    /** One timer thread for the call limits of every client (by default each client starts a pool). */
+    private static final class Timer {
+        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("blip-aws-timeouts").factory());
+    }
+
+    /**
+     * Configures a client builder for the monitor; each API call, its retry included, must end
      * within {@code apiCallTimeout}.
      */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder,
@@ -71,6 +95,8 @@ public final class AwsClients {
                         .socketTimeout(HTTP_TIMEOUT))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(apiCallTimeout)
+                        .retryStrategy(retry())
+                        .scheduledExecutorService(Timer.INSTANCE)
                         .build())
                 .build();
     }

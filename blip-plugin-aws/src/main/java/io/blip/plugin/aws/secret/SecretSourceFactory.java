@@ -9,15 +9,8 @@ import io.blip.api.region.RegionLookup;
 import io.blip.plugin.aws.AwsClients;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.SdkPlugin;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -25,9 +18,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * {@code aws.password-secret} names (Blip's precedence: after {@code aws.iam-auth}, before
  * {@code mysql.password-file}).
  *
- * <p>Each {@code GetSecretValue} call, retry included, ends within {@link #CALL_TIMEOUT}: the SDK's
- * defaults (legacy mode, four attempts, 30 s reads) let a stalled endpoint hold a reconnect for about
- * two minutes. The region is the one in the secret's ARN (a secret is reachable only there), else the
+ * <p>Each {@code GetSecretValue} call, retry included, ends within {@link #CALL_TIMEOUT} (see
+ * {@link AwsClients#retry()}). The region is the one in the secret's ARN (a secret is reachable only there), else the
  * monitor's region.
  */
 public final class SecretSourceFactory implements CredentialSourceFactory {
@@ -37,8 +29,6 @@ public final class SecretSourceFactory implements CredentialSourceFactory {
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
 
     private static final Pattern ARN = Pattern.compile("arn:[^:]+:secretsmanager:([a-z0-9-]+):[^:]*:secret:.+");
-
-    private ScheduledExecutorService timeouts;
 
     @Override
     public String name() {
@@ -68,7 +58,7 @@ public final class SecretSourceFactory implements CredentialSourceFactory {
         RegionLookup regions = m -> arnRegion.or(() -> context.regions().region(m));
         AwsClients clients = new AwsClients(regions, context.services());
         SecretReader reader = new SecretReader(secretId, CALL_TIMEOUT, () -> clients.build(
-                SecretsManagerClient.builder().addPlugin(bounded()), monitor, CALL_TIMEOUT));
+                SecretsManagerClient.builder(), monitor, CALL_TIMEOUT));
         return new SecretSource(monitor.id(), monitor.mysql().username(), secretId, reader, context.clock());
     }
 
@@ -78,34 +68,4 @@ public final class SecretSourceFactory implements CredentialSourceFactory {
         return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
-    /**
-     * Adds the retry bound and a timer thread shared by every monitor's client to what
-     * {@link AwsClients} configures (a plugin's settings merge into the client's; without a shared
-     * executor each client would start its own pool of timer threads).
-     */
-    private SdkPlugin bounded() {
-        ScheduledExecutorService timer = timeouts();
-        return config -> config.overrideConfiguration(ClientOverrideConfiguration.builder()
-                .retryStrategy(retry())
-                .scheduledExecutorService(timer)
-                .build());
-    }
-
-    /** One retry, soon enough to fit in {@link #CALL_TIMEOUT}. */
-    static RetryStrategy retry() {
-        return AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                .maxAttempts(2)
-                .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofMillis(200)))
-                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(200),
-                        Duration.ofMillis(500)))
-                .build();
-    }
-
-    private synchronized ScheduledExecutorService timeouts() {
-        if (timeouts == null) {
-            timeouts = Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().daemon().name("blip-aws-secret-timeouts").factory());
-        }
-        return timeouts;
-    }
 }
