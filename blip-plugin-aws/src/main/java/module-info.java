@@ -38,4 +38,6 @@ module io.blip.plugin.aws {
     provides io.blip.api.credential.CredentialSourceFactory with
             io.blip.plugin.aws.iam.IamAuthSourceFactory,
             io.blip.plugin.aws.secret.SecretSourceFactory;
+    provides io.blip.api.monitor.MonitorLoader with io.blip.plugin.aws.rds.RdsMonitorLoader;
+    provides io.blip.api.collect.CollectorFactory with io.blip.plugin.aws.cloudwatch.AwsRdsFactory;
 }
