@@ -238,7 +238,7 @@ class AwsRdsCollectorTest {
             assertEquals("aws.rds: level 'minute': cloudwatch:GetMetricData for db1 failed: Throttling: Rate exceeded "
                     + "(HTTP 400)", e.getMessage());
         }
-        assertEquals(4, cloudWatch.calls(), "the SDK's default (legacy) retry mode: 1 attempt and 3 retries");
+        assertEquals(2, cloudWatch.calls(), "AwsClients.retry(): 1 attempt and 1 retry");
     }
 
     @Test

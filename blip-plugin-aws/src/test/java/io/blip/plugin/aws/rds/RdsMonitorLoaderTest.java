@@ -179,7 +179,7 @@ class RdsMonitorLoaderTest {
 
         assertEquals("region us-east-1: rds:DescribeDBInstances failed: Throttling: Rate exceeded (HTTP 400)",
                 e.getMessage());
-        assertEquals(4, rds.calls(), "the SDK's default (legacy) retry mode: 1 attempt and 3 retries");
+        assertEquals(2, rds.calls(), "AwsClients.retry(): 1 attempt and 1 retry");
     }
 
     @Test
