@@ -152,8 +152,9 @@ public final class MysqlConnector implements AutoCloseable {
         props.setProperty("autoReconnect", "false");
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("openTelemetry", "DISABLED");
-        // caching_sha2_password over a plain connection needs the server's RSA key, as the Go driver fetches it.
-        props.setProperty("allowPublicKeyRetrieval", "true");
+        // A key fetched over a plain connection could be an attacker's: caching_sha2_password logins go over TLS
+        // (MySQL 8 has TLS on by default, and sslMode PREFERRED uses it) or fail with a clear driver error.
+        props.setProperty("allowPublicKeyRetrieval", "false");
         props.setProperty("connectionAttributes", "program_name:blip");
         if (!target.socket().isEmpty()) {
             props.setProperty("socketFactory", UnixSocketFactory.class.getName());
