@@ -1,14 +1,18 @@
 package io.blip.plugin.aws;
 
+import io.blip.api.config.AwsConfig.AssumeRole;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
 import io.blip.plugin.aws.spi.AwsCredentialsFactory;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -21,17 +25,22 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Configures AWS SDK clients for one monitor, the same way for every AWS call Blip makes: the
  * region from the runtime's region chain (none: the SDK's default chain), credentials from the
- * first {@link AwsCredentialsFactory} plugin that answers (none: the SDK's default chain), the
- * URL-connection HTTP client, and every API call bounded in time. Endpoints follow the SDK's own
- * conventions ({@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_<SERVICE>}).
+ * first {@link AwsCredentialsFactory} plugin that answers (none: the SDK's default chain) or, with
+ * {@code aws.assume-role}, those of the role as STS hands them out, the URL-connection HTTP client,
+ * and every API call bounded in time. Endpoints follow the SDK's own conventions
+ * ({@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_<SERVICE>}; STS's is {@code AWS_ENDPOINT_URL_STS}).
  */
 public final class AwsClients {
     /** Connect and read timeouts of the HTTP client. */
     public static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
+
+    /** The limit of one STS AssumeRole call for {@code aws.assume-role}, its retry included. */
+    public static final Duration STS_CALL_TIMEOUT = Duration.ofSeconds(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsClients.class);
 
@@ -48,18 +57,66 @@ public final class AwsClients {
         return regions.region(monitor);
     }
 
-    /** The credentials for the monitor: a plugin's, else the SDK's default chain. */
+    /**
+     * The credentials for the monitor: a plugin's, else the SDK's default chain; with
+     * {@code aws.assume-role}, those of the role, which STS hands out to the former.
+     */
     public AwsCredentialsProvider credentials(MonitorConfig monitor) {
         Optional<String> region = region(monitor);
+        Optional<AwsCredentialsProvider> plugin = pluginCredentials(monitor, region);
+        AwsCredentialsProvider base = plugin.orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        AssumeRole role = monitor.aws().assumeRole();
+        if (!role.isSet()) {
+            return base;
+        }
+        AssumeRole named = role.sessionName().isEmpty()
+                ? new AssumeRole(role.roleArn(), role.externalId(), AssumeRole.defaultSessionName(monitor.id()))
+                : role;
+        LOG.debug("monitor {}: AWS calls as role {} (session {}), assumed with {}", monitor.id(), named.roleArn(),
+                named.sessionName(), plugin.isPresent() ? "a plugin's credentials" : "the SDK's default chain");
+        // A plugin may answer each monitor with other base credentials: they are part of the key.
+        var key = new RoleKey(named, region, plugin.<Object>map(p -> p).orElse(DEFAULT_CHAIN));
+        return AssumedRoles.get(key, () -> new AssumedRoleCredentials(named, STS_CALL_TIMEOUT,
+                () -> configure(StsClient.builder(), region, base, STS_CALL_TIMEOUT)));
+    }
+
+    private Optional<AwsCredentialsProvider> pluginCredentials(MonitorConfig monitor, Optional<String> region) {
         List<AwsCredentialsFactory> factories = services.load(AwsCredentialsFactory.class);
         for (AwsCredentialsFactory f : factories) {
             Optional<AwsCredentialsProvider> provider = f.credentials(monitor, region);
             if (provider.isPresent()) {
                 LOG.debug("monitor {}: AWS credentials from plugin {}", monitor.id(), f.name());
-                return provider.get();
+                return provider;
             }
         }
-        return DefaultCredentialsProvider.builder().build();
+        return Optional.empty();
+    }
+
+    /** A role assumed in a region with some base credentials: the SDK's default chain or a plugin's provider. */
+    private record RoleKey(AssumeRole role, Optional<String> region, Object base) {
+    }
+
+    private static final Object DEFAULT_CHAIN = "the SDK's default chain";
+
+    /**
+     * The assumed roles of the process, so that every client of a monitor (each credential source
+     * and collector has an {@code AwsClients} of its own) shares one STS client and one set of
+     * role credentials, asked for once and again only before they expire. Process-wide like the
+     * timer: nothing here has a lifecycle to hang it on. A dropped entry is not closed, as a client
+     * may still use it; it holds no thread and no pooled connection (URL-connection client, the
+     * shared timer), so the garbage collector is enough.
+     */
+    private static final class AssumedRoles {
+        static final int MAX = 256;
+        private static final Map<RoleKey, AssumedRoleCredentials> CACHE = new LinkedHashMap<>(16, 0.75f, true);
+
+        static synchronized AwsCredentialsProvider get(RoleKey key, Supplier<AssumedRoleCredentials> make) {
+            AssumedRoleCredentials found = CACHE.computeIfAbsent(key, k -> make.get());
+            if (CACHE.size() > MAX) {
+                CACHE.remove(CACHE.keySet().iterator().next());
+            }
+            return found;
+        }
     }
 
     /**
@@ -87,9 +144,14 @@ public final class AwsClients {
      */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder,
             MonitorConfig monitor, Duration apiCallTimeout) {
-        region(monitor).map(Region::of).ifPresent(builder::region);
+        return configure(builder, region(monitor), credentials(monitor), apiCallTimeout);
+    }
+
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C configure(B builder,
+            Optional<String> region, AwsCredentialsProvider credentials, Duration apiCallTimeout) {
+        region.map(Region::of).ifPresent(builder::region);
         return builder
-                .credentialsProvider(credentials(monitor))
+                .credentialsProvider(credentials)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(HTTP_TIMEOUT)
                         .socketTimeout(HTTP_TIMEOUT))

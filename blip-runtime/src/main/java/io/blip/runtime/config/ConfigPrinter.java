@@ -97,6 +97,21 @@ public final class ConfigPrinter {
         putNonEmpty(out, "password-secret", a.passwordSecret());
         putTrue(out, "disable-auto-region", a.disableAutoRegion());
         putTrue(out, "disable-auto-tls", a.disableAutoTls());
+        putNonEmpty(out, "assume-role", assumeRole(a.assumeRole()));
+        return out;
+    }
+
+    /**
+     * Printed whole: neither the role ARN nor the external id is a secret (an external id guards
+     * against a confused deputy, not against someone who reads the config).
+     */
+    private static Map<String, Object> assumeRole(AwsConfig.AssumeRole r) {
+        var out = new LinkedHashMap<String, Object>();
+        if (r.isSet()) {
+            out.put("role-arn", r.roleArn());
+            putNonEmpty(out, "external-id", r.externalId());
+            putNonEmpty(out, "session-name", r.sessionName());
+        }
         return out;
     }
 

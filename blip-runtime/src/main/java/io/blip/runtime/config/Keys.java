@@ -13,8 +13,8 @@ import java.util.function.UnaryOperator;
 /**
  * The keys of a Blip config file and the shape of their values, from Blip's {@code config.go}
  * (plus our additions: {@code mysql.credential-source}, {@code tls.server-name},
- * {@code tls.min-version}). Checking a tree against them finds unknown keys (with the closest
- * known key), values of the wrong shape, and Blip keys we do not support yet.
+ * {@code tls.min-version}, {@code aws.assume-role}). Checking a tree against them finds unknown
+ * keys (with the closest known key), values of the wrong shape, and Blip keys we do not support yet.
  */
 final class Keys {
 
@@ -57,7 +57,8 @@ final class Keys {
 
     private static final Map<String, Key> AWS = keys(
             "region", scalar(), "iam-auth", scalar(), "password-secret", scalar(),
-            "disable-auto-region", scalar(), "disable-auto-tls", scalar());
+            "disable-auto-region", scalar(), "disable-auto-tls", scalar(),
+            "assume-role", section(keys("role-arn", scalar(), "external-id", scalar(), "session-name", scalar())));
 
     private static final Map<String, Key> TLS = keys(
             "ca", scalar(), "cert", scalar(), "key", scalar(), "skip-verify", scalar(), "disable", scalar(),

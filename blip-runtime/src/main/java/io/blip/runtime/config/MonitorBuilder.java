@@ -3,6 +3,7 @@ package io.blip.runtime.config;
 import io.blip.api.BlipException;
 import io.blip.api.Secret;
 import io.blip.api.config.AwsConfig;
+import io.blip.api.config.AwsConfig.AssumeRole;
 import io.blip.api.config.Durations;
 import io.blip.api.config.HeartbeatConfig;
 import io.blip.api.config.HostPort;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * Turns one monitor's node tree into a final {@link MonitorConfig}, in Blip's order
@@ -38,6 +40,12 @@ import java.util.function.UnaryOperator;
 final class MonitorBuilder {
     private static final Logger log = LoggerFactory.getLogger(MonitorBuilder.class);
     private static final String HEARTBEAT_TABLE = "blip.heartbeat";
+    /** IAM's limits: a role name (after an optional path) is 1 to 64 of these characters. */
+    private static final Pattern ROLE_ARN =
+            Pattern.compile("arn:[a-z][a-z0-9-]*:iam::\\d{12}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
+    /** STS's limits for {@code ExternalId} and {@code RoleSessionName}. */
+    private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
+    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2," + AssumeRole.MAX_SESSION_NAME + "}");
 
     private final Map<String, String> env;
     private final Path baseDir;
@@ -94,7 +102,7 @@ final class MonitorBuilder {
         if (needsTarget && m.text("hostname").isEmpty() && m.text("socket").isEmpty() && m.text("mycnf").isEmpty()) {
             problems.add(monitor, "a monitor needs hostname, socket or mycnf to know which MySQL to connect to");
         }
-        return new MonitorConfig(id, origin, mysql(m), aws(m.map("aws")), tls(m.map("tls")),
+        return new MonitorConfig(id, origin, mysql(m), aws(m.map("aws"), id, needsTarget), tls(m.map("tls")),
                 heartbeat(m.map("heartbeat")), plans(m.map("plans")), m.text("plan"), sinks(m.map("sinks")),
                 strings(m.map("tags")), strings(m.map("meta")));
     }
@@ -106,7 +114,9 @@ final class MonitorBuilder {
      * key by key; {@code sinks} merge by sink name, a sink on the monitor replacing that sink's
      * default options. Unlike Blip, {@code password-file} is inherited too (Blip forgets it, bug
      * 1.19 #3); and since a password file beats a password, a monitor that sets either one
-     * inherits neither, so that its own password is the one used.
+     * inherits neither, so that its own password is the one used. {@code aws.assume-role} merges
+     * key by key like the rest of {@code aws} (one rule for every section but {@code sinks}): a
+     * monitor may set its own {@code role-arn} and inherit the default's {@code external-id}.
      */
     static MapNode merge(MapNode monitor, MapNode defaults) {
         var inherited = new LinkedHashMap<>(defaults.entries());
@@ -226,9 +236,42 @@ final class MonitorBuilder {
                 Secret.of(m.text("password")), file(m.text("password-file")), timeout, m.text("credential-source"));
     }
 
-    private AwsConfig aws(MapNode aws) {
+    private AwsConfig aws(MapNode aws, String id, boolean monitor) {
         return new AwsConfig(aws.text("region"), bool(aws, "iam-auth"), aws.text("password-secret"),
-                bool(aws, "disable-auto-region"), bool(aws, "disable-auto-tls"));
+                bool(aws, "disable-auto-region"), bool(aws, "disable-auto-tls"),
+                assumeRole(aws.map("assume-role"), id, monitor));
+    }
+
+    /**
+     * {@code aws.assume-role}, in STS's own limits. A role ARN is required only of a final monitor
+     * ({@code monitor}): the section merges key by key, so a default may hold the external id and
+     * each monitor its role. A section with keys but no role ARN is an error rather than "no role"
+     * (e.g. {@code role-arn: ${ROLE_ARN}} with the variable unset), so that the base identity is
+     * never used in the role's place by mistake.
+     */
+    private AssumeRole assumeRole(MapNode role, String id, boolean monitor) {
+        check(role, "role-arn", ROLE_ARN, "is not an IAM role ARN; write arn:<partition>:iam::<12-digit account"
+                + " id>:role/<name>, e.g. arn:aws:iam::123456789012:role/blip");
+        check(role, "external-id", EXTERNAL_ID, "is not a valid external id; use 2 to 1224 characters of letters,"
+                + " digits and + = , . @ : / _ -");
+        check(role, "session-name", SESSION_NAME, "is not a valid role session name; use 2 to 64 characters of"
+                + " letters, digits and + = , . @ _ -");
+        String arn = role.text("role-arn");
+        if (arn.isEmpty()) {
+            if (monitor && !role.entries().isEmpty()) {
+                problems.add(role, "role-arn is not set; set it to the ARN of the IAM role to assume (e.g."
+                        + " arn:aws:iam::123456789012:role/blip), or remove assume-role");
+            }
+            return AssumeRole.EMPTY;
+        }
+        String session = role.text("session-name");
+        return new AssumeRole(arn, role.text("external-id"),
+                session.isEmpty() ? AssumeRole.defaultSessionName(id) : session);
+    }
+
+    private void check(MapNode section, String key, Pattern valid, String problem) {
+        scalar(section, key).filter(s -> !valid.matcher(s.value()).matches())
+                .ifPresent(s -> problems.add(s, Problems.quote(s) + " " + problem));
     }
 
     private TlsConfig tls(MapNode tls) {

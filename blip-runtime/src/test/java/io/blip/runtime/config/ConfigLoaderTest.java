@@ -1,6 +1,8 @@
 package io.blip.runtime.config;
 
 import io.blip.api.Secret;
+import io.blip.api.config.AwsConfig;
+import io.blip.api.config.AwsConfig.AssumeRole;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.Options;
 import io.blip.api.monitor.MonitorSpec;
@@ -436,6 +438,120 @@ class ConfigLoaderTest {
         Path file = dir.resolve("nope.yaml");
         assertEquals(file + ": config file does not exist",
                 assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of())).getMessage());
+    }
+
+    // ------------------------------------------------------------------------------- assume-role
+
+    @Test
+    void assumeRoleMergesKeyByKeyAndNamesTheSessionAfterTheMonitor() throws Exception {
+        BlipConfig c = ConfigLoader.load(write("blip.yaml", """
+                aws:
+                  assume-role:
+                    role-arn: arn:aws:iam::123456789012:role/blip
+                    external-id: ext-4711
+                monitors:
+                  - hostname: db1.local:3306
+                  - id: db2
+                    hostname: db2
+                    aws:
+                      assume-role:
+                        role-arn: arn:aws-cn:iam::123456789012:role/ops/blip-cn
+                        session-name: blip@ops
+                  - id: db3
+                    hostname: db3
+                    aws:
+                      region: us-west-2
+                  - id: team/orders/a-monitor-id-long-enough-to-pass-the-64-characters-of-a-session-name
+                    hostname: db4
+                """), Map.of());
+
+        assertEquals(new AssumeRole("arn:aws:iam::123456789012:role/blip", "ext-4711", "blip-db1.local-3306"),
+                c.monitors().get(0).aws().assumeRole());
+        assertEquals(new AssumeRole("arn:aws-cn:iam::123456789012:role/ops/blip-cn", "ext-4711", "blip@ops"),
+                c.monitors().get(1).aws().assumeRole(), "the monitor's role, the default's external id");
+        assertEquals(new AwsConfig("us-west-2", false, "", false, false,
+                new AssumeRole("arn:aws:iam::123456789012:role/blip", "ext-4711", "blip-db3")), c.monitors().get(2).aws());
+        assertEquals("blip-team-orders-a-monitor-id-long-enough-to-pass-the-64-charact",
+                c.monitors().get(3).aws().assumeRole().sessionName(), "STS's characters only, 64 at most");
+    }
+
+    @Test
+    void withoutAssumeRoleNoRoleIsAssumed() throws Exception {
+        BlipConfig c = ConfigLoader.load(write("blip.yaml", "monitors:\n  - hostname: db1\n"), Map.of());
+        assertEquals(AssumeRole.EMPTY, c.monitors().get(0).aws().assumeRole());
+        assertFalse(c.monitors().get(0).aws().assumeRole().isSet());
+        assertFalse(ConfigPrinter.yaml(c).contains("assume-role"));
+    }
+
+    @Test
+    void assumeRoleIsPrintedWholeAndLoadsAgain() throws Exception {
+        BlipConfig c = ConfigLoader.load(write("blip.yaml", """
+                monitors:
+                  - hostname: db1
+                    aws:
+                      assume-role:
+                        role-arn: arn:aws:iam::123456789012:role/blip
+                        external-id: ext-4711
+                """), Map.of());
+        String printed = ConfigPrinter.monitorsYaml(c.monitors());
+
+        assertTrue(printed.contains("""
+                    aws:
+                      assume-role:
+                        role-arn: arn:aws:iam::123456789012:role/blip
+                        external-id: ext-4711
+                        session-name: blip-db1
+                """), printed);
+        BlipConfig again = ConfigLoader.load(write("printed.yaml", printed), Map.of());
+        assertEquals(c.monitors().get(0).aws(), again.monitors().get(0).aws());
+    }
+
+    @Test
+    void assumeRoleProblems() throws Exception {
+        Path file = dir.resolve("blip.yaml");
+        String arn = "is not an IAM role ARN; write arn:<partition>:iam::<12-digit account id>:role/<name>, e.g."
+                + " arn:aws:iam::123456789012:role/blip";
+        String session = "is not a valid role session name; use 2 to 64 characters of letters, digits and"
+                + " + = , . @ _ -";
+        String notSet = "role-arn is not set; set it to the ARN of the IAM role to assume (e.g."
+                + " arn:aws:iam::123456789012:role/blip), or remove assume-role";
+        assertEquals(List.of(
+                        file + ":23: monitors[3].aws.assume-role.rol-arn: unknown key; did you mean role-arn?",
+                        file + ":3: aws.assume-role.session-name: 'x' " + session,
+                        file + ":8: monitors[0].aws.assume-role.role-arn: 'arn:aws:iam::12345:role/blip' " + arn,
+                        file + ":9: monitors[0].aws.assume-role.external-id: 'a' is not a valid external id; use 2 to"
+                                + " 1224 characters of letters, digits and + = , . @ : / _ -",
+                        file + ":12: monitors[1].aws.assume-role: " + notSet,
+                        file + ":17: monitors[2].aws.assume-role.role-arn: 'arn:aws:iam::123456789012:user/blip' "
+                                + arn,
+                        file + ":18: monitors[2].aws.assume-role.session-name: 'has space' " + session,
+                        file + ":21: monitors[3].aws.assume-role: " + notSet),
+                problems("blip.yaml", """
+                        aws:
+                          assume-role:
+                            session-name: x
+                        monitors:
+                          - hostname: db1
+                            aws:
+                              assume-role:
+                                role-arn: arn:aws:iam::12345:role/blip
+                                external-id: "a"
+                          - hostname: db2
+                            aws:
+                              assume-role:
+                                external-id: ext-1
+                          - hostname: db3
+                            aws:
+                              assume-role:
+                                role-arn: arn:aws:iam::123456789012:user/blip
+                                session-name: has space
+                          - hostname: db4
+                            aws:
+                              assume-role:
+                                role-arn: ${ROLE_ARN}
+                                rol-arn: arn:aws:iam::123456789012:role/blip
+                                session-name: blip-db4
+                        """));
     }
 
     // ----------------------------------------------------------------------------------- secrets

@@ -6,11 +6,11 @@ import io.blip.api.MetricValue;
 import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.MetricHelp;
-import io.blip.api.config.AwsConfig;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
+import io.blip.plugin.aws.AssumeRoleException;
 import io.blip.plugin.aws.AwsClients;
 import java.time.Duration;
 import java.time.Instant;
@@ -256,7 +256,7 @@ final class AwsRdsCollector implements Collector {
             String hint = e.statusCode() == 403 || code.startsWith("AccessDenied")
                     ? "; the IAM policy needs cloudwatch:GetMetricData" : "";
             throw error(q.level(), what + " failed: " + code + ": " + message + " (HTTP " + e.statusCode() + ")" + hint, e);
-        } catch (SdkClientException e) {
+        } catch (SdkClientException | AssumeRoleException e) {
             throw error(q.level(), what + " failed: " + e.getMessage(), e);
         }
     }
@@ -330,10 +330,8 @@ final class AwsRdsCollector implements Collector {
         if (!m.aws().region().isBlank()) {
             return m;
         }
-        AwsConfig a = m.aws();
-        return new MonitorConfig(m.id(), m.origin(), m.mysql(),
-                new AwsConfig("auto", a.iamAuth(), a.passwordSecret(), a.disableAutoRegion(), a.disableAutoTls()),
-                m.tls(), m.heartbeat(), m.plans(), m.plan(), m.sinks(), m.tags(), m.meta());
+        return new MonitorConfig(m.id(), m.origin(), m.mysql(), m.aws().withRegion("auto"), m.tls(),
+                m.heartbeat(), m.plans(), m.plan(), m.sinks(), m.tags(), m.meta());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.blip.plugin.aws.secret;
 
 import io.blip.api.BlipException;
 import io.blip.api.Secret;
+import io.blip.plugin.aws.AssumeRoleException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -45,6 +46,8 @@ final class SecretReader {
                 client = clientFactory.get();
             }
             answer = client.getSecretValue(b -> b.secretId(secretId).versionStage(STAGE));
+        } catch (AssumeRoleException e) {
+            throw new BlipException(SecretValue.prefix(secretId) + e.getMessage(), e);
         } catch (SdkException e) {
             throw describe(e);
         }

@@ -16,7 +16,8 @@ public interface AwsCredentialsFactory {
 
     /**
      * The credentials for the monitor's AWS calls (RDS IAM tokens, Secrets Manager, RDS,
-     * CloudWatch), or empty to let the next factory, then the SDK's default chain, decide.
+     * CloudWatch), or empty to let the next factory, then the SDK's default chain, decide. When the
+     * monitor has {@code aws.assume-role}, these are the base credentials STS is asked with.
      *
      * @param region the region the calls go to, if one was found
      */
