@@ -4,4 +4,7 @@
  */
 module io.blip.plugin.tls.rds {
     requires io.blip.api;
+    requires org.slf4j;
+
+    provides io.blip.api.tls.TlsProvider with io.blip.plugin.tls.rds.RdsTlsProvider;
 }
