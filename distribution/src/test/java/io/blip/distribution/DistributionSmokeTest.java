@@ -95,7 +95,10 @@ class DistributionSmokeTest {
         assertTrue(result.stdout().contains("Plugin layers in " + plugins + ":\n"), result.toString());
         List<String> providers = result.stdout().lines().map(l -> l.strip().replaceAll(" {2,}", " ")).toList();
         for (String builtIn : List.of("log sink io.blip.runtime boot", "status.global collector io.blip.runtime boot",
-                "password-file credential-source io.blip.runtime boot")) {
+                "password-file credential-source io.blip.runtime boot",
+                "aws-iam credential-source io.blip.plugin.aws", "aws-secret credential-source io.blip.plugin.aws",
+                "imds region-resolver io.blip.plugin.aws", "aws monitor-loader io.blip.plugin.aws",
+                "aws.rds collector io.blip.plugin.aws", "rds tls-provider io.blip.plugin.tls.rds")) {
             assertTrue(providers.stream().anyMatch(l -> l.startsWith(builtIn)), builtIn + " in:\n" + result);
         }
         Map<String, String> modules = Map.of("aws", "io.blip.plugin.aws", "otlp", "io.blip.sink.otlp",
