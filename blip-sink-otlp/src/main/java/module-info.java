@@ -1,7 +1,16 @@
 /**
  * The OTLP sink: Blip metrics to any OpenTelemetry collector. Loaded as its own layer from
- * {@code plugins/otlp/}.
+ * {@code plugins/otlp/}, with the OpenTelemetry SDK's metric data model and the OTLP exporters
+ * (okhttp sender, for both http/protobuf and gRPC) beside it.
  */
 module io.blip.sink.otlp {
     requires io.blip.api;
+    requires org.slf4j;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.common;
+    requires io.opentelemetry.sdk.common;
+    requires io.opentelemetry.sdk.metrics;
+    requires io.opentelemetry.exporter.otlp;
+
+    provides io.blip.api.sink.SinkFactory with io.blip.sink.otlp.OtlpSinkFactory;
 }

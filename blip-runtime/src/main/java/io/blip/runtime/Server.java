@@ -213,7 +213,7 @@ public final class Server implements AutoCloseable {
             List<SinkDelivery> deliveries = new ArrayList<>();
             try {
                 for (Map.Entry<String, SinkFactory> s : sinks.entrySet()) {
-                    SinkContext context = SinkContext.of(config, sinkOptions.get(s.getKey()));
+                    SinkContext context = SinkContext.of(config, sinkOptions.get(s.getKey()), helps(collectors));
                     deliveries.add(new SinkDelivery(config.id(), s.getKey(), s.getValue().make(context),
                             SinkDelivery.DEFAULT_CAPACITY));
                 }
@@ -224,6 +224,12 @@ public final class Server implements AutoCloseable {
             CollectorContext context = CollectorContext.of(config, pool, clock, regions, services);
             return new Monitor(config, plan, collectors, context, pool, deliveries, levelClock, executor, clock);
         }
+    }
+
+    private static Map<String, CollectorHelp> helps(Map<String, CollectorFactory> collectors) {
+        Map<String, CollectorHelp> helps = new LinkedHashMap<>();
+        collectors.forEach((domain, f) -> helps.put(domain, f.help()));
+        return helps;
     }
 
     private static Prepared prepare(CredentialContext credentialContext, PlanSet plans, Plugins plugins,

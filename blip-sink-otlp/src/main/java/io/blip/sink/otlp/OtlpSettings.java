@@ -1,0 +1,293 @@
+package io.blip.sink.otlp;
+
+import io.blip.api.BlipException;
+import io.blip.api.config.Durations;
+import io.blip.api.config.Options;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One sink's validated settings: options first, then the standard OpenTelemetry environment
+ * variables, then defaults. Every problem is reported at once, each with its config path or
+ * variable name; header values never appear in a message.
+ *
+ * <p>Environment variables read (the signal-specific one wins over the general one):
+ * {@code OTEL_EXPORTER_OTLP_[METRICS_]ENDPOINT}, {@code _PROTOCOL}, {@code _HEADERS},
+ * {@code _COMPRESSION}, {@code _TIMEOUT} (milliseconds), {@code _CERTIFICATE},
+ * {@code _CLIENT_CERTIFICATE}, {@code _CLIENT_KEY}, {@code _INSECURE}, and
+ * {@code OTEL_SERVICE_NAME}, {@code OTEL_RESOURCE_ATTRIBUTES}.
+ *
+ * @param exporter       what the shared exporter is
+ * @param prefix         put before {@code <domain>.<metric>}
+ * @param delta          true to send cumulative counters as deltas
+ * @param metaAttributes meta keys sent as data-point attributes
+ * @param resource       resource attributes from the environment and {@code service-name}, before the
+ *                       monitor's own
+ */
+record OtlpSettings(ExporterSettings exporter, String prefix, boolean delta, Set<String> metaAttributes,
+                    Map<String, String> resource) {
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    static final int DEFAULT_BATCH_SIZE = 2000;
+    static final Duration DEFAULT_BATCH_DELAY = Duration.ofMillis(200);
+    static final String DEFAULT_PREFIX = "mysql.";
+    static final String DEFAULT_SERVICE_NAME = "blip";
+
+    static OtlpSettings parse(Options options, Map<String, String> env) {
+        var p = new Parser(options, env);
+        OtlpSettings settings = p.settings();
+        if (!p.problems.isEmpty()) {
+            throw new BlipException(String.join("; ", p.problems));
+        }
+        return settings;
+    }
+
+    private static final class Parser {
+        private final Options options;
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Parser(Options options, Map<String, String> env) {
+            this.options = options;
+            this.env = env;
+        }
+
+        OtlpSettings settings() {
+            String protocol = protocol();
+            boolean insecure = insecure();
+            String endpoint = endpoint(protocol, insecure);
+            Map<String, String> headers = headers();
+            String compression = compression();
+            Duration timeout = timeout();
+            String ca = setting("ca", "CERTIFICATE").map(Setting::value).orElse("");
+            var cert = setting("cert", "CLIENT_CERTIFICATE");
+            var key = setting("key", "CLIENT_KEY");
+            readable(setting("ca", "CERTIFICATE"));
+            readable(cert);
+            readable(key);
+            if (cert.isPresent() != key.isPresent()) {
+                problems.add(options.pathOf("cert") + " and " + options.pathOf("key")
+                        + " go together: set both or neither");
+            }
+            if (!endpoint.isEmpty() && endpoint.startsWith("http://")
+                    && (!ca.isEmpty() || cert.isPresent())) {
+                problems.add(options.pathOf("endpoint") + ": '" + endpoint
+                        + "' is plain text, but TLS files are set; use https://");
+            }
+            int batchSize = DEFAULT_BATCH_SIZE;
+            try {
+                batchSize = options.integer("batch-size", DEFAULT_BATCH_SIZE);
+            } catch (BlipException e) {
+                problems.add(e.getMessage());
+            }
+            if (batchSize < 1) {
+                problems.add(options.pathOf("batch-size") + ": must be at least 1");
+            }
+            Duration batchDelay = duration("batch-delay", DEFAULT_BATCH_DELAY);
+            String temporality = options.string("temporality", "cumulative");
+            if (!Set.of("cumulative", "delta").contains(temporality)) {
+                problems.add(options.pathOf("temporality") + ": '" + temporality
+                        + "' is not a temporality; use cumulative or delta");
+            }
+            var exporter = new ExporterSettings(protocol, endpoint, headers, compression, timeout, ca,
+                    cert.map(Setting::value).orElse(""), key.map(Setting::value).orElse(""), batchSize, batchDelay);
+            return new OtlpSettings(exporter, options.string("metric-prefix", DEFAULT_PREFIX),
+                    temporality.equals("delta"), metaAttributes(), resource());
+        }
+
+        private void readable(java.util.Optional<Setting> file) {
+            file.filter(f -> !java.nio.file.Files.isReadable(java.nio.file.Path.of(f.value())))
+                    .ifPresent(f -> problems.add(f.where() + ": cannot read '" + f.value() + "'"));
+        }
+
+        /** A value from an option, else from the metrics variable, else from the general variable. */
+        private java.util.Optional<Setting> setting(String option, String variable) {
+            var given = options.string(option).filter(s -> !s.isBlank());
+            if (given.isPresent()) {
+                return given.map(v -> new Setting(options.pathOf(option), v.trim()));
+            }
+            for (String name : List.of("OTEL_EXPORTER_OTLP_METRICS_" + variable, "OTEL_EXPORTER_OTLP_" + variable)) {
+                String v = env.get(name);
+                if (v != null && !v.isBlank()) {
+                    return java.util.Optional.of(new Setting(name, v.trim()));
+                }
+            }
+            return java.util.Optional.empty();
+        }
+
+        private String protocol() {
+            var s = setting("protocol", "PROTOCOL");
+            String protocol = s.map(Setting::value).orElse(ExporterSettings.HTTP);
+            if (!protocol.equals(ExporterSettings.GRPC) && !protocol.equals(ExporterSettings.HTTP)) {
+                problems.add(s.map(Setting::where).orElse("") + ": '" + protocol
+                        + "' is not supported; use grpc or http/protobuf");
+                return ExporterSettings.HTTP;
+            }
+            return protocol;
+        }
+
+        private boolean insecure() {
+            var s = setting("insecure", "INSECURE");
+            try {
+                return s.map(v -> Options.parseBool(v.where(), v.value())).orElse(false);
+            } catch (BlipException e) {
+                problems.add(e.getMessage());
+                return false;
+            }
+        }
+
+        /**
+         * The endpoint URL. Without a scheme it is https, or http when insecure. For http/protobuf an
+         * endpoint without a path gets {@code /v1/metrics}, and the general variable always does (as
+         * the OTLP exporter spec says); the metrics variable is used as it is.
+         */
+        private String endpoint(String protocol, boolean insecure) {
+            boolean http = protocol.equals(ExporterSettings.HTTP);
+            var s = setting("endpoint", "ENDPOINT");
+            if (s.isEmpty()) {
+                return http ? "http://localhost:4318/v1/metrics" : "http://localhost:4317";
+            }
+            String where = s.get().where();
+            String text = s.get().value();
+            if (!text.contains("://")) {
+                text = (insecure ? "http://" : "https://") + text;
+            } else if (insecure && text.startsWith("https://")) {
+                problems.add(options.pathOf("insecure") + ": true, but " + where + " '" + text
+                        + "' uses TLS; remove insecure or use http://");
+            }
+            URI uri;
+            try {
+                uri = new URI(text);
+            } catch (URISyntaxException e) {
+                problems.add(where + ": '" + s.get().value() + "' is not a URL");
+                return "";
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                    || uri.getUserInfo() != null) {
+                problems.add(where + ": '" + s.get().value()
+                        + "' is not an OTLP endpoint; write it like http://host:4318 or https://host:4317");
+                return "";
+            }
+            if (!http) {
+                return text;
+            }
+            String path = uri.getPath() == null ? "" : uri.getPath();
+            if (where.equals("OTEL_EXPORTER_OTLP_ENDPOINT")) {
+                return stripSlash(text) + "/v1/metrics";
+            }
+            return path.isEmpty() || path.equals("/") ? stripSlash(text) + "/v1/metrics" : text;
+        }
+
+        private static String stripSlash(String s) {
+            return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        }
+
+        private Map<String, String> headers() {
+            var s = setting("headers", "HEADERS");
+            return s.map(v -> keyValues(v.where(), v.value(), false)).orElse(Map.of());
+        }
+
+        /** {@code key=value,key2=value2}, values URL-decoded; shows no value when {@code secret}. */
+        private Map<String, String> keyValues(String where, String text, boolean showValues) {
+            var out = new LinkedHashMap<String, String>();
+            int n = 0;
+            for (String entry : text.split(",")) {
+                n++;
+                if (entry.isBlank()) {
+                    continue;
+                }
+                int eq = entry.indexOf('=');
+                if (eq <= 0 || entry.substring(0, eq).isBlank()) {
+                    problems.add(where + ": entry " + n + (showValues ? " '" + entry.trim() + "'" : "")
+                            + " is not key=value");
+                    continue;
+                }
+                out.put(entry.substring(0, eq).trim(),
+                        URLDecoder.decode(entry.substring(eq + 1).trim(), StandardCharsets.UTF_8));
+            }
+            return out;
+        }
+
+        private String compression() {
+            var s = setting("compression", "COMPRESSION");
+            String c = s.map(v -> v.value().toLowerCase(Locale.ROOT)).orElse("none");
+            if (!c.equals("gzip") && !c.equals("none")) {
+                problems.add(s.map(Setting::where).orElse("") + ": '" + c
+                        + "' is not supported; use gzip or none");
+                return "none";
+            }
+            return c;
+        }
+
+        private Duration timeout() {
+            Duration timeout = DEFAULT_TIMEOUT;
+            if (options.has("timeout")) {
+                timeout = duration("timeout", DEFAULT_TIMEOUT);
+            } else {
+                var s = setting("timeout", "TIMEOUT");
+                if (s.isPresent()) {
+                    try {
+                        timeout = Duration.ofMillis(Long.parseLong(s.get().value()));
+                    } catch (NumberFormatException e) {
+                        problems.add(s.get().where() + ": '" + s.get().value() + "' is not milliseconds");
+                    }
+                }
+            }
+            if (timeout.isZero() || timeout.isNegative()) {
+                problems.add(options.pathOf("timeout") + ": must be more than 0");
+                return DEFAULT_TIMEOUT;
+            }
+            return timeout;
+        }
+
+        private Duration duration(String option, Duration fallback) {
+            try {
+                return options.string(option).map(v -> Durations.parse(options.pathOf(option), v)).orElse(fallback);
+            } catch (BlipException e) {
+                problems.add(e.getMessage());
+                return fallback;
+            }
+        }
+
+        private Set<String> metaAttributes() {
+            var out = new LinkedHashSet<String>();
+            for (String k : options.string("meta-attributes", "").split(",")) {
+                if (!k.isBlank()) {
+                    out.add(k.trim());
+                }
+            }
+            return out;
+        }
+
+        /** OTEL_RESOURCE_ATTRIBUTES, then OTEL_SERVICE_NAME, then {@code service-name}. */
+        private Map<String, String> resource() {
+            var out = new LinkedHashMap<String, String>();
+            out.put("service.name", DEFAULT_SERVICE_NAME);
+            String attrs = env.get("OTEL_RESOURCE_ATTRIBUTES");
+            if (attrs != null && !attrs.isBlank()) {
+                out.putAll(keyValues("OTEL_RESOURCE_ATTRIBUTES", attrs, true));
+            }
+            String service = env.get("OTEL_SERVICE_NAME");
+            if (service != null && !service.isBlank()) {
+                out.put("service.name", service.trim());
+            }
+            options.string("service-name").filter(v -> !v.isBlank()).ifPresent(v -> out.put("service.name", v));
+            return out;
+        }
+    }
+
+    /** A value and where it came from: a config path or a variable name. */
+    private record Setting(String where, String value) {
+    }
+}
