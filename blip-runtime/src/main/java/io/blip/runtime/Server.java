@@ -279,8 +279,10 @@ public final class Server implements AutoCloseable {
                         + (declared.isEmpty() ? "none" : declared.keySet().stream().sorted().toList()));
                 continue;
             }
-            String value = given.string(key).orElse("");
-            if (!help.values().isEmpty() && !help.allows(value)) {
+            if (help.values().isEmpty() || !(given.values().get(key) instanceof String value)) {
+                continue; // free text, or a list or map: the sink checks its shape when it reads it
+            }
+            if (!help.allows(value)) {
                 problems.add(given.pathOf(key) + ": " + (help.secret() ? "..." : "'" + value + "'")
                         + " is not allowed. Allowed: " + help.values().keySet());
             }

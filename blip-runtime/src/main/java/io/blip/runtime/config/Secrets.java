@@ -10,7 +10,7 @@ public final class Secrets {
     public static final String MASK = "...";
 
     private static final List<String> SECRET_WORDS =
-            List.of("password", "secret", "token", "api-key", "apikey", "key-auth", "auth-token");
+            List.of("password", "secret", "token", "api-key", "apikey", "key-auth", "auth-token", "headers");
     private static final Pattern URL_USER_INFO = Pattern.compile("(://)[^/@\\s]+@");
 
     private Secrets() {
