@@ -122,13 +122,13 @@ public final class MysqlConnector implements AutoCloseable {
     private static TlsSettings tls(MonitorConfig monitor, Target target, List<TlsProvider> providers) {
         Path mycnfFile = monitor.mysql().mycnf().isEmpty() ? null : Path.of(monitor.mysql().mycnf());
         if (!target.socket().isEmpty()) {
-            if (mycnfFile != null) {
-                TlsMode.parse(Mycnf.read(mycnfFile).sslMode())
-                        .filter(m -> m.compareTo(TlsMode.REQUIRED) >= 0)
-                        .ifPresent(m -> LOG.warn("monitor {}: {} sets ssl-mode={}, but Blip uses no TLS over the Unix"
-                                + " socket {}", monitor.id(), mycnfFile, m, target.socket()));
-            }
-            return TlsSettings.disabled("Unix socket " + target.socket());
+            List<String> warnings = mycnfFile == null ? List.of() : TlsMode.parse(Mycnf.read(mycnfFile).sslMode())
+                    .filter(m -> m.compareTo(TlsMode.REQUIRED) >= 0)
+                    .map(m -> List.of(mycnfFile + " sets ssl-mode=" + m + ", but Blip uses no TLS over the Unix socket "
+                            + target.socket()))
+                    .orElse(List.of());
+            return new TlsSettings(TlsMode.DISABLED, List.of(), "", null, "", "", "Unix socket " + target.socket(),
+                    List.of(), warnings);
         }
         TlsConfig mycnfSsl = mycnfFile == null || monitor.tls().isSet() ? TlsConfig.EMPTY : Mycnf.read(mycnfFile).tls();
         return TlsResolver.resolve(monitor, mycnfFile, mycnfSsl, providers);

@@ -94,7 +94,7 @@ public final class TlsResolver {
         return "the JDK's trusted CAs";
     }
 
-    /** Blip's {@code tls.*}: verify CA and name unless skip-verify; CA files are read even when unused, to report them. */
+    /** Blip's {@code tls.*}: verify CA and name unless skip-verify; a CA file is read even if unused, to check it. */
     private static TlsSettings blip(TlsConfig tls, String where, FileReads files) {
         if (tls.disable()) {
             return TlsSettings.disabled(where + ".disable");

@@ -26,6 +26,7 @@ import io.blip.testkit.TestCertificates.Issued;
 import io.blip.testkit.TestCertificates.KeyFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -254,9 +255,15 @@ class MysqlTlsTest {
         Path file = Files.copy(otherCaFile, dir.resolve("ca.pem"));
         try (MysqlConnector connector = connector(monitor(tls(file, "mysql.test"), ""))) {
             assertThrows(SQLException.class, connector::connect);
-            Files.copy(caFile, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            // A later time whatever the file system's granularity, as a renewal has.
+            // A renewal caught half-written: new connections fail, naming the file, until it is whole.
+            Files.writeString(file, "-----BEGIN CERT");
+            // Later times whatever the file system's granularity, as a renewal has.
             Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 2000));
+            SQLException broken = assertThrows(SQLException.class, connector::connect);
+            assertEquals("monitor m1: TLS (a TLS file changed): " + ORIGIN + ".tls.ca: " + file + ": no certificate in"
+                    + " the file (is it PEM, -----BEGIN CERTIFICATE-----?)", broken.getMessage());
+            Files.copy(caFile, file, StandardCopyOption.REPLACE_EXISTING);
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 4000));
             assertTrue(cipherOf(connector).length() > 0);
         }
     }
@@ -318,6 +325,20 @@ class MysqlTlsTest {
                 provider(stranger, true))) {
             assertEquals(TlsMode.REQUIRED, connector.tls().mode());
             assertTrue(cipherOf(connector).length() > 0);
+        }
+    }
+
+    @Test
+    void aUnixSocketUsesNoTlsEvenWhenMycnfAsksAndSaysSo() throws Exception {
+        Path cnf = Files.writeString(dir.resolve("my.cnf"), "[client]\nssl-mode=VERIFY_IDENTITY\nssl-ca=" + caFile
+                + "\n");
+        MysqlConfig mysql = new MysqlConfig("", db.socket().toString(), cnf.toString(), USER, Secret.empty(), "",
+                Duration.ofSeconds(5), "");
+        MonitorConfig m = new MonitorConfig("m1", ORIGIN, mysql, null, null, null, null, "", null, null, null);
+        try (MysqlConnector connector = connector(m)) {
+            assertEquals(List.of(cnf + " sets ssl-mode=VERIFY_IDENTITY, but Blip uses no TLS over the Unix socket "
+                    + db.socket()), connector.tls().warnings());
+            assertEquals("", cipherOf(connector));
         }
     }
 

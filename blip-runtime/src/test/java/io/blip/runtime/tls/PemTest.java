@@ -137,7 +137,8 @@ class PemTest {
 
         // OpenSSL's legacy form: a PKCS#1 block with RFC 1421 headers.
         List<String> lines = Files.readAllLines(rsa.writeKey(dir.resolve("legacy.pem"), KeyFormat.TRADITIONAL));
-        String legacy = lines.getFirst() + "\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\n"
+        String legacy = lines.getFirst() + "\nProc-Type: 4,ENCRYPTED\n"
+                + "DEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\n"
                 + String.join("\n", lines.subList(1, lines.size())) + "\n";
         Path legacyFile = Files.writeString(dir.resolve("legacy.pem"), legacy, StandardCharsets.US_ASCII);
         assertEquals(legacyFile + expected + legacyFile + " -out <new file>)",

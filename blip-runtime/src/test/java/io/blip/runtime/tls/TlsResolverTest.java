@@ -34,6 +34,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Which source a monitor's TLS comes from, what each key and ssl-mode means, and what a bad file says. */
 class TlsResolverTest {
     private static final String ORIGIN = "blip.yaml: monitors[0]";
+    private static final String NO_CERTIFICATE = "no certificate in the file (is it PEM, -----BEGIN CERTIFICATE-----?)";
+    private static final String NO_KEY = "no private key in the file (is it PEM, -----BEGIN PRIVATE KEY-----?)";
     private static Authority ca;
     private static Issued client;
 
@@ -231,15 +233,15 @@ class TlsResolverTest {
         BlipException e = assertThrows(BlipException.class, () -> resolve(monitor(tls(notPem.toString(),
                 certFile.toString(), otherKey.toString(), false, false, ""), "")));
         assertEquals(String.join("\n",
-                ORIGIN + ".tls.ca: " + notPem + ": no certificate in the file (is it PEM, -----BEGIN CERTIFICATE-----?)",
+                ORIGIN + ".tls.ca: " + notPem + ": " + NO_CERTIFICATE,
                 ORIGIN + ".tls.key: " + otherKey + ": the key does not belong to the certificate in " + certFile
                         + " (CN=blip, O=Blip tests)"), e.getMessage());
 
         BlipException swapped = assertThrows(BlipException.class, () -> resolve(monitor(tls("", keyFile.toString(),
                 certFile.toString(), false, false, ""), "")));
         assertEquals(String.join("\n",
-                ORIGIN + ".tls.cert: " + keyFile + ": no certificate in the file (is it PEM, -----BEGIN CERTIFICATE-----?)",
-                ORIGIN + ".tls.key: " + certFile + ": no private key in the file (is it PEM, -----BEGIN PRIVATE KEY-----?)"),
+                ORIGIN + ".tls.cert: " + keyFile + ": " + NO_CERTIFICATE,
+                ORIGIN + ".tls.key: " + certFile + ": " + NO_KEY),
                 swapped.getMessage());
     }
 
