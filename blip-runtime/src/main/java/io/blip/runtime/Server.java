@@ -18,6 +18,7 @@ import io.blip.api.region.RegionLookup;
 import io.blip.api.plan.Plan;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
+import io.blip.api.tls.TlsProvider;
 import io.blip.runtime.config.BlipConfig;
 import io.blip.runtime.config.ConfigLoader;
 import io.blip.runtime.config.ConfigPrinter;
@@ -122,10 +123,11 @@ public final class Server implements AutoCloseable {
         List<Prepared> prepared = new ArrayList<>();
         List<CredentialSourceFactory> credentialFactories = plugins.credentialSources().stream()
                 .map(Provider::instance).toList();
+        List<TlsProvider> tlsProviders = plugins.tlsProviders().stream().map(Provider::instance).toList();
         for (MonitorConfig m : monitorConfigs) {
             try {
                 prepared.add(prepare(CredentialContext.of(m, regions, services, clock), plans, plugins,
-                        credentialFactories));
+                        credentialFactories, tlsProviders));
             } catch (BlipException e) {
                 problems.add(e.getMessage());
             }
@@ -201,14 +203,15 @@ public final class Server implements AutoCloseable {
 
     /** One monitor's validated parts, ready to build. */
     private record Prepared(MonitorConfig config, Plan plan, CredentialSource credentials,
-                            Map<String, SinkFactory> sinks, Map<String, Options> sinkOptions) {
+                            Map<String, SinkFactory> sinks, Map<String, Options> sinkOptions,
+                            List<TlsProvider> tlsProviders) {
 
         Monitor build(Map<String, CollectorFactory> collectors, LevelClock levelClock, ExecutorService executor,
                       Clock clock, RegionLookup regions, PluginServices services) {
             TimeLimits limits = TimeLimits.of(plan);
             // A query still running past its collection's limit is cut off by the socket timeout.
             Duration socketTimeout = limits.collection().plusSeconds(2);
-            MysqlConnector connector = new MysqlConnector(config, credentials, socketTimeout);
+            MysqlConnector connector = new MysqlConnector(config, credentials, socketTimeout, tlsProviders);
             MonitorPool pool = new MonitorPool(config.id(), connector, config.mysql().timeoutConnect(), clock);
             List<SinkDelivery> deliveries = new ArrayList<>();
             try {
@@ -233,7 +236,8 @@ public final class Server implements AutoCloseable {
     }
 
     private static Prepared prepare(CredentialContext credentialContext, PlanSet plans, Plugins plugins,
-                                    List<CredentialSourceFactory> credentialFactories) {
+                                    List<CredentialSourceFactory> credentialFactories,
+                                    List<TlsProvider> tlsProviders) {
         MonitorConfig m = credentialContext.monitor();
         List<String> problems = new ArrayList<>();
         Plan plan = null;
@@ -245,7 +249,12 @@ public final class Server implements AutoCloseable {
         CredentialSource credentials = null;
         try {
             credentials = CredentialSources.make(credentialContext, credentialFactories);
-            MysqlConnector.checkTarget(m);
+        } catch (BlipException e) {
+            problems.add(e.getMessage());
+        }
+        try {
+            // Where to connect, and every TLS file: missing, not PEM, no certificate, a key not of the certificate.
+            MysqlConnector.check(m, tlsProviders);
         } catch (BlipException e) {
             problems.add(e.getMessage());
         }
@@ -267,7 +276,7 @@ public final class Server implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new BlipException(String.join("\n", problems));
         }
-        return new Prepared(m, plan, credentials, sinks, sinkOptions);
+        return new Prepared(m, plan, credentials, sinks, sinkOptions, tlsProviders);
     }
 
     private static void checkOptions(String sink, Map<String, OptionHelp> declared, Options given,

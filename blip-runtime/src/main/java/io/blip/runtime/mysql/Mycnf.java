@@ -2,6 +2,7 @@ package io.blip.runtime.mysql;
 
 import io.blip.api.BlipException;
 import io.blip.api.Secret;
+import io.blip.api.config.TlsConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,6 +65,15 @@ public record Mycnf(String user, Secret password, String host, String port, Stri
             return "";
         }
         return port.isEmpty() ? host : host + ":" + port;
+    }
+
+    /**
+     * The {@code ssl-*} keys as a TlsConfig ({@code mode} holds {@code ssl-mode}), for
+     * {@link io.blip.runtime.tls.TlsResolver}. Relative file names stay relative to the working
+     * directory, as the mysql client reads them.
+     */
+    public TlsConfig tls() {
+        return new TlsConfig(sslCa, sslCert, sslKey, false, false, "", "", sslMode);
     }
 
     private static String unquote(String v) {

@@ -7,11 +7,17 @@ import io.blip.api.config.TlsConfig;
 import io.blip.api.credential.CredentialReason;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.Credentials;
+import io.blip.api.tls.TlsProvider;
+import io.blip.runtime.tls.TlsClient;
+import io.blip.runtime.tls.TlsMode;
+import io.blip.runtime.tls.TlsResolver;
+import io.blip.runtime.tls.TlsSettings;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +27,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Credentials are asked of the monitor's credential source for every new connection. When
  * MySQL answers "access denied" (1045), the source is asked again with
- * {@link CredentialReason#ACCESS_DENIED} and the connection is tried once more, so a rotated
- * password costs one failed login, not a restart. Calls are serialised: one credential fetch at a
- * time per monitor.
+ * {@link CredentialReason#ACCESS_DENIED}, TLS files are read again, and the connection is tried
+ * once more, so a rotated password or client certificate costs one failed login, not a restart.
+ * Calls are serialised: one credential fetch at a time per monitor.
+ *
+ * <p>TLS ({@link TlsResolver}): the handshake is Blip's own, through {@link TlsSocketFactory}, from
+ * certificates held in memory. Before each new connection the TLS files' times and sizes are
+ * checked, and changed files are read again, so a renewed certificate needs no restart either.
  *
  * <p>Driver settings are pinned safe: no {@code LOAD DATA LOCAL}, no driver telemetry, bounded
  * connect and socket timeouts.
@@ -38,65 +48,116 @@ public final class MysqlConnector implements AutoCloseable {
     private final CredentialSource credentials;
     private final Duration socketTimeout;
     private final Target target;
+    private final List<TlsProvider> tlsProviders;
+    /** This connector's key in {@link TlsSocketFactory}'s registry. */
+    private final String tlsKey;
+    /** The TLS in use; replaced when its files change or access is denied. Guarded by this. */
+    private TlsSettings tls;
     /** The user of the last connection: a credential source (e.g. my.cnf) may name another than the config. */
     private volatile String user;
 
     /** Where to connect: a Unix socket path, else a TCP host and port. */
-    private record Target(String socket, HostPort address, String sslMode) {
+    private record Target(String socket, HostPort address) {
     }
 
+    /** A connector with no TLS providers (explicit config, my.cnf or PREFERRED). */
     public MysqlConnector(MonitorConfig monitor, CredentialSource credentials, Duration socketTimeout) {
+        this(monitor, credentials, socketTimeout, List.of());
+    }
+
+    /**
+     * @param tlsProviders asked in order when neither the config nor my.cnf sets TLS
+     * @throws BlipException when the target or a TLS file is unusable
+     */
+    public MysqlConnector(MonitorConfig monitor, CredentialSource credentials, Duration socketTimeout,
+                          List<TlsProvider> tlsProviders) {
         this.monitor = monitor;
         this.credentials = credentials;
         this.socketTimeout = socketTimeout;
         this.target = target(monitor);
+        this.tlsProviders = List.copyOf(tlsProviders);
+        this.tlsKey = TlsSocketFactory.newKey(monitor.id());
         this.user = monitor.mysql().username();
+        install(tls(monitor, target, this.tlsProviders));
+        LOG.debug("monitor {}: TLS {}", monitor.id(), tls.describe());
+        tls.warnings().forEach(w -> LOG.warn("monitor {}: {}", monitor.id(), w));
     }
 
-    /** Checks what can be checked without connecting, so that boot reports it. */
-    public static void checkTarget(MonitorConfig monitor) {
-        target(monitor);
+    /**
+     * Checks what can be checked without connecting, so that boot reports it: where to connect, and
+     * every TLS file (present, PEM, a certificate, a key that belongs to it).
+     */
+    public static void check(MonitorConfig monitor, List<TlsProvider> tlsProviders) {
+        Target target = target(monitor);
+        TlsSettings settings = tls(monitor, target, tlsProviders);
+        if (settings.mode() != TlsMode.DISABLED) {
+            TlsClient.of(settings);
+        }
     }
 
     private static Target target(MonitorConfig monitor) {
         String hostname = monitor.mysql().hostname();
         String socket = monitor.mysql().socket();
-        String sslMode = sslMode(monitor.tls());
         if (hostname.isEmpty() && socket.isEmpty() && !monitor.mysql().mycnf().isEmpty()) {
             Mycnf mycnf = Mycnf.read(Path.of(monitor.mysql().mycnf()));
             hostname = mycnf.hostname();
             socket = mycnf.socket();
-            if (!mycnf.sslMode().isEmpty() && !monitor.tls().isSet()) {
-                sslMode = mycnf.sslMode();
-            }
         }
         if (!socket.isEmpty()) {
             // A socket takes precedence over TCP, as in Blip. Local socket connections do not use TLS.
-            if (monitor.tls().skipVerify() && !monitor.tls().disable()) {
-                throw new BlipException(monitor.origin() + ".tls.skip-verify: TLS is not used over a Unix socket ("
-                        + socket + "); remove the tls settings or connect with hostname");
+            if (monitor.tls().isSet() && !monitor.tls().disable()) {
+                throw new BlipException(monitor.origin() + ".tls: TLS is not used over a Unix socket (" + socket
+                        + "); remove the tls settings (or set tls.disable: true for this monitor) or connect with"
+                        + " hostname");
             }
-            return new Target(socket, null, "DISABLED");
+            return new Target(socket, null);
         }
         if (hostname.isEmpty()) {
             throw new BlipException(monitor.origin() + ": no hostname: set hostname (host or host:port) or socket");
         }
-        return new Target("", HostPort.parse(hostname), sslMode);
+        return new Target("", HostPort.parse(hostname));
     }
 
-    private static String sslMode(TlsConfig tls) {
-        if (tls.disable()) {
-            return "DISABLED";
+    /** The monitor's TLS as its files and providers say now; none over a Unix socket. */
+    private static TlsSettings tls(MonitorConfig monitor, Target target, List<TlsProvider> providers) {
+        Path mycnfFile = monitor.mysql().mycnf().isEmpty() ? null : Path.of(monitor.mysql().mycnf());
+        if (!target.socket().isEmpty()) {
+            List<String> warnings = mycnfFile == null ? List.of() : TlsMode.parse(Mycnf.read(mycnfFile).sslMode())
+                    .filter(m -> m.compareTo(TlsMode.REQUIRED) >= 0)
+                    .map(m -> List.of(mycnfFile + " sets ssl-mode=" + m + ", but Blip uses no TLS over the Unix socket "
+                            + target.socket()))
+                    .orElse(List.of());
+            return new TlsSettings(TlsMode.DISABLED, List.of(), "", null, "", "", "Unix socket " + target.socket(),
+                    List.of(), warnings);
         }
-        if (!tls.ca().isEmpty() || !tls.cert().isEmpty() || !tls.key().isEmpty()) {
-            throw new BlipException("tls.ca, tls.cert, tls.key: TLS with your own certificates is not supported by "
-                    + "this version; remove them or set tls.skip-verify: true to encrypt without verifying");
+        TlsConfig mycnfSsl = mycnfFile == null || monitor.tls().isSet() ? TlsConfig.EMPTY : Mycnf.read(mycnfFile).tls();
+        return TlsResolver.resolve(monitor, mycnfFile, mycnfSsl, providers);
+    }
+
+    /** Makes {@code settings} the TLS of new connections. */
+    private synchronized void install(TlsSettings settings) {
+        if (settings.mode() != TlsMode.DISABLED) {
+            TlsSocketFactory.register(tlsKey, TlsClient.of(settings));
+        } else {
+            TlsSocketFactory.unregister(tlsKey);
         }
-        if (tls.skipVerify()) {
-            return "REQUIRED";
+        tls = settings;
+    }
+
+    /** The TLS new connections use now. */
+    synchronized TlsSettings tls() {
+        return tls;
+    }
+
+    /** Reads the TLS files (and asks the providers) again. */
+    private void reloadTls(String why) throws SQLException {
+        try {
+            install(tls(monitor, target, tlsProviders));
+        } catch (BlipException e) {
+            throw new SQLException("monitor " + monitor.id() + ": TLS (" + why + "): " + e.getMessage(), "08000", e);
         }
-        // As the mysql client does: TLS when the server offers it, plain otherwise.
-        return "PREFERRED";
+        LOG.info("monitor {}: TLS read again ({}): {}", monitor.id(), why, tls.describe());
+        tls.warnings().forEach(w -> LOG.warn("monitor {}: {}", monitor.id(), w));
     }
 
     /** {@code blip:...@tcp(db:3306)/}: the DSN with the password replaced, as Blip shows it. */
@@ -107,6 +168,9 @@ public final class MysqlConnector implements AutoCloseable {
 
     /** Opens a new physical connection, asking for fresh credentials once if access is denied. */
     public synchronized Connection connect() throws SQLException {
+        if (tls.filesChanged()) {
+            reloadTls("a TLS file changed");
+        }
         Credentials c = ask(CredentialReason.CONNECT);
         try {
             return open(c);
@@ -117,6 +181,7 @@ public final class MysqlConnector implements AutoCloseable {
             LOG.info("monitor {}: access denied for {}; asking the credential source again", monitor.id(),
                     c.username());
             Credentials fresh = ask(CredentialReason.ACCESS_DENIED);
+            reloadTls("access denied");
             return open(fresh);
         }
     }
@@ -134,16 +199,19 @@ public final class MysqlConnector implements AutoCloseable {
 
     private Connection open(Credentials c) throws SQLException {
         user = c.username();
+        String sslMode = tls.mode().driverSslMode();
+        if (c.requiresTls()) {
+            if (tls.mode() == TlsMode.DISABLED) {
+                throw new SQLException("monitor " + monitor.id() + ": the credential source requires TLS but TLS is "
+                        + (target.socket().isEmpty() ? "disabled (" + tls.source() + ")"
+                        : "not used over a Unix socket; connect with hostname"), "28000");
+            }
+            sslMode = "REQUIRED";
+        }
         Properties props = new Properties();
         props.setProperty("user", c.username());
         props.setProperty("password", c.password().reveal());
-        props.setProperty("sslMode", c.requiresTls() && "PREFERRED".equals(target.sslMode()) ? "REQUIRED"
-                : target.sslMode());
-        if (c.requiresTls() && "DISABLED".equals(target.sslMode())) {
-            throw new SQLException("monitor " + monitor.id() + ": the credential source requires TLS but TLS is "
-                    + (target.socket().isEmpty() ? "disabled (tls.disable or ssl-mode=DISABLED)"
-                    : "not used over a Unix socket; connect with hostname"), "28000");
-        }
+        props.setProperty("sslMode", sslMode);
         props.setProperty("connectTimeout", Long.toString(monitor.mysql().timeoutConnect().toMillis()));
         props.setProperty("socketTimeout", Long.toString(socketTimeout.toMillis()));
         props.setProperty("allowLoadLocalInfile", "false");
@@ -161,7 +229,26 @@ public final class MysqlConnector implements AutoCloseable {
             props.setProperty(UnixSocketFactory.PATH_PROPERTY, target.socket());
             return DriverManager.getConnection("jdbc:mysql://localhost/", props);
         }
-        return DriverManager.getConnection(url(), props);
+        if (tls.mode() != TlsMode.DISABLED) {
+            props.setProperty("socketFactory", TlsSocketFactory.class.getName());
+            props.setProperty(TlsSocketFactory.KEY_PROPERTY, tlsKey);
+        }
+        try {
+            return DriverManager.getConnection(url(), props);
+        } catch (SQLException e) {
+            throw tlsFailure(e);
+        }
+    }
+
+    /** The driver's "Communications link failure" with the TLS reason Blip found, when there is one. */
+    private SQLException tlsFailure(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TlsClient.TlsHandshakeException h) {
+                return new SQLException("monitor " + monitor.id() + ": " + h.getMessage(), e.getSQLState(),
+                        e.getErrorCode(), e);
+            }
+        }
+        return e;
     }
 
     private String url() {
@@ -172,9 +259,10 @@ public final class MysqlConnector implements AutoCloseable {
         return "jdbc:mysql://" + host + ":" + target.address().port() + "/";
     }
 
-    /** Closes the credential source (e.g. its AWS client). */
+    /** Forgets this connector's TLS and closes the credential source (e.g. its AWS client). */
     @Override
     public void close() {
+        TlsSocketFactory.unregister(tlsKey);
         try {
             credentials.close();
         } catch (RuntimeException e) {
