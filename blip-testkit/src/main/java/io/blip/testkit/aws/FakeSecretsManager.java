@@ -10,10 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,9 +69,8 @@ public final class FakeSecretsManager implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Map<String, Version> current = new HashMap<>();
     private final Map<String, Version> previous = new HashMap<>();
-    private final Deque<Fault> next = new ArrayDeque<>();
+    private final FaultPlan<Fault> faults = new FaultPlan<>();
     private final List<Call> calls = new ArrayList<>();
-    private Fault always;
 
     private FakeSecretsManager(HttpServer server) {
         this.server = server;
@@ -118,21 +115,18 @@ public final class FakeSecretsManager implements AutoCloseable {
     }
 
     /** The next {@code times} calls answer with the fault, then calls are served again. */
-    public synchronized void failNext(Fault fault, int times) {
-        for (int i = 0; i < times; i++) {
-            next.addLast(fault);
-        }
+    public void failNext(Fault fault, int times) {
+        faults.failNext(fault, times);
     }
 
     /** Every call answers with the fault until {@link #heal}. */
-    public synchronized void failAlways(Fault fault) {
-        always = fault;
+    public void failAlways(Fault fault) {
+        faults.failAlways(fault);
     }
 
     /** Serves calls again: forgets sticky and queued faults. */
-    public synchronized void heal() {
-        always = null;
-        next.clear();
+    public void heal() {
+        faults.heal();
     }
 
     /** How many requests arrived (every SDK attempt counts). */
@@ -170,7 +164,7 @@ public final class FakeSecretsManager implements AutoCloseable {
             Fault fault;
             synchronized (this) {
                 calls.add(new Call(target, secretId, stage, signed ? m.group(1) : null, signed ? m.group(2) : null));
-                fault = next.isEmpty() ? always : next.pollFirst();
+                fault = faults.take();
             }
             if (!"POST".equals(exchange.getRequestMethod()) || !GET_SECRET_VALUE.equals(target)) {
                 error(exchange, 400, "UnknownOperationException", "only " + GET_SECRET_VALUE + " is served");

@@ -13,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,9 +76,8 @@ public final class FakeSts implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final CountDownLatch closing = new CountDownLatch(1);
-    private final Deque<Fault> next = new ArrayDeque<>();
+    private final FaultPlan<Fault> faults = new FaultPlan<>();
     private final List<Call> calls = new ArrayList<>();
-    private Fault always;
     private Duration lifetime = Duration.ofHours(1);
     private int issued;
 
@@ -118,21 +115,18 @@ public final class FakeSts implements AutoCloseable {
     }
 
     /** The next {@code times} calls answer with the fault, then calls are served again. */
-    public synchronized void failNext(Fault fault, int times) {
-        for (int i = 0; i < times; i++) {
-            next.addLast(fault);
-        }
+    public void failNext(Fault fault, int times) {
+        faults.failNext(fault, times);
     }
 
     /** Every call answers with the fault until {@link #heal}. */
-    public synchronized void failAlways(Fault fault) {
-        always = fault;
+    public void failAlways(Fault fault) {
+        faults.failAlways(fault);
     }
 
     /** Serves calls again: forgets sticky and queued faults. */
-    public synchronized void heal() {
-        always = null;
-        next.clear();
+    public void heal() {
+        faults.heal();
     }
 
     /** How many requests arrived (every SDK attempt counts). */
@@ -176,7 +170,7 @@ public final class FakeSts implements AutoCloseable {
             String keyId = null;
             Instant expiration;
             synchronized (this) {
-                fault = next.isEmpty() ? always : next.pollFirst();
+                fault = faults.take();
                 if (valid && signed && fault == null && params.containsKey("RoleArn")
                         && params.containsKey("RoleSessionName")) {
                     keyId = String.format("ASIAFAKESTS%08d", ++issued);
