@@ -11,6 +11,8 @@ module io.blip.sink.otlp {
     requires io.opentelemetry.sdk.common;
     requires io.opentelemetry.sdk.metrics;
     requires io.opentelemetry.exporter.otlp;
+    // FailedExportException: the HTTP or gRPC status of a failed request, to tell retry from rejection.
+    requires io.opentelemetry.exporter.internal;
 
     provides io.blip.api.sink.SinkFactory with io.blip.sink.otlp.OtlpSinkFactory;
 }
