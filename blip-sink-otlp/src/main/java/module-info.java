@@ -5,6 +5,7 @@
  */
 module io.blip.sink.otlp {
     requires io.blip.api;
+    requires java.net.http;
     requires org.slf4j;
     requires io.opentelemetry.api;
     requires io.opentelemetry.common;

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +32,9 @@ import java.util.random.RandomGenerator;
  * 503, 504, gRPC UNAVAILABLE, RESOURCE_EXHAUSTED, ...) is kept and sent again after an exponential
  * backoff with full jitter, for as long as it takes: meanwhile new collections wait in the buffers. A
  * request the collector rejected (any other HTTP status, gRPC INVALID_ARGUMENT, UNAUTHENTICATED, ...) is
- * dropped at once and counted; each kind of rejection is logged once. The OpenTelemetry exporters
- * surface the status but not the response headers, so {@code Retry-After} cannot be honoured here.
+ * dropped at once and counted; each kind of rejection is logged once. Over HTTP a retry waits at least
+ * what the answer's {@code Retry-After} asks ({@link JdkHttpSender} carries it); gRPC has no such
+ * header, and the exporter does not surface a status's RetryInfo details.
  *
  * <p>{@link #close} sends what is left for at most {@link #FLUSH_LIMIT} (or {@code timeout} if smaller),
  * then gives up and reports what was not sent.
@@ -226,8 +228,11 @@ final class SharedExporter {
         record Sent() implements Outcome {
         }
 
-        /** Not delivered, but it may be next time. */
-        record Retry(String why) implements Outcome {
+        /** Not delivered, but it may be next time; not before {@code retryAfter} if the collector said so. */
+        record Retry(String why, Optional<Duration> retryAfter) implements Outcome {
+            Retry(String why) {
+                this(why, Optional.empty());
+            }
         }
 
         /** The collector will never take it: {@code kind} names the rejection, for logging once. */
@@ -260,7 +265,11 @@ final class SharedExporter {
                 }
                 case Outcome.Retry r -> {
                     retrying(from, r, batch.size());
-                    if (!pause(backoff.delay(attempt))) {
+                    Duration wait = backoff.delay(attempt);
+                    if (r.retryAfter().isPresent() && r.retryAfter().get().compareTo(wait) > 0) {
+                        wait = r.retryAfter().get();
+                    }
+                    if (!pause(wait)) {
                         giveUp(batch);
                         return;
                     }
@@ -297,8 +306,12 @@ final class SharedExporter {
     static Outcome outcome(Throwable t) {
         if (t instanceof FailedExportException.HttpExportException h && h.failedWithResponse()) {
             int code = h.getResponse().getStatusCode();
-            String why = "HTTP " + code + " " + h.getResponse().getStatusMessage();
-            return HTTP_RETRYABLE.contains(code) ? new Outcome.Retry(why) : new Outcome.Rejected("HTTP " + code, why);
+            String message = h.getResponse().getStatusMessage();
+            String why = "HTTP " + code + (message == null || message.isEmpty() ? "" : " " + message);
+            Optional<Duration> after = h.getResponse() instanceof JdkHttpSender.Response r
+                    ? r.retryAfter() : Optional.empty();
+            return HTTP_RETRYABLE.contains(code) ? new Outcome.Retry(why, after)
+                    : new Outcome.Rejected("HTTP " + code, why);
         }
         if (t instanceof FailedExportException.GrpcExportException g && g.failedWithResponse()) {
             GrpcStatusCode code = g.getResponse().getStatusCode();
