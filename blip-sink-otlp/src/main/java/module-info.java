@@ -5,12 +5,15 @@
  */
 module io.blip.sink.otlp {
     requires io.blip.api;
+    requires java.net.http;
     requires org.slf4j;
     requires io.opentelemetry.api;
     requires io.opentelemetry.common;
     requires io.opentelemetry.sdk.common;
     requires io.opentelemetry.sdk.metrics;
     requires io.opentelemetry.exporter.otlp;
+    // FailedExportException: the HTTP or gRPC status of a failed request, to tell retry from rejection.
+    requires io.opentelemetry.exporter.internal;
 
     provides io.blip.api.sink.SinkFactory with io.blip.sink.otlp.OtlpSinkFactory;
 }

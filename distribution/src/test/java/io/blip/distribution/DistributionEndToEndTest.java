@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.blip.testkit.EmbeddedMariaDb;
+import io.blip.testkit.otlp.OtlpReceiver;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -111,6 +112,57 @@ class DistributionEndToEndTest {
             blip.destroyForcibly();
         }
         assertTrue(!stderr().contains("e2e-password"), stderr());
+    }
+
+    @Test
+    void theOtlpPluginRidesOutACollectorOutageAndSigtermStopsBlip() throws Exception {
+        Path password = work.resolve("password");
+        Files.writeString(password, "e2e-password\n");
+        try (OtlpReceiver receiver = OtlpReceiver.http().answer(OtlpReceiver.Answer.UNAVAILABLE)) {
+            Path config = work.resolve("blip.yaml");
+            Files.writeString(config, """
+                    mysql:
+                      username: blip
+                      password-file: %s
+                    monitors:
+                      - id: e2e
+                        hostname: %s
+                        sinks:
+                          otlp:
+                            endpoint: %s
+                            retry-initial: 50ms
+                    """.formatted(password, db.hostPort(), receiver.endpoint()));
+            ProcessBuilder pb = new ProcessBuilder(Dist.HOME.resolve("bin/blip").toString(), "--config",
+                    config.toString()).directory(work.toFile()).redirectOutput(work.resolve("stdout.txt").toFile())
+                    .redirectError(work.resolve("stderr.txt").toFile());
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            pb.environment().remove("JAVA_OPTS");
+            Process blip = pb.start();
+            try {
+                // The first collection, then its retry: the receiver's Retry-After: 1 keeps them a second apart.
+                receiver.await(2, Duration.ofSeconds(40));
+                receiver.answer(OtlpReceiver.Answer.OK);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                List<OtlpReceiver.Received> ok = List.of();
+                while (ok.isEmpty() && System.nanoTime() < deadline) {
+                    ok = receiver.received().stream().filter(r -> r.answer() == OtlpReceiver.Answer.OK).toList();
+                    Thread.sleep(50);
+                }
+                assertTrue(!ok.isEmpty(), "a delivered request expected\n" + stderr());
+                List<String> names = ok.getFirst().request().getResourceMetricsList().stream()
+                        .flatMap(rm -> rm.getScopeMetricsList().stream()).flatMap(sm -> sm.getMetricsList().stream())
+                        .map(m -> m.getName()).toList();
+                assertTrue(names.contains("mysql.status.global.queries"), names.toString());
+                blip.destroy(); // SIGTERM
+                if (!blip.waitFor(10, TimeUnit.SECONDS)) {
+                    fail("bin/blip did not stop within 10 s of SIGTERM:\n" + stderr());
+                }
+                assertEquals(143, blip.exitValue(), stderr());
+                assertTrue(stderr().contains("retrying with backoff"), stderr());
+            } finally {
+                blip.destroyForcibly();
+            }
+        }
     }
 
     @Test

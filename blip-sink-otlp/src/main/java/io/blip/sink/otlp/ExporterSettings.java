@@ -20,9 +20,12 @@ import java.util.TreeMap;
  * @param key         the PEM private key of {@code cert}; empty for none
  * @param batchSize   the data points that make a full export request
  * @param batchDelay  how long a collection may wait for others to join its request
+ * @param retryInitial the most the first retry waits (exponential backoff with full jitter)
+ * @param retryMax     the most any retry waits
  */
 record ExporterSettings(String protocol, String endpoint, Map<String, String> headers, String compression,
-                        Duration timeout, String ca, String cert, String key, int batchSize, Duration batchDelay) {
+                        Duration timeout, String ca, String cert, String key, int batchSize, Duration batchDelay,
+                        Duration retryInitial, Duration retryMax) {
 
     static final String GRPC = "grpc";
     static final String HTTP = "http/protobuf";
@@ -34,6 +37,8 @@ record ExporterSettings(String protocol, String endpoint, Map<String, String> he
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(batchDelay, "batchDelay");
+        Objects.requireNonNull(retryInitial, "retryInitial");
+        Objects.requireNonNull(retryMax, "retryMax");
         ca = ca == null ? "" : ca;
         cert = cert == null ? "" : cert;
         key = key == null ? "" : key;

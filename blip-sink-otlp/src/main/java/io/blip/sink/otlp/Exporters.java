@@ -71,7 +71,8 @@ final class Exporters {
 
     /**
      * An OTLP exporter without the SDK's own retry (a request is bounded by the timeout; retrying is
-     * the delivery's job) and without self-telemetry (there is no global SDK in Blip).
+     * the delivery's job) and without self-telemetry (there is no global SDK in Blip). Over HTTP it
+     * sends with {@link JdkHttpSender}, which lets the delivery see {@code Retry-After}.
      */
     static MetricExporter build(ExporterSettings s) {
         if (s.protocol().equals(ExporterSettings.GRPC)) {
@@ -92,6 +93,7 @@ final class Exporters {
             return b.build();
         }
         OtlpHttpMetricExporterBuilder b = OtlpHttpMetricExporter.builder()
+                .setComponentLoader(JdkHttpSender.loader())
                 .setEndpoint(s.endpoint())
                 .setTimeout(s.timeout())
                 .setCompression(s.compression())

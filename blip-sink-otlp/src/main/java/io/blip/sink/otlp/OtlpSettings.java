@@ -34,13 +34,17 @@ import java.util.Set;
  * @param metaAttributes meta keys sent as data-point attributes
  * @param resource       resource attributes from the environment and {@code service-name}, before the
  *                       monitor's own
+ * @param bufferSize     the most collections of this monitor waiting to be sent
  */
 record OtlpSettings(ExporterSettings exporter, String prefix, boolean delta, Set<String> metaAttributes,
-                    Map<String, String> resource) {
+                    Map<String, String> resource, int bufferSize) {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     static final int DEFAULT_BATCH_SIZE = 2000;
     static final Duration DEFAULT_BATCH_DELAY = Duration.ofMillis(200);
+    static final int DEFAULT_BUFFER_SIZE = 60;
+    static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(1);
+    static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(30);
     static final String DEFAULT_PREFIX = "mysql.";
     static final String DEFAULT_SERVICE_NAME = "blip";
 
@@ -95,15 +99,31 @@ record OtlpSettings(ExporterSettings exporter, String prefix, boolean delta, Set
                 problems.add(options.pathOf("batch-size") + ": must be at least 1");
             }
             Duration batchDelay = duration("batch-delay", DEFAULT_BATCH_DELAY);
+            int bufferSize = DEFAULT_BUFFER_SIZE;
+            try {
+                bufferSize = options.integer("buffer-size", DEFAULT_BUFFER_SIZE);
+            } catch (BlipException e) {
+                problems.add(e.getMessage());
+            }
+            if (bufferSize < 1) {
+                problems.add(options.pathOf("buffer-size") + ": must be at least 1");
+            }
+            Duration retryInitial = positive("retry-initial", DEFAULT_RETRY_INITIAL);
+            Duration retryMax = positive("retry-max", DEFAULT_RETRY_MAX);
+            if (retryMax.compareTo(retryInitial) < 0) {
+                problems.add(options.pathOf("retry-max") + ": must be at least retry-initial ("
+                        + retryInitial.toMillis() + " ms)");
+            }
             String temporality = options.string("temporality", "cumulative");
             if (!Set.of("cumulative", "delta").contains(temporality)) {
                 problems.add(options.pathOf("temporality") + ": '" + temporality
                         + "' is not a temporality; use cumulative or delta");
             }
             var exporter = new ExporterSettings(protocol, endpoint, headers, compression, timeout, ca,
-                    cert.map(Setting::value).orElse(""), key.map(Setting::value).orElse(""), batchSize, batchDelay);
+                    cert.map(Setting::value).orElse(""), key.map(Setting::value).orElse(""), batchSize, batchDelay,
+                    retryInitial, retryMax);
             return new OtlpSettings(exporter, options.string("metric-prefix", DEFAULT_PREFIX),
-                    temporality.equals("delta"), metaAttributes(), resource());
+                    temporality.equals("delta"), metaAttributes(), resource(), bufferSize);
         }
 
         private void readable(java.util.Optional<Setting> file) {
@@ -249,6 +269,15 @@ record OtlpSettings(ExporterSettings exporter, String prefix, boolean delta, Set
                 return DEFAULT_TIMEOUT;
             }
             return timeout;
+        }
+
+        private Duration positive(String option, Duration fallback) {
+            Duration d = duration(option, fallback);
+            if (d.isZero() || d.isNegative()) {
+                problems.add(options.pathOf(option) + ": must be more than 0");
+                return fallback;
+            }
+            return d;
         }
 
         private Duration duration(String option, Duration fallback) {

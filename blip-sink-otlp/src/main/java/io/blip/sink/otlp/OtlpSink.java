@@ -11,25 +11,37 @@ final class OtlpSink implements Sink {
     private final String monitorId;
     private final MetricMapper mapper;
     private final SharedExporter exporter;
+    private final SharedExporter.Buffer buffer;
     private final Exporters exporters;
 
-    OtlpSink(String monitorId, MetricMapper mapper, SharedExporter exporter, Exporters exporters) {
+    OtlpSink(String monitorId, MetricMapper mapper, SharedExporter exporter, Exporters exporters, int bufferSize) {
         this.monitorId = monitorId;
         this.mapper = mapper;
         this.exporter = exporter;
+        this.buffer = exporter.buffer(monitorId, bufferSize);
         this.exporters = exporters;
     }
 
+    /** Maps the collection and queues it; never waits for the collector. */
     @Override
     public void send(Metrics metrics) {
-        exporter.enqueue(monitorId, mapper.map(metrics));
+        exporter.enqueue(buffer, mapper.map(metrics));
     }
 
     @Override
     public String status() {
-        return exporter.status();
+        return exporter.status(buffer);
     }
 
+    /** What this sink's collections came to so far. */
+    SharedExporter.Delivery delivery() {
+        return exporter.delivery(buffer);
+    }
+
+    /**
+     * Lets go of the shared exporter. What this sink queued stays with it and is sent with the rest;
+     * the last sink to close makes the exporter do its one bounded flush.
+     */
     @Override
     public void close() {
         exporters.release(exporter);

@@ -48,7 +48,12 @@ public final class OtlpSinkFactory implements SinkFactory {
                     OtlpSettings.DEFAULT_SERVICE_NAME),
             OptionHelp.of("batch-size", "Data points that make a full export request; collections of monitors "
                     + "that share the exporter go out together", String.valueOf(OtlpSettings.DEFAULT_BATCH_SIZE)),
-            OptionHelp.of("batch-delay", "Most time a collection waits for others to join its request", "200ms"));
+            OptionHelp.of("batch-delay", "Most time a collection waits for others to join its request", "200ms"),
+            OptionHelp.of("buffer-size", "Collections of this monitor kept while the collector is down or slow; "
+                    + "past that the oldest are dropped", String.valueOf(OtlpSettings.DEFAULT_BUFFER_SIZE)),
+            OptionHelp.of("retry-initial", "Most time before the first retry of a failed request; each retry "
+                    + "may wait twice as long, with full jitter", "1s"),
+            OptionHelp.of("retry-max", "Most time between retries", "30s"));
 
     private final Map<String, String> env;
     private final Exporters exporters = new Exporters();
@@ -83,7 +88,8 @@ public final class OtlpSinkFactory implements SinkFactory {
         var mapper = new MetricMapper(settings.prefix(), settings.delta(), settings.metaAttributes(),
                 resource(context.monitor(), settings.resource()), context.domains());
         try {
-            return new OtlpSink(context.monitorId(), mapper, exporters.acquire(settings.exporter()), exporters);
+            return new OtlpSink(context.monitorId(), mapper, exporters.acquire(settings.exporter()), exporters,
+                    settings.bufferSize());
         } catch (RuntimeException e) {
             throw new BlipException(context.options().path() + ": cannot make the OTLP exporter for "
                     + settings.exporter() + ": " + e.getMessage(), e);

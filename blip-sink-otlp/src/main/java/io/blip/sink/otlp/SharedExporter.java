@@ -1,6 +1,8 @@
 package io.blip.sink.otlp;
 
+import io.opentelemetry.exporter.internal.FailedExportException;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.GrpcStatusCode;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import org.slf4j.Logger;
@@ -12,43 +14,99 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 
 /**
- * One OTLP exporter shared by every monitor whose sink has the same {@link ExporterSettings}. Sinks
- * {@link #enqueue} a collection and return at once; one thread of its own joins queued collections
- * into export requests of up to {@code batch-size} data points, waiting at most {@code batch-delay}
- * for others to join, and sends them one at a time, each bounded by {@code timeout}.
+ * One OTLP exporter shared by every monitor whose sink has the same {@link ExporterSettings}. Each
+ * sink has its own bounded {@link Buffer}; {@link #enqueue} adds to it and returns at once (when the
+ * buffer is full its oldest collection is dropped and counted). One thread of its own takes whole
+ * collections from all buffers in turn (each buffer oldest first) into requests of up to
+ * {@code batch-size} points, waiting at most {@code batch-delay} for others to join, and sends them one
+ * at a time, each bounded by {@code timeout}.
  *
- * <p>This first version sends each request once: a failed request is logged, counted and reported
- * in {@link #status()}, and its data is dropped. The queue is bounded ({@link #MAX_QUEUED_BATCHES}
- * requests' worth of points); past that the oldest collection is dropped and counted. Retry with
- * backoff and {@code Retry-After} belongs in {@link #export}, the one place a request is sent.
+ * <p>A request that failed for a reason that may pass (no answer, connection refused, HTTP 429, 502,
+ * 503, 504, gRPC UNAVAILABLE, RESOURCE_EXHAUSTED, ...) is kept and sent again after an exponential
+ * backoff with full jitter, for as long as it takes: meanwhile new collections wait in the buffers. A
+ * request the collector rejected (any other HTTP status, gRPC INVALID_ARGUMENT, UNAUTHENTICATED, ...) is
+ * dropped at once and counted; each kind of rejection is logged once. Over HTTP a retry waits at least
+ * what the answer's {@code Retry-After} asks ({@link JdkHttpSender} carries it); gRPC has no such
+ * header, and the exporter does not surface a status's RetryInfo details.
+ *
+ * <p>{@link #close} sends what is left for at most {@link #FLUSH_LIMIT} (or {@code timeout} if smaller),
+ * then gives up and reports what was not sent.
  */
 final class SharedExporter {
-    static final int MAX_QUEUED_BATCHES = 10;
+    static final Duration FLUSH_LIMIT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(SharedExporter.class);
+    /** What the OTLP spec calls retryable for gRPC. */
+    private static final Set<GrpcStatusCode> GRPC_RETRYABLE = Set.of(GrpcStatusCode.CANCELLED,
+            GrpcStatusCode.DEADLINE_EXCEEDED, GrpcStatusCode.RESOURCE_EXHAUSTED, GrpcStatusCode.ABORTED,
+            GrpcStatusCode.OUT_OF_RANGE, GrpcStatusCode.UNAVAILABLE, GrpcStatusCode.DATA_LOSS);
+    private static final Set<Integer> HTTP_RETRYABLE = Set.of(429, 502, 503, 504);
 
     private final ExporterSettings settings;
     private final MetricExporter exporter;
-    private final Deque<Collection> queue = new ArrayDeque<>();
+    private final Backoff backoff;
+    private final List<Buffer> buffers = new ArrayList<>();
     private final Thread worker;
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private int queuedPoints;
+    private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
+    private int nextBuffer;
     private boolean closing;
+    private long flushDeadline;
     private volatile String lastError = "";
+    private volatile boolean failing;
 
     /** One monitor's collection: its metric data and how many points they hold. */
-    record Collection(String monitorId, List<MetricData> data, int points) {
+    record Collection(Buffer from, List<MetricData> data, int points) {
+    }
+
+    /**
+     * What one sink's collections came to so far.
+     *
+     * @param sent     delivered (the collector answered OK)
+     * @param queued   waiting in the buffer (not counting a request being sent)
+     * @param dropped  dropped because the buffer was full (the oldest first)
+     * @param rejected dropped because the collector rejected their request
+     * @param unsent   still unsent when the exporter closed
+     * @param retries  requests with this sink's collections sent again
+     */
+    record Delivery(long sent, int queued, long dropped, long rejected, long unsent, long retries) {
+    }
+
+    /** One sink's bounded queue of collections and its counters; guarded by the exporter. */
+    static final class Buffer {
+        private final String monitorId;
+        private final int capacity;
+        private final Deque<Collection> queue = new ArrayDeque<>();
+        private long sent;
+        private long dropped;
+        private long rejected;
+        private long unsent;
+        private long retries;
+        private boolean dropping;
+
+        private Buffer(String monitorId, int capacity) {
+            this.monitorId = monitorId;
+            this.capacity = capacity;
+        }
+
+        String monitorId() {
+            return monitorId;
+        }
     }
 
     SharedExporter(ExporterSettings settings, MetricExporter exporter) {
+        this(settings, exporter, new Backoff(settings.retryInitial(), settings.retryMax(), RandomGenerator.getDefault()));
+    }
+
+    SharedExporter(ExporterSettings settings, MetricExporter exporter, Backoff backoff) {
         this.settings = settings;
         this.exporter = exporter;
+        this.backoff = backoff;
         this.worker = Thread.ofPlatform().daemon().name("otlp-export " + settings.endpoint()).unstarted(this::run);
     }
 
@@ -61,31 +119,39 @@ final class SharedExporter {
         return settings;
     }
 
-    /** Queues a collection for the next request; never blocks on the network. */
-    void enqueue(String monitorId, List<MetricData> data) {
+    /** A buffer of {@code capacity} collections for one sink; it stays until the exporter closes. */
+    synchronized Buffer buffer(String monitorId, int capacity) {
+        var b = new Buffer(monitorId, capacity);
+        buffers.add(b);
+        return b;
+    }
+
+    /** Queues a collection in the sink's buffer; never blocks on the network. */
+    void enqueue(Buffer buffer, List<MetricData> data) {
         int points = data.stream().mapToInt(d -> d.getData().getPoints().size()).sum();
         if (points == 0) {
             return;
         }
-        List<Collection> droppedNow = new ArrayList<>();
+        long droppedNow = 0;
         synchronized (this) {
             if (closing) {
+                buffer.unsent++;
                 return;
             }
-            queue.addLast(new Collection(monitorId, data, points));
-            queuedPoints += points;
-            long limit = (long) settings.batchSize() * MAX_QUEUED_BATCHES;
-            while (queuedPoints > limit && queue.size() > 1) {
-                Collection old = queue.pollFirst();
-                queuedPoints -= old.points();
-                droppedNow.add(old);
+            buffer.queue.addLast(new Collection(buffer, data, points));
+            if (buffer.queue.size() > buffer.capacity) {
+                buffer.queue.pollFirst();
+                buffer.dropped++;
+                if (!buffer.dropping) {
+                    buffer.dropping = true;
+                    droppedNow = buffer.dropped;
+                }
             }
             notifyAll();
         }
-        for (Collection c : droppedNow) {
-            long n = dropped.incrementAndGet();
-            LOG.warn("monitor {}: OTLP exporter {} is behind; dropped a collection of {} points ({} dropped so far)",
-                    c.monitorId(), settings, c.points(), n);
+        if (droppedNow > 0) {
+            LOG.warn("monitor {}: OTLP exporter {} is behind and the buffer of {} collections is full; dropping "
+                    + "the oldest ({} dropped so far)", buffer.monitorId, settings, buffer.capacity, droppedNow);
         }
     }
 
@@ -100,20 +166,21 @@ final class SharedExporter {
             if (batch.isEmpty()) {
                 return;
             }
-            export(batch);
+            deliver(batch);
         }
     }
 
     /**
      * Waits for a full batch, the batch delay, or closing, then takes whole collections up to the batch
-     * size (at least one). Empty only when closing with nothing left.
+     * size (at least one), one from each buffer in turn. Empty only when closing with nothing left or
+     * no time left.
      */
     private synchronized List<Collection> nextBatch() throws InterruptedException {
-        while (queue.isEmpty() && !closing) {
+        while (queued() == 0 && !closing) {
             wait();
         }
         long deadline = System.nanoTime() + settings.batchDelay().toNanos();
-        while (!closing && queuedPoints < settings.batchSize()) {
+        while (!closing && queuedPoints() < settings.batchSize()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 break;
@@ -121,73 +188,265 @@ final class SharedExporter {
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         List<Collection> batch = new ArrayList<>();
-        int points = 0;
-        while (!queue.isEmpty() && (batch.isEmpty() || points + queue.peekFirst().points() <= settings.batchSize())) {
-            Collection c = queue.pollFirst();
-            points += c.points();
-            queuedPoints -= c.points();
-            batch.add(c);
+        if (closing && System.nanoTime() - flushDeadline >= 0) {
+            return batch;
         }
+        int points = 0;
+        boolean took = true;
+        while (took) {
+            took = false;
+            for (int i = 0; i < buffers.size(); i++) {
+                Buffer b = buffers.get((nextBuffer + i) % buffers.size());
+                Collection c = b.queue.peekFirst();
+                if (c != null && (batch.isEmpty() || points + c.points() <= settings.batchSize())) {
+                    batch.add(b.queue.pollFirst());
+                    points += c.points();
+                    took = true;
+                }
+            }
+        }
+        nextBuffer = buffers.isEmpty() ? 0 : (nextBuffer + 1) % buffers.size();
         return batch;
     }
 
-    /** Sends one request and waits for it, never longer than the timeout (and a moment for the client). */
-    private void export(List<Collection> batch) {
+    private int queued() {
+        return buffers.stream().mapToInt(b -> b.queue.size()).sum();
+    }
+
+    private long queuedPoints() {
+        long n = 0;
+        for (Buffer b : buffers) {
+            for (Collection c : b.queue) {
+                n += c.points();
+            }
+        }
+        return n;
+    }
+
+    /** The outcome of one request. */
+    sealed interface Outcome {
+        record Sent() implements Outcome {
+        }
+
+        /** Not delivered, but it may be next time; not before {@code retryAfter} if the collector said so. */
+        record Retry(String why, Optional<Duration> retryAfter) implements Outcome {
+            Retry(String why) {
+                this(why, Optional.empty());
+            }
+        }
+
+        /** The collector will never take it: {@code kind} names the rejection, for logging once. */
+        record Rejected(String kind, String why) implements Outcome {
+        }
+    }
+
+    /** Sends one batch until it is delivered, rejected, or closing has no time left for it. */
+    private void deliver(List<Collection> batch) {
         List<MetricData> data = new ArrayList<>();
-        Set<String> monitors = new LinkedHashSet<>();
+        Set<Buffer> from = new LinkedHashSet<>();
         for (Collection c : batch) {
             data.addAll(c.data());
-            monitors.add(c.monitorId());
+            from.add(c.from());
         }
-        requests.incrementAndGet();
+        for (int attempt = 0; ; attempt++) {
+            Duration limit = requestLimit();
+            if (limit.isZero()) {
+                giveUp(batch);
+                return;
+            }
+            switch (send(data, limit)) {
+                case Outcome.Sent s -> {
+                    delivered(batch, from);
+                    return;
+                }
+                case Outcome.Rejected r -> {
+                    rejected(batch, r);
+                    return;
+                }
+                case Outcome.Retry r -> {
+                    retrying(from, r, batch.size());
+                    Duration wait = backoff.delay(attempt);
+                    if (r.retryAfter().isPresent() && r.retryAfter().get().compareTo(wait) > 0) {
+                        wait = r.retryAfter().get();
+                    }
+                    if (!pause(wait)) {
+                        giveUp(batch);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The timeout, or what is left of the flush when closing; zero when nothing is left. */
+    private synchronized Duration requestLimit() {
+        if (!closing) {
+            return settings.timeout();
+        }
+        long left = flushDeadline - System.nanoTime();
+        return left <= 0 ? Duration.ZERO : Duration.ofNanos(Math.min(left, settings.timeout().toNanos()));
+    }
+
+    private Outcome send(List<MetricData> data, Duration limit) {
         CompletableResultCode result;
         try {
             result = exporter.export(data);
-            result.join(settings.timeout().plus(Duration.ofSeconds(1)).toMillis(), TimeUnit.MILLISECONDS);
+            // The exporter's own timeout ends the request; a moment more lets it say so.
+            result.join(Math.min(limit.toMillis(), settings.timeout().toMillis() + 1000), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            result = CompletableResultCode.ofExceptionalFailure(e);
+            return new Outcome.Retry(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        if (result.isSuccess()) {
-            lastError = "";
-            return;
+        if (!result.isDone()) {
+            return new Outcome.Retry("no answer within " + limit.toMillis() + " ms");
         }
-        failed.incrementAndGet();
-        Throwable t = result.getFailureThrowable();
-        lastError = !result.isDone() ? "no answer within " + settings.timeout().toMillis() + " ms"
-                : t == null ? "export failed" : t.getClass().getSimpleName() + ": " + t.getMessage();
-        LOG.warn("monitors {}: OTLP export to {} failed, {} points dropped: {}", monitors, settings,
-                data.stream().mapToInt(d -> d.getData().getPoints().size()).sum(), lastError);
+        return result.isSuccess() ? new Outcome.Sent() : outcome(result.getFailureThrowable());
     }
 
-    /** {@code ok}, or the last failure; never a header value. */
-    String status() {
+    /** Sorts a failure into retry or rejection by the HTTP status or gRPC status the collector answered. */
+    static Outcome outcome(Throwable t) {
+        if (t instanceof FailedExportException.HttpExportException h && h.failedWithResponse()) {
+            int code = h.getResponse().getStatusCode();
+            String message = h.getResponse().getStatusMessage();
+            String why = "HTTP " + code + (message == null || message.isEmpty() ? "" : " " + message);
+            Optional<Duration> after = h.getResponse() instanceof JdkHttpSender.Response r
+                    ? r.retryAfter() : Optional.empty();
+            return HTTP_RETRYABLE.contains(code) ? new Outcome.Retry(why, after)
+                    : new Outcome.Rejected("HTTP " + code, why);
+        }
+        if (t instanceof FailedExportException.GrpcExportException g && g.failedWithResponse()) {
+            GrpcStatusCode code = g.getResponse().getStatusCode();
+            String description = g.getResponse().getStatusDescription();
+            String why = "gRPC " + code + (description == null || description.isEmpty() ? "" : " " + description);
+            return GRPC_RETRYABLE.contains(code) ? new Outcome.Retry(why) : new Outcome.Rejected("gRPC " + code, why);
+        }
+        Throwable cause = t instanceof FailedExportException && t.getCause() != null ? t.getCause() : t;
+        return new Outcome.Retry(cause == null ? "export failed"
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+    }
+
+    private void delivered(List<Collection> batch, Set<Buffer> from) {
+        synchronized (this) {
+            for (Collection c : batch) {
+                c.from().sent++;
+            }
+            from.forEach(b -> b.dropping = false);
+        }
+        lastError = "";
+        if (failing) {
+            failing = false;
+            LOG.info("monitors {}: OTLP exporter {} delivers again", monitors(from), settings);
+        }
+    }
+
+    private void rejected(List<Collection> batch, Outcome.Rejected r) {
+        synchronized (this) {
+            for (Collection c : batch) {
+                c.from().rejected++;
+            }
+        }
+        lastError = r.why();
+        String message = "OTLP exporter {}: the collector rejected a request ({}); its {} collections are "
+                + "dropped, and so will be any other it rejects this way";
+        if (rejectionsLogged.add(r.kind())) {
+            LOG.error(message, settings, r.why(), batch.size());
+        } else {
+            LOG.debug(message, settings, r.why(), batch.size());
+        }
+    }
+
+    private void retrying(Set<Buffer> from, Outcome.Retry r, int collections) {
+        synchronized (this) {
+            from.forEach(b -> b.retries++);
+        }
+        lastError = r.why();
+        if (!failing) {
+            failing = true;
+            LOG.warn("monitors {}: OTLP export to {} failed ({}); keeping {} collections and retrying with backoff",
+                    monitors(from), settings, r.why(), collections);
+        }
+    }
+
+    private void giveUp(List<Collection> batch) {
+        synchronized (this) {
+            for (Collection c : batch) {
+                c.from().unsent++;
+            }
+        }
+    }
+
+    /** Waits out a backoff; false when closing leaves no time for another try. */
+    private synchronized boolean pause(Duration delay) {
+        long end = System.nanoTime() + delay.toNanos();
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                if (closing && now - flushDeadline >= 0) {
+                    return false;
+                }
+                long until = closing && flushDeadline - end < 0 ? flushDeadline : end;
+                if (now - until >= 0) {
+                    return !closing || now - flushDeadline < 0;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, until - now);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static List<String> monitors(Set<Buffer> from) {
+        return from.stream().map(Buffer::monitorId).toList();
+    }
+
+    /** A sink's counters. */
+    synchronized Delivery delivery(Buffer b) {
+        return new Delivery(b.sent, b.queue.size(), b.dropped, b.rejected, b.unsent, b.retries);
+    }
+
+    /** {@code ok} or the last failure, then the sink's counters; never a header value. */
+    String status(Buffer b) {
         String error = lastError;
-        long lost = dropped.get();
-        String s = error.isEmpty() ? "ok" : "last export failed: " + error;
-        return lost == 0 ? s : s + " (" + lost + " collections dropped while behind)";
+        Delivery d = delivery(b);
+        return (error.isEmpty() ? "ok" : "last export failed: " + error)
+                + "; sent " + d.sent() + ", queued " + d.queued() + ", dropped " + d.dropped() + " (buffer full), "
+                + d.rejected() + " (rejected), " + d.unsent() + " (unsent at close), retries " + d.retries();
     }
 
-    long requests() {
-        return requests.get();
-    }
-
-    long failed() {
-        return failed.get();
-    }
-
-    /** Sends what is queued, for at most one timeout, then shuts the exporter down. */
+    /**
+     * Sends what is queued for at most {@link #FLUSH_LIMIT} or the timeout, whichever is smaller, then
+     * shuts the exporter down and reports what was not sent.
+     */
     void close() {
+        Duration flush = settings.timeout().compareTo(FLUSH_LIMIT) < 0 ? settings.timeout() : FLUSH_LIMIT;
         synchronized (this) {
             closing = true;
+            flushDeadline = System.nanoTime() + flush.toNanos();
             notifyAll();
         }
         try {
-            // A dead collector must not hold up shutdown: one timeout for all that is left.
-            if (!worker.join(settings.timeout().plusSeconds(1))) {
+            // The worker stops by the deadline; a moment more for a request the exporter is ending.
+            if (!worker.join(flush.plusSeconds(1))) {
                 worker.interrupt();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        long unsent = 0;
+        List<String> monitors = new ArrayList<>();
+        synchronized (this) {
+            for (Buffer b : buffers) {
+                b.unsent += b.queue.size();
+                b.queue.clear();
+                if (b.unsent > 0) {
+                    unsent += b.unsent;
+                    monitors.add(b.monitorId);
+                }
+            }
+        }
+        if (unsent > 0) {
+            LOG.warn("monitors {}: OTLP exporter {} closed after a flush of at most {} ms; {} collections not sent",
+                    monitors, settings, flush.toMillis(), unsent);
         }
         exporter.shutdown().join(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
     }

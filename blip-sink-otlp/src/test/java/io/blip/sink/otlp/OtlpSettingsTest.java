@@ -120,4 +120,20 @@ class OtlpSettingsTest {
         assertTrue(parse(Map.of("endpoint", "https://c:4318", "ca", cert.toString()), Map.of()).exporter().ca()
                 .endsWith("cert.pem"));
     }
+
+    @Test
+    void deliveryOptions() {
+        OtlpSettings d = parse(Map.of(), Map.of());
+        assertEquals(60, d.bufferSize());
+        assertEquals(Duration.ofSeconds(1), d.exporter().retryInitial());
+        assertEquals(Duration.ofSeconds(30), d.exporter().retryMax());
+        OtlpSettings s = parse(Map.of("buffer-size", "5", "retry-initial", "50ms", "retry-max", "2s"), Map.of());
+        assertEquals(5, s.bufferSize());
+        assertEquals(Duration.ofMillis(50), s.exporter().retryInitial());
+        assertEquals(Duration.ofSeconds(2), s.exporter().retryMax());
+        assertEquals(PATH + ".buffer-size: must be at least 1; " + PATH + ".retry-initial: must be more than 0",
+                error(Map.of("buffer-size", "0", "retry-initial", "0s"), Map.of()));
+        assertEquals(PATH + ".retry-max: must be at least retry-initial (5000 ms)",
+                error(Map.of("retry-initial", "5s", "retry-max", "1s"), Map.of()));
+    }
 }

@@ -79,8 +79,10 @@ public final class OtlpReceiver implements AutoCloseable {
      * @param headers  request headers, names in lower case (for gRPC: the metadata)
      * @param encoding the content encoding ({@code gzip}) or {@code ""}; for gRPC, {@code grpc-encoding}
      * @param request  the decoded request
+     * @param answer   what the receiver answered it with: only {@link Answer#OK} means delivered
      */
-    public record Received(Map<String, String> headers, String encoding, ExportMetricsServiceRequest request) {
+    public record Received(Map<String, String> headers, String encoding, ExportMetricsServiceRequest request,
+                           Answer answer) {
     }
 
     private final String protocol;
@@ -180,8 +182,8 @@ public final class OtlpReceiver implements AutoCloseable {
                 exchange.sendResponseHeaders(400, -1);
                 return;
             }
-            keep(new Received(Map.copyOf(headers), encoding, request));
             Answer a = answer;
+            keep(new Received(Map.copyOf(headers), encoding, request, a));
             switch (a) {
                 case OK -> {
                     byte[] ok = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
@@ -210,8 +212,9 @@ public final class OtlpReceiver implements AutoCloseable {
                 }
             }
         }
-        keep(new Received(Map.copyOf(headers), headers.getOrDefault("grpc-encoding", ""), request));
-        switch (answer) {
+        Answer a = answer;
+        keep(new Received(Map.copyOf(headers), headers.getOrDefault("grpc-encoding", ""), request, a));
+        switch (a) {
             case OK -> {
                 response.onNext(ExportMetricsServiceResponse.getDefaultInstance());
                 response.onCompleted();

@@ -1,0 +1,130 @@
+package io.blip.sink.otlp;
+
+import io.opentelemetry.common.ComponentLoader;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.HttpResponse;
+import io.opentelemetry.sdk.common.export.HttpSender;
+import io.opentelemetry.sdk.common.export.HttpSenderConfig;
+import io.opentelemetry.sdk.common.export.HttpSenderProvider;
+import io.opentelemetry.sdk.common.export.MessageWriter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * The OTLP/HTTP exporter's transport, on the JDK's HTTP client instead of OkHttp, so that a failed
+ * request's {@code Retry-After} reaches the delivery: OpenTelemetry's {@link HttpResponse} has the
+ * status but no headers, so each {@link Response} here carries the header's wait. Plugged in through
+ * the exporter's public sender SPI ({@link #loader}); the exporter still encodes, compresses, sets
+ * the headers and builds the TLS context.
+ */
+final class JdkHttpSender implements HttpSender {
+    private final HttpSenderConfig config;
+    private final HttpClient client;
+
+    /** A response with what its {@code Retry-After} asks for; empty when it has none or it is unreadable. */
+    record Response(int getStatusCode, String getStatusMessage, byte[] getResponseBody, Optional<Duration> retryAfter)
+            implements HttpResponse {
+    }
+
+    private JdkHttpSender(HttpSenderConfig config) {
+        this.config = config;
+        var b = HttpClient.newBuilder().connectTimeout(config.getConnectTimeout());
+        if (config.getSslContext() != null) {
+            b.sslContext(config.getSslContext());
+        }
+        if (config.getProxyOptions() != null) {
+            b.proxy(config.getProxyOptions().getProxySelector());
+        }
+        if (config.getExecutorService() != null) {
+            b.executor(config.getExecutorService());
+        }
+        // Plain text: HTTP/1.1 as OkHttp does, without the JDK client's h2c upgrade attempt.
+        if ("http".equals(config.getEndpoint().getScheme())) {
+            b.version(HttpClient.Version.HTTP_1_1);
+        }
+        this.client = b.build();
+    }
+
+    /** Finds this sender for {@link HttpSenderProvider}, and everything else where OpenTelemetry would. */
+    static ComponentLoader loader() {
+        ComponentLoader otel = ComponentLoader.forClassLoader(JdkHttpSender.class.getClassLoader());
+        HttpSenderProvider provider = JdkHttpSender::new;
+        return new ComponentLoader() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> Iterable<T> load(Class<T> type) {
+                return type == HttpSenderProvider.class ? List.of((T) provider) : otel.load(type);
+            }
+        };
+    }
+
+    @Override
+    public void send(MessageWriter writer, Consumer<HttpResponse> onResponse, Consumer<Throwable> onError) {
+        var body = new ByteArrayOutputStream(Math.max(writer.getContentLength(), 32));
+        try (OutputStream out = config.getCompressor() == null ? body : config.getCompressor().compress(body)) {
+            writer.writeMessage(out);
+        } catch (IOException | RuntimeException e) {
+            onError.accept(e);
+            return;
+        }
+        var request = HttpRequest.newBuilder(config.getEndpoint())
+                .timeout(config.getTimeout())
+                .header("Content-Type", config.getContentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        if (config.getCompressor() != null) {
+            request.header("Content-Encoding", config.getCompressor().getEncoding());
+        }
+        var headers = config.getHeadersSupplier() == null ? null : config.getHeadersSupplier().get();
+        if (headers != null) {
+            headers.forEach((name, values) -> values.forEach(v -> request.header(name, v)));
+        }
+        client.sendAsync(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray())
+                .whenComplete((response, error) -> {
+                    if (error != null) {
+                        onError.accept(error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error);
+                    } else {
+                        onResponse.accept(new Response(response.statusCode(), "", response.body(),
+                                retryAfter(response.headers(), Clock.systemUTC())));
+                    }
+                });
+    }
+
+    /** {@code Retry-After} as seconds or an HTTP date (RFC 9110 §10.2.3); a date in the past is no wait. */
+    static Optional<Duration> retryAfter(HttpHeaders headers, Clock clock) {
+        return headers.firstValue("Retry-After").map(String::trim).flatMap(v -> {
+            try {
+                long seconds = Long.parseLong(v);
+                return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    var at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                    Duration wait = Duration.between(clock.instant(), at);
+                    return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+                } catch (DateTimeParseException notADate) {
+                    return Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+        client.shutdownNow();
+        return CompletableResultCode.ofSuccess();
+    }
+}
