@@ -217,12 +217,32 @@ public final class TlsClient {
         return out;
     }
 
+    /** A trust manager for a TLS client: it never checks a client. */
+    private abstract static class ClientOnly extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            throw new CertificateException("Blip is a TLS client only");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            throw new CertificateException("Blip is a TLS client only");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("Blip is a TLS client only");
+        }
+    }
+
     /**
      * The JDK's PKIX checks (chain, validity, and the name when the socket asks for it), with
      * failures sorted into {@link Refusal}s: a chain the CAs accept that fails only the full check
      * failed on the name.
      */
-    private static final class Verifying extends X509ExtendedTrustManager {
+    private static final class Verifying extends ClientOnly {
         private final X509ExtendedTrustManager pkix;
 
         Verifying(X509ExtendedTrustManager pkix) {
@@ -276,30 +296,13 @@ public final class TlsClient {
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            throw new CertificateException("Blip is a TLS client only");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            throw new CertificateException("Blip is a TLS client only");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("Blip is a TLS client only");
-        }
-
-        @Override
         public X509Certificate[] getAcceptedIssuers() {
             return pkix.getAcceptedIssuers();
         }
     }
 
     /** PREFERRED and REQUIRED: encryption without verification, as MySQL defines them. */
-    private static final class TrustAll extends X509ExtendedTrustManager {
+    private static final class TrustAll extends ClientOnly {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
             // ssl-mode PREFERRED and REQUIRED do not verify the server.
@@ -313,23 +316,6 @@ public final class TlsClient {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {
             // As above.
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            throw new CertificateException("Blip is a TLS client only");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            throw new CertificateException("Blip is a TLS client only");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("Blip is a TLS client only");
         }
 
         @Override
