@@ -141,6 +141,48 @@ class ServerTest {
     }
 
     @Test
+    void everyCollectionAndEveryFailedConnectGivesTheSinksTheMonitorsHealth() throws Exception {
+        EmbeddedMariaDb db = EmbeddedMariaDb.shared();
+        db.createUser("health", "health-pw", "SELECT, PROCESS ON *.*");
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "health-pw\n");
+        Path config = writeConfig(db, "health", pw);
+        int closedPort;
+        try (var probe = new java.net.ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        Files.writeString(config, Files.readString(config) + """
+                  - id: nowhere
+                    hostname: 127.0.0.1:%d
+                """.formatted(closedPort));
+        Server server = started(config);
+        try {
+            awaitTwoMoreCollections("two collections");
+            Monitor e2e = server.monitors().stream().filter(m -> m.id().equals("e2e")).findFirst().orElseThrow();
+            Monitor nowhere = server.monitors().stream().filter(m -> m.id().equals("nowhere")).findFirst().orElseThrow();
+            var h = e2e.lastHealth().orElseThrow();
+            assertTrue(h.up(), h.toString());
+            assertTrue(h.levels().get("fast").collections() >= 2, h.toString());
+            assertTrue(h.levels().get("fast").lastDuration().compareTo(Duration.ofSeconds(1)) < 0, h.toString());
+            assertEquals(Map.of("size.table", 0L, "status.global", 0L), h.errors());
+            assertEquals("log", h.sinks().getFirst().name());
+            assertFalse(h.started().isAfter(h.time()), h.toString());
+            assertEquals(true, e2e.status().get("up"));
+
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (nowhere.lastHealth().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            var down = nowhere.lastHealth().orElseThrow(() -> new AssertionError("no health while connecting"));
+            assertFalse(down.up(), down.toString());
+            assertEquals(Map.of(), down.levels());
+            assertEquals(false, nowhere.status().get("up"));
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void aRotatedPasswordFileIsUsedWithoutARestart() throws Exception {
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();
         db.createUser("rotating", "old-pw", "SELECT, PROCESS ON *.*");

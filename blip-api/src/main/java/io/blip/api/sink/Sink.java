@@ -1,6 +1,7 @@
 package io.blip.api.sink;
 
 import io.blip.api.Metrics;
+import io.blip.api.MonitorHealth;
 
 /**
  * Sends collections somewhere. Each monitor's sink is called by one thread at a time, with
@@ -10,6 +11,14 @@ public interface Sink extends AutoCloseable {
 
     /** Sends one collection. Throw to report a failure; the runtime counts and reports it. */
     void send(Metrics metrics) throws Exception;
+
+    /**
+     * Sends Blip's own view of the monitor (up, collections, errors, sinks), after every collection and
+     * every failed attempt to connect, on the same thread as {@link #send}. A sink that does not send
+     * Blip's own metrics ignores it (the default). Throw to report a failure; it is logged once.
+     */
+    default void sendHealth(MonitorHealth health) throws Exception {
+    }
 
     /** A short status for status output, e.g. {@code ok} or the last error. Never a secret. */
     default String status() {

@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /**
+     * MySQL error codes that mean the server was not reached or refused the connection: too many
+     * connections, access denied, host blocked or not allowed, too many user connections, and the
+     * client's can't connect / gone away / lost connection.
+     */
+    private static final Set<Integer> NOT_REACHED = Set.of(1040, 1045, 1129, 1130, 1203, 2002, 2003, 2006, 2013);
 
     private final String monitorId;
     private final Plan plan;
@@ -49,6 +55,9 @@ final class Engine implements AutoCloseable {
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
     /** {@code domain/error} pairs already reported under {@code report-once}. */
     private final Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
+    /** Per domain: collections in which it failed or missed its time limit. */
+    private final Map<String, Long> errors = new ConcurrentHashMap<>();
+    private volatile boolean reached = true;
 
     Engine(String monitorId, Plan plan, Map<String, Collector> collectors, Map<String, CollectorHelp> helps,
            ExecutorService executor, Clock clock) {
@@ -59,6 +68,7 @@ final class Engine implements AutoCloseable {
         this.limits = TimeLimits.of(plan);
         this.executor = executor;
         this.clock = clock;
+        collectors.keySet().forEach(domain -> errors.put(domain, 0L));
     }
 
     Plan plan() {
@@ -95,22 +105,41 @@ final class Engine implements AutoCloseable {
             running.put(domain.name(), executor.submit(() -> collector.collect(level.name())));
         }
         Map<String, List<MetricValue>> values = new LinkedHashMap<>();
+        var outcome = new Outcome();
         for (Map.Entry<String, Future<List<MetricValue>>> r : running.entrySet()) {
             String domain = r.getKey();
             long domainDeadline = Math.min(deadline, start + limits.domain(domain).toNanos());
-            await(level, domain, r.getValue(), domainDeadline)
-                    .filter(v -> !v.isEmpty())
-                    .ifPresent(v -> values.put(domain, v));
+            Optional<List<MetricValue>> got = await(level, domain, r.getValue(), domainDeadline, outcome);
+            got.filter(v -> !v.isEmpty()).ifPresent(v -> values.put(domain, v));
         }
+        reached = running.isEmpty() || (outcome.failed < running.size() && !outcome.lost);
         return new Metrics(monitorId, plan.name(), level.name(), interval, begin, clock.instant(), values);
     }
 
+    /** What went wrong in one collection. */
+    private static final class Outcome {
+        int failed;
+        boolean lost;
+    }
+
+    /** Whether the last collection reached MySQL (see {@link io.blip.api.MonitorHealth#up()}). */
+    boolean reached() {
+        return reached;
+    }
+
+    /** Per domain, collections in which it failed or missed its time limit, so far. */
+    Map<String, Long> errors() {
+        return new java.util.TreeMap<>(errors);
+    }
+
     private Optional<List<MetricValue>> await(Level level, String domain, Future<List<MetricValue>> f,
-                                              long deadlineNanos) {
+                                              long deadlineNanos, Outcome outcome) {
         try {
             long wait = Math.max(0, deadlineNanos - System.nanoTime());
             return Optional.of(f.get(wait, TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
+            outcome.failed++;
+            errors.merge(domain, 1L, Long::sum);
             f.cancel(true);
             LOG.warn("monitor {}: {} of level {} missed its time limit of {} ms; its values are dropped "
                     + "(collector-cmr-timeout)", monitorId, domain, level.name(), limits.domain(domain).toMillis());
@@ -120,8 +149,34 @@ final class Engine implements AutoCloseable {
             f.cancel(true);
             return Optional.empty();
         } catch (ExecutionException e) {
+            outcome.failed++;
+            outcome.lost |= isConnectionFailure(e.getCause());
+            errors.merge(domain, 1L, Long::sum);
             return onError(level, domain, e.getCause());
         }
+    }
+
+    /**
+     * Whether a failure means MySQL was not reached: a connection that could not be made or was lost
+     * (SQLState class 08), or one MySQL refused (access denied, too many connections, host blocked).
+     */
+    static boolean isConnectionFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("08") || state.equals("28000"))) {
+                    return true;
+                }
+                if (NOT_REACHED.contains(sql.getErrorCode())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private Optional<List<MetricValue>> onError(Level level, String domain, Throwable error) {
@@ -134,8 +189,9 @@ final class Engine implements AutoCloseable {
         String name = declared.get().name();
         Domain planned = level.collect().get(domain);
         String text = planned.errors().getOrDefault(name, "");
-        ErrorPolicy policy = ErrorPolicy.parse(plan.name() + "." + level.name() + "." + domain + ".errors." + name,
-                text);
+        // The plan was validated at boot; a declared error it gives no policy gets the default.
+        ErrorPolicy policy = text.isBlank() ? ErrorPolicy.DEFAULT
+                : ErrorPolicy.parse(plan.name() + "." + level.name() + "." + domain + ".errors." + name, text);
         boolean report = switch (policy.report()) {
             case REPORT -> true;
             case REPORT_ONCE -> reportedOnce.add(domain + "/" + name);

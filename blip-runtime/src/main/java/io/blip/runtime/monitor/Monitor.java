@@ -1,6 +1,7 @@
 package io.blip.runtime.monitor;
 
 import io.blip.api.Metrics;
+import io.blip.api.MonitorHealth;
 import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
@@ -14,9 +15,11 @@ import io.blip.runtime.sink.SinkDelivery;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * sinks. One collection at a time: a tick that comes while the last collection is still running is
  * skipped, so sinks see intervals in order. Connecting and preparing retry with backoff (up to
  * 20 s apart) for as long as the monitor runs: a MySQL that is down at start is picked up when it
- * comes up.
+ * comes up. After every collection and every failed attempt to connect, the sinks get the monitor's
+ * {@link MonitorHealth}.
  */
 public final class Monitor implements LevelClock.Ticker {
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
@@ -47,6 +51,10 @@ public final class Monitor implements LevelClock.Ticker {
     private final List<SinkDelivery> sinks;
     private final LevelClock levelClock;
     private final ExecutorService executor;
+    private final Clock clock;
+    private final Map<String, MonitorHealth.Level> levelHealth = new ConcurrentHashMap<>();
+    private volatile Instant started;
+    private volatile MonitorHealth lastHealth;
     private final AtomicBoolean collecting = new AtomicBoolean();
     private final AtomicLong interval = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
@@ -68,6 +76,7 @@ public final class Monitor implements LevelClock.Ticker {
         this.sinks = List.copyOf(sinks);
         this.levelClock = levelClock;
         this.executor = executor;
+        this.clock = clock;
         this.schedule = new LevelSchedule(leveledPlan);
         Map<String, Collector> collectors = new LinkedHashMap<>();
         Map<String, CollectorHelp> helps = new LinkedHashMap<>();
@@ -113,6 +122,7 @@ public final class Monitor implements LevelClock.Ticker {
             return;
         }
         state = State.CONNECTING;
+        started = clock.instant();
         sinks.forEach(SinkDelivery::start);
         starter = Thread.ofVirtual().name("monitor-start-" + id()).start(this::connectAndPrepare);
     }
@@ -137,6 +147,9 @@ public final class Monitor implements LevelClock.Ticker {
             } catch (Exception e) {
                 lastError = Engine.message(e);
                 LOG.warn("monitor {}: not ready: {}; retrying in {} s", id(), lastError, backoff.toSeconds());
+                if (state == State.CONNECTING) {
+                    offerHealth(false);
+                }
             }
             try {
                 Thread.sleep(backoff);
@@ -171,6 +184,9 @@ public final class Monitor implements LevelClock.Ticker {
                 for (Level level : due) {
                     collectAndSend(level);
                 }
+                if (state == State.RUNNING) {
+                    offerHealth(engine.reached());
+                }
             } finally {
                 collecting.set(false);
             }
@@ -179,6 +195,8 @@ public final class Monitor implements LevelClock.Ticker {
 
     private void collectAndSend(Level level) {
         Metrics metrics = engine.collect(level, interval.incrementAndGet());
+        levelHealth.merge(level.name(), new MonitorHealth.Level(1, Duration.between(metrics.begin(), metrics.end())),
+                (was, now) -> new MonitorHealth.Level(was.collections() + 1, now.lastDuration()));
         if (metrics.values().isEmpty()) {
             LOG.debug("monitor {}: level {} collected nothing", id(), level.name());
             return;
@@ -188,6 +206,33 @@ public final class Monitor implements LevelClock.Ticker {
         }
         for (SinkDelivery sink : sinks) {
             sink.offer(metrics);
+        }
+    }
+
+    /** The monitor's health now; {@code up} as given. */
+    MonitorHealth health(boolean up) {
+        Map<String, MonitorHealth.Level> levels = new LinkedHashMap<>();
+        for (Level level : plan.levelsByFrequency()) {
+            MonitorHealth.Level h = levelHealth.get(level.name());
+            if (h != null) {
+                levels.put(level.name(), h);
+            }
+        }
+        Instant since = started == null ? clock.instant() : started;
+        return new MonitorHealth(id(), clock.instant(), since, up, levels, engine.errors(), skipped.get(),
+                sinks.stream().map(SinkDelivery::counts).toList());
+    }
+
+    /** The health the sinks were last given, if any yet. */
+    public java.util.Optional<MonitorHealth> lastHealth() {
+        return java.util.Optional.ofNullable(lastHealth);
+    }
+
+    private void offerHealth(boolean up) {
+        MonitorHealth h = health(up);
+        lastHealth = h;
+        for (SinkDelivery sink : sinks) {
+            sink.offerHealth(h);
         }
     }
 
@@ -239,6 +284,10 @@ public final class Monitor implements LevelClock.Ticker {
         s.put("state", state.name().toLowerCase(java.util.Locale.ROOT));
         s.put("dsn", pool.redactedDsn());
         s.put("plan", plan.name());
+        MonitorHealth h = lastHealth;
+        if (h != null) {
+            s.put("up", h.up());
+        }
         s.put("intervals", interval.get());
         s.put("skipped", skipped.get());
         if (!lastError.isEmpty()) {

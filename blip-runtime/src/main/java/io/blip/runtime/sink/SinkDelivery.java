@@ -1,6 +1,7 @@
 package io.blip.runtime.sink;
 
 import io.blip.api.Metrics;
+import io.blip.api.MonitorHealth;
 import io.blip.api.sink.Sink;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Hands one monitor's collections to one sink through a bounded buffer, in interval order, on a
  * virtual thread of its own: a slow sink delays only its own buffer, never collection. When the
  * buffer is full the oldest collection is dropped and counted (Blip drops the newest; the newest is
- * what a dashboard needs).
+ * what a dashboard needs). The monitor's health snapshots go through the same thread, after the
+ * collections queued before them; only the latest waits (each snapshot is whole).
  */
 public final class SinkDelivery implements AutoCloseable {
     public static final int DEFAULT_CAPACITY = 10;
@@ -29,6 +31,8 @@ public final class SinkDelivery implements AutoCloseable {
     private final AtomicLong errors = new AtomicLong();
     private final Thread worker;
     private volatile String lastError = "";
+    private MonitorHealth health;
+    private boolean healthFailed;
     private boolean closing;
 
     public SinkDelivery(String monitorId, String sinkName, Sink sink, int capacity) {
@@ -68,21 +72,39 @@ public final class SinkDelivery implements AutoCloseable {
         }
     }
 
+    /** Keeps the monitor's latest health snapshot for the sink, in place of one not yet sent; never blocks. */
+    public synchronized void offerHealth(MonitorHealth snapshot) {
+        if (closing) {
+            return;
+        }
+        health = snapshot;
+        notifyAll();
+    }
+
     private void deliver() {
         while (true) {
             Metrics next;
+            MonitorHealth snapshot = null;
             synchronized (this) {
-                while (buffer.isEmpty() && !closing) {
+                while (buffer.isEmpty() && health == null && !closing) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-                if (buffer.isEmpty()) {
-                    return;
-                }
                 next = buffer.pollFirst();
+                if (next == null) {
+                    snapshot = health;
+                    health = null;
+                    if (snapshot == null) {
+                        return;
+                    }
+                }
+            }
+            if (snapshot != null) {
+                sendHealth(snapshot);
+                continue;
             }
             try {
                 sink.send(next);
@@ -94,6 +116,24 @@ public final class SinkDelivery implements AutoCloseable {
                         next.interval(), lastError);
             }
         }
+    }
+
+    private void sendHealth(MonitorHealth snapshot) {
+        try {
+            sink.sendHealth(snapshot);
+            healthFailed = false;
+        } catch (Exception e) {
+            if (!healthFailed) {
+                healthFailed = true;
+                LOG.warn("monitor {}: sink {} failed to send Blip's health metrics: {} (said once until it works)",
+                        monitorId, sinkName, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            }
+        }
+    }
+
+    /** What the runtime counted for this sink, for the monitor's health. */
+    public MonitorHealth.Sink counts() {
+        return new MonitorHealth.Sink(sinkName, sent(), queued(), dropped(), errors());
     }
 
     public long sent() {

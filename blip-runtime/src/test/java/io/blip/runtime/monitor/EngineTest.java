@@ -155,4 +155,41 @@ class EngineTest {
         assertEquals("l", m.level());
         assertEquals(true, !m.end().isBefore(m.begin()));
     }
+
+    @Test
+    void errorsAreCountedPerDomainAndUpMeansMysqlWasReached() {
+        AtomicInteger calls = new AtomicInteger();
+        Plan plan = plan(Duration.ofSeconds(5), domain("ok", Map.of()),
+                domain("denied", Map.of("access-denied", "ignore,drop,retry")));
+        Engine e = engine(plan, Map.of("ok", returning(1), "denied", failing(1227, calls)));
+        assertEquals(Map.of("denied", 0L, "ok", 0L), e.errors(), "every domain from the start, at zero");
+        e.collect(plan.levels().get("l"), 1);
+        e.collect(plan.levels().get("l"), 2);
+        assertEquals(Map.of("denied", 2L, "ok", 0L), e.errors());
+        assertEquals(true, e.reached(), "a domain without the privilege does not make MySQL down");
+
+        Engine allFail = engine(plan(Duration.ofSeconds(5), domain("a", Map.of())), Map.of("a", failing(1227, calls)));
+        allFail.collect(allFail.plan().levels().get("l"), 1);
+        assertEquals(false, allFail.reached(), "nothing came back");
+    }
+
+    @Test
+    void aLostOrRefusedConnectionIsNotReachedEvenWhenAnotherDomainAnswered() {
+        Plan plan = plan(Duration.ofSeconds(5), domain("ok", Map.of()), domain("lost", Map.of()));
+        Engine e = engine(plan, Map.of("ok", returning(1), "lost", new Collector() {
+            @Override
+            public void prepare(Plan p) {
+            }
+
+            @Override
+            public List<MetricValue> collect(String level) throws SQLException {
+                throw new SQLException("Communications link failure", "08S01", 0);
+            }
+        }));
+        e.collect(plan.levels().get("l"), 1);
+        assertEquals(false, e.reached());
+        assertEquals(true, Engine.isConnectionFailure(new RuntimeException(new SQLException("denied", "28000", 1045))));
+        assertEquals(true, Engine.isConnectionFailure(new SQLException("gone", "HY000", 2013)));
+        assertEquals(false, Engine.isConnectionFailure(new SQLException("no such table", "42S02", 1146)));
+    }
 }

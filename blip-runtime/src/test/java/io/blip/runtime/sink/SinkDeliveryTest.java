@@ -3,6 +3,7 @@ package io.blip.runtime.sink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.blip.api.Metrics;
+import io.blip.api.MonitorHealth;
 import io.blip.api.sink.Sink;
 import java.time.Instant;
 import java.util.List;
@@ -56,5 +57,64 @@ class SinkDeliveryTest {
         assertEquals(List.of(1L, 3L), got);
         assertEquals(1, delivery.errors());
         assertEquals("ok (last error: backend said no)", delivery.status());
+    }
+
+    private static MonitorHealth health(long skipped) {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        return new MonitorHealth("m1", t.plusSeconds(skipped), t, true, Map.of(), Map.of(), skipped, List.of());
+    }
+
+    @Test
+    void healthGoesAfterTheCollectionsBeforeItAndOnlyTheLatestWaits() throws Exception {
+        CountDownLatch firstTaken = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> got = new CopyOnWriteArrayList<>();
+        Sink sink = new Sink() {
+            @Override
+            public void send(Metrics m) throws Exception {
+                firstTaken.countDown();
+                release.await();
+                got.add("collection " + m.interval());
+            }
+
+            @Override
+            public void sendHealth(MonitorHealth h) {
+                got.add("health " + h.skipped());
+            }
+        };
+        SinkDelivery delivery = new SinkDelivery("m1", "s", sink, 10).start();
+        delivery.offer(metrics(1));
+        firstTaken.await(5, TimeUnit.SECONDS);
+        delivery.offerHealth(health(1));
+        delivery.offer(metrics(2));
+        delivery.offerHealth(health(2));
+        delivery.offerHealth(health(3));
+        assertEquals(new MonitorHealth.Sink("s", 0, 1, 0, 0), delivery.counts());
+        release.countDown();
+        delivery.close(5, TimeUnit.SECONDS);
+        assertEquals(List.of("collection 1", "collection 2", "health 3"), got);
+    }
+
+    @Test
+    void aSinkThatFailsToSendHealthStillGetsItsCollections() throws Exception {
+        List<Long> got = new CopyOnWriteArrayList<>();
+        Sink sink = new Sink() {
+            @Override
+            public void send(Metrics m) {
+                got.add(m.interval());
+            }
+
+            @Override
+            public void sendHealth(MonitorHealth h) {
+                throw new IllegalStateException("no health here");
+            }
+        };
+        SinkDelivery delivery = new SinkDelivery("m1", "s", sink, 10).start();
+        delivery.offer(metrics(1));
+        delivery.offerHealth(health(1));
+        delivery.offer(metrics(2));
+        delivery.close(5, TimeUnit.SECONDS);
+        assertEquals(List.of(1L, 2L), got);
+        assertEquals(new MonitorHealth.Sink("s", 2, 0, 0, 0), delivery.counts());
     }
 }
