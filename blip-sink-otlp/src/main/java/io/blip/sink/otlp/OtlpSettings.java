@@ -35,9 +35,11 @@ import java.util.Set;
  * @param resource       resource attributes from the environment and {@code service-name}, before the
  *                       monitor's own
  * @param bufferSize     the most collections of this monitor waiting to be sent
+ * @param bufferBytes    the most bytes (estimated, encoded) of them; 0 for no byte budget
+ * @param health         whether to send Blip's own metrics ({@code blip.*})
  */
 record OtlpSettings(ExporterSettings exporter, String prefix, boolean delta, Set<String> metaAttributes,
-                    Map<String, String> resource, int bufferSize) {
+                    Map<String, String> resource, int bufferSize, long bufferBytes, boolean health) {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     static final int DEFAULT_BATCH_SIZE = 2000;
@@ -108,6 +110,13 @@ record OtlpSettings(ExporterSettings exporter, String prefix, boolean delta, Set
             if (bufferSize < 1) {
                 problems.add(options.pathOf("buffer-size") + ": must be at least 1");
             }
+            long bufferBytes = bytes("buffer-bytes");
+            boolean health = true;
+            try {
+                health = options.bool("health", true);
+            } catch (BlipException e) {
+                problems.add(e.getMessage());
+            }
             Duration retryInitial = positive("retry-initial", DEFAULT_RETRY_INITIAL);
             Duration retryMax = positive("retry-max", DEFAULT_RETRY_MAX);
             if (retryMax.compareTo(retryInitial) < 0) {
@@ -123,7 +132,43 @@ record OtlpSettings(ExporterSettings exporter, String prefix, boolean delta, Set
                     cert.map(Setting::value).orElse(""), key.map(Setting::value).orElse(""), batchSize, batchDelay,
                     retryInitial, retryMax);
             return new OtlpSettings(exporter, options.string("metric-prefix", DEFAULT_PREFIX),
-                    temporality.equals("delta"), metaAttributes(), resource(), bufferSize);
+                    temporality.equals("delta"), metaAttributes(), resource(), bufferSize, bufferBytes, health);
+        }
+
+        /** A size like {@code 1048576}, {@code 512KiB}, {@code 64MiB}, {@code 1GiB} (or KB, MB, GB: powers of 1000); 0 if unset. */
+        private long bytes(String option) {
+            var text = options.string(option).map(String::trim).filter(v -> !v.isEmpty());
+            if (text.isEmpty()) {
+                return 0;
+            }
+            var m = java.util.regex.Pattern.compile("(\\d+)\\s*([KMG]i?B|B)?", java.util.regex.Pattern.CASE_INSENSITIVE)
+                    .matcher(text.get());
+            if (!m.matches()) {
+                problems.add(options.pathOf(option) + ": '" + text.get()
+                        + "' is not a size; write bytes like 1048576, 512KiB, 64MiB or 1GiB");
+                return 0;
+            }
+            String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
+            long scale = switch (unit) {
+                case "KB" -> 1000L;
+                case "KIB" -> 1L << 10;
+                case "MB" -> 1000L * 1000;
+                case "MIB" -> 1L << 20;
+                case "GB" -> 1000L * 1000 * 1000;
+                case "GIB" -> 1L << 30;
+                default -> 1L;
+            };
+            try {
+                long n = Math.multiplyExact(Long.parseLong(m.group(1)), scale);
+                if (n < 1024) {
+                    problems.add(options.pathOf(option) + ": '" + text.get()
+                            + "' is too small to hold a collection; use at least 1KiB");
+                }
+                return n;
+            } catch (ArithmeticException | NumberFormatException e) {
+                problems.add(options.pathOf(option) + ": '" + text.get() + "' is too large");
+                return 0;
+            }
         }
 
         private void readable(java.util.Optional<Setting> file) {

@@ -1,24 +1,28 @@
 package io.blip.sink.otlp;
 
 import io.blip.api.Metrics;
+import io.blip.api.MonitorHealth;
 import io.blip.api.sink.Sink;
 
 /**
  * One monitor's OTLP sink: maps each collection on the sink's thread (the per-series state is the
  * monitor's) and hands it to the shared exporter, which sends it with other monitors' collections.
+ * The monitor's health goes the same way, as Blip's own metrics, unless {@code health} is false.
  */
 final class OtlpSink implements Sink {
-    private final String monitorId;
     private final MetricMapper mapper;
+    private final HealthMapper health;
     private final SharedExporter exporter;
     private final SharedExporter.Buffer buffer;
     private final Exporters exporters;
 
-    OtlpSink(String monitorId, MetricMapper mapper, SharedExporter exporter, Exporters exporters, int bufferSize) {
-        this.monitorId = monitorId;
+    /** {@code health} null: Blip's own metrics are not sent. */
+    OtlpSink(String monitorId, MetricMapper mapper, HealthMapper health, SharedExporter exporter, Exporters exporters,
+             OtlpSettings settings) {
         this.mapper = mapper;
+        this.health = health;
         this.exporter = exporter;
-        this.buffer = exporter.buffer(monitorId, bufferSize);
+        this.buffer = exporter.buffer(monitorId, settings.bufferSize(), settings.bufferBytes());
         this.exporters = exporters;
     }
 
@@ -26,6 +30,14 @@ final class OtlpSink implements Sink {
     @Override
     public void send(Metrics metrics) {
         exporter.enqueue(buffer, mapper.map(metrics));
+    }
+
+    /** Maps the snapshot with this sink's own counts and keeps it as the monitor's latest; never waits. */
+    @Override
+    public void sendHealth(MonitorHealth snapshot) {
+        if (health != null) {
+            exporter.offerHealth(buffer, health.map(snapshot, exporter.delivery(buffer)));
+        }
     }
 
     @Override

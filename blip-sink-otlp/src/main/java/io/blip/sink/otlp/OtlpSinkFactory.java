@@ -51,6 +51,10 @@ public final class OtlpSinkFactory implements SinkFactory {
             OptionHelp.of("batch-delay", "Most time a collection waits for others to join its request", "200ms"),
             OptionHelp.of("buffer-size", "Collections of this monitor kept while the collector is down or slow; "
                     + "past that the oldest are dropped", String.valueOf(OtlpSettings.DEFAULT_BUFFER_SIZE)),
+            OptionHelp.of("buffer-bytes", "Also keep at most this many bytes (estimated, encoded) of them, e.g. "
+                    + "16MiB; past that the oldest are dropped. Empty: no byte budget", ""),
+            OptionHelp.oneOf("health", "Send Blip's own metrics (blip.monitor.*, blip.sink.*) with the monitor's",
+                    "true", "true", "send them", "false", "do not"),
             OptionHelp.of("retry-initial", "Most time before the first retry of a failed request; each retry "
                     + "may wait twice as long, with full jitter", "1s"),
             OptionHelp.of("retry-max", "Most time between retries", "30s"));
@@ -88,8 +92,8 @@ public final class OtlpSinkFactory implements SinkFactory {
         var mapper = new MetricMapper(settings.prefix(), settings.delta(), settings.metaAttributes(),
                 resource(context.monitor(), settings.resource()), context.domains());
         try {
-            return new OtlpSink(context.monitorId(), mapper, exporters.acquire(settings.exporter()), exporters,
-                    settings.bufferSize());
+            return new OtlpSink(context.monitorId(), mapper, settings.health() ? new HealthMapper(mapper.resource()) : null,
+                    exporters.acquire(settings.exporter()), exporters, settings);
         } catch (RuntimeException e) {
             throw new BlipException(context.options().path() + ": cannot make the OTLP exporter for "
                     + settings.exporter() + ": " + e.getMessage(), e);

@@ -23,7 +23,9 @@ import java.util.random.RandomGenerator;
 /**
  * One OTLP exporter shared by every monitor whose sink has the same {@link ExporterSettings}. Each
  * sink has its own bounded {@link Buffer}; {@link #enqueue} adds to it and returns at once (when the
- * buffer is full its oldest collection is dropped and counted). One thread of its own takes whole
+ * buffer is full, in collections or in its byte budget, its oldest collection is dropped and counted).
+ * Beside it each buffer keeps the monitor's latest health metrics ({@link #offerHealth}): one snapshot,
+ * replaced by the next, sent after the buffer's collections and not counted with them. One thread of its own takes whole
  * collections from all buffers in turn (each buffer oldest first) into requests of up to
  * {@code batch-size} points, waiting at most {@code batch-delay} for others to join, and sends them one
  * at a time, each bounded by {@code timeout}.
@@ -60,8 +62,11 @@ final class SharedExporter {
     private volatile String lastError = "";
     private volatile boolean failing;
 
-    /** One monitor's collection: its metric data and how many points they hold. */
-    record Collection(Buffer from, List<MetricData> data, int points) {
+    /**
+     * One monitor's collection, or its health snapshot: its metric data, how many points they hold and
+     * about how many bytes they take encoded.
+     */
+    record Collection(Buffer from, List<MetricData> data, int points, long bytes, boolean health) {
     }
 
     /**
@@ -81,7 +86,10 @@ final class SharedExporter {
     static final class Buffer {
         private final String monitorId;
         private final int capacity;
+        private final long byteBudget;
         private final Deque<Collection> queue = new ArrayDeque<>();
+        private Collection health;
+        private long bytes;
         private long sent;
         private long dropped;
         private long rejected;
@@ -89,9 +97,22 @@ final class SharedExporter {
         private long retries;
         private boolean dropping;
 
-        private Buffer(String monitorId, int capacity) {
+        private Buffer(String monitorId, int capacity, long byteBudget) {
             this.monitorId = monitorId;
             this.capacity = capacity;
+            this.byteBudget = byteBudget;
+        }
+
+        private boolean over() {
+            return queue.size() > capacity || (byteBudget > 0 && bytes > byteBudget && queue.size() > 1);
+        }
+
+        private Collection poll() {
+            Collection c = queue.pollFirst();
+            if (c != null) {
+                bytes -= c.bytes();
+            }
+            return c;
         }
 
         String monitorId() {
@@ -119,28 +140,34 @@ final class SharedExporter {
         return settings;
     }
 
-    /** A buffer of {@code capacity} collections for one sink; it stays until the exporter closes. */
-    synchronized Buffer buffer(String monitorId, int capacity) {
-        var b = new Buffer(monitorId, capacity);
+    /**
+     * A buffer of at most {@code capacity} collections and, when {@code byteBudget} is more than 0, at
+     * most that many bytes (estimated encoded size; the newest collection is always kept) for one sink;
+     * it stays until the exporter closes.
+     */
+    synchronized Buffer buffer(String monitorId, int capacity, long byteBudget) {
+        var b = new Buffer(monitorId, capacity, byteBudget);
         buffers.add(b);
         return b;
     }
 
     /** Queues a collection in the sink's buffer; never blocks on the network. */
     void enqueue(Buffer buffer, List<MetricData> data) {
-        int points = data.stream().mapToInt(d -> d.getData().getPoints().size()).sum();
+        int points = points(data);
         if (points == 0) {
             return;
         }
+        long bytes = EncodedSize.of(data);
         long droppedNow = 0;
         synchronized (this) {
             if (closing) {
                 buffer.unsent++;
                 return;
             }
-            buffer.queue.addLast(new Collection(buffer, data, points));
-            if (buffer.queue.size() > buffer.capacity) {
-                buffer.queue.pollFirst();
+            buffer.queue.addLast(new Collection(buffer, data, points, bytes, false));
+            buffer.bytes += bytes;
+            while (buffer.over()) {
+                buffer.poll();
                 buffer.dropped++;
                 if (!buffer.dropping) {
                     buffer.dropping = true;
@@ -150,9 +177,34 @@ final class SharedExporter {
             notifyAll();
         }
         if (droppedNow > 0) {
-            LOG.warn("monitor {}: OTLP exporter {} is behind and the buffer of {} collections is full; dropping "
-                    + "the oldest ({} dropped so far)", buffer.monitorId, settings, buffer.capacity, droppedNow);
+            LOG.warn("monitor {}: OTLP exporter {} is behind and the buffer of {} is full; dropping the oldest "
+                    + "({} dropped so far)", buffer.monitorId, settings, buffer.capacity + " collections"
+                    + (buffer.byteBudget > 0 ? " or " + buffer.byteBudget + " bytes" : ""), droppedNow);
         }
+    }
+
+    /** Keeps the monitor's latest health metrics, in place of a snapshot not yet taken; never blocks. */
+    void offerHealth(Buffer buffer, List<MetricData> data) {
+        int points = points(data);
+        if (points == 0) {
+            return;
+        }
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            buffer.health = new Collection(buffer, data, points, EncodedSize.of(data), true);
+            notifyAll();
+        }
+    }
+
+    /** The collections of a batch, not counting health snapshots. */
+    private static long collections(List<Collection> batch) {
+        return batch.stream().filter(c -> !c.health()).count();
+    }
+
+    private static int points(List<MetricData> data) {
+        return data.stream().mapToInt(d -> d.getData().getPoints().size()).sum();
     }
 
     private void run() {
@@ -176,7 +228,7 @@ final class SharedExporter {
      * no time left.
      */
     private synchronized List<Collection> nextBatch() throws InterruptedException {
-        while (queued() == 0 && !closing) {
+        while (queued() == 0 && !healthWaiting() && !closing) {
             wait();
         }
         long deadline = System.nanoTime() + settings.batchDelay().toNanos();
@@ -197,9 +249,15 @@ final class SharedExporter {
             took = false;
             for (int i = 0; i < buffers.size(); i++) {
                 Buffer b = buffers.get((nextBuffer + i) % buffers.size());
-                Collection c = b.queue.peekFirst();
+                // A buffer's health goes after its collections: it describes the last of them.
+                Collection c = b.queue.isEmpty() ? b.health : b.queue.peekFirst();
                 if (c != null && (batch.isEmpty() || points + c.points() <= settings.batchSize())) {
-                    batch.add(b.queue.pollFirst());
+                    if (c.health()) {
+                        b.health = null;
+                    } else {
+                        b.poll();
+                    }
+                    batch.add(c);
                     points += c.points();
                     took = true;
                 }
@@ -213,11 +271,18 @@ final class SharedExporter {
         return buffers.stream().mapToInt(b -> b.queue.size()).sum();
     }
 
+    private boolean healthWaiting() {
+        return buffers.stream().anyMatch(b -> b.health != null);
+    }
+
     private long queuedPoints() {
         long n = 0;
         for (Buffer b : buffers) {
             for (Collection c : b.queue) {
                 n += c.points();
+            }
+            if (b.health != null) {
+                n += b.health.points();
             }
         }
         return n;
@@ -264,7 +329,7 @@ final class SharedExporter {
                     return;
                 }
                 case Outcome.Retry r -> {
-                    retrying(from, r, batch.size());
+                    retrying(from, r, collections(batch));
                     Duration wait = backoff.delay(attempt);
                     if (r.retryAfter().isPresent() && r.retryAfter().get().compareTo(wait) > 0) {
                         wait = r.retryAfter().get();
@@ -327,7 +392,9 @@ final class SharedExporter {
     private void delivered(List<Collection> batch, Set<Buffer> from) {
         synchronized (this) {
             for (Collection c : batch) {
-                c.from().sent++;
+                if (!c.health()) {
+                    c.from().sent++;
+                }
             }
             from.forEach(b -> b.dropping = false);
         }
@@ -341,20 +408,22 @@ final class SharedExporter {
     private void rejected(List<Collection> batch, Outcome.Rejected r) {
         synchronized (this) {
             for (Collection c : batch) {
-                c.from().rejected++;
+                if (!c.health()) {
+                    c.from().rejected++;
+                }
             }
         }
         lastError = r.why();
         String message = "OTLP exporter {}: the collector rejected a request ({}); its {} collections are "
                 + "dropped, and so will be any other it rejects this way";
         if (rejectionsLogged.add(r.kind())) {
-            LOG.error(message, settings, r.why(), batch.size());
+            LOG.error(message, settings, r.why(), collections(batch));
         } else {
-            LOG.debug(message, settings, r.why(), batch.size());
+            LOG.debug(message, settings, r.why(), collections(batch));
         }
     }
 
-    private void retrying(Set<Buffer> from, Outcome.Retry r, int collections) {
+    private void retrying(Set<Buffer> from, Outcome.Retry r, long collections) {
         synchronized (this) {
             from.forEach(b -> b.retries++);
         }
@@ -369,7 +438,9 @@ final class SharedExporter {
     private void giveUp(List<Collection> batch) {
         synchronized (this) {
             for (Collection c : batch) {
-                c.from().unsent++;
+                if (!c.health()) {
+                    c.from().unsent++;
+                }
             }
         }
     }
@@ -438,6 +509,8 @@ final class SharedExporter {
             for (Buffer b : buffers) {
                 b.unsent += b.queue.size();
                 b.queue.clear();
+                b.bytes = 0;
+                b.health = null;
                 if (b.unsent > 0) {
                     unsent += b.unsent;
                     monitors.add(b.monitorId);

@@ -1,6 +1,7 @@
 package io.blip.sink.otlp;
 
 import io.blip.api.MetricValue;
+import io.blip.api.MonitorHealth;
 import io.blip.api.config.Options;
 import io.blip.api.sink.SinkContext;
 import io.blip.testkit.otlp.OtlpReceiver;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -228,6 +230,86 @@ class OtlpDeliveryTest {
             assertTrue(closing < Duration.ofSeconds(3).toNanos(), "close took " + closing / 1_000_000 + " ms");
             assertEquals(range(1, 3), delivered(r, "db1"), "close does not wait out the batch delay");
             assertEquals(3, sink.delivery().sent());
+        }
+    }
+
+    private static MonitorHealth health(String monitorId, long skipped) {
+        return new MonitorHealth(monitorId, Instant.now(), Instant.now().minusSeconds(60), true, Map.of(), Map.of(),
+                skipped, List.of(new MonitorHealth.Sink("otlp", 0, 0, 0, 0)));
+    }
+
+    /** The values of a {@code blip.*} Sum or Gauge without attributes, in the requests answered OK. */
+    private static List<Long> healthValues(OtlpReceiver r, String name) {
+        var out = new ArrayList<Long>();
+        for (Received got : r.received()) {
+            if (got.answer() != Answer.OK) {
+                continue;
+            }
+            got.request().getResourceMetricsList().stream().flatMap(rm -> rm.getScopeMetricsList().stream())
+                    .flatMap(s -> s.getMetricsList().stream()).filter(m -> m.getName().equals(name))
+                    .flatMap(m -> m.hasSum() ? m.getSum().getDataPointsList().stream()
+                            : m.getGauge().getDataPointsList().stream())
+                    .forEach(p -> out.add((long) p.getAsDouble()));
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http/protobuf", "grpc"})
+    void healthRidesWithTheCollectionsAndOnlyTheLatestWaitsOutAnOutage(String protocol) throws Exception {
+        var factory = new OtlpSinkFactory(Map.of());
+        try (OtlpReceiver r = receiver(protocol).answer(Answer.UNAVAILABLE);
+             OtlpSink sink = sink(factory, protocol, r.endpoint(), "db1", "buffer-size", "10")) {
+            for (long n = 1; n <= 4; n++) {
+                send(sink, "db1", n);
+                sink.sendHealth(health("db1", n));
+            }
+            until("retries", () -> sink.delivery().retries() >= 2);
+            r.answer(Answer.OK);
+            until("all sent", () -> sink.delivery().sent() == 4 && !healthValues(r, "blip.monitor.up").isEmpty());
+            assertEquals(range(1, 4), delivered(r, "db1"));
+            // The first snapshot may have gone out with the first collection; later ones replace each other.
+            List<Long> skipped = healthValues(r, "blip.monitor.collections.skipped");
+            assertEquals(4L, skipped.getLast(), "the latest snapshot arrives: " + skipped);
+            assertTrue(skipped.size() <= 2, "only the latest waits: " + skipped);
+            assertEquals(4, sink.delivery().sent(), "health is not counted as a collection");
+        }
+    }
+
+    @Test
+    void healthFalseSendsNoBlipMetrics() throws Exception {
+        var factory = new OtlpSinkFactory(Map.of());
+        try (OtlpReceiver r = OtlpReceiver.http();
+             OtlpSink sink = sink(factory, r.protocol(), r.endpoint(), "db1", "health", "false")) {
+            sink.sendHealth(health("db1", 1));
+            send(sink, "db1", 1);
+            until("sent", () -> sink.delivery().sent() == 1);
+            assertEquals(List.of(), healthValues(r, "blip.monitor.up"));
+        }
+    }
+
+    @Test
+    void aByteBudgetDropsTheOldestPastIt() throws Exception {
+        var factory = new OtlpSinkFactory(Map.of());
+        long each = EncodedSize.of(new MetricMapper("mysql.", false, java.util.Set.of(), io.opentelemetry.sdk.resources
+                .Resource.empty(), Map.of()).map(at("db1", 1, 1, "status.global",
+                List.of(MetricValue.gauge("threads_running", 1)))));
+        long fits = 1024 / each;
+        try (OtlpReceiver r = OtlpReceiver.http().answer(Answer.UNAVAILABLE);
+             OtlpSink sink = sink(factory, r.protocol(), r.endpoint(), "db1", "buffer-size", "1000",
+                     "buffer-bytes", "1KiB")) {
+            send(sink, "db1", 1);
+            r.await(1, WAIT); // collection 1 is in flight, out of the buffer
+            for (long n = 2; n <= 40; n++) {
+                send(sink, "db1", n);
+            }
+            assertEquals(fits, sink.delivery().queued(), "1 KiB holds " + fits + " collections of " + each + " bytes");
+            assertEquals(39 - fits, sink.delivery().dropped());
+            r.answer(Answer.OK);
+            until("all left sent", () -> sink.delivery().sent() == 1 + fits);
+            List<Long> expected = new ArrayList<>(List.of(1L));
+            expected.addAll(range(41 - fits, 40));
+            assertEquals(expected, delivered(r, "db1"));
         }
     }
 }

@@ -136,4 +136,20 @@ class OtlpSettingsTest {
         assertEquals(PATH + ".retry-max: must be at least retry-initial (5000 ms)",
                 error(Map.of("retry-initial", "5s", "retry-max", "1s"), Map.of()));
     }
+
+    @Test
+    void aByteBudgetIsASizeAndHealthIsOnUnlessTurnedOff() {
+        assertEquals(0, parse(Map.of(), Map.of()).bufferBytes(), "no byte budget by default");
+        assertTrue(parse(Map.of(), Map.of()).health());
+        assertEquals(64L << 20, parse(Map.of("buffer-bytes", "64MiB"), Map.of()).bufferBytes());
+        assertEquals(2_000_000, parse(Map.of("buffer-bytes", "2 MB"), Map.of()).bufferBytes());
+        assertEquals(4096, parse(Map.of("buffer-bytes", "4096"), Map.of()).bufferBytes());
+        assertFalse(parse(Map.of("health", "false"), Map.of()).health());
+        assertEquals(PATH + ".buffer-bytes: '64 megs' is not a size; write bytes like 1048576, 512KiB, 64MiB or 1GiB",
+                error(Map.of("buffer-bytes", "64 megs"), Map.of()));
+        assertEquals(PATH + ".buffer-bytes: '100B' is too small to hold a collection; use at least 1KiB",
+                error(Map.of("buffer-bytes", "100B"), Map.of()));
+        assertTrue(error(Map.of("health", "maybe"), Map.of()).startsWith(PATH + ".health: "),
+                error(Map.of("health", "maybe"), Map.of()));
+    }
 }

@@ -19,7 +19,7 @@ class OtlpSinkFactoryTest {
         Map<String, OptionHelp> options = new OtlpSinkFactory(Map.of()).options();
         assertEquals(List.of("endpoint", "protocol", "headers", "compression", "timeout", "ca", "cert", "key",
                 "insecure", "metric-prefix", "temporality", "meta-attributes", "service-name", "batch-size",
-                "batch-delay", "buffer-size", "retry-initial", "retry-max"), List.copyOf(options.keySet()));
+                "batch-delay", "buffer-size", "buffer-bytes", "health", "retry-initial", "retry-max"), List.copyOf(options.keySet()));
         assertTrue(options.get("headers").secret());
         assertEquals(1, options.values().stream().filter(OptionHelp::secret).count());
         assertEquals(List.of("grpc", "http/protobuf"), List.copyOf(options.get("protocol").values().keySet()));
