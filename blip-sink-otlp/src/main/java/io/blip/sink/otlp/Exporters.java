@@ -10,10 +10,6 @@ import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -85,10 +81,10 @@ final class Exporters {
                     .setMeterProvider(MeterProvider::noop);
             s.headers().forEach(b::addHeader);
             if (!s.ca().isEmpty()) {
-                b.setTrustedCertificates(read(s.ca()));
+                b.setTrustedCertificates(certificates(s.ca()));
             }
             if (!s.cert().isEmpty()) {
-                b.setClientTls(read(s.key()), read(s.cert()));
+                b.setClientTls(privateKey(s.key()), certificates(s.cert()));
             }
             return b.build();
         }
@@ -102,19 +98,32 @@ final class Exporters {
                 .setMeterProvider(MeterProvider::noop);
         s.headers().forEach(b::addHeader);
         if (!s.ca().isEmpty()) {
-            b.setTrustedCertificates(read(s.ca()));
+            b.setTrustedCertificates(certificates(s.ca()));
         }
         if (!s.cert().isEmpty()) {
-            b.setClientTls(read(s.key()), read(s.cert()));
+            b.setClientTls(privateKey(s.key()), certificates(s.cert()));
         }
         return b.build();
     }
 
-    private static byte[] read(String file) {
+    /**
+     * The certificates of a TLS file as the exporter reads them. The files were checked at boot (in
+     * {@link OtlpSettings}); failing here means one changed since.
+     */
+    private static byte[] certificates(String file) {
         try {
-            return Files.readAllBytes(Path.of(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e, e);
+            return TlsFiles.certificatesPem(file);
+        } catch (TlsFiles.BadFile e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** The private key as the one PKCS#8 block the exporter reads, whatever form the file has it in. */
+    private static byte[] privateKey(String file) {
+        try {
+            return TlsFiles.privateKeyPem(file);
+        } catch (TlsFiles.BadFile e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 }

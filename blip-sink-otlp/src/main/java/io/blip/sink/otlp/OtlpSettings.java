@@ -79,13 +79,7 @@ record OtlpSettings(ExporterSettings exporter, String prefix, boolean delta, Set
             String ca = setting("ca", "CERTIFICATE").map(Setting::value).orElse("");
             var cert = setting("cert", "CLIENT_CERTIFICATE");
             var key = setting("key", "CLIENT_KEY");
-            readable(setting("ca", "CERTIFICATE"));
-            readable(cert);
-            readable(key);
-            if (cert.isPresent() != key.isPresent()) {
-                problems.add(options.pathOf("cert") + " and " + options.pathOf("key")
-                        + " go together: set both or neither");
-            }
+            tlsFiles(setting("ca", "CERTIFICATE"), cert, key);
             if (!endpoint.isEmpty() && endpoint.startsWith("http://")
                     && (!ca.isEmpty() || cert.isPresent())) {
                 problems.add(options.pathOf("endpoint") + ": '" + endpoint
@@ -171,9 +165,49 @@ record OtlpSettings(ExporterSettings exporter, String prefix, boolean delta, Set
             }
         }
 
-        private void readable(java.util.Optional<Setting> file) {
-            file.filter(f -> !java.nio.file.Files.isReadable(java.nio.file.Path.of(f.value())))
-                    .ifPresent(f -> problems.add(f.where() + ": cannot read '" + f.value() + "'"));
+        /**
+         * Reads the TLS files now, so that a file that is missing or not PEM, or a key that is not the
+         * certificate's, stops boot instead of failing every handshake later (see {@link TlsFiles}).
+         */
+        private void tlsFiles(java.util.Optional<Setting> ca, java.util.Optional<Setting> cert,
+                              java.util.Optional<Setting> key) {
+            if (cert.isPresent() != key.isPresent()) {
+                Setting given = cert.orElseGet(key::get);
+                problems.add(cert.isPresent()
+                        ? given.where() + ": '" + given.value() + "' is set without a key; set " + options.pathOf("key")
+                                + " (or OTEL_EXPORTER_OTLP_CLIENT_KEY) to its private key, or remove the certificate"
+                        : given.where() + ": '" + given.value() + "' is set without a certificate; set "
+                                + options.pathOf("cert") + " (or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE) to the client "
+                                + "certificate of this key, or remove the key");
+            }
+            java.security.cert.X509Certificate leaf = null;
+            java.security.PrivateKey privateKey = null;
+            try {
+                if (ca.isPresent()) {
+                    TlsFiles.certificates(ca.get().value());
+                }
+            } catch (TlsFiles.BadFile e) {
+                problems.add(ca.get().where() + ": " + e.getMessage());
+            }
+            try {
+                if (cert.isPresent()) {
+                    leaf = TlsFiles.certificates(cert.get().value()).getFirst();
+                }
+            } catch (TlsFiles.BadFile e) {
+                problems.add(cert.get().where() + ": " + e.getMessage());
+            }
+            try {
+                if (key.isPresent()) {
+                    privateKey = TlsFiles.privateKey(key.get().value());
+                }
+            } catch (TlsFiles.BadFile e) {
+                problems.add(key.get().where() + ": " + e.getMessage());
+            }
+            if (leaf != null && privateKey != null && !TlsFiles.matches(privateKey, leaf)) {
+                problems.add(key.get().where() + ": the key in '" + key.get().value() + "' is not the private key "
+                        + "of the certificate in '" + cert.get().value() + "' (" + leaf.getSubjectX500Principal()
+                        + "); give the key that was made with that certificate");
+            }
         }
 
         /** A value from an option, else from the metrics variable, else from the general variable. */
@@ -227,7 +261,10 @@ record OtlpSettings(ExporterSettings exporter, String prefix, boolean delta, Set
             String text = s.get().value();
             if (!text.contains("://")) {
                 text = (insecure ? "http://" : "https://") + text;
-            } else if (insecure && text.startsWith("https://")) {
+            } else if (insecure && text.startsWith("https://")
+                    && options.string("insecure").filter(v -> !v.isBlank()).isPresent()) {
+                // Only the option contradicting the endpoint is a mistake: OTEL_EXPORTER_OTLP_INSECURE, often set
+                // for every SDK on a host, only picks the scheme of an endpoint that has none (OTLP exporter spec).
                 problems.add(options.pathOf("insecure") + ": true, but " + where + " '" + text
                         + "' uses TLS; remove insecure or use http://");
             }

@@ -2,10 +2,10 @@ package io.blip.sink.otlp;
 
 import io.blip.api.BlipException;
 import io.blip.api.config.Options;
+import io.blip.testkit.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -50,6 +50,17 @@ class OtlpSettingsTest {
         assertEquals("https://c:4318/v1/metrics", parse(Map.of("endpoint", "c:4318"), Map.of()).exporter().endpoint());
         assertEquals("http://c:4318/v1/metrics",
                 parse(Map.of("endpoint", "c:4318", "insecure", "true"), Map.of()).exporter().endpoint());
+    }
+
+    @Test
+    void theInsecureVariableOnlyPicksTheSchemeOfAnEndpointWithoutOne() {
+        Map<String, String> env = Map.of("OTEL_EXPORTER_OTLP_INSECURE", "true");
+        assertEquals("http://c:4318/v1/metrics", parse(Map.of("endpoint", "c:4318"), env).exporter().endpoint());
+        // Set for every SDK on the host, it must not stop a sink whose endpoint says https://.
+        assertEquals("https://c:4318/v1/metrics",
+                parse(Map.of("endpoint", "https://c:4318"), env).exporter().endpoint());
+        assertEquals("https://c:4318/v1/metrics", parse(Map.of("endpoint", "https://c:4318", "insecure", "false"),
+                env).exporter().endpoint());
     }
 
     @Test
@@ -108,12 +119,14 @@ class OtlpSettingsTest {
         assertFalse(parse(Map.of("headers", "api-key=s3cr3t"), Map.of()).exporter().toString().contains("s3cr3t"));
     }
 
+    /** More in {@link OtlpTlsTest}: every kind of bad TLS file, and TLS against a real receiver. */
     @Test
-    void tlsFilesMustBeReadableAndCertAndKeyGoTogether(@TempDir Path dir) throws Exception {
-        Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
-        assertEquals(PATH + ".ca: cannot read '" + dir.resolve("none.pem") + "'",
+    void tlsFilesMustBeReadableAndCertAndKeyGoTogether(@TempDir Path dir) {
+        Path cert = TestCertificates.authority("Settings CA").writeCertificate(dir.resolve("cert.pem"));
+        assertEquals(PATH + ".ca: '" + dir.resolve("none.pem") + "' does not exist",
                 error(Map.of("endpoint", "https://c:4318", "ca", dir.resolve("none.pem").toString()), Map.of()));
-        assertEquals(PATH + ".cert and " + PATH + ".key go together: set both or neither",
+        assertEquals(PATH + ".cert: '" + cert + "' is set without a key; set " + PATH + ".key (or "
+                        + "OTEL_EXPORTER_OTLP_CLIENT_KEY) to its private key, or remove the certificate",
                 error(Map.of("endpoint", "https://c:4318", "cert", cert.toString()), Map.of()));
         assertEquals(PATH + ".endpoint: 'http://c:4318/v1/metrics' is plain text, but TLS files are set; use https://",
                 error(Map.of("endpoint", "http://c:4318", "ca", cert.toString()), Map.of()));

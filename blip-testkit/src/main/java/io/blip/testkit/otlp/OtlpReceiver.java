@@ -3,8 +3,14 @@ package io.blip.testkit.otlp;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.blip.testkit.TestCertificates;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -14,6 +20,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
@@ -26,6 +33,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +48,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real OTLP metrics receiver on loopback, for tests: OTLP/HTTP ({@code POST /v1/metrics},
@@ -47,10 +64,18 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>gRPC needs HTTP/2 with trailers, which the JDK's server does not speak, hence grpc-java here;
  * the Blip exporter under test never uses io.grpc (it talks gRPC through okhttp).
+ *
+ * <p>With TLS ({@link #https}, {@link #grpcTls}, or {@link #tls} for either) the receiver presents a
+ * certificate chain the test made (see {@link TestCertificates}), so the test chooses what the client
+ * must trust and which names the certificate has: one for {@code IP:127.0.0.1} matches
+ * {@link #endpoint()}, one for another name does not. Given a client CA, it asks for a client
+ * certificate and refuses the handshake without one that chains to that CA (mutual TLS); each
+ * {@link Received} says whose certificate the request came with.
  */
 public final class OtlpReceiver implements AutoCloseable {
     private static final String SERVICE = "opentelemetry.proto.collector.metrics.v1.MetricsService";
     private static final Context.Key<Metadata> HEADERS = Context.key("otlp-headers");
+    private static final Context.Key<SSLSession> SESSION = Context.key("otlp-tls-session");
     private static final MethodDescriptor<ExportMetricsServiceRequest, ExportMetricsServiceResponse> EXPORT =
             MethodDescriptor.<ExportMetricsServiceRequest, ExportMetricsServiceResponse>newBuilder()
                     .setType(MethodDescriptor.MethodType.UNARY)
@@ -80,12 +105,23 @@ public final class OtlpReceiver implements AutoCloseable {
      * @param encoding the content encoding ({@code gzip}) or {@code ""}; for gRPC, {@code grpc-encoding}
      * @param request  the decoded request
      * @param answer   what the receiver answered it with: only {@link Answer#OK} means delivered
+     * @param client   the subject of the client's TLS certificate ({@code CN=..., O=...}); {@code ""} without one
      */
     public record Received(Map<String, String> headers, String encoding, ExportMetricsServiceRequest request,
-                           Answer answer) {
+                           Answer answer, String client) {
+        public Received {
+            client = client == null ? "" : client;
+        }
+
+        /** A request that came without a client certificate. */
+        public Received(Map<String, String> headers, String encoding, ExportMetricsServiceRequest request,
+                        Answer answer) {
+            this(headers, encoding, request, answer, "");
+        }
     }
 
     private final String protocol;
+    private final boolean tls;
     private final List<Received> received = new ArrayList<>();
     private final CountDownLatch released = new CountDownLatch(1);
     private volatile Answer answer = Answer.OK;
@@ -94,44 +130,158 @@ public final class OtlpReceiver implements AutoCloseable {
     private Server grpc;
     private int port;
 
-    private OtlpReceiver(String protocol) {
+    private OtlpReceiver(String protocol, boolean tls) {
         this.protocol = protocol;
+        this.tls = tls;
     }
 
     /** An OTLP/HTTP receiver; its {@link #endpoint()} is {@code http://127.0.0.1:<port>/v1/metrics}. */
     public static OtlpReceiver http() throws IOException {
-        var r = new OtlpReceiver("http/protobuf");
-        r.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        r.httpExecutor = Executors.newCachedThreadPool();
-        r.http.setExecutor(r.httpExecutor);
-        r.http.createContext("/v1/metrics", r::handleHttp);
-        r.http.start();
-        r.port = r.http.getAddress().getPort();
+        var r = new OtlpReceiver("http/protobuf", false);
+        r.startHttp(HttpServer.create(loopback(), 0));
         return r;
     }
 
     /** An OTLP/gRPC receiver; its {@link #endpoint()} is {@code http://127.0.0.1:<port>}. */
     public static OtlpReceiver grpc() throws IOException {
-        var r = new OtlpReceiver("grpc");
-        ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
-                .addMethod(EXPORT, ServerCalls.asyncUnaryCall(r::handleGrpc))
-                .build();
-        r.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .addService(ServerInterceptors.intercept(service, new HeaderCapture()))
-                .build()
-                .start();
-        r.port = r.grpc.getPort();
+        var r = new OtlpReceiver("grpc", false);
+        r.startGrpc(NettyServerBuilder.forAddress(loopback()));
         return r;
+    }
+
+    /** {@link #http()} or {@link #grpc()}, by OTLP protocol name ({@code http/protobuf} or {@code grpc}). */
+    public static OtlpReceiver of(String protocol) throws IOException {
+        return protocol.equals("grpc") ? grpc() : http();
+    }
+
+    /**
+     * An OTLP/HTTP receiver over TLS (the JDK's HTTPS server) presenting {@code server}'s chain; its
+     * {@link #endpoint()} is {@code https://127.0.0.1:<port>/v1/metrics}.
+     *
+     * @param clientCa null to ask for no client certificate; else the CA a client certificate must
+     *                 chain to, and the handshake fails without one (mutual TLS)
+     */
+    public static OtlpReceiver https(TestCertificates.Issued server, X509Certificate clientCa) throws IOException {
+        SSLContext context = sslContext(server, clientCa);
+        HttpsServer https = HttpsServer.create(loopback(), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(context) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters p = context.getDefaultSSLParameters();
+                p.setNeedClientAuth(clientCa != null);
+                params.setSSLParameters(p);
+            }
+        });
+        var r = new OtlpReceiver("http/protobuf", true);
+        r.startHttp(https);
+        return r;
+    }
+
+    /**
+     * An OTLP/gRPC receiver over TLS presenting {@code server}'s chain; its {@link #endpoint()} is
+     * {@code https://127.0.0.1:<port>}.
+     *
+     * @param clientCa null to ask for no client certificate; else the CA a client certificate must
+     *                 chain to, and the handshake fails without one (mutual TLS)
+     */
+    public static OtlpReceiver grpcTls(TestCertificates.Issued server, X509Certificate clientCa) throws IOException {
+        var credentials = TlsServerCredentials.newBuilder().keyManager(keyManagers(server).getKeyManagers());
+        if (clientCa != null) {
+            credentials.trustManager(trustManagers(clientCa).getTrustManagers())
+                    .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+        }
+        var r = new OtlpReceiver("grpc", true);
+        r.startGrpc(NettyServerBuilder.forAddress(loopback(), credentials.build()));
+        return r;
+    }
+
+    /** {@link #https} or {@link #grpcTls}, by OTLP protocol name ({@code http/protobuf} or {@code grpc}). */
+    public static OtlpReceiver tls(String protocol, TestCertificates.Issued server, X509Certificate clientCa)
+            throws IOException {
+        return protocol.equals("grpc") ? grpcTls(server, clientCa) : https(server, clientCa);
+    }
+
+    private static InetSocketAddress loopback() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    private void startHttp(HttpServer server) {
+        http = server;
+        httpExecutor = Executors.newCachedThreadPool();
+        http.setExecutor(httpExecutor);
+        http.createContext("/v1/metrics", this::handleHttp);
+        http.start();
+        port = http.getAddress().getPort();
+    }
+
+    private void startGrpc(NettyServerBuilder builder) throws IOException {
+        ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
+                .addMethod(EXPORT, ServerCalls.asyncUnaryCall(this::handleGrpc))
+                .build();
+        grpc = builder.addService(ServerInterceptors.intercept(service, new HeaderCapture())).build().start();
+        port = grpc.getPort();
+    }
+
+    /** The server's TLS context: its chain and key, and the client CA to trust if any. */
+    private static SSLContext sslContext(TestCertificates.Issued server, X509Certificate clientCa) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers(server).getKeyManagers(),
+                    clientCa == null ? null : trustManagers(clientCa).getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make the receiver's TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyManagerFactory keyManagers(TestCertificates.Issued server) {
+        try {
+            char[] password = "receiver".toCharArray();
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("server", server.key(), password, server.chain().toArray(X509Certificate[]::new));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, password);
+            return kmf;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot load the receiver's key: " + e.getMessage(), e);
+        }
+    }
+
+    private static TrustManagerFactory trustManagers(X509Certificate ca) {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("client-ca", ca);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            return tmf;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot load the client CA: " + e.getMessage(), e);
+        }
     }
 
     public String protocol() {
         return protocol;
     }
 
-    /** Where an exporter sends to. */
+    /** Where an exporter sends to: {@code http[s]://127.0.0.1:<port>}, with {@code /v1/metrics} for HTTP. */
     public String endpoint() {
-        String base = "http://127.0.0.1:" + port;
+        return endpoint("127.0.0.1");
+    }
+
+    /**
+     * The endpoint with another name for this host, e.g. {@code localhost}: to test that the client
+     * checks the name it was given against the certificate. The receiver listens on 127.0.0.1 only.
+     */
+    public String endpoint(String host) {
+        String base = (tls ? "https://" : "http://") + host + ":" + port;
         return protocol.equals("grpc") ? base : base + "/v1/metrics";
+    }
+
+    /** The port the receiver listens on (on 127.0.0.1). */
+    public int port() {
+        return port;
     }
 
     /** Sets what every later request is answered with. */
@@ -183,7 +333,8 @@ public final class OtlpReceiver implements AutoCloseable {
                 return;
             }
             Answer a = answer;
-            keep(new Received(Map.copyOf(headers), encoding, request, a));
+            String client = exchange instanceof HttpsExchange h ? clientOf(h.getSSLSession()) : "";
+            keep(new Received(Map.copyOf(headers), encoding, request, a, client));
             switch (a) {
                 case OK -> {
                     byte[] ok = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
@@ -213,7 +364,8 @@ public final class OtlpReceiver implements AutoCloseable {
             }
         }
         Answer a = answer;
-        keep(new Received(Map.copyOf(headers), headers.getOrDefault("grpc-encoding", ""), request, a));
+        keep(new Received(Map.copyOf(headers), headers.getOrDefault("grpc-encoding", ""), request, a,
+                clientOf(SESSION.get())));
         switch (a) {
             case OK -> {
                 response.onNext(ExportMetricsServiceResponse.getDefaultInstance());
@@ -225,6 +377,20 @@ public final class OtlpReceiver implements AutoCloseable {
             case STALL -> {
                 // No answer: the client's deadline ends the call.
             }
+        }
+    }
+
+    /** The subject of the client's certificate in this TLS session, or {@code ""}. */
+    private static String clientOf(SSLSession session) {
+        if (session == null) {
+            return "";
+        }
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x
+                    ? x.getSubjectX500Principal().getName() : "";
+        } catch (SSLPeerUnverifiedException none) {
+            return "";
         }
     }
 
@@ -253,12 +419,14 @@ public final class OtlpReceiver implements AutoCloseable {
         }
     }
 
-    /** Puts each call's metadata where the handler can read it. */
+    /** Puts each call's metadata and TLS session where the handler can read them. */
     private static final class HeaderCapture implements ServerInterceptor {
         @Override
         public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
                                                            ServerCallHandler<Q, A> next) {
-            return Contexts.interceptCall(Context.current().withValue(HEADERS, headers), call, headers, next);
+            Context context = Context.current().withValue(HEADERS, headers)
+                    .withValue(SESSION, call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+            return Contexts.interceptCall(context, call, headers, next);
         }
     }
 }
