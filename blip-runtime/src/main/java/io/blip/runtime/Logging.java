@@ -20,6 +20,7 @@ final class Logging {
     /** java.util.logging keeps loggers weakly: hold the ones whose level is set here. */
     private static final Logger DRIVER = Logger.getLogger("com.mysql");
     private static final Logger AWS_SDK = Logger.getLogger("software.amazon.awssdk");
+    private static final Logger OTEL_EXPORTER = Logger.getLogger("io.opentelemetry.exporter.internal");
 
     private Logging() {
     }
@@ -39,6 +40,9 @@ final class Logging {
         DRIVER.setLevel(Level.WARNING);
         // The AWS SDK's debug lines include request signing details; they are not Blip's to show.
         AWS_SDK.setLevel(Level.INFO);
+        // The OTLP exporter logs every failed export as SEVERE with a stack trace; the otlp sink reports
+        // failures itself (when they start and end, with counts), so those lines only with --debug.
+        OTEL_EXPORTER.setLevel(debug ? Level.FINE : Level.OFF);
     }
 
     private static Handler handler(PrintStream stream, Formatter formatter, Filter filter) {

@@ -159,6 +159,8 @@ class DistributionEndToEndTest {
                 }
                 assertEquals(143, blip.exitValue(), stderr());
                 assertTrue(stderr().contains("retrying with backoff"), stderr());
+                assertTrue(!stderr().contains("io.opentelemetry"), "the exporter's own failure lines stay out:\n"
+                        + stderr());
             } finally {
                 blip.destroyForcibly();
             }

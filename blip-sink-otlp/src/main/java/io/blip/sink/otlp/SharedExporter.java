@@ -295,6 +295,10 @@ final class SharedExporter {
 
         /** Not delivered, but it may be next time; not before {@code retryAfter} if the collector said so. */
         record Retry(String why, Optional<Duration> retryAfter) implements Outcome {
+            public Retry {
+                why = oneLine(why);
+            }
+
             Retry(String why) {
                 this(why, Optional.empty());
             }
@@ -302,7 +306,15 @@ final class SharedExporter {
 
         /** The collector will never take it: {@code kind} names the rejection, for logging once. */
         record Rejected(String kind, String why) implements Outcome {
+            public Rejected {
+                why = oneLine(why);
+            }
         }
+    }
+
+    /** A reason on one line, for status and logs (some TLS failures span several). */
+    static String oneLine(String why) {
+        return why == null ? "" : why.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** Sends one batch until it is delivered, rejected, or closing has no time left for it. */
