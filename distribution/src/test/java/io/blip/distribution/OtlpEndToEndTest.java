@@ -42,7 +42,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -67,14 +66,10 @@ import org.junit.jupiter.api.io.TempDir;
  * each metric comes from the plan ({@link #PLAN}, written out as the plan file: names) and from what
  * {@code bin/blip --print-domains} declares (types, units, group and meta keys).
  *
- * <p>The last three tests judge Blip's own health metrics ({@code blip.monitor.*}, {@code blip.sink.*}),
- * which are not on this branch yet: they run only with {@code -Dblip.e2e.health=true} ({@link #HEALTH}).
- * Once the health metrics are in, drop their {@code @EnabledIfSystemProperty}.
+ * <p>The last three tests judge Blip's own health metrics ({@code blip.monitor.*}, {@code blip.sink.*}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OtlpEndToEndTest {
-    static final String HEALTH = "blip.e2e.health";
-
     private static final String USER = "blip";
     private static final String PASSWORD = "otlp-e2e-password";
     private static final List<String> DATABASES = List.of("e2e_a", "e2e_b");
@@ -897,8 +892,6 @@ class OtlpEndToEndTest {
      * collection errors (MariaDB down).
      */
     @Test
-    @EnabledIfSystemProperty(named = HEALTH, matches = "true", disabledReason = "Blip's health metrics are not "
-            + "on this branch yet; run with -D" + HEALTH + "=true")
     void healthMetricsHaveTheirSpecifiedShapeAndTheMonitorsResource() {
         record Spec(String shape, String unit, Set<String> attributes) {
         }
@@ -956,8 +949,6 @@ class OtlpEndToEndTest {
      * the outage and before the stall, then again after the stall and before the restart.
      */
     @Test
-    @EnabledIfSystemProperty(named = HEALTH, matches = "true", disabledReason = "Blip's health metrics are not "
-            + "on this branch yet; run with -D" + HEALTH + "=true")
     void theSmallBuffersGapIsExactlyTheDroppedCountBlipReports() {
         List<Long> small = before(collections(run.points(), SMALL), run.restartBegin());
         Set<Long> missing = missingSeconds(small);
@@ -984,8 +975,6 @@ class OtlpEndToEndTest {
 
     /** {@code blip.monitor.up} is 1 before the restart, 0 while MariaDB is down, and 1 again after. */
     @Test
-    @EnabledIfSystemProperty(named = HEALTH, matches = "true", disabledReason = "Blip's health metrics are not "
-            + "on this branch yet; run with -D" + HEALTH + "=true")
     void monitorUpIsZeroWhileMariaDbIsDownAndOneAfter() {
         List<Point> up = of(run.points(), FULL, p -> p.name().equals("blip.monitor.up")).stream()
                 .sorted(Comparator.comparingLong(Point::time)).toList();

@@ -43,6 +43,11 @@ import java.util.random.RandomGenerator;
  */
 final class SharedExporter {
     static final Duration FLUSH_LIMIT = Duration.ofSeconds(5);
+    /**
+     * How long past a request's limit to wait for the exporter to end it: the exporter's own timeout
+     * then says why, and an answer in that moment is not sent twice.
+     */
+    private static final Duration ANSWER_GRACE = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(SharedExporter.class);
     /** What the OTLP spec calls retryable for gRPC. */
     private static final Set<GrpcStatusCode> GRPC_RETRYABLE = Set.of(GrpcStatusCode.CANCELLED,
@@ -368,8 +373,11 @@ final class SharedExporter {
         CompletableResultCode result;
         try {
             result = exporter.export(data);
-            // The exporter's own timeout ends the request; a moment more lets it say so.
-            result.join(Math.min(limit.toMillis(), settings.timeout().toMillis() + 1000), TimeUnit.MILLISECONDS);
+            // The exporter's own timeout ends the request; a moment more lets it say so (not when the
+            // flush at close leaves less than the timeout: then the flush's end is the end).
+            long wait = limit.compareTo(settings.timeout()) < 0 ? limit.toMillis()
+                    : limit.toMillis() + ANSWER_GRACE.toMillis();
+            result.join(wait, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             return new Outcome.Retry(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
