@@ -295,6 +295,17 @@ public final class OtlpReceiver implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /**
+     * The requests received since the last call, which the receiver then forgets: for a long run
+     * (a benchmark) that must not keep every request it was sent. {@link #await} counts only what is
+     * left.
+     */
+    public synchronized List<Received> take() {
+        List<Received> out = List.copyOf(received);
+        received.clear();
+        return out;
+    }
+
     /** Waits until at least {@code count} requests arrived; fails after {@code timeout}. */
     public synchronized List<Received> await(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
