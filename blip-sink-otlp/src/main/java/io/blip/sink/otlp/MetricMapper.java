@@ -28,6 +28,8 @@ import java.util.Set;
 /**
  * Turns one monitor's collections into OTLP metric data. It keeps, per series (domain, metric,
  * group), the last value and the start time, so it is used by one thread at a time (the sink's).
+ * What is the same in every collection (a metric's name and help, a series' attributes) it makes
+ * once, and a metric of one point is one {@link BlipPoint}: buffers hold many collections.
  *
  * <ul>
  *   <li>Name {@code <prefix><domain>.<metric>}; unit and description from the domain's help when it
@@ -55,6 +57,10 @@ final class MetricMapper {
     private final Resource resource;
     private final Map<String, CollectorHelp> domains;
     private final Map<Series, Last> last = new HashMap<>();
+    private final Map<ShapeKey, BlipPoint.Shape> shapes = new HashMap<>();
+    /** The shapes by name and kind: two (domain, metric) pairs that make one name make one metric. */
+    private final Map<NameKey, BlipPoint.Shape> shapesByName = new HashMap<>();
+    private final Map<Series, Attributes> groupAttributes = new HashMap<>();
     private long mysqlStartNanos = -1;
     private double lastUptime = -1;
 
@@ -74,13 +80,15 @@ final class MetricMapper {
     List<MetricData> map(Metrics metrics) {
         long collected = nanos(metrics.begin());
         boolean restarted = observeUptime(metrics, collected);
-        Map<String, Metric> out = new LinkedHashMap<>();
+        Map<BlipPoint.Shape, List<BlipPoint>> out = new LinkedHashMap<>();
         metrics.values().forEach((domain, values) -> {
             for (MetricValue v : values) {
                 point(domain, v, collected, restarted, out);
             }
         });
-        return out.values().stream().map(this::data).toList();
+        return out.entrySet().stream()
+                .map(e -> e.getValue().size() == 1 ? e.getValue().getFirst() : data(e.getKey(), e.getValue()))
+                .toList();
     }
 
     /** Reads uptime to learn when MySQL started; true when it went down (MySQL restarted). */
@@ -100,55 +108,73 @@ final class MetricMapper {
         return restarted;
     }
 
-    private void point(String domain, MetricValue v, long collected, boolean restarted, Map<String, Metric> out) {
+    private void point(String domain, MetricValue v, long collected, boolean restarted,
+                       Map<BlipPoint.Shape, List<BlipPoint>> out) {
         long time = time(v, collected);
-        Attributes attributes = attributes(v);
         var series = new Series(domain, v.name(), v.group());
+        Attributes attributes = attributes(series, v);
         Last previous = last.get(series);
         Kind kind;
-        DoublePointData point;
+        long start;
+        double value = v.value();
         switch (v.type()) {
             case GAUGE, BOOL -> {
                 kind = Kind.GAUGE;
-                point = point(0, time, attributes, v.value());
+                start = 0;
             }
             case DELTA_COUNTER, EVENT -> {
                 kind = Kind.DELTA;
-                long start = previous == null ? time : previous.time;
+                start = previous == null ? time : previous.time;
                 last.put(series, new Last(v.value(), time, start));
-                point = point(start, time, attributes, v.value());
             }
             case CUMULATIVE_COUNTER -> {
                 boolean reset = previous != null && (restarted || v.value() < previous.value);
-                long start;
+                long seriesStart;
                 if (previous == null) {
-                    start = mysqlStartNanos >= 0 && mysqlStartNanos < time ? mysqlStartNanos : time;
+                    seriesStart = mysqlStartNanos >= 0 && mysqlStartNanos < time ? mysqlStartNanos : time;
                 } else if (reset) {
-                    start = restarted && mysqlStartNanos > previous.time ? mysqlStartNanos : previous.time;
+                    seriesStart = restarted && mysqlStartNanos > previous.time ? mysqlStartNanos : previous.time;
                 } else {
-                    start = previous.start;
+                    seriesStart = previous.start;
                 }
-                last.put(series, new Last(v.value(), time, start));
+                last.put(series, new Last(v.value(), time, seriesStart));
                 if (delta) {
                     if (previous == null || reset) {
                         return;
                     }
                     kind = Kind.DELTA;
-                    point = point(previous.time, time, attributes, v.value() - previous.value);
+                    start = previous.time;
+                    value = v.value() - previous.value;
                 } else {
                     kind = Kind.CUMULATIVE;
-                    point = point(start, time, attributes, v.value());
+                    start = seriesStart;
                 }
             }
             default -> throw new IllegalStateException("unknown metric type " + v.type());
         }
-        String name = prefix + domain + "." + v.name();
-        out.computeIfAbsent(name + "\u0000" + kind, k -> new Metric(name, kind, help(domain, v.name())))
-                .points.add(point);
+        BlipPoint.Shape shape = shape(domain, v.name(), kind);
+        out.computeIfAbsent(shape, s -> new ArrayList<>(1)).add(new BlipPoint(shape, attributes, start, time, value));
     }
 
-    private static DoublePointData point(long start, long time, Attributes attributes, double value) {
-        return DoublePointData.create(start, time, attributes, value, List.of());
+    /** The metric's shape, made on its first point. */
+    private BlipPoint.Shape shape(String domain, String metric, Kind kind) {
+        return shapes.computeIfAbsent(new ShapeKey(domain, metric, kind), k -> {
+            // Every monitor has the same names: one copy in the JVM, not one per monitor.
+            String name = (prefix + domain + "." + metric).intern();
+            return shapesByName.computeIfAbsent(new NameKey(name, kind), n -> {
+                Optional<MetricHelp> help = help(domain, metric);
+                String unit = help.map(MetricHelp::unit).orElse("");
+                String description = help.map(MetricHelp::description).orElse("");
+                return switch (kind) {
+                    case GAUGE -> new BlipPoint.Shape(resource, SCOPE, name, description, unit,
+                            MetricDataType.DOUBLE_GAUGE, AggregationTemporality.CUMULATIVE);
+                    case CUMULATIVE -> new BlipPoint.Shape(resource, SCOPE, name, description, unit,
+                            MetricDataType.DOUBLE_SUM, AggregationTemporality.CUMULATIVE);
+                    case DELTA -> new BlipPoint.Shape(resource, SCOPE, name, description, unit,
+                            MetricDataType.DOUBLE_SUM, AggregationTemporality.DELTA);
+                };
+            });
+        });
     }
 
     private Optional<MetricHelp> help(String domain, String metric) {
@@ -168,6 +194,17 @@ final class MetricMapper {
         return collected;
     }
 
+    /** The group's attributes, made once per series; with meta attributes (which vary) made each time. */
+    private Attributes attributes(Series series, MetricValue v) {
+        if (!metaAttributes.isEmpty()) {
+            return attributes(v);
+        }
+        if (v.group().isEmpty()) {
+            return Attributes.empty();
+        }
+        return groupAttributes.computeIfAbsent(series, s -> attributes(v));
+    }
+
     private Attributes attributes(MetricValue v) {
         AttributesBuilder b = Attributes.builder();
         v.group().forEach(b::put);
@@ -180,17 +217,12 @@ final class MetricMapper {
         return b.build();
     }
 
-    private MetricData data(Metric m) {
-        String unit = m.help.map(MetricHelp::unit).orElse("");
-        String description = m.help.map(MetricHelp::description).orElse("");
-        return switch (m.kind) {
-            case GAUGE -> new BlipMetricData(resource, SCOPE, m.name, description, unit, MetricDataType.DOUBLE_GAUGE,
-                    GaugeData.createDoubleGaugeData(m.points));
-            case CUMULATIVE -> new BlipMetricData(resource, SCOPE, m.name, description, unit, MetricDataType.DOUBLE_SUM,
-                    SumData.createDoubleSumData(true, AggregationTemporality.CUMULATIVE, m.points));
-            case DELTA -> new BlipMetricData(resource, SCOPE, m.name, description, unit, MetricDataType.DOUBLE_SUM,
-                    SumData.createDoubleSumData(true, AggregationTemporality.DELTA, m.points));
-        };
+    /** A metric of several points (a grouped domain): the SDK's own Sum or Gauge. */
+    private static MetricData data(BlipPoint.Shape shape, List<BlipPoint> points) {
+        List<DoublePointData> list = List.copyOf(points);
+        return new BlipMetricData(shape.resource, shape.scope, shape.name, shape.description, shape.unit, shape.type,
+                shape.type == MetricDataType.DOUBLE_GAUGE ? GaugeData.createDoubleGaugeData(list)
+                        : SumData.createDoubleSumData(true, shape.temporality, list));
     }
 
     private static long nanos(Instant t) {
@@ -205,16 +237,9 @@ final class MetricMapper {
     private record Last(double value, long time, long start) {
     }
 
-    private static final class Metric {
-        final String name;
-        final Kind kind;
-        final Optional<MetricHelp> help;
-        final List<DoublePointData> points = new ArrayList<>();
+    private record ShapeKey(String domain, String metric, Kind kind) {
+    }
 
-        Metric(String name, Kind kind, Optional<MetricHelp> help) {
-            this.name = name;
-            this.kind = kind;
-            this.help = help;
-        }
+    private record NameKey(String name, Kind kind) {
     }
 }

@@ -21,6 +21,7 @@ import static io.blip.sink.otlp.TestData.at;
 import static io.blip.sink.otlp.TestData.nanos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MetricMapperTest {
@@ -72,6 +73,30 @@ class MetricMapperTest {
                 .getAttributes());
         assertEquals(Attributes.of(AttributeKey.stringKey("p99"), "99.1"),
                 point(only(mapper(false, Set.of("p99")).map(m), "mysql.query.response-time.p99")).getAttributes());
+    }
+
+    @Test
+    void whatEveryCollectionHasInCommonIsMadeOnce() {
+        // A monitor's buffer holds many of its collections: names and a series' attributes are shared.
+        var mapper = mapper(false, Set.of());
+        var sizes = List.of(new MetricValue("bytes", 1, MetricType.GAUGE, Map.of("db", "app", "tbl", "t1"), Map.of()));
+        MetricData first = only(mapper.map(at("db1", 1, 0, "size.table", sizes)), "mysql.size.table.bytes");
+        MetricData second = only(mapper.map(at("db1", 2, 5, "size.table", sizes)), "mysql.size.table.bytes");
+        assertSame(first.getName(), second.getName());
+        assertSame(point(first).getAttributes(), point(second).getAttributes());
+        assertEquals(nanos(0), point(first).getEpochNanos());
+        assertEquals(nanos(5), point(second).getEpochNanos());
+    }
+
+    @Test
+    void aMetricOfSeveralSeriesIsOneMetricWithTheirPoints() {
+        var sizes = List.of(new MetricValue("bytes", 1, MetricType.GAUGE, Map.of("db", "app"), Map.of()),
+                new MetricValue("bytes", 2, MetricType.GAUGE, Map.of("db", "crm"), Map.of()));
+        List<MetricData> data = mapper(false, Set.of()).map(at("db1", 1, 0, "size.table", sizes));
+        assertEquals(1, data.size());
+        assertEquals(List.of(1.0, 2.0), data.getFirst().getDoubleGaugeData().getPoints().stream()
+                .map(DoublePointData::getValue).toList());
+        assertEquals("By", data.getFirst().getUnit());
     }
 
     @Test

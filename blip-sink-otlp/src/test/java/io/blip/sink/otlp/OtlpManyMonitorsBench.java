@@ -1010,10 +1010,10 @@ class OtlpManyMonitorsBench {
                 monitors', exporter and HTTP client rows; the receiver row is the test's stand-in for a collector.
 
                 `send()` never waits for the network: it maps the collection and queues it, %.3f ms of CPU per \
-                collection with `sendHealth()`, and its median is %s. Its p99 (%s) and max (%s) are waiting, not \
-                work: all %d monitors send in the same instant on virtual threads over %d carrier threads, and a \
-                sender that finds the exporter's lock taken gives up its carrier and queues behind the others \
-                (a GC pause counts too).
+                collection with `sendHealth()`, and its median is %s. Its p99 (%s) and max (%s) are mostly waiting \
+                rather than work: all %d monitors send in the same instant, on virtual threads over %d carrier \
+                threads, so a sender that blocks on the exporter's lock (a virtual thread gives up its carrier on \
+                a contended monitor since JDK 24) or meets a GC pause waits behind the others.
 
                 With every buffer full (%d collections of %d points each), the buffered data take about %.1f KiB \
                 of heap per collection, %.0f bytes per data point, against about %d bytes encoded (what \
