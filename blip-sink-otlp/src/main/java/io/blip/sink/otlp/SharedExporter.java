@@ -62,6 +62,10 @@ final class SharedExporter {
     private final Thread worker;
     private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
     private int nextBuffer;
+    /** Collections in all buffers, and their points with the waiting health snapshots': kept as they change. */
+    private int queuedCollections;
+    private long queuedPoints;
+    private int healthWaiting;
     private boolean closing;
     private long flushDeadline;
     private volatile String lastError = "";
@@ -169,17 +173,24 @@ final class SharedExporter {
                 buffer.unsent++;
                 return;
             }
+            // The worker waits for a first collection, then for a full batch: wake it only for those.
+            boolean wake = queuedCollections == 0 && healthWaiting == 0
+                    || queuedPoints < settings.batchSize() && queuedPoints + points >= settings.batchSize();
             buffer.queue.addLast(new Collection(buffer, data, points, bytes, false));
             buffer.bytes += bytes;
+            queuedCollections++;
+            queuedPoints += points;
             while (buffer.over()) {
-                buffer.poll();
+                taken(buffer.poll());
                 buffer.dropped++;
                 if (!buffer.dropping) {
                     buffer.dropping = true;
                     droppedNow = buffer.dropped;
                 }
             }
-            notifyAll();
+            if (wake) {
+                notifyAll();
+            }
         }
         if (droppedNow > 0) {
             LOG.warn("monitor {}: OTLP exporter {} is behind and the buffer of {} is full; dropping the oldest "
@@ -198,8 +209,16 @@ final class SharedExporter {
             if (closing) {
                 return;
             }
+            boolean wake = queuedCollections == 0 && healthWaiting == 0;
+            if (buffer.health != null) {
+                taken(buffer.health);
+            }
             buffer.health = new Collection(buffer, data, points, EncodedSize.of(data), true);
-            notifyAll();
+            healthWaiting++;
+            queuedPoints += points;
+            if (wake) {
+                notifyAll();
+            }
         }
     }
 
@@ -249,11 +268,13 @@ final class SharedExporter {
             return batch;
         }
         int points = 0;
+        int start = nextBuffer;
         boolean took = true;
         while (took) {
             took = false;
             for (int i = 0; i < buffers.size(); i++) {
-                Buffer b = buffers.get((nextBuffer + i) % buffers.size());
+                int at = (start + i) % buffers.size();
+                Buffer b = buffers.get(at);
                 // A buffer's health goes after its collections: it describes the last of them.
                 Collection c = b.queue.isEmpty() ? b.health : b.queue.peekFirst();
                 if (c != null && (batch.isEmpty() || points + c.points() <= settings.batchSize())) {
@@ -262,35 +283,39 @@ final class SharedExporter {
                     } else {
                         b.poll();
                     }
+                    taken(c);
                     batch.add(c);
                     points += c.points();
                     took = true;
+                    // The next request starts after the last buffer this one took from: every
+                    // monitor's backlog drains at the same pace.
+                    nextBuffer = (at + 1) % buffers.size();
                 }
             }
         }
-        nextBuffer = buffers.isEmpty() ? 0 : (nextBuffer + 1) % buffers.size();
         return batch;
     }
 
+    /** Takes a collection or health snapshot out of the running counts. */
+    private void taken(Collection c) {
+        if (c.health()) {
+            healthWaiting--;
+        } else {
+            queuedCollections--;
+        }
+        queuedPoints -= c.points();
+    }
+
     private int queued() {
-        return buffers.stream().mapToInt(b -> b.queue.size()).sum();
+        return queuedCollections;
     }
 
     private boolean healthWaiting() {
-        return buffers.stream().anyMatch(b -> b.health != null);
+        return healthWaiting > 0;
     }
 
     private long queuedPoints() {
-        long n = 0;
-        for (Buffer b : buffers) {
-            for (Collection c : b.queue) {
-                n += c.points();
-            }
-            if (b.health != null) {
-                n += b.health.points();
-            }
-        }
-        return n;
+        return queuedPoints;
     }
 
     /** The outcome of one request. */
@@ -531,6 +556,9 @@ final class SharedExporter {
                 b.queue.clear();
                 b.bytes = 0;
                 b.health = null;
+                queuedCollections = 0;
+                queuedPoints = 0;
+                healthWaiting = 0;
                 if (b.unsent > 0) {
                     unsent += b.unsent;
                     monitors.add(b.monitorId);
