@@ -1,6 +1,6 @@
 /**
- * The Blip runtime: CLI, config, plugin layers, monitors, engine, plans, built-in collectors and
- * sinks, MySQL connections. It reads no plugin class: plugins are found through the SPIs of
+ * The Blip runtime: CLI, boot, config, plugin layers, plans, monitors, engine, MySQL connections
+ * and delivery to sinks. It reads no plugin class: plugins are found through the SPIs of
  * {@code io.blip.api}.
  */
 module io.blip.runtime {
@@ -26,19 +26,6 @@ module io.blip.runtime {
     uses io.blip.api.monitor.MonitorLoader;
     uses java.sql.Driver;
 
-    provides io.blip.api.collect.CollectorFactory with
-            io.blip.runtime.collect.statusglobal.StatusGlobalFactory,
-            io.blip.runtime.collect.varglobal.VarGlobalFactory,
-            io.blip.runtime.collect.innodb.InnodbFactory,
-            io.blip.runtime.collect.repl.ReplFactory,
-            io.blip.runtime.collect.repllag.ReplLagFactory,
-            io.blip.runtime.collect.sizedatabase.SizeDatabaseFactory,
-            io.blip.runtime.collect.sizetable.SizeTableFactory,
-            io.blip.runtime.collect.sizebinlog.SizeBinlogFactory,
-            io.blip.runtime.collect.trx.TrxFactory;
-    provides io.blip.api.sink.SinkFactory with
-            io.blip.runtime.sink.LogSinkFactory,
-            io.blip.runtime.sink.NoopSinkFactory;
     provides io.blip.api.credential.CredentialSourceFactory with
             io.blip.runtime.credential.PasswordSourceFactory,
             io.blip.runtime.credential.PasswordFileSourceFactory,

@@ -261,7 +261,12 @@ public final class Server implements AutoCloseable {
         Map<String, SinkFactory> sinks = new LinkedHashMap<>();
         Map<String, Options> sinkOptions = new LinkedHashMap<>(m.sinks());
         if (sinkOptions.isEmpty()) {
-            sinkOptions.put("log", Options.empty(m.origin() + ".sinks.log"));
+            try {
+                String sink = plugins.defaultSink();
+                sinkOptions.put(sink, Options.empty(m.origin() + ".sinks." + sink));
+            } catch (BlipException e) {
+                problems.add(m.origin() + ": " + e.getMessage());
+            }
         }
         for (Map.Entry<String, Options> s : sinkOptions.entrySet()) {
             String path = s.getValue().path();

@@ -2,17 +2,25 @@ package io.blip.distribution;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * blip-runtime alone are in blip-runtime's io.blip.runtime.arch.ArchitectureTest.
  */
 class ArchitectureTest {
+    private static final String API = "io.blip.api";
 
     @Test
     void noPluginReadsTheRuntime() {
@@ -31,12 +40,11 @@ class ArchitectureTest {
                 .toList();
         assertEquals(Dist.PLUGIN_DIRS.size(), pluginJars.size(), "one first-party jar per plugin directory: " + pluginJars);
 
-        JavaClasses plugins = new ClassFileImporter().importPaths(pluginJars);
-        noClasses().that().resideInAnyPackage("io.blip.plugin..", "io.blip.sink..")
+        JavaClasses plugins = classesOf(pluginJars);
+        noClasses().that().resideInAnyPackage("io.blip.plugin..", "io.blip.sink..", "io.blip.sinks..",
+                        "io.blip.domains..")
                 .should().dependOnClassesThat().resideInAPackage("io.blip.runtime..")
                 .because("plugins compile against blip-api only")
-                // The first-party plugins hold no class yet; the module check below still applies.
-                .allowEmptyShould(true)
                 .check(plugins);
 
         List<String> requiringRuntime = pluginJars.stream()
@@ -45,6 +53,47 @@ class ArchitectureTest {
                 .map(ModuleDescriptor::name)
                 .toList();
         assertEquals(List.of(), requiringRuntime, "plugin modules that require io.blip.runtime");
+    }
+
+    /**
+     * Every first-party module builds on blip-api alone: the runtime, the built-in domains and
+     * sinks, and each plugin require no other first-party module and read none of its classes.
+     */
+    @Test
+    void theModuleGraphIsAStarAroundBlipApi() {
+        Map<String, List<String>> otherFirstParty = new TreeMap<>();
+        Map<String, Set<String>> packagesByModule = new TreeMap<>();
+        for (Path jar : Dist.firstPartyJars()) {
+            ModuleDescriptor module = descriptor(jar);
+            packagesByModule.put(module.name(), module.packages());
+            List<String> requires = module.requires().stream().map(ModuleDescriptor.Requires::name)
+                    .filter(name -> name.startsWith("io.blip.") && !name.equals(API)).sorted().toList();
+            if (!requires.isEmpty()) {
+                otherFirstParty.put(module.name(), requires);
+            }
+        }
+        assertEquals(Map.of(), otherFirstParty, "first-party modules that require another first-party module");
+        assertTrue(packagesByModule.containsKey(API), "blip-api among " + packagesByModule.keySet());
+
+        JavaClasses all = classesOf(Dist.firstPartyJars());
+        packagesByModule.forEach((module, packages) -> {
+            if (module.equals(API)) {
+                return;
+            }
+            String[] own = packages.toArray(String[]::new);
+            noClasses().that().resideInAnyPackage(own)
+                    .should().dependOnClassesThat(new DescribedPredicate<JavaClass>("are in another first-party module "
+                            + "than blip-api") {
+                        @Override
+                        public boolean test(JavaClass c) {
+                            String pkg = c.getPackageName();
+                            return pkg.startsWith("io.blip.") && !packages.contains(pkg)
+                                    && !packagesByModule.get(API).contains(pkg);
+                        }
+                    })
+                    .because(module + " builds on blip-api only")
+                    .check(all);
+        });
     }
 
     @Test
@@ -60,6 +109,19 @@ class ArchitectureTest {
                 .map(e -> e.getKey() + " is in " + String.join(" and ", e.getValue()))
                 .collect(Collectors.joining("\n"));
         assertEquals("", split, "packages split across modules");
+    }
+
+    /** The classes of jars (importPaths reads directories of classes, not the classes in a jar). */
+    private static JavaClasses classesOf(List<Path> jars) {
+        List<JarFile> files = new ArrayList<>();
+        try {
+            for (Path jar : jars) {
+                files.add(new JarFile(jar.toFile()));
+            }
+            return new ClassFileImporter().importJars(files);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static ModuleDescriptor descriptor(Path jar) {

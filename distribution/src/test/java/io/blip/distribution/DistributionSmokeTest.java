@@ -94,7 +94,7 @@ class DistributionSmokeTest {
         Path plugins = Dist.HOME.toRealPath().resolve("plugins");
         assertTrue(result.stdout().contains("Plugin layers in " + plugins + ":\n"), result.toString());
         List<String> providers = result.stdout().lines().map(l -> l.strip().replaceAll(" {2,}", " ")).toList();
-        for (String builtIn : List.of("log sink io.blip.runtime boot", "status.global collector io.blip.runtime boot",
+        for (String builtIn : List.of("log sink io.blip.sinks boot", "status.global collector io.blip.domains boot",
                 "password-file credential-source io.blip.runtime boot",
                 "aws-iam credential-source io.blip.plugin.aws", "aws-secret credential-source io.blip.plugin.aws",
                 "imds region-resolver io.blip.plugin.aws", "aws monitor-loader io.blip.plugin.aws",

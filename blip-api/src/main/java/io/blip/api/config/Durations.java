@@ -20,6 +20,15 @@ public final class Durations {
      * @param text the value
      */
     public static Duration parse(String path, String text) {
+        Duration d = tryParse(text);
+        if (d == null) {
+            throw new BlipException(path + ": '" + text + "' is not a duration; write it like 5s, 250ms, 1m30s or 1h");
+        }
+        return d;
+    }
+
+    /** A Go duration string as a duration; null when it is not one. */
+    public static Duration tryParse(String text) {
         String s = text == null ? "" : text.trim();
         if (s.equals("0")) {
             return Duration.ZERO;
@@ -40,10 +49,7 @@ public final class Durations {
             nanos += Math.round(n * unit);
             at = m.end();
         }
-        if (s.isEmpty() || at != s.length()) {
-            throw new BlipException(path + ": '" + text + "' is not a duration; write it like 5s, 250ms, 1m30s or 1h");
-        }
-        return Duration.ofNanos(nanos);
+        return s.isEmpty() || at != s.length() ? null : Duration.ofNanos(nanos);
     }
 
     /** Formats a duration the way Blip writes it: {@code 5s}, {@code 15m}, {@code 1m30s}, {@code 250ms}. */

@@ -16,6 +16,14 @@ public interface SinkFactory {
     /** A one-line description for {@code --print-plugins}. */
     String description();
 
+    /**
+     * Whether this is the sink a monitor uses when its config names none (Blip's {@code log}). At
+     * most one loaded sink may say so.
+     */
+    default boolean isDefault() {
+        return false;
+    }
+
     /** The options it accepts; any other option is a boot error. Secret options are masked. */
     Map<String, OptionHelp> options();
 

@@ -266,6 +266,25 @@ public final class Plugins {
         return named(Kind.SINK, sinks, name, configPath);
     }
 
+    /**
+     * The sink a monitor uses when its config names none: the one loaded sink that says it is the
+     * default ({@link SinkFactory#isDefault()}, Blip's {@code log}).
+     *
+     * @throws BlipException when none or more than one says so
+     */
+    public String defaultSink() throws BlipException {
+        List<Provider<SinkFactory>> defaults = sinks.stream().filter(p -> p.instance().isDefault()).toList();
+        if (defaults.size() == 1) {
+            return defaults.getFirst().name();
+        }
+        throw new BlipException(defaults.isEmpty()
+                ? "no sinks are configured and no loaded sink is the default; name a sink under sinks (available: "
+                        + sinks.stream().map(Provider::name).sorted().toList() + ")"
+                : "more than one sink says it is the default: " + defaults.stream()
+                        .map(p -> p.name() + " (module " + p.module() + ", " + p.origin() + ")").toList()
+                        + "; remove the plugin that should not be");
+    }
+
     public CredentialSourceFactory credentialSource(String name, String configPath) throws BlipException {
         return named(Kind.CREDENTIAL_SOURCE, credentialSources, name, configPath);
     }

@@ -174,7 +174,7 @@ class PluginsTest {
         Path dir = PluginDirs.sinkPlugin(plugins("dupboot"), "my-log", "io.blip.test.log", "log");
 
         assertProblems(plugins("dupboot"),
-                "sink 'log' is provided twice: by module io.blip.runtime (boot) and by module io.blip.test.log ("
+                "sink 'log' is provided twice: by module io.blip.sinks (boot) and by module io.blip.test.log ("
                         + dir + "). Remove one of them, or rename one provider.");
     }
 

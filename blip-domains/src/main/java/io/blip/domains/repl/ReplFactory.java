@@ -1,0 +1,37 @@
+package io.blip.domains.repl;
+
+import io.blip.api.MetricType;
+import io.blip.api.collect.Collector;
+import io.blip.api.collect.CollectorContext;
+import io.blip.api.collect.CollectorFactory;
+import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.OptionHelp;
+
+/** The {@code repl} domain: whether replication is running, from {@code SHOW REPLICA|SLAVE STATUS}. */
+public final class ReplFactory implements CollectorFactory {
+    static final String DOMAIN = "repl";
+    static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
+
+    static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN, "Replication status")
+            // Blip's docs say the default is no (drop); its Help() says yes; its code drops unless yes.
+            .option(OptionHelp.oneOf("report-not-a-replica", "Report running=-1 when MySQL is not a replica", "no",
+                    "yes", "Report running = -1 if not a replica",
+                    "no", "Drop the metric if not a replica"))
+            .metric("running", MetricType.GAUGE,
+                    "1=running (IO and SQL threads running, no error), 0=not running or error, -1=not a replica")
+            .strictMetrics()
+            .meta("source")
+            .error("access-denied", "MySQL error 1227: access denied on 'SHOW REPLICA STATUS'"
+                    + " (need REPLICATION CLIENT; on MariaDB 10.5+ SLAVE MONITOR)", ER_SPECIFIC_ACCESS_DENIED)
+            .build();
+
+    @Override
+    public CollectorHelp help() {
+        return HELP;
+    }
+
+    @Override
+    public Collector make(CollectorContext context) {
+        return new ReplCollector(context);
+    }
+}

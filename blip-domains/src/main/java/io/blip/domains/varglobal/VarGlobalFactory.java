@@ -1,0 +1,34 @@
+package io.blip.domains.varglobal;
+
+import io.blip.api.collect.Collector;
+import io.blip.api.collect.CollectorContext;
+import io.blip.api.collect.CollectorFactory;
+import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.OptionHelp;
+
+/** The {@code var.global} domain: numeric global system variables, as gauges. */
+public final class VarGlobalFactory implements CollectorFactory {
+    static final String DOMAIN = "var.global";
+
+    static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN,
+                    "Global system variables (sysvars) like 'innodb_log_file_size' and 'max_connections'")
+            .option(OptionHelp.oneOf("source", "Where to collect sysvars from", "auto",
+                    "auto", "Auto-determine best source: select, else pfs, else show",
+                    "select", "@@GLOBAL.metric_name",
+                    "pfs", "performance_schema.global_variables",
+                    "show", "SHOW GLOBAL VARIABLES"))
+            .option(OptionHelp.oneOf("all", "Collect all sysvars", "no",
+                    "yes", "Collect all (CAUTION: there are >500 sysvars)",
+                    "no", "Collect only sysvars listed in metrics"))
+            .build();
+
+    @Override
+    public CollectorHelp help() {
+        return HELP;
+    }
+
+    @Override
+    public Collector make(CollectorContext context) {
+        return new VarGlobalCollector(context);
+    }
+}

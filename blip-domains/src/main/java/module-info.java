@@ -1,0 +1,21 @@
+/**
+ * The built-in MySQL domains ({@code status.global}, {@code var.global}, {@code innodb},
+ * {@code repl}, {@code repl.lag}, {@code size.*}, {@code trx}). They are found like a plugin's
+ * domains, through {@link io.blip.api.collect.CollectorFactory}, but ship in the boot layer
+ * ({@code lib/}), so nothing changes for users.
+ */
+module io.blip.domains {
+    requires io.blip.api;
+    requires org.slf4j;
+
+    provides io.blip.api.collect.CollectorFactory with
+            io.blip.domains.statusglobal.StatusGlobalFactory,
+            io.blip.domains.varglobal.VarGlobalFactory,
+            io.blip.domains.innodb.InnodbFactory,
+            io.blip.domains.repl.ReplFactory,
+            io.blip.domains.repllag.ReplLagFactory,
+            io.blip.domains.sizedatabase.SizeDatabaseFactory,
+            io.blip.domains.sizetable.SizeTableFactory,
+            io.blip.domains.sizebinlog.SizeBinlogFactory,
+            io.blip.domains.trx.TrxFactory;
+}

@@ -1,0 +1,200 @@
+package io.blip.domains.repllag;
+
+import io.blip.api.BlipException;
+import io.blip.api.MetricType;
+import io.blip.api.MetricValue;
+import io.blip.api.collect.MetricHelp;
+import io.blip.api.collect.OptionHelp;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.blip.domains.TestingCollectors.admin;
+import static io.blip.domains.TestingCollectors.collectOnce;
+import static io.blip.domains.TestingCollectors.db;
+import static io.blip.domains.TestingCollectors.domain;
+import static io.blip.domains.TestingCollectors.plan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** repl.lag on MariaDB: no Performance Schema lag tables, so the heartbeat path; PfsLag has its own test. */
+class ReplLagTest {
+    private static final String TABLE = "CREATE TABLE %s (src_id varchar(200) NOT NULL PRIMARY KEY,"
+            + " src_role varchar(200) NULL DEFAULT NULL, ts timestamp(3) NOT NULL, freq smallint unsigned NOT NULL)";
+
+    private final ReplLagFactory factory = new ReplLagFactory();
+
+    @BeforeAll
+    static void createHeartbeats() {
+        db().execute("DROP DATABASE IF EXISTS lagtest", "CREATE DATABASE lagtest",
+                TABLE.formatted("lagtest.late"),
+                "INSERT INTO lagtest.late VALUES ('src1', NULL, NOW(3) - INTERVAL 10 SECOND, 1000)",
+                TABLE.formatted("lagtest.topology"),
+                // 'test' is this monitor's own id: following "the latest" skips it.
+                "INSERT INTO lagtest.topology VALUES ('test', 'west', NOW(3), 1000),"
+                        + " ('east1', 'east', NOW(3) - INTERVAL 20 SECOND, 1000),"
+                        + " ('west1', 'west', NOW(3) - INTERVAL 5 SECOND, 1000),"
+                        + " ('west2', 'west', NOW(3) - INTERVAL 8 SECOND, 1000)",
+                TABLE.formatted("lagtest.reader"));
+    }
+
+    @Test
+    void theLagOfALateHeartbeatIsHowLateItIs() throws Exception {
+        List<MetricValue> values = collect(Map.of("writer", "blip", "table", "lagtest.late"));
+        assertEquals(1, values.size());
+        MetricValue current = values.getFirst();
+        assertEquals("current", current.name());
+        assertEquals(MetricType.GAUGE, current.type());
+        assertEquals(Map.of(), current.group());
+        assertEquals(Map.of("source", "src1"), current.meta());
+        // Written 10 s ago every 1 s: the next one is 9 s late.
+        assertTrue(current.value() >= 9000 && current.value() < 30_000, current.toString());
+    }
+
+    @Test
+    void autoFallsBackToHeartbeatsOnMariaDb() throws Exception {
+        assertEquals("src1", collect(Map.of("table", "lagtest.late")).getFirst().meta().get("source"));
+    }
+
+    @Test
+    void aMissingHeartbeatTableMeansNoHeartbeatNotAFailure() throws Exception {
+        assertEquals(List.of(), collect(Map.of("table", "lagtest.missing")));
+        var reported = collect(Map.of("table", "lagtest.missing", "report-no-heartbeat", "yes"));
+        assertEquals(1, reported.size());
+        assertEquals(-1, reported.getFirst().value());
+    }
+
+    @Test
+    void heartbeatsAreFollowedBySourceIdThenRoleThenLatestOfTheOthers() throws Exception {
+        assertEquals("west1", sourceFollowed(Map.of()));
+        assertEquals("east1", sourceFollowed(Map.of("source-role", "east")));
+        assertEquals("west1", sourceFollowed(Map.of("source-role", "west")));
+        assertEquals("west2", sourceFollowed(Map.of("source-id", "west2")));
+        assertEquals("west2", sourceFollowed(Map.of("source-id", "west2", "source-role", "east")));
+    }
+
+    @Test
+    void noHeartbeatIsDroppedUnlessAskedToReport() throws Exception {
+        var options = new HashMap<>(Map.of("writer", "blip", "table", "lagtest.topology", "source-id", "nobody"));
+        assertEquals(List.of(), collect(options));
+        options.put("report-no-heartbeat", "yes");
+        assertEquals(List.of(new MetricValue("current", -1, MetricType.GAUGE, Map.of(), Map.of("source", ""))),
+                collect(options));
+    }
+
+    @Test
+    void replCheckZeroMeansNotAReplica() throws Exception {
+        // read_only is 0 on this server; server_id is 1.
+        var options = new HashMap<>(Map.of("table", "lagtest.late", "repl-check", "read_only"));
+        assertEquals(List.of(), collect(options));
+        options.put("report-not-a-replica", "yes");
+        assertEquals(List.of(new MetricValue("current", -1, MetricType.GAUGE, Map.of(), Map.of("source", ""))),
+                collect(options));
+        options.put("repl-check", "server_id");
+        assertEquals("src1", collect(options).getFirst().meta().get("source"));
+    }
+
+    @Test
+    void theReaderReportsTheWorstLagSinceTheLastReport() throws Exception {
+        var follow = new HeartbeatReader.Follow("`lagtest`.`reader`", "s", "", "test");
+        try (var reader = new HeartbeatReader(admin().db(), "test", follow, ReplCheck.NONE, Duration.ofMillis(50))) {
+            reader.readOnce();
+            assertEquals(HeartbeatReader.Lag.NO_HEARTBEAT, reader.report());
+
+            db().execute("INSERT INTO lagtest.reader VALUES ('s', NULL, NOW(3) - INTERVAL 5 SECOND, 1000)");
+            assertEquals(Duration.ofMillis(50), reader.readOnce(), "late: read again soon");
+            db().execute("UPDATE lagtest.reader SET ts = NOW(3), freq = 60000");
+            Duration untilNext = reader.readOnce();
+            assertTrue(untilNext.compareTo(Duration.ofSeconds(55)) > 0, "on time: sleep until the next one");
+
+            long worst = reader.report().millis();
+            assertTrue(worst >= 4000 && worst < 20_000, "worst since last report: " + worst);
+            long latest = reader.report().millis();
+            assertTrue(latest < 1000, "nothing read since: the latest, " + latest);
+        }
+    }
+
+    @Test
+    void lateHeartbeatsAreReadAgainSoonerThenLess() {
+        var onTime = HeartbeatReader.evaluate(300, 1000, 50, 3);
+        assertEquals(new HeartbeatReader.Reading(250, Duration.ofMillis(750), 0), onTime);
+        assertEquals(new HeartbeatReader.Reading(0, Duration.ofMillis(1010), 0),
+                HeartbeatReader.evaluate(40, 1000, 50, 0));
+        assertEquals(new HeartbeatReader.Reading(500, Duration.ofMillis(50), 1),
+                HeartbeatReader.evaluate(1500, 1000, 50, 0));
+        assertEquals(Duration.ofMillis(100), HeartbeatReader.evaluate(1500, 1000, 50, 4).sleep());
+        assertEquals(Duration.ofMillis(500), HeartbeatReader.evaluate(1500, 1000, 50, 8).sleep());
+    }
+
+    @Test
+    void pfsOnMariaDbIsRefusedWithTheReason() {
+        var e = assertThrows(BlipException.class, () -> collect(Map.of("writer", "pfs")));
+        assertEquals("repl.lag: level 'fast': writer=pfs: cannot read the Performance Schema replication tables"
+                + " (MySQL 8.0+ with performance_schema=ON): Table"
+                + " 'performance_schema.replication_connection_status' doesn't exist", e.getMessage());
+    }
+
+    @Test
+    void levelsMustAgreeOnTheWriter() {
+        var e = assertThrows(BlipException.class, () -> factory.make(admin()).prepare(plan(
+                domain("repl.lag", List.of(), Map.of("writer", "blip")),
+                domain("repl.lag", List.of(), Map.of("writer", "pfs")))));
+        assertEquals("repl.lag: level 'slow': option writer='pfs' differs from writer='blip' at level 'fast';"
+                + " lag is read one way per plan", e.getMessage());
+    }
+
+    @Test
+    void onlyPlainNamesGoIntoSql() {
+        var check = assertThrows(BlipException.class,
+                () -> collect(Map.of("repl-check", "server_id; DROP DATABASE x")));
+        assertEquals("repl.lag: level 'fast': option repl-check='server_id; DROP DATABASE x' is not a system"
+                + " variable name (letters, digits, _)", check.getMessage());
+        var table = assertThrows(BlipException.class, () -> collect(Map.of("table", "blip.heartbeat`; DROP")));
+        assertEquals("repl.lag: level 'fast': option table='blip.heartbeat`; DROP' is not a table name like"
+                + " blip.heartbeat", table.getMessage());
+    }
+
+    @Test
+    void networkLatencyIsADurationOrMilliseconds() throws Exception {
+        assertEquals(1, collect(Map.of("table", "lagtest.late", "network-latency", "250ms")).size());
+        assertEquals(1, collect(Map.of("table", "lagtest.late", "network-latency", "250")).size());
+        var e = assertThrows(BlipException.class, () -> collect(Map.of("network-latency", "soon")));
+        assertEquals("repl.lag: level 'fast': option network-latency='soon' is not a duration such as 50ms",
+                e.getMessage());
+    }
+
+    @Test
+    void helpFollowsTheDocs() {
+        var help = factory.help();
+        Map<String, OptionHelp> options = help.options();
+        assertEquals("auto", options.get("writer").defaultValue());
+        assertEquals(Set.of("auto", "blip", "pfs"), options.get("writer").values().keySet());
+        assertEquals("blip.heartbeat", options.get("table").defaultValue());
+        assertEquals("50ms", options.get("network-latency").defaultValue());
+        assertEquals("no", options.get("report-no-heartbeat").defaultValue());
+        assertEquals("no", options.get("report-not-a-replica").defaultValue());
+        assertEquals(Set.of("writer", "repl-check", "default-channel-name", "table", "source-id", "source-role",
+                "network-latency", "report-no-heartbeat", "report-not-a-replica"), options.keySet());
+        assertEquals(List.of("current", "backlog", "worker_usage"),
+                help.metrics().stream().map(MetricHelp::name).toList());
+        assertEquals("ms", help.metric("current").orElseThrow().unit());
+        assertEquals(List.of("channel_name"), help.groups());
+    }
+
+    private String sourceFollowed(Map<String, String> follow) throws Exception {
+        var options = new HashMap<>(follow);
+        options.put("table", "lagtest.topology");
+        return collect(options).getFirst().meta().get("source");
+    }
+
+    private List<MetricValue> collect(Map<String, String> options) throws Exception {
+        return collectOnce(factory, admin(), plan(domain("repl.lag", List.of(), options)));
+    }
+}
