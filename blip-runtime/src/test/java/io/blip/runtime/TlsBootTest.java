@@ -22,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** TLS from blip.yaml as a user writes it: boot reports every bad file, and good files collect over TLS. */
 class TlsBootTest {
-    private static final String NO_CERTIFICATE = "no certificate in the file (is it PEM, -----BEGIN CERTIFICATE-----?)";
-
     @TempDir
     Path dir;
 
@@ -34,6 +32,12 @@ class TlsBootTest {
         Map<String, String> env = Map.of("BLIP_PLUGINS", dir.resolve("no-plugins").toString());
         return new Cli(env, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    /** io.blip.api.tls.Pem's message for a file without a certificate. */
+    private static String noCertificate(Path file) {
+        return "no certificate in '" + file + "'; it must be PEM (-----BEGIN CERTIFICATE-----); a DER file converts"
+                + " with openssl x509 -inform der -in " + file + " -out <new file>";
     }
 
     @Test
@@ -76,16 +80,17 @@ class TlsBootTest {
         String e = err.toString(StandardCharsets.UTF_8);
         String origin = config + ": monitors";
         assertTrue(e.startsWith("blip: boot failed:\n"), e);
-        assertTrue(e.contains(origin + "[0].tls.ca: " + der + ": " + NO_CERTIFICATE + "\n"), e);
-        assertTrue(e.contains(origin + "[1].tls.key: " + otherKey + ": the key does not belong to the certificate in "
-                + cert + " (CN=blip, O=Blip tests)\n"), e);
-        assertTrue(e.contains(origin + "[2].tls.key: " + encrypted + ": the private key is encrypted, and Blip reads"
-                + " unencrypted keys only; decrypt it into a file only Blip can read (openssl pkey -in " + encrypted
-                + " -out <new file>)\n"), e);
-        assertTrue(e.contains(origin + "[3].mysql.mycnf: " + cnf + ": ssl-ca: " + keyAsCa + ": " + NO_CERTIFICATE
+        assertTrue(e.contains(origin + "[0].tls.ca: " + noCertificate(der) + "\n"), e);
+        assertTrue(e.contains(origin + "[1].tls.key: the key in '" + otherKey + "' is not the private key of the"
+                + " certificate in '" + cert + "' (CN=blip, O=Blip tests); give the key that was made with that"
+                + " certificate\n"), e);
+        assertTrue(e.contains(origin + "[2].tls.key: the private key in '" + encrypted + "' is encrypted, and Blip"
+                + " reads unencrypted keys only; decrypt it into a file only Blip can read: openssl pkey -in "
+                + encrypted + " -out <new file>\n"), e);
+        assertTrue(e.contains(origin + "[3].mysql.mycnf: " + cnf + ": ssl-ca: " + noCertificate(keyAsCa)
                 + "\n"), e);
-        assertTrue(e.contains(origin + "[4].mysql.mycnf: " + cnfMissing + ": ssl-ca: " + dir.resolve("gone.pem")
-                + ": file not found"), e);
+        assertTrue(e.contains(origin + "[4].mysql.mycnf: " + cnfMissing + ": ssl-ca: '" + dir.resolve("gone.pem")
+                + "' does not exist"), e);
         assertTrue(!e.contains("secret-pw") && !e.contains("PRIVATE KEY-----\nMI"), e);
     }
 

@@ -3,6 +3,8 @@ package io.blip.runtime.tls;
 import io.blip.api.BlipException;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.TlsConfig;
+import io.blip.api.tls.Pem;
+import io.blip.api.tls.PemException;
 import io.blip.api.tls.TlsMaterial;
 import io.blip.api.tls.TlsProvider;
 import io.blip.runtime.tls.TlsSettings.ClientIdentity;
@@ -193,8 +195,9 @@ public final class TlsResolver {
                 return null;
             }
             if (!Pem.matches(privateKey, chain.getFirst())) {
-                problems.add(where(keyKey) + ": " + key + ": the key does not belong to the certificate in " + cert
-                        + " (" + chain.getFirst().getSubjectX500Principal() + ")");
+                problems.add(where(keyKey) + ": the key in '" + key + "' is not the private key of the certificate in '"
+                        + cert + "' (" + chain.getFirst().getSubjectX500Principal() + "); give the key that was made"
+                        + " with that certificate");
                 return null;
             }
             return new ClientIdentity(privateKey, chain, where(certKey) + ": " + cert);

@@ -136,6 +136,12 @@ class MysqlTlsTest {
                 + " [DNS:mysql.test], not 127.0.0.1";
     }
 
+    /** io.blip.api.tls.Pem's message for a file without a certificate. */
+    private static String noCertificate(Path file) {
+        return "no certificate in '" + file + "'; it must be PEM (-----BEGIN CERTIFICATE-----); a DER file converts"
+                + " with openssl x509 -inform der -in " + file + " -out <new file>";
+    }
+
     @Test
     void theServerHasTls() throws SQLException {
         try (Connection c = db.admin(); Statement s = c.createStatement();
@@ -260,8 +266,8 @@ class MysqlTlsTest {
             // Later times whatever the file system's granularity, as a renewal has.
             Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 2000));
             SQLException broken = assertThrows(SQLException.class, connector::connect);
-            assertEquals("monitor m1: TLS (a TLS file changed): " + ORIGIN + ".tls.ca: " + file + ": no certificate in"
-                    + " the file (is it PEM, -----BEGIN CERTIFICATE-----?)", broken.getMessage());
+            assertEquals("monitor m1: TLS (a TLS file changed): " + ORIGIN + ".tls.ca: "
+                    + noCertificate(file), broken.getMessage());
             Files.copy(caFile, file, StandardCopyOption.REPLACE_EXISTING);
             Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 4000));
             assertTrue(cipherOf(connector).length() > 0);

@@ -20,6 +20,8 @@ import io.blip.testkit.TestCertificates.KeyFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +36,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Which source a monitor's TLS comes from, what each key and ssl-mode means, and what a bad file says. */
 class TlsResolverTest {
     private static final String ORIGIN = "blip.yaml: monitors[0]";
-    private static final String NO_CERTIFICATE = "no certificate in the file (is it PEM, -----BEGIN CERTIFICATE-----?)";
-    private static final String NO_KEY = "no private key in the file (is it PEM, -----BEGIN PRIVATE KEY-----?)";
     private static Authority ca;
     private static Issued client;
 
@@ -113,7 +113,7 @@ class TlsResolverTest {
         assertEquals(TlsMode.VERIFY_IDENTITY, s.mode());
         assertEquals(List.of(), s.trustedCas());
         assertEquals("the JDK's trusted CAs", s.trustSource());
-        PemTest.assertSameKey(client.key(), s.client().key());
+        assertSameEcKey(client.key(), s.client().key());
         assertEquals(List.of(client.certificate()), s.client().chain());
         assertFalse(s.toString().contains(client.key().toString()), s.toString());
         assertEquals("VERIFY_IDENTITY (" + ORIGIN + ".tls); CAs: the JDK's trusted CAs; client certificate "
@@ -126,7 +126,7 @@ class TlsResolverTest {
                 ""), ""));
         assertEquals(TlsMode.REQUIRED, s.mode());
         assertEquals(ORIGIN + ".tls.skip-verify", s.source());
-        PemTest.assertSameKey(client.key(), s.client().key());
+        assertSameEcKey(client.key(), s.client().key());
     }
 
     @Test
@@ -225,6 +225,17 @@ class TlsResolverTest {
         assertEquals(ORIGIN + ": TLS provider broken failed: bundle unreadable", e.getMessage());
     }
 
+    /** The same private value: encodings differ (the SEC1 key file keeps its curve and public key inside). */
+    private static void assertSameEcKey(PrivateKey expected, PrivateKey actual) {
+        assertEquals(((ECPrivateKey) expected).getS(), ((ECPrivateKey) actual).getS());
+    }
+
+    /** io.blip.api.tls.Pem's message for a file without a certificate. */
+    private static String noCertificate(Path file) {
+        return "no certificate in '" + file + "'; it must be PEM (-----BEGIN CERTIFICATE-----); a DER file converts"
+                + " with openssl x509 -inform der -in " + file + " -out <new file>";
+    }
+
     @Test
     void everyBadFileIsReportedAtOnceWithItsKey() throws Exception {
         Path notPem = Files.write(dir.resolve("ca.der"), ca.certificate().getEncoded());
@@ -233,15 +244,17 @@ class TlsResolverTest {
         BlipException e = assertThrows(BlipException.class, () -> resolve(monitor(tls(notPem.toString(),
                 certFile.toString(), otherKey.toString(), false, false, ""), "")));
         assertEquals(String.join("\n",
-                ORIGIN + ".tls.ca: " + notPem + ": " + NO_CERTIFICATE,
-                ORIGIN + ".tls.key: " + otherKey + ": the key does not belong to the certificate in " + certFile
-                        + " (CN=blip, O=Blip tests)"), e.getMessage());
+                ORIGIN + ".tls.ca: " + noCertificate(notPem),
+                ORIGIN + ".tls.key: the key in '" + otherKey + "' is not the private key of the certificate in '"
+                        + certFile + "' (CN=blip, O=Blip tests); give the key that was made with that certificate"),
+                e.getMessage());
 
         BlipException swapped = assertThrows(BlipException.class, () -> resolve(monitor(tls("", keyFile.toString(),
                 certFile.toString(), false, false, ""), "")));
         assertEquals(String.join("\n",
-                ORIGIN + ".tls.cert: " + keyFile + ": " + NO_CERTIFICATE,
-                ORIGIN + ".tls.key: " + certFile + ": " + NO_KEY),
+                ORIGIN + ".tls.cert: " + noCertificate(keyFile),
+                ORIGIN + ".tls.key: no private key in '" + certFile + "'; it must be PEM"
+                        + " (-----BEGIN PRIVATE KEY-----)"),
                 swapped.getMessage());
     }
 
@@ -251,7 +264,7 @@ class TlsResolverTest {
         BlipException e = assertThrows(BlipException.class, () -> resolveMycnf(new TlsConfig("/nope/ca.pem",
                 certFile.toString(), "", false, false, "", "", "VERIFY_CA")));
         assertEquals(String.join("\n",
-                ORIGIN + ".mysql.mycnf: " + cnf + ": ssl-ca: /nope/ca.pem: file not found",
+                ORIGIN + ".mysql.mycnf: " + cnf + ": ssl-ca: '/nope/ca.pem' does not exist",
                 ORIGIN + ".mysql.mycnf: " + cnf + ": ssl-cert is set but " + ORIGIN + ".mysql.mycnf: " + cnf
                         + ": ssl-key is not; a client certificate needs both"), e.getMessage());
     }

@@ -1,5 +1,7 @@
 package io.blip.sink.otlp;
 
+import io.blip.api.tls.Pem;
+import io.blip.api.tls.PemException;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
@@ -10,6 +12,7 @@ import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -112,8 +115,8 @@ final class Exporters {
      */
     private static byte[] certificates(String file) {
         try {
-            return TlsFiles.certificatesPem(file);
-        } catch (TlsFiles.BadFile e) {
+            return Pem.certificatesPem(Path.of(file));
+        } catch (PemException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
@@ -121,8 +124,8 @@ final class Exporters {
     /** The private key as the one PKCS#8 block the exporter reads, whatever form the file has it in. */
     private static byte[] privateKey(String file) {
         try {
-            return TlsFiles.privateKeyPem(file);
-        } catch (TlsFiles.BadFile e) {
+            return Pem.privateKeyPem(Path.of(file));
+        } catch (PemException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }

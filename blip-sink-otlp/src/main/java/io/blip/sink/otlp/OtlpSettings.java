@@ -3,11 +3,14 @@ package io.blip.sink.otlp;
 import io.blip.api.BlipException;
 import io.blip.api.config.Durations;
 import io.blip.api.config.Options;
+import io.blip.api.tls.Pem;
+import io.blip.api.tls.PemException;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -166,8 +169,10 @@ record OtlpSettings(ExporterSettings exporter, String prefix, boolean delta, Set
         }
 
         /**
-         * Reads the TLS files now, so that a file that is missing or not PEM, or a key that is not the
-         * certificate's, stops boot instead of failing every handshake later (see {@link TlsFiles}).
+         * Reads the TLS files now (with {@link Pem}), so that a file that is missing or not PEM, or a key
+         * that is not the certificate's, stops boot instead of failing every handshake later: the
+         * exporter reports a bad file only as "Are they valid X.509 in PEM format?", and a wrong key only
+         * as a connection closed at the first handshake.
          */
         private void tlsFiles(java.util.Optional<Setting> ca, java.util.Optional<Setting> cert,
                               java.util.Optional<Setting> key) {
@@ -184,26 +189,31 @@ record OtlpSettings(ExporterSettings exporter, String prefix, boolean delta, Set
             java.security.PrivateKey privateKey = null;
             try {
                 if (ca.isPresent()) {
-                    TlsFiles.certificates(ca.get().value());
+                    Pem.certificates(Path.of(ca.get().value()));
                 }
-            } catch (TlsFiles.BadFile e) {
+            } catch (PemException e) {
                 problems.add(ca.get().where() + ": " + e.getMessage());
             }
             try {
                 if (cert.isPresent()) {
-                    leaf = TlsFiles.certificates(cert.get().value()).getFirst();
+                    leaf = Pem.certificates(Path.of(cert.get().value())).getFirst();
                 }
-            } catch (TlsFiles.BadFile e) {
+            } catch (PemException e) {
                 problems.add(cert.get().where() + ": " + e.getMessage());
             }
             try {
                 if (key.isPresent()) {
-                    privateKey = TlsFiles.privateKey(key.get().value());
+                    privateKey = Pem.privateKey(Path.of(key.get().value()));
                 }
-            } catch (TlsFiles.BadFile e) {
+            } catch (PemException e) {
                 problems.add(key.get().where() + ": " + e.getMessage());
             }
-            if (leaf != null && privateKey != null && !TlsFiles.matches(privateKey, leaf)) {
+            if (privateKey != null && !List.of("RSA", "EC").contains(privateKey.getAlgorithm())) {
+                // The exporter tries RSA and EC key factories only; Pem reads EdDSA keys too.
+                problems.add(key.get().where() + ": the private key in '" + key.get().value() + "' is an "
+                        + privateKey.getAlgorithm() + " key, and the OTLP exporter takes RSA or EC keys only; use an "
+                        + "RSA or EC key");
+            } else if (leaf != null && privateKey != null && !Pem.matches(privateKey, leaf)) {
                 problems.add(key.get().where() + ": the key in '" + key.get().value() + "' is not the private key "
                         + "of the certificate in '" + cert.get().value() + "' (" + leaf.getSubjectX500Principal()
                         + "); give the key that was made with that certificate");

@@ -22,8 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -333,7 +335,7 @@ class OtlpTlsTest {
         Path cert = client.writeChain(dir.resolve("enc-client.pem"));
         Path encrypted = client.writeEncryptedKey(dir.resolve("enc-key.pem"), "secret-password");
         String message = bootError("cert", cert.toString(), "key", encrypted.toString());
-        assertEquals(PATH + ".key: the private key in '" + encrypted + "' is encrypted, and the OTLP exporter reads "
+        assertEquals(PATH + ".key: the private key in '" + encrypted + "' is encrypted, and Blip reads "
                 + "unencrypted keys only; decrypt it into a file only Blip can read: openssl pkey -in " + encrypted
                 + " -out <new file>", message);
         Path legacy = Files.writeString(dir.resolve("legacy-key.pem"), "-----BEGIN RSA PRIVATE KEY-----\n"
@@ -348,10 +350,16 @@ class OtlpTlsTest {
         Path garbage = Files.writeString(dir.resolve("garbage-key.pem"),
                 "-----BEGIN RSA PRIVATE KEY-----\nAAECAw==\n-----END RSA PRIVATE KEY-----\n");
         message = bootError("cert", cert.toString(), "key", garbage.toString());
-        assertTrue(message.startsWith(PATH + ".key: the private key in '" + garbage + "' is not an RSA or EC key the "
-                + "JDK can read ("), message);
+        assertTrue(message.startsWith(PATH + ".key: the private key in '" + garbage + "' is not valid ("), message);
         assertTrue(message.endsWith("; write it as PKCS#8: openssl pkcs8 -topk8 -nocrypt -in " + garbage
                 + " -out <new file>"), message);
+        // Blip reads EdDSA keys; the exporter does not.
+        Path ed25519 = Files.writeString(dir.resolve("ed25519-key.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(KeyPairGenerator.getInstance("Ed25519").generateKeyPair()
+                        .getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        assertEquals(PATH + ".key: the private key in '" + ed25519 + "' is an EdDSA key, and the OTLP exporter "
+                + "takes RSA or EC keys only; use an RSA or EC key",
+                bootError("cert", cert.toString(), "key", ed25519.toString()));
     }
 
     @Test

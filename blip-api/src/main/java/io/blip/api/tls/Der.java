@@ -1,4 +1,4 @@
-package io.blip.runtime.tls;
+package io.blip.api.tls;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
