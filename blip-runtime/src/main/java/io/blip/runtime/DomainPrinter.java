@@ -3,9 +3,8 @@ package io.blip.runtime;
 import io.blip.api.collect.CollectorHelp;
 import io.blip.api.collect.ErrorHelp;
 import io.blip.api.collect.MetricHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.runtime.config.OptionPrinter;
 import java.util.List;
-import java.util.Map;
 
 /** {@code --print-domains}: every domain with its options, metrics, groups, meta and errors. */
 final class DomainPrinter {
@@ -19,17 +18,7 @@ final class DomainPrinter {
             b.append("  ").append(h.description()).append('\n');
             if (!h.options().isEmpty()) {
                 b.append("  Options:\n");
-                for (OptionHelp o : h.options().values()) {
-                    b.append("    ").append(o.name()).append(": ").append(o.description());
-                    if (!o.defaultValue().isEmpty()) {
-                        b.append(" (default: ").append(o.defaultValue()).append(')');
-                    }
-                    b.append('\n');
-                    for (Map.Entry<String, String> v : o.values().entrySet()) {
-                        b.append("      ").append(v.getKey()).append(v.getValue().isEmpty() ? "" : " = " + v.getValue())
-                                .append('\n');
-                    }
-                }
+                OptionPrinter.print(h.options(), "    ", b);
             }
             if (!h.errors().isEmpty()) {
                 b.append("  Error policies:\n");

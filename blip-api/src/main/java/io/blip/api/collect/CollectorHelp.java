@@ -1,5 +1,8 @@
 package io.blip.api.collect;
 
+import io.blip.api.config.Option;
+import io.blip.api.config.OptionSet;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +14,7 @@ import java.util.Objects;
  *
  * @param domain      the domain name
  * @param description a one-line description with an example or two
- * @param options     options by name; an option not listed here is a plan error
+ * @param options     the options a plan may set for the domain; an option not declared here is a plan error
  * @param metrics     the metrics it knows, with types; a domain may collect more (e.g. any status
  *                    variable), so this list is informative unless {@code strictMetrics}
  * @param strictMetrics when true, a plan may only name metrics listed in {@code metrics}
@@ -19,14 +22,14 @@ import java.util.Objects;
  * @param meta        meta keys its values carry (annotations)
  * @param errors      errors a plan may give a policy for, by error name
  */
-public record CollectorHelp(String domain, String description, Map<String, OptionHelp> options,
+public record CollectorHelp(String domain, String description, OptionSet options,
                             List<MetricHelp> metrics, boolean strictMetrics, List<String> groups,
                             List<String> meta, Map<String, ErrorHelp> errors) {
 
     public CollectorHelp {
         Objects.requireNonNull(domain, "domain");
         description = description == null ? "" : description;
-        options = Collections.unmodifiableMap(new LinkedHashMap<>(options == null ? Map.of() : options));
+        options = options == null ? OptionSet.EMPTY : options;
         metrics = List.copyOf(metrics == null ? List.of() : metrics);
         groups = List.copyOf(groups == null ? List.of() : groups);
         meta = List.copyOf(meta == null ? List.of() : meta);
@@ -47,7 +50,7 @@ public record CollectorHelp(String domain, String description, Map<String, Optio
     public static final class Builder {
         private final String domain;
         private final String description;
-        private final Map<String, OptionHelp> options = new LinkedHashMap<>();
+        private final List<Option> options = new java.util.ArrayList<>();
         private final List<MetricHelp> metrics = new java.util.ArrayList<>();
         private final List<String> groups = new java.util.ArrayList<>();
         private final List<String> meta = new java.util.ArrayList<>();
@@ -59,8 +62,8 @@ public record CollectorHelp(String domain, String description, Map<String, Optio
             this.description = description;
         }
 
-        public Builder option(OptionHelp option) {
-            options.put(option.name(), option);
+        public Builder option(Option option) {
+            options.add(option);
             return this;
         }
 
@@ -99,7 +102,8 @@ public record CollectorHelp(String domain, String description, Map<String, Optio
         }
 
         public CollectorHelp build() {
-            return new CollectorHelp(domain, description, options, metrics, strictMetrics, groups, meta, errors);
+            return new CollectorHelp(domain, description, OptionSet.of(options), metrics, strictMetrics, groups, meta,
+                    errors);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.blip.api.collect;
 
 import io.blip.api.BlipException;
+import io.blip.api.config.Option;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
@@ -46,8 +47,8 @@ public record LevelDomain(String level, Domain domain, CollectorHelp help) {
 
     private void check() {
         for (String name : domain.options().keySet()) {
-            if (!help.options().containsKey(name)) {
-                throw error("unknown option '" + name + "'; options: " + help.options().keySet());
+            if (help.options().get(name).isEmpty()) {
+                throw error("unknown option '" + name + "'; options: " + help.options().keys());
             }
             option(name);
         }
@@ -67,10 +68,8 @@ public record LevelDomain(String level, Domain domain, CollectorHelp help) {
      * @throws BlipException when the value is not one the option allows
      */
     public String option(String name) {
-        OptionHelp option = help.options().get(name);
-        if (option == null) {
-            throw new IllegalArgumentException(help.domain() + " declares no option '" + name + "'");
-        }
+        Option option = help.options().get(name).orElseThrow(() ->
+                new IllegalArgumentException(help.domain() + " declares no option '" + name + "'"));
         String value = domain.option(name, option.defaultValue());
         if (!option.allows(value)) {
             throw error("option " + name + "='" + value + "' is not one of " + option.values().keySet());

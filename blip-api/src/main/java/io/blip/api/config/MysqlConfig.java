@@ -36,20 +36,4 @@ public record MysqlConfig(String hostname, String socket, String mycnf, String u
         timeoutConnect = timeoutConnect == null ? DEFAULT_TIMEOUT_CONNECT : timeoutConnect;
         credentialSource = credentialSource == null ? "" : credentialSource;
     }
-
-    /** The host part of {@link #hostname()}, without a port. */
-    public String host() {
-        return HostPort.parse(hostname).host();
-    }
-
-    /** The port of {@link #hostname()}, or 3306. */
-    public int port() {
-        return HostPort.parse(hostname).port();
-    }
-
-    /** {@code user@host:port} or {@code user@unix(socket)}: safe to print, never holds a password. */
-    public String redacted() {
-        String where = socket.isEmpty() ? HostPort.parse(hostname).toString() : "unix(" + socket + ")";
-        return username + ":...@" + where;
-    }
 }

@@ -1,163 +1,225 @@
 package io.blip.api.config;
 
-import io.blip.api.BlipException;
 import io.blip.api.Secret;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * A read-only view of one config node given to a plugin (e.g. {@code sinks.otlp} or
- * {@code monitor-loader.aws}), with typed getters whose errors name the full config path.
- * Values are strings, lists of strings, or nested {@code Options}.
+ * The options of one config node as a provider reads them: checked against their
+ * {@link OptionSet}, defaults applied, typed, read-only. Made by {@link OptionSet#read}; the
+ * runtime makes one for every node a provider owns ({@code sinks.otlp}, a monitor's {@code aws}
+ * section, {@code monitor-loader.aws}).
  *
- * @param path   where the node is in the config, e.g. {@code monitors[2].sinks.otlp}
- * @param values the node's keys and values
+ * <p>A getter takes a declared name; asking for a name the declaration does not have, or as
+ * another type than declared, is a mistake in the plugin and throws {@link IllegalArgumentException}.
+ * Two views are equal when they hold the same values, wherever they were written: monitors whose
+ * sink options are equal share one sink.
  */
-public record Options(String path, Map<String, Object> values) {
-
-    public Options {
-        path = path == null ? "" : path;
-        var copy = new LinkedHashMap<String, Object>();
-        if (values != null) {
-            values.forEach((k, v) -> copy.put(k, check(k, v)));
-        }
-        values = Collections.unmodifiableMap(copy);
+public final class Options {
+    /** Where a value came from. */
+    public enum Source {
+        /** The config file (or a monitor loader). */
+        CONFIG,
+        /** An environment variable or system property. */
+        ENVIRONMENT,
+        /** The declared default. */
+        DEFAULT
     }
 
-    private static Object check(String key, Object v) {
-        if (v instanceof String || v instanceof Options) {
-            return v;
+    /**
+     * One value.
+     *
+     * @param value   typed: String, Boolean, Long, Duration, Path, {@code List<String>},
+     *                {@code Map<String, String>} or Options for a section
+     * @param source  where it came from
+     * @param where   the config path ({@code sinks.otlp.endpoint}) or the variable's name
+     * @param written the value as written (text, list or map)
+     */
+    record Value(Object value, Source source, String where, Object written) {
+        Value {
+            Objects.requireNonNull(value, "value");
         }
-        if (v instanceof List<?> list) {
-            return list.stream().map(String::valueOf).toList();
-        }
-        if (v instanceof Map<?, ?> map) {
-            var nested = new LinkedHashMap<String, Object>();
-            map.forEach((k, val) -> nested.put(String.valueOf(k), val));
-            return new Options(key, nested);
-        }
-        throw new IllegalArgumentException("option " + key + ": unsupported value type " + v.getClass().getName());
     }
 
+    private final String path;
+    private final OptionSet declared;
+    private final Map<String, Value> values;
+
+    Options(String path, OptionSet declared, Map<String, Value> values) {
+        this.path = path;
+        this.declared = declared;
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** No options at all, for a provider that declares none. */
     public static Options empty(String path) {
-        return new Options(path, Map.of());
+        return new Options(path, OptionSet.EMPTY, Map.of());
     }
 
-    /** Options from a flat map of strings, as Blip passes sink options. */
-    public static Options of(String path, Map<String, String> values) {
-        return new Options(path, new LinkedHashMap<>(values));
+    /** Where the node is in the config, e.g. {@code monitors[2].sinks.otlp}. */
+    public String path() {
+        return path;
     }
 
-    public Set<String> keys() {
-        return values.keySet();
+    /** The declaration the values were checked against. */
+    public OptionSet declared() {
+        return declared;
     }
 
-    public boolean has(String key) {
-        return values.containsKey(key);
+    /** The config path of a key ({@code sinks.otlp.endpoint}), for messages. */
+    public String pathOf(String name) {
+        return path.isEmpty() ? name : path + "." + name;
     }
 
-    /** The full path of a key, for messages: {@code sinks.otlp.endpoint}. */
-    public String pathOf(String key) {
-        return path.isEmpty() ? key : path + "." + key;
+    /** Where the value came from, for messages: its config path, or its environment variable. */
+    public String where(String name) {
+        Value v = values.get(declaredName(name));
+        return v == null ? pathOf(name) : v.where();
     }
 
-    public Optional<String> string(String key) {
-        Object v = values.get(key);
-        if (v == null) {
-            return Optional.empty();
-        }
-        if (v instanceof String s) {
-            return Optional.of(s);
-        }
-        throw new BlipException(pathOf(key) + ": expected a single value, got " + describe(v));
+    /** Whether the config or the environment gave the option (not its default). */
+    public boolean isSet(String name) {
+        Value v = values.get(declaredName(name));
+        return v != null && v.source() != Source.DEFAULT;
     }
 
-    public String string(String key, String fallback) {
-        return string(key).orElse(fallback);
+    /** Whether the option has a value, given or default. */
+    public boolean has(String name) {
+        return values.containsKey(declaredName(name));
     }
 
-    /** A secret value; it never prints. */
-    public Optional<Secret> secret(String key) {
-        return string(key).map(Secret::of);
+    public Source source(String name) {
+        Value v = values.get(declaredName(name));
+        return v == null ? Source.DEFAULT : v.source();
     }
 
-    /** true/false, yes/no, on/off, 1/0. */
-    public boolean bool(String key, boolean fallback) {
-        return string(key).map(v -> parseBool(pathOf(key), v)).orElse(fallback);
+    /** Text; empty when it has no value. */
+    public String string(String name) {
+        Object v = get(name, Option.Type.STRING);
+        return v == null ? "" : (String) v;
     }
 
-    public Duration duration(String key, Duration fallback) {
-        return string(key).map(v -> Durations.parse(pathOf(key), v)).orElse(fallback);
+    public Secret secret(String name) {
+        return Secret.of(string(name));
     }
 
-    public int integer(String key, int fallback) {
-        return string(key).map(v -> {
-            try {
-                return Integer.parseInt(v.trim());
-            } catch (NumberFormatException e) {
-                throw new BlipException(pathOf(key) + ": '" + v + "' is not a whole number");
-            }
-        }).orElse(fallback);
+    public boolean bool(String name) {
+        Object v = get(name, Option.Type.BOOLEAN);
+        return v != null && (Boolean) v;
     }
 
-    /** A list of strings; a single value is a list of one. */
-    public List<String> list(String key) {
-        Object v = values.get(key);
-        if (v == null) {
-            return List.of();
-        }
-        if (v instanceof String s) {
-            return List.of(s);
-        }
-        if (v instanceof List<?> l) {
-            return l.stream().map(String::valueOf).toList();
-        }
-        throw new BlipException(pathOf(key) + ": expected a list, got " + describe(v));
+    /** A whole number; declare a default or check {@link #has} first. */
+    public long integer(String name) {
+        return (Long) required(name, Option.Type.INTEGER);
     }
 
-    /** A nested node; empty when absent. */
-    public Options node(String key) {
-        Object v = values.get(key);
-        if (v == null) {
-            return empty(pathOf(key));
-        }
-        if (v instanceof Options o) {
-            return new Options(pathOf(key), o.values());
-        }
-        throw new BlipException(pathOf(key) + ": expected a map of keys, got " + describe(v));
+    /** A duration; declare a default or check {@link #has} first. */
+    public Duration duration(String name) {
+        return (Duration) required(name, Option.Type.DURATION);
     }
 
-    /** The values as a flat map of strings (nested nodes and lists are left out). */
-    public Map<String, String> strings() {
-        var out = new LinkedHashMap<String, String>();
-        values.forEach((k, v) -> {
-            if (v instanceof String s) {
-                out.put(k, s);
+    /** Bytes; declare a default or check {@link #has} first. */
+    public long size(String name) {
+        return (Long) required(name, Option.Type.SIZE);
+    }
+
+    /** A file that existed when the config was read, resolved against the config file's directory. */
+    public Optional<Path> file(String name) {
+        return Optional.ofNullable((Path) get(name, Option.Type.PATH));
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> list(String name) {
+        Object v = get(name, Option.Type.LIST);
+        return v == null ? List.of() : (List<String>) v;
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, String> map(String name) {
+        Object v = get(name, Option.Type.MAP);
+        return v == null ? Map.of() : (Map<String, String>) v;
+    }
+
+    /** A section's options; every default when the config does not give it. */
+    public Options section(String name) {
+        Object v = get(name, Option.Type.SECTION);
+        return v == null ? empty(pathOf(name)) : (Options) v;
+    }
+
+    /**
+     * The values the config gave (not defaults, not the environment), as written: text, lists of
+     * text, maps, and sections as maps; for printing the config. Secrets are as written too:
+     * mask them with {@link OptionSet#get} and {@link Option#secret()}.
+     */
+    public Map<String, Object> written() {
+        var out = new LinkedHashMap<String, Object>();
+        values.forEach((name, v) -> {
+            if (v.value() instanceof Options section) {
+                Map<String, Object> inner = section.written();
+                if (!inner.isEmpty()) {
+                    out.put(name, inner);
+                }
+            } else if (v.source() == Source.CONFIG) {
+                out.put(name, v.written());
             }
         });
         return Collections.unmodifiableMap(out);
     }
 
-    private static String describe(Object v) {
-        return v instanceof List ? "a list" : v instanceof Options ? "a map" : "'" + v + "'";
+    private String declaredName(String name) {
+        return declared.get(name).map(Option::name).orElseThrow(() -> new IllegalArgumentException(
+                path + ": no option '" + name + "' is declared; declared: " + declared.keys()));
     }
 
-    /** Parses a Blip boolean: true/false, yes/no, on/off, 1/0 (any case). */
-    public static boolean parseBool(String path, String v) {
-        return switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new BlipException(path + ": '" + v + "' is not a boolean; use true or false");
-        };
+    private Object get(String name, Option.Type type) {
+        Option o = declared.get(name).orElseThrow(() -> new IllegalArgumentException(
+                path + ": no option '" + name + "' is declared; declared: " + declared.keys()));
+        boolean compatible = o.type() == type || (type == Option.Type.STRING && o.type() == Option.Type.PATH);
+        if (!compatible) {
+            throw new IllegalArgumentException(pathOf(name) + " is declared as " + o.type() + ", not " + type);
+        }
+        Value v = values.get(o.name());
+        if (v == null) {
+            return null;
+        }
+        return type == Option.Type.STRING && v.value() instanceof Path p ? p.toString() : v.value();
     }
 
+    private Object required(String name, Option.Type type) {
+        Object v = get(name, type);
+        if (v == null) {
+            throw new IllegalStateException(pathOf(name) + " has no value and no default; check has() first");
+        }
+        return v;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Options other) || !declared.equals(other.declared)
+                || !values.keySet().equals(other.values.keySet())) {
+            return false;
+        }
+        return values.entrySet().stream()
+                .allMatch(e -> e.getValue().value().equals(other.values.get(e.getKey()).value()));
+    }
+
+    @Override
+    public int hashCode() {
+        int h = declared.hashCode();
+        for (Map.Entry<String, Value> e : values.entrySet()) {
+            h = 31 * h + e.getKey().hashCode() ^ e.getValue().value().hashCode();
+        }
+        return h;
+    }
+
+    /** Names the keys only: values may hold secrets. */
     @Override
     public String toString() {
         return "Options[" + path + ": " + values.keySet() + "]";

@@ -1,5 +1,6 @@
 package io.blip.api.monitor;
 
+import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
 
 import java.util.List;
@@ -13,6 +14,9 @@ public interface MonitorLoader {
 
     /** The loader name and its config key under {@code monitor-loader}, e.g. {@code aws}. */
     String name();
+
+    /** The keys of its {@code monitor-loader.<name>} node; the runtime checks the node against them. */
+    OptionSet options();
 
     /** Whether the given {@code monitor-loader.<name>} node turns this loader on. */
     boolean enabled(Options config);

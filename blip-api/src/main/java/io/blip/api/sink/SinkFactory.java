@@ -1,8 +1,6 @@
 package io.blip.api.sink;
 
-import io.blip.api.collect.OptionHelp;
-
-import java.util.Map;
+import io.blip.api.config.OptionSet;
 
 /**
  * Makes sinks of one kind, chosen by name in config ({@code sinks.<name>.<option>}). Found with
@@ -24,8 +22,11 @@ public interface SinkFactory {
         return false;
     }
 
-    /** The options it accepts; any other option is a boot error. Secret options are masked. */
-    Map<String, OptionHelp> options();
+    /**
+     * The options it accepts under {@code sinks.<name>}; any other key is a boot error, secret
+     * options are masked wherever config is shown.
+     */
+    OptionSet options();
 
     /** Makes a sink for one monitor. Options have been checked against {@link #options()}. */
     Sink make(SinkContext context) throws Exception;

@@ -5,7 +5,7 @@ import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 
 /** The {@code innodb} domain: InnoDB metrics from {@code information_schema.innodb_metrics}. */
 public final class InnodbFactory implements CollectorFactory {
@@ -34,10 +34,10 @@ public final class InnodbFactory implements CollectorFactory {
     private static CollectorHelp buildHelp() {
         var help = CollectorHelp.builder(DOMAIN,
                         "InnoDB metrics from information_schema.innodb_metrics like 'trx_rseg_history_len' (HLL)")
-                .option(OptionHelp.oneOf("all", "Collect all metrics", "no",
+                .option(Option.oneOf("all", "Collect all metrics",
                         "yes", "All metrics (ignore metrics list)",
                         "enabled", "Enabled metrics (ignore metrics list)",
-                        "no", "Specified metrics"))
+                        "no", "Specified metrics").withDefault("no"))
                 .meta("subsystem");
         for (String gauge : GAUGES) {
             help.metric(gauge, MetricType.GAUGE, "");

@@ -5,7 +5,7 @@ import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 
 /** The {@code repl} domain: whether replication is running, from {@code SHOW REPLICA|SLAVE STATUS}. */
 public final class ReplFactory implements CollectorFactory {
@@ -14,9 +14,9 @@ public final class ReplFactory implements CollectorFactory {
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN, "Replication status")
             // Blip's docs say the default is no (drop); its Help() says yes; its code drops unless yes.
-            .option(OptionHelp.oneOf("report-not-a-replica", "Report running=-1 when MySQL is not a replica", "no",
+            .option(Option.oneOf("report-not-a-replica", "Report running=-1 when MySQL is not a replica",
                     "yes", "Report running = -1 if not a replica",
-                    "no", "Drop the metric if not a replica"))
+                    "no", "Drop the metric if not a replica").withDefault("no"))
             .metric("running", MetricType.GAUGE,
                     "1=running (IO and SQL threads running, no error), 0=not running or error, -1=not a replica")
             .strictMetrics()

@@ -5,7 +5,7 @@ import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 
 /**
  * The {@code repl.lag} domain: replication lag from MySQL 8's Performance Schema or from Blip
@@ -15,26 +15,26 @@ public final class ReplLagFactory implements CollectorFactory {
     static final String DOMAIN = "repl.lag";
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN, "Replication lag")
-            .option(OptionHelp.oneOf("writer", "What writes the replication heartbeats or events", "auto",
+            .option(Option.oneOf("writer", "What writes the replication heartbeats or events",
                     "auto", "Use pfs if available, else blip",
                     "blip", "Blip heartbeat table (see the heartbeat config)",
-                    "pfs", "MySQL 8.x Performance Schema replication tables"))
-            .option(OptionHelp.of("repl-check", "MySQL global variable (without @@); when it is 0, the instance"
-                    + " is not a replica (e.g. server_id on cloud readers)", ""))
-            .option(OptionHelp.of("default-channel-name", "pfs: name reported for the default replication channel,"
-                    + " which MySQL names with an empty string", ""))
-            .option(OptionHelp.of("table", "blip: heartbeat table", "blip.heartbeat"))
-            .option(OptionHelp.of("source-id", "blip: follow the heartbeats of this source id;"
-                    + " takes precedence over source-role", ""))
-            .option(OptionHelp.of("source-role", "blip: follow the latest heartbeat of any source with this role", ""))
-            .option(OptionHelp.of("network-latency", "blip: how long after its planned time to read the next"
-                    + " heartbeat; also subtracted from the lag (duration such as 50ms)", "50ms"))
-            .option(OptionHelp.oneOf("report-no-heartbeat", "blip: what to do when there is no heartbeat", "no",
+                    "pfs", "MySQL 8.x Performance Schema replication tables").withDefault("auto"))
+            .option(Option.string("repl-check", "MySQL global variable (without @@); when it is 0, the instance"
+                    + " is not a replica (e.g. server_id on cloud readers)"))
+            .option(Option.string("default-channel-name", "pfs: name reported for the default replication channel,"
+                    + " which MySQL names with an empty string"))
+            .option(Option.string("table", "blip: heartbeat table").withDefault("blip.heartbeat"))
+            .option(Option.string("source-id", "blip: follow the heartbeats of this source id;"
+                    + " takes precedence over source-role"))
+            .option(Option.string("source-role", "blip: follow the latest heartbeat of any source with this role"))
+            .option(Option.string("network-latency", "blip: how long after its planned time to read the next"
+                    + " heartbeat; also subtracted from the lag (duration such as 50ms)").withDefault("50ms"))
+            .option(Option.oneOf("report-no-heartbeat", "blip: what to do when there is no heartbeat",
                     "yes", "Report current = -1 if no heartbeat",
-                    "no", "Drop current if no heartbeat"))
-            .option(OptionHelp.oneOf("report-not-a-replica", "What to do when the instance is not a replica", "no",
+                    "no", "Drop current if no heartbeat").withDefault("no"))
+            .option(Option.oneOf("report-not-a-replica", "What to do when the instance is not a replica",
                     "yes", "Report current = -1 if not a replica",
-                    "no", "Drop current if not a replica"))
+                    "no", "Drop current if not a replica").withDefault("no"))
             .metric("current", MetricType.GAUGE, "ms", "Current replication lag")
             .metric("backlog", MetricType.GAUGE, "pfs: transactions received but not applied")
             .metric("worker_usage", MetricType.GAUGE, "1", "pfs: fraction (0-1) of applier workers applying")

@@ -55,7 +55,7 @@ final class SizeDatabaseCollector implements Collector {
         // Like Blip, an empty exclude means the default one.
         List<String> names = including ? include : at.list("exclude");
         if (names.isEmpty()) {
-            names = List.of(SizeDatabaseFactory.HELP.options().get("exclude").defaultValue().split(","));
+            names = List.of(SizeDatabaseFactory.HELP.options().get("exclude").orElseThrow().defaultValue().split(","));
         }
         String where = including ? matchAny(names.size(), like) : matchNone(names.size(), like);
         String total = at.option("total");

@@ -5,26 +5,26 @@ import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 
 /** The {@code size.database} domain: database sizes from {@code information_schema.tables}. */
 public final class SizeDatabaseFactory implements CollectorFactory {
     static final String DOMAIN = "size.database";
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN, "Database sizes")
-            .option(OptionHelp.of("include",
-                    "Comma-separated list of database names to include (overrides option exclude)", ""))
-            .option(OptionHelp.of("exclude",
-                    "Comma-separated list of database names to exclude (ignored if include is set)",
-                    "mysql,information_schema,performance_schema,sys"))
-            .option(OptionHelp.oneOf("like", "Each database in include or exclude is a MySQL LIKE pattern", "no",
+            .option(Option.string("include",
+                    "Comma-separated list of database names to include (overrides option exclude)"))
+            .option(Option.string("exclude",
+                    "Comma-separated list of database names to exclude (ignored if include is set)")
+                    .withDefault("mysql,information_schema,performance_schema,sys"))
+            .option(Option.oneOf("like", "Each database in include or exclude is a MySQL LIKE pattern",
                     "yes", "Enable, use LIKE pattern matching",
-                    "no", "Disable, use literal database names"))
+                    "no", "Disable, use literal database names").withDefault("no"))
             // Blip's docs say the default is yes; its code says no. The docs win (ARCHITECTURE.md).
-            .option(OptionHelp.oneOf("total", "Report the total size of all databases", "yes",
+            .option(Option.oneOf("total", "Report the total size of all databases",
                     "yes", "Total and per-database sizes",
                     "no", "Only per-database sizes",
-                    "only", "Only the total size"))
+                    "only", "Only the total size").withDefault("yes"))
             .metric("bytes", MetricType.GAUGE, "By", "Database size: data and indexes")
             .strictMetrics()
             .group("db")

@@ -50,7 +50,7 @@ final class SizeTableCollector implements Collector {
         boolean including = !include.isEmpty();
         List<String> items = including ? include : at.list("exclude");
         if (items.isEmpty()) {
-            items = List.of(SizeTableFactory.HELP.options().get("exclude").defaultValue().split(","));
+            items = List.of(SizeTableFactory.HELP.options().get("exclude").orElseThrow().defaultValue().split(","));
         }
         var conditions = new ArrayList<String>();
         var names = new ArrayList<String>();

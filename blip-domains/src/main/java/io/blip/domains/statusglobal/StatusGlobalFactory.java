@@ -5,7 +5,7 @@ import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 
 /** The {@code status.global} domain: global status variables from {@code SHOW GLOBAL STATUS}. */
 public final class StatusGlobalFactory implements CollectorFactory {
@@ -13,9 +13,9 @@ public final class StatusGlobalFactory implements CollectorFactory {
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN,
                     "Global status variables like 'Queries' and 'Threads_running'")
-            .option(OptionHelp.oneOf("all", "Collect all status variables", "no",
+            .option(Option.oneOf("all", "Collect all status variables",
                     "yes", "Collect all (safe but wasteful)",
-                    "no", "Collect only variables listed in metrics"))
+                    "no", "Collect only variables listed in metrics").withDefault("no"))
             .metric("threads_running", MetricType.GAUGE, "Threads not sleeping")
             .metric("threads_connected", MetricType.GAUGE, "Open connections")
             .metric("prepared_stmt_count", MetricType.GAUGE, "Prepared statements")

@@ -4,7 +4,7 @@ import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 
 /** The {@code var.global} domain: numeric global system variables, as gauges. */
 public final class VarGlobalFactory implements CollectorFactory {
@@ -12,14 +12,14 @@ public final class VarGlobalFactory implements CollectorFactory {
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN,
                     "Global system variables (sysvars) like 'innodb_log_file_size' and 'max_connections'")
-            .option(OptionHelp.oneOf("source", "Where to collect sysvars from", "auto",
+            .option(Option.oneOf("source", "Where to collect sysvars from",
                     "auto", "Auto-determine best source: select, else pfs, else show",
                     "select", "@@GLOBAL.metric_name",
                     "pfs", "performance_schema.global_variables",
-                    "show", "SHOW GLOBAL VARIABLES"))
-            .option(OptionHelp.oneOf("all", "Collect all sysvars", "no",
+                    "show", "SHOW GLOBAL VARIABLES").withDefault("auto"))
+            .option(Option.oneOf("all", "Collect all sysvars",
                     "yes", "Collect all (CAUTION: there are >500 sysvars)",
-                    "no", "Collect only sysvars listed in metrics"))
+                    "no", "Collect only sysvars listed in metrics").withDefault("no"))
             .build();
 
     @Override

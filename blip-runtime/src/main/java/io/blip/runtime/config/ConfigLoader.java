@@ -31,21 +31,22 @@ public final class ConfigLoader {
     }
 
     /** The config Blip runs with when there is no config file: no monitors, everything default. */
-    public static BlipConfig empty() {
+    public static BlipConfig empty(LoadContext context) {
         Path base = baseDirOf(null);
         return new BlipConfig(null, ApiConfig.DEFAULT, "", MonitorLoaderConfig.EMPTY, PlansConfig.EMPTY, Map.of(),
-                List.of(), new MonitorDefaults(MapNode.empty(new Origin("defaults", 0), ""), Map.of(), base, ""));
+                List.of(), new MonitorDefaults(MapNode.empty(new Origin("defaults", 0), ""), context, base));
     }
 
     /**
      * Loads a config file and the monitor files of {@code monitor-loader.files} (relative paths are
      * resolved against the config file's directory).
      *
-     * @param file the config file; {@code .yaml}/{@code .yml} or {@code .conf}/{@code .hocon}/{@code .json}
-     * @param env  the environment for {@code ${ENV}} (normally {@code System.getenv()})
+     * @param file    the config file; {@code .yaml}/{@code .yml} or {@code .conf}/{@code .hocon}/{@code .json}
+     * @param context the environment, the plugins' declarations, the my.cnf files
      * @throws ConfigException listing every problem found
      */
-    public static BlipConfig load(Path file, Map<String, String> env) throws ConfigException {
+    public static BlipConfig load(Path file, LoadContext context) throws ConfigException {
+        Map<String, String> env = context.env();
         String display = file.toString();
         if (!Files.isRegularFile(file)) {
             throw new ConfigException(display + ": config file does not exist");
@@ -59,11 +60,12 @@ public final class ConfigLoader {
             throw new ConfigException(root.origin() + ": a config file holds a map of keys (api, mysql, monitors, ...),"
                     + " not " + root.kind());
         }
-        Keys.check(top, Keys.TOP, problems, interpolate);
+        var keys = new Keys(context.declarations());
+        keys.check(top, keys.top, problems, interpolate);
         MapNode server = (MapNode) MonitorBuilder.rewrite(top, s -> interpolate.apply(s.value()));
 
-        var builder = new MonitorBuilder(env, base, display, problems);
-        MapNode defaults = defaults(top);
+        var builder = new MonitorBuilder(context, base, problems);
+        MapNode defaults = defaults(top, keys);
         builder.checkDefaults(defaults);
         var ids = new MonitorIds(problems);
         var monitors = new ArrayList<MonitorConfig>();
@@ -76,9 +78,9 @@ public final class ConfigLoader {
                 }
             }
         }
-        MonitorLoaderConfig loader = monitorLoader(server.map("monitor-loader"), builder, problems);
+        MonitorLoaderConfig loader = monitorLoader(server.map("monitor-loader"), builder, keys, problems);
         for (ScalarNode f : scalars(server.map("monitor-loader").entries().get("files"))) {
-            monitors.addAll(monitorFile(f, base, env, defaults, builder, ids, problems));
+            monitors.addAll(monitorFile(f, base, env, defaults, builder, keys, ids, problems));
         }
 
         MapNode api = server.map("api");
@@ -93,7 +95,7 @@ public final class ConfigLoader {
                 server.map("http").text("proxy"), loader,
                 new PlansConfig(MonitorBuilder.list(server.map("plans").entries().get("files")), "",
                         builder.bool(server.map("plans"), "disable-default-plans")),
-                sinks(server.map("sinks"), builder), monitors, new MonitorDefaults(defaults, env, base, display));
+                builder.sinks(server.map("sinks")), monitors, new MonitorDefaults(defaults, context, base));
         problems.throwIfAny();
         return result;
     }
@@ -111,19 +113,20 @@ public final class ConfigLoader {
      * the scopes apart gives the same plan and lets the plan chooser tell monitor plans from
      * shared ones.
      */
-    private static MapNode defaults(MapNode top) {
+    private static MapNode defaults(MapNode top, Keys keys) {
         var entries = new LinkedHashMap<String, ConfigNode>(top.map("mysql").entries());
-        for (String section : Keys.INHERITED) {
+        for (String section : keys.inherited) {
             top.get(section).ifPresent(v -> entries.put(section, v));
         }
         return new MapNode(top.origin(), "", entries);
     }
 
-    private static MonitorLoaderConfig monitorLoader(MapNode loader, MonitorBuilder builder, Problems problems) {
+    private static MonitorLoaderConfig monitorLoader(MapNode loader, MonitorBuilder builder, Keys keys,
+                                                     Problems problems) {
         var plugins = new LinkedHashMap<String, Options>();
         loader.entries().forEach((name, node) -> {
-            if (!Keys.TOP.get("monitor-loader").children().containsKey(name)) {
-                plugins.put(name, builder.options(node));
+            if (!keys.top.get("monitor-loader").children().containsKey(name)) {
+                plugins.put(name, builder.monitorLoader(name, node));
             }
         });
         loader.get("stop-loss").ifPresent(node -> {
@@ -142,8 +145,8 @@ public final class ConfigLoader {
      * reads) or a {@code monitors:} list (what its docs describe).
      */
     private static List<MonitorConfig> monitorFile(ScalarNode entry, Path base, Map<String, String> env,
-                                                   MapNode defaults, MonitorBuilder builder, MonitorIds ids,
-                                                   Problems problems) {
+                                                   MapNode defaults, MonitorBuilder builder, Keys keys,
+                                                   MonitorIds ids, Problems problems) {
         Path path = base.resolve(entry.value()).normalize();
         String display = path.toString();
         if (!Files.isRegularFile(path)) {
@@ -165,7 +168,7 @@ public final class ConfigLoader {
         UnaryOperator<String> interpolate = s -> Interpolation.env(s, env, name -> { });
         var out = new ArrayList<MonitorConfig>();
         if (map.entries().containsKey("monitors")) {
-            Keys.check(map, Map.of("monitors", Keys.TOP.get("monitors")), problems, interpolate);
+            keys.check(map, Map.of("monitors", keys.top.get("monitors")), problems, interpolate);
             if (map.entries().get("monitors") instanceof ListNode list) {
                 for (ConfigNode item : list.items()) {
                     if (item instanceof MapNode m) {
@@ -174,7 +177,7 @@ public final class ConfigLoader {
                 }
             }
         } else {
-            Keys.check(map, Keys.MONITOR, problems, interpolate);
+            keys.check(map, keys.monitor, problems, interpolate);
             out.add(build(map, display, defaults, builder, ids));
         }
         return out;
@@ -185,12 +188,6 @@ public final class ConfigLoader {
         MonitorConfig monitor = builder.build(m, defaults, origin);
         ids.add(monitor, m);
         return monitor;
-    }
-
-    private static Map<String, Options> sinks(MapNode sinks, MonitorBuilder builder) {
-        var out = new LinkedHashMap<String, Options>();
-        sinks.entries().forEach((name, node) -> out.put(name, builder.options(node)));
-        return out;
     }
 
     private static List<ScalarNode> scalars(ConfigNode node) {

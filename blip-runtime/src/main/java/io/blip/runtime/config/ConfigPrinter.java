@@ -1,10 +1,10 @@
 package io.blip.runtime.config;
 
-import io.blip.api.config.AwsConfig;
 import io.blip.api.config.Durations;
 import io.blip.api.config.HeartbeatConfig;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MysqlConfig;
+import io.blip.api.config.Option;
 import io.blip.api.config.Options;
 import io.blip.api.config.PlansConfig;
 import io.blip.api.config.TlsConfig;
@@ -63,7 +63,7 @@ public final class ConfigPrinter {
         putTrue(local, "disable-auto", l.localDisableAuto());
         putTrue(local, "disable-auto-root", l.localDisableAutoRoot());
         putNonEmpty(out, "local", local);
-        l.plugins().forEach((name, options) -> out.put(name, options(options, false)));
+        l.plugins().forEach((name, options) -> out.put(name, options(options)));
         return out;
     }
 
@@ -79,7 +79,7 @@ public final class ConfigPrinter {
         putNonEmpty(out, "password-file", my.passwordFile());
         out.put("timeout-connect", Durations.format(my.timeoutConnect()));
         putNonEmpty(out, "credential-source", my.credentialSource());
-        putNonEmpty(out, "aws", aws(m.aws()));
+        m.sections().forEach((name, section) -> putNonEmpty(out, name, options(section)));
         putNonEmpty(out, "heartbeat", heartbeat(m.heartbeat()));
         putNonEmpty(out, "plans", plans(m.plans()));
         putNonEmpty(out, "plan", m.plan());
@@ -87,31 +87,6 @@ public final class ConfigPrinter {
         putNonEmpty(out, "tags", new LinkedHashMap<>(m.tags()));
         putNonEmpty(out, "tls", tls(m.tls()));
         putNonEmpty(out, "meta", new LinkedHashMap<>(m.meta()));
-        return out;
-    }
-
-    private static Map<String, Object> aws(AwsConfig a) {
-        var out = new LinkedHashMap<String, Object>();
-        putNonEmpty(out, "region", a.region());
-        putTrue(out, "iam-auth", a.iamAuth());
-        putNonEmpty(out, "password-secret", a.passwordSecret());
-        putTrue(out, "disable-auto-region", a.disableAutoRegion());
-        putTrue(out, "disable-auto-tls", a.disableAutoTls());
-        putNonEmpty(out, "assume-role", assumeRole(a.assumeRole()));
-        return out;
-    }
-
-    /**
-     * Printed whole: neither the role ARN nor the external id is a secret (an external id guards
-     * against a confused deputy, not against someone who reads the config).
-     */
-    private static Map<String, Object> assumeRole(AwsConfig.AssumeRole r) {
-        var out = new LinkedHashMap<String, Object>();
-        if (r.isSet()) {
-            out.put("role-arn", r.roleArn());
-            putNonEmpty(out, "external-id", r.externalId());
-            putNonEmpty(out, "session-name", r.sessionName());
-        }
         return out;
     }
 
@@ -145,25 +120,34 @@ public final class ConfigPrinter {
 
     private static Map<String, Object> sinks(Map<String, Options> sinks) {
         var out = new LinkedHashMap<String, Object>();
-        sinks.forEach((name, options) -> out.put(name, options(options, false)));
+        sinks.forEach((name, options) -> out.put(name, options(options)));
         return out;
     }
 
-    /**
-     * Options with secrets masked: keys that name a secret, and every value under {@code headers}
-     * (they carry API keys and bearer tokens).
-     */
-    private static Map<String, Object> options(Options options, boolean underHeaders) {
+    /** What the config gave a plugin's node, as written, with every value its declaration calls secret masked. */
+    private static Map<String, Object> options(Options options) {
         var out = new LinkedHashMap<String, Object>();
-        options.values().forEach((key, value) -> {
-            boolean secret = underHeaders || Secrets.isSecretKey(key);
-            out.put(key, switch (value) {
-                case Options nested -> options(nested, secret || key.equals("headers"));
-                case List<?> list -> secret ? list.stream().map(v -> Secrets.MASK).toList() : list;
-                default -> secret && !String.valueOf(value).isEmpty() ? Secrets.MASK : value;
-            });
+        options.written().forEach((key, value) -> {
+            Option declared = options.declared().get(key).orElseThrow();
+            if (declared.type() == Option.Type.SECTION) {
+                out.put(key, options(options.section(key)));
+            } else {
+                out.put(key, declared.secret() ? masked(value) : value);
+            }
         });
         return out;
+    }
+
+    private static Object masked(Object value) {
+        return switch (value) {
+            case List<?> list -> list.stream().map(v -> Secrets.MASK).toList();
+            case Map<?, ?> map -> {
+                var out = new LinkedHashMap<Object, Object>();
+                map.keySet().forEach(k -> out.put(k, Secrets.MASK));
+                yield out;
+            }
+            default -> String.valueOf(value).isEmpty() ? value : Secrets.MASK;
+        };
     }
 
     private static void putNonEmpty(Map<String, Object> out, String key, Object value) {

@@ -4,6 +4,7 @@ import io.blip.runtime.config.ConfigNode.ListNode;
 import io.blip.runtime.config.ConfigNode.MapNode;
 import io.blip.runtime.config.ConfigNode.ScalarNode;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +14,10 @@ import java.util.function.UnaryOperator;
 /**
  * The keys of a Blip config file and the shape of their values, from Blip's {@code config.go}
  * (plus our additions: {@code mysql.credential-source}, {@code tls.server-name},
- * {@code tls.min-version}, {@code aws.assume-role}). Checking a tree against them finds unknown
- * keys (with the closest known key), values of the wrong shape, and Blip keys we do not support yet.
+ * {@code tls.min-version}), and the monitor sections that loaded plugins declare (Blip's
+ * {@code aws} is the AWS plugin's). Checking a tree against them finds unknown keys (with the
+ * closest known key), values of the wrong shape, and Blip keys we do not support yet; a plugin's
+ * section is checked against its own declaration ({@link NodeOptions}).
  */
 final class Keys {
 
@@ -33,7 +36,9 @@ final class Keys {
         /** {@code monitors}: a list of monitors */
         MONITORS,
         /** {@code monitor-loader}: known keys, and any other key is a plugin's map of options */
-        LOADERS
+        LOADERS,
+        /** a section a plugin declares: checked against the declaration, not here */
+        PLUGIN
     }
 
     /**
@@ -54,11 +59,6 @@ final class Keys {
             "hostname", scalar(), "socket", scalar(), "mycnf", scalar(), "username", scalar(),
             "password", scalar(), "password-file", scalar(), "timeout-connect", scalar(),
             "credential-source", scalar());
-
-    private static final Map<String, Key> AWS = keys(
-            "region", scalar(), "iam-auth", scalar(), "password-secret", scalar(),
-            "disable-auto-region", scalar(), "disable-auto-tls", scalar(),
-            "assume-role", section(keys("role-arn", scalar(), "external-id", scalar(), "session-name", scalar())));
 
     private static final Map<String, Key> TLS = keys(
             "ca", scalar(), "cert", scalar(), "key", scalar(), "skip-verify", scalar(), "disable", scalar(),
@@ -82,49 +82,59 @@ final class Keys {
                     "plan changing by MySQL state is not supported yet; remove plans.change"));
 
     /** The keys of one monitor ({@code monitors[]} items and monitor files). */
-    static final Map<String, Key> MONITOR;
+    final Map<String, Key> monitor;
 
     /** The keys at the top of a config file. */
-    static final Map<String, Key> TOP;
+    final Map<String, Key> top;
+
+    /** The names of the monitor-default sections that monitors inherit, in Blip's order, then the plugins'. */
+    final List<String> inherited;
+
+    private final Declarations.Advice advice;
 
     private static final Map<String, Key> MONITOR_LOADER = keys(
             "files", new Key(Shape.LIST, Map.of(), null),
             "stop-loss", scalar(),
             "local", section(keys("disable-auto", scalar(), "disable-auto-root", scalar())));
 
-    static {
-        var monitor = new LinkedHashMap<String, Key>();
-        monitor.put("id", scalar());
-        monitor.putAll(MYSQL);
-        monitor.putAll(defaults());
-        monitor.put("meta", new Key(Shape.STRING_MAP, Map.of(), null));
-        monitor.put("plan", scalar());
-        MONITOR = Collections.unmodifiableMap(monitor);
+    /** Blip's keys and the sections that {@code declarations} name. */
+    Keys(Declarations declarations) {
+        this.advice = declarations.advice();
+        var monitorKeys = new LinkedHashMap<String, Key>();
+        monitorKeys.put("id", scalar());
+        monitorKeys.putAll(MYSQL);
+        monitorKeys.putAll(defaults(declarations));
+        monitorKeys.put("meta", new Key(Shape.STRING_MAP, Map.of(), null));
+        monitorKeys.put("plan", scalar());
+        monitor = Collections.unmodifiableMap(monitorKeys);
 
-        var top = new LinkedHashMap<String, Key>();
-        top.put("api", section(keys("bind", scalar(), "disable", scalar())));
-        top.put("http", section(keys("proxy", scalar())));
-        top.put("monitor-loader", new Key(Shape.LOADERS, MONITOR_LOADER, null));
-        top.putAll(defaults());
-        top.put("mysql", section(MYSQL));
-        top.put("monitors", new Key(Shape.MONITORS, MONITOR, null));
-        TOP = Collections.unmodifiableMap(top);
+        var topKeys = new LinkedHashMap<String, Key>();
+        topKeys.put("api", section(keys("bind", scalar(), "disable", scalar())));
+        topKeys.put("http", section(keys("proxy", scalar())));
+        topKeys.put("monitor-loader", new Key(Shape.LOADERS, MONITOR_LOADER, null));
+        topKeys.putAll(defaults(declarations));
+        topKeys.put("mysql", section(MYSQL));
+        topKeys.put("monitors", new Key(Shape.MONITORS, monitor, null));
+        top = Collections.unmodifiableMap(topKeys);
+
+        var sections = new ArrayList<>(BLIP_INHERITED);
+        sections.addAll(declarations.sections().keySet());
+        inherited = List.copyOf(sections);
     }
 
     /** The monitor-default sections, the same at the top level and in a monitor. */
-    private static Map<String, Key> defaults() {
-        return keys(
-                "aws", section(AWS),
+    private static Map<String, Key> defaults(Declarations declarations) {
+        var out = new LinkedHashMap<String, Key>();
+        declarations.sections().keySet().forEach(name -> out.put(name, new Key(Shape.PLUGIN, Map.of(), null)));
+        out.putAll(keys(
                 "exporter", section(EXPORTER_KEYS),
                 "ha", section(Map.of()),
                 "heartbeat", section(HEARTBEAT),
                 "plans", section(PLANS),
                 "sinks", new Key(Shape.SINKS, Map.of(), null),
                 "tags", new Key(Shape.STRING_MAP, Map.of(), null),
-                "tls", section(TLS));
-    }
-
-    private Keys() {
+                "tls", section(TLS)));
+        return Collections.unmodifiableMap(out);
     }
 
     /**
@@ -133,7 +143,7 @@ final class Keys {
      *
      * @param env interpolates {@code ${ENV}}, to tell an empty {@code exporter.mode} from a set one
      */
-    static void check(MapNode node, Map<String, Key> keys, Problems problems, UnaryOperator<String> env) {
+    void check(MapNode node, Map<String, Key> keys, Problems problems, UnaryOperator<String> env) {
         node.entries().forEach((name, value) -> {
             Key key = keys.get(name);
             if (key == null) {
@@ -148,19 +158,21 @@ final class Keys {
         });
     }
 
-    private static String unknown(String name, Map<String, Key> keys) {
+    private String unknown(String name, Map<String, Key> keys) {
         if (name.equals("mysql") && keys.containsKey("hostname") && !keys.containsKey("mysql")) {
             return "unknown key; in a monitor the mysql keys (hostname, socket, username, password, ...) are"
                     + " written directly in the monitor, without a mysql: section";
         }
-        return Problems.unknownKey(name, keys.keySet());
+        String missing = keys.containsKey("tls") ? advice.missingSection(name) : null;
+        return missing != null ? missing : Problems.unknownKey(name, keys.keySet());
     }
 
-    private static void checkShape(ConfigNode value, Key key, Problems problems, UnaryOperator<String> env) {
+    private void checkShape(ConfigNode value, Key key, Problems problems, UnaryOperator<String> env) {
         if (value instanceof ScalarNode s && s.value() == null && key.shape() != Shape.SCALAR) {
             return; // "key:" with nothing after it: an empty section or list
         }
         switch (key.shape()) {
+            case PLUGIN -> expectMap(value, problems);
             case SCALAR -> expectScalar(value, problems);
             case LIST -> {
                 if (value instanceof ListNode list) {
@@ -245,6 +257,6 @@ final class Keys {
         return Collections.unmodifiableMap(out);
     }
 
-    /** The names of the monitor-default sections that monitors inherit, in Blip's order. */
-    static final List<String> INHERITED = List.of("aws", "heartbeat", "sinks", "tags", "tls");
+    /** Blip's monitor-default sections that monitors inherit, in Blip's order. */
+    private static final List<String> BLIP_INHERITED = List.of("heartbeat", "sinks", "tags", "tls");
 }

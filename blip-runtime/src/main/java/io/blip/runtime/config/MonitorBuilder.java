@@ -2,13 +2,13 @@ package io.blip.runtime.config;
 
 import io.blip.api.BlipException;
 import io.blip.api.Secret;
-import io.blip.api.config.AwsConfig;
-import io.blip.api.config.AwsConfig.AssumeRole;
+import io.blip.api.config.Address;
 import io.blip.api.config.Durations;
 import io.blip.api.config.HeartbeatConfig;
-import io.blip.api.config.HostPort;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MysqlConfig;
+import io.blip.api.config.Option;
+import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
 import io.blip.api.config.PlansConfig;
 import io.blip.api.config.TlsConfig;
@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * Turns one monitor's node tree into a final {@link MonitorConfig}, in Blip's order
@@ -40,29 +39,23 @@ import java.util.regex.Pattern;
 final class MonitorBuilder {
     private static final Logger log = LoggerFactory.getLogger(MonitorBuilder.class);
     private static final String HEARTBEAT_TABLE = "blip.heartbeat";
-    /** IAM's limits: a role name (after an optional path) is 1 to 64 of these characters. */
-    private static final Pattern ROLE_ARN =
-            Pattern.compile("arn:[a-z][a-z0-9-]*:iam::\\d{12}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
-    /** STS's limits for {@code ExternalId} and {@code RoleSessionName}. */
-    private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
-    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2," + AssumeRole.MAX_SESSION_NAME + "}");
 
+    private final LoadContext context;
     private final Map<String, String> env;
     private final Path baseDir;
-    private final String mainFile;
+    private final NodeOptions nodeOptions;
     private final Problems problems;
 
     /**
-     * @param env      the environment for {@code ${ENV}}
+     * @param context  the environment, the plugins' declarations, the my.cnf files
      * @param baseDir  where relative file paths (TLS files, password-file, mycnf) are resolved
-     * @param mainFile how messages name the main config file; option paths from other files are
-     *                 prefixed with their file
      * @param problems where problems go
      */
-    MonitorBuilder(Map<String, String> env, Path baseDir, String mainFile, Problems problems) {
-        this.env = env;
+    MonitorBuilder(LoadContext context, Path baseDir, Problems problems) {
+        this.context = context;
+        this.env = context.env();
         this.baseDir = baseDir;
-        this.mainFile = mainFile;
+        this.nodeOptions = new NodeOptions(context.env(), context.properties(), baseDir);
         this.problems = problems;
     }
 
@@ -102,9 +95,11 @@ final class MonitorBuilder {
         if (needsTarget && m.text("hostname").isEmpty() && m.text("socket").isEmpty() && m.text("mycnf").isEmpty()) {
             problems.add(monitor, "a monitor needs hostname, socket or mycnf to know which MySQL to connect to");
         }
-        return new MonitorConfig(id, origin, mysql(m), aws(m.map("aws"), id, needsTarget), tls(m.map("tls")),
-                heartbeat(m.map("heartbeat")), plans(m.map("plans")), m.text("plan"), sinks(m.map("sinks")),
-                strings(m.map("tags")), strings(m.map("meta")));
+        MysqlConfig mysql = mysql(m);
+        Address address = needsTarget ? address(m, mysql, origin) : Address.NONE;
+        return new MonitorConfig(id, origin, mysql, address, tls(m.map("tls")), heartbeat(m.map("heartbeat")),
+                plans(m.map("plans")), m.text("plan"), sinks(m.map("sinks")), strings(m.map("tags")),
+                strings(m.map("meta")), sections(m, !needsTarget));
     }
 
     // --------------------------------------------------------------------------------- defaults
@@ -236,42 +231,55 @@ final class MonitorBuilder {
                 Secret.of(m.text("password")), file(m.text("password-file")), timeout, m.text("credential-source"));
     }
 
-    private AwsConfig aws(MapNode aws, String id, boolean monitor) {
-        return new AwsConfig(aws.text("region"), bool(aws, "iam-auth"), aws.text("password-secret"),
-                bool(aws, "disable-auto-region"), bool(aws, "disable-auto-tls"),
-                assumeRole(aws.map("assume-role"), id, monitor));
-    }
-
     /**
-     * {@code aws.assume-role}, in STS's own limits. A role ARN is required only of a final monitor
-     * ({@code monitor}): the section merges key by key, so a default may hold the external id and
-     * each monitor its role. A section with keys but no role ARN is an error rather than "no role"
-     * (e.g. {@code role-arn: ${ROLE_ARN}} with the variable unset), so that the base identity is
-     * never used in the role's place by mistake.
+     * Where MySQL is: the socket, else the hostname, else the my.cnf's {@code socket} or
+     * {@code host} and {@code port} (read here, once, for every later use).
      */
-    private AssumeRole assumeRole(MapNode role, String id, boolean monitor) {
-        check(role, "role-arn", ROLE_ARN, "is not an IAM role ARN; write arn:<partition>:iam::<12-digit account"
-                + " id>:role/<name>, e.g. arn:aws:iam::123456789012:role/blip");
-        check(role, "external-id", EXTERNAL_ID, "is not a valid external id; use 2 to 1224 characters of letters,"
-                + " digits and + = , . @ : / _ -");
-        check(role, "session-name", SESSION_NAME, "is not a valid role session name; use 2 to 64 characters of"
-                + " letters, digits and + = , . @ _ -");
-        String arn = role.text("role-arn");
-        if (arn.isEmpty()) {
-            if (monitor && !role.entries().isEmpty()) {
-                problems.add(role, "role-arn is not set; set it to the ARN of the IAM role to assume (e.g."
-                        + " arn:aws:iam::123456789012:role/blip), or remove assume-role");
-            }
-            return AssumeRole.EMPTY;
+    private Address address(MapNode m, MysqlConfig mysql, String origin) {
+        if (!mysql.socket().isEmpty()) {
+            return new Address("", Address.MYSQL_PORT, mysql.socket());
         }
-        String session = role.text("session-name");
-        return new AssumeRole(arn, role.text("external-id"),
-                session.isEmpty() ? AssumeRole.defaultSessionName(id) : session);
+        if (!mysql.hostname().isEmpty()) {
+            try {
+                return HostPort.parse(mysql.hostname());
+            } catch (BlipException e) {
+                return Address.NONE; // reported by mysql()
+            }
+        }
+        if (mysql.mycnf().isEmpty()) {
+            return Address.NONE; // reported: no hostname, socket or mycnf
+        }
+        Mycnf mycnf;
+        try {
+            mycnf = context.mycnf().read(Path.of(mysql.mycnf()));
+        } catch (BlipException e) {
+            problems.add(m.entries().get("mycnf"), e.getMessage());
+            return Address.NONE;
+        }
+        if (!mycnf.socket().isEmpty()) {
+            return new Address("", Address.MYSQL_PORT, mycnf.socket());
+        }
+        if (mycnf.hostname().isEmpty()) {
+            problems.add(origin + ": no hostname: set hostname (host or host:port) or socket");
+            return Address.NONE;
+        }
+        try {
+            return HostPort.parse(mycnf.hostname());
+        } catch (BlipException e) {
+            problems.add(m.entries().get("mycnf"), mysql.mycnf() + ": host and port: " + e.getMessage());
+            return Address.NONE;
+        }
     }
 
-    private void check(MapNode section, String key, Pattern valid, String problem) {
-        scalar(section, key).filter(s -> !valid.matcher(s.value()).matches())
-                .ifPresent(s -> problems.add(s, Problems.quote(s) + " " + problem));
+    /** Every section a plugin declares, checked against its declaration; defaults when not given. */
+    private Map<String, Options> sections(MapNode m, boolean partial) {
+        var out = new LinkedHashMap<String, Options>();
+        context.declarations().sections().forEach((name, declared) -> {
+            ConfigNode node = m.entries().get(name);
+            out.put(name, nodeOptions.read(declared, node == null ? MapNode.empty(m.origin(), ConfigNode.child(m.path(), name))
+                    : node, partial, problems));
+        });
+        return out;
     }
 
     private TlsConfig tls(MapNode tls) {
@@ -331,24 +339,28 @@ final class MonitorBuilder {
         return new PlansConfig(list(plans.entries().get("files")), "", bool(plans, "disable-default-plans"));
     }
 
-    private Map<String, Options> sinks(MapNode sinks) {
+    /** Each sink's options, checked against what the sink declares; an unknown sink is a problem. */
+    Map<String, Options> sinks(MapNode sinks) {
         var out = new LinkedHashMap<String, Options>();
-        sinks.entries().forEach((name, node) -> out.put(name, options(node)));
+        sinks.entries().forEach((name, node) -> {
+            OptionSet declared = context.declarations().sinks().get(name);
+            if (declared == null) {
+                problems.add(node, context.declarations().advice().missingSink(name));
+            } else {
+                out.put(name, nodeOptions.read(declared, node, false, problems));
+            }
+        });
         return out;
     }
 
-    /** A node as plugin options; their path names the file when it is not the main config. */
-    Options options(ConfigNode node) {
-        String prefix = node.origin().file().equals(mainFile) ? "" : node.origin().file() + ": ";
-        var values = new LinkedHashMap<String, Object>();
-        if (node instanceof MapNode m) {
-            m.entries().forEach((k, v) -> values.put(k, switch (v) {
-                case MapNode nested -> options(nested);
-                case ListNode l -> l.items().stream().map(i -> String.valueOf(i.plain())).toList();
-                case ScalarNode s -> s.value() == null ? "" : s.value();
-            }));
+    /** A monitor loader's node, checked against what the loader declares; an unknown loader is a problem. */
+    Options monitorLoader(String name, ConfigNode node) {
+        OptionSet declared = context.declarations().monitorLoaders().get(name);
+        if (declared == null) {
+            problems.add(node, context.declarations().advice().missingMonitorLoader(name));
+            return Options.empty(node.path());
         }
-        return new Options(prefix + node.path(), values);
+        return nodeOptions.read(declared, node, false, problems);
     }
 
     // ------------------------------------------------------------------------------------ values
@@ -378,7 +390,11 @@ final class MonitorBuilder {
     boolean bool(MapNode m, String key) {
         return scalar(m, key).map(s -> {
             try {
-                return Options.parseBool(s.path(), s.value());
+                Boolean b = Option.parseBool(s.value());
+                if (b == null) {
+                    throw new BlipException(s.path() + ": '" + s.value() + "' is not a boolean; use true or false");
+                }
+                return b;
             } catch (BlipException e) {
                 problems.add(s.origin() + ": " + e.getMessage() + " (or yes/no, on/off, 1/0)");
                 return false;

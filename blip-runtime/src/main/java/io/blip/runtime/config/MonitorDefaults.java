@@ -22,15 +22,13 @@ import java.util.Objects;
  */
 public final class MonitorDefaults {
     private final MapNode defaults;
-    private final Map<String, String> env;
+    private final LoadContext context;
     private final Path baseDir;
-    private final String mainFile;
 
-    MonitorDefaults(MapNode defaults, Map<String, String> env, Path baseDir, String mainFile) {
+    MonitorDefaults(MapNode defaults, LoadContext context, Path baseDir) {
         this.defaults = defaults;
-        this.env = Map.copyOf(env);
+        this.context = context;
         this.baseDir = baseDir;
-        this.mainFile = mainFile;
     }
 
     /**
@@ -43,13 +41,14 @@ public final class MonitorDefaults {
     public List<MonitorConfig> monitors(List<MonitorSpec> specs, Collection<MonitorConfig> alreadyLoaded)
             throws ConfigException {
         var problems = new Problems();
-        var builder = new MonitorBuilder(env, baseDir, mainFile, problems);
+        var builder = new MonitorBuilder(context, baseDir, problems);
+        var keys = new Keys(context.declarations());
         var ids = new MonitorIds(problems);
         alreadyLoaded.forEach(ids::known);
         var out = new ArrayList<MonitorConfig>();
         for (MonitorSpec spec : specs) {
             MapNode node = (MapNode) toNode(spec.config(), new Origin(spec.origin(), 0), "");
-            Keys.check(node, Keys.MONITOR, problems, s -> Interpolation.env(s, env, name -> { }));
+            keys.check(node, keys.monitor, problems, s -> Interpolation.env(s, context.env(), name -> { }));
             MonitorConfig m = builder.build(node, defaults, spec.origin());
             ids.add(m, node);
             out.add(m);
@@ -79,12 +78,12 @@ public final class MonitorDefaults {
     @Override
     public boolean equals(Object o) {
         return o instanceof MonitorDefaults other && defaults.plain().equals(other.defaults.plain())
-                && env.equals(other.env) && baseDir.equals(other.baseDir);
+                && context.env().equals(other.context.env()) && baseDir.equals(other.baseDir);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(defaults.plain(), env, baseDir);
+        return Objects.hash(defaults.plain(), context.env(), baseDir);
     }
 
     /** Names the default keys only: values may hold secrets. */

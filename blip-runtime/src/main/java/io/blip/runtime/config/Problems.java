@@ -2,10 +2,7 @@ package io.blip.runtime.config;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -50,44 +47,6 @@ public final class Problems {
      * known keys.
      */
     public static String unknownKey(String key, Collection<String> known) {
-        if (known.isEmpty()) {
-            return "unknown key; nothing can be set here";
-        }
-        return closest(key, known)
-                .map(k -> "unknown key; did you mean " + k + "?")
-                .orElseGet(() -> "unknown key; valid keys here: " + String.join(", ", known));
-    }
-
-    /** The known key closest to {@code key}, when it is close enough to be a typo. */
-    private static Optional<String> closest(String key, Collection<String> known) {
-        String squashed = squash(key);
-        return known.stream()
-                .filter(k -> squash(k).equals(squashed) || distance(key, k) <= Math.min(2, Math.max(1, k.length() / 3)))
-                .min(Comparator.comparingInt(k -> distance(key, k)));
-    }
-
-    /** Lower case without separators, so that {@code password_file} and {@code passwordFile} match. */
-    private static String squash(String s) {
-        return s.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-    }
-
-    /** Levenshtein distance. */
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return io.blip.api.config.OptionSet.unknownKey(key, known);
     }
 }

@@ -6,6 +6,7 @@ import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.credential.Credentials;
+import io.blip.runtime.config.MycnfFiles;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -31,23 +32,21 @@ public final class CredentialSources {
                                 .sorted().toList() + ". Plugins are directories of jars under plugins/.");
                     });
         }
-        Optional<CredentialSourceFactory> chosen = factories.stream().filter(f -> f.handles(monitor))
+        return factories.stream().filter(f -> f.handles(monitor))
                 .max(Comparator.comparingInt(CredentialSourceFactory::precedence));
-        int awsPrecedence = 500;
-        boolean wantsAws = monitor.aws().iamAuth() || !monitor.aws().passwordSecret().isEmpty();
-        if (wantsAws && chosen.map(f -> f.precedence() < awsPrecedence).orElse(true)) {
-            String key = monitor.aws().iamAuth() ? "aws.iam-auth" : "aws.password-secret";
-            throw new BlipException(monitor.origin() + "." + key + ": no credential source handles it. Available: "
-                    + factories.stream().map(CredentialSourceFactory::name).sorted().toList()
-                    + ". It ships in plugins/aws/; is that directory present?");
-        }
-        return chosen;
     }
 
-    /** The source for the monitor; a source that always gives the user with no password when none applies. */
-    public static CredentialSource make(CredentialContext context, List<CredentialSourceFactory> factories) {
+    /**
+     * The source for the monitor; a source that always gives the user with no password when none
+     * applies. The built-in my.cnf source reads the file through the boot's {@code mycnf} files.
+     */
+    public static CredentialSource make(CredentialContext context, List<CredentialSourceFactory> factories,
+                                        MycnfFiles mycnf) {
         MonitorConfig monitor = context.monitor();
         Optional<CredentialSourceFactory> chosen = choose(monitor, factories);
+        if (chosen.isPresent() && chosen.get() instanceof MycnfSourceFactory fromMycnf) {
+            return fromMycnf.make(context, mycnf);
+        }
         if (chosen.isPresent()) {
             return chosen.get().make(context);
         }

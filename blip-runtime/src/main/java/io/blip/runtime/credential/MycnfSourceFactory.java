@@ -6,12 +6,13 @@ import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.credential.Credentials;
-import io.blip.runtime.mysql.Mycnf;
+import io.blip.runtime.config.Mycnf;
+import io.blip.runtime.config.MycnfFiles;
 import java.nio.file.Path;
 
 /**
- * {@code mysql.mycnf}: user and password from the file's {@code [client]} section, read again for
- * every new connection. A {@code username} set in the config wins over the file's {@code user}
+ * {@code mysql.mycnf}: user and password from the file's {@code [client]} section, as it is at each
+ * new connection (the file is read again when it changes). A {@code username} set in the config wins over the file's {@code user}
  * (my.cnf values are defaults, as in Blip); the default user {@code blip} does not.
  */
 public final class MycnfSourceFactory implements CredentialSourceFactory {
@@ -32,11 +33,16 @@ public final class MycnfSourceFactory implements CredentialSourceFactory {
 
     @Override
     public CredentialSource make(CredentialContext context) {
+        return make(context, new MycnfFiles());
+    }
+
+    /** The source, reading the file through {@code files}: once, and again when it changes. */
+    CredentialSource make(CredentialContext context, MycnfFiles files) {
         MonitorConfig monitor = context.monitor();
         String configured = monitor.mysql().username();
         Path file = Path.of(monitor.mysql().mycnf());
         return reason -> {
-            Mycnf mycnf = Mycnf.read(file);
+            Mycnf mycnf = files.read(file);
             boolean userFromConfig = !configured.equals(MysqlConfig.DEFAULT_USERNAME) || mycnf.user().isEmpty();
             return Credentials.of(userFromConfig ? configured : mycnf.user(), mycnf.password());
         };

@@ -1,18 +1,16 @@
 package io.blip.runtime.mysql;
 
 import io.blip.api.BlipException;
-import io.blip.api.config.HostPort;
+import io.blip.api.config.Address;
 import io.blip.api.config.MonitorConfig;
-import io.blip.api.config.TlsConfig;
 import io.blip.api.credential.CredentialReason;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.Credentials;
 import io.blip.api.tls.TlsProvider;
+import io.blip.runtime.config.MycnfFiles;
 import io.blip.runtime.tls.TlsClient;
 import io.blip.runtime.tls.TlsMode;
-import io.blip.runtime.tls.TlsResolver;
 import io.blip.runtime.tls.TlsSettings;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -47,128 +45,69 @@ public final class MysqlConnector implements AutoCloseable {
     private final MonitorConfig monitor;
     private final CredentialSource credentials;
     private final Duration socketTimeout;
-    private final Target target;
     private final List<TlsProvider> tlsProviders;
+    private final MycnfFiles mycnf;
     /** This connector's key in {@link TlsSocketFactory}'s registry. */
     private final String tlsKey;
-    /** The TLS in use; replaced when its files change or access is denied. Guarded by this. */
-    private TlsSettings tls;
+    /** Where and how to connect; its TLS is replaced when the TLS files change or access is denied. Guarded by this. */
+    private ConnectionTarget target;
     /** The user of the last connection: a credential source (e.g. my.cnf) may name another than the config. */
     private volatile String user;
 
-    /** Where to connect: a Unix socket path, else a TCP host and port. */
-    private record Target(String socket, HostPort address) {
-    }
-
-    /** A connector with no TLS providers (explicit config, my.cnf or PREFERRED). */
-    public MysqlConnector(MonitorConfig monitor, CredentialSource credentials, Duration socketTimeout) {
-        this(monitor, credentials, socketTimeout, List.of());
-    }
-
     /**
-     * @param tlsProviders asked in order when neither the config nor my.cnf sets TLS
-     * @throws BlipException when the target or a TLS file is unusable
+     * @param target       resolved at boot, with its TLS client
+     * @param tlsProviders asked again, in order, when TLS is read again and neither config nor my.cnf sets it
+     * @param mycnf        the boot's my.cnf files, for reading TLS again
      */
-    public MysqlConnector(MonitorConfig monitor, CredentialSource credentials, Duration socketTimeout,
-                          List<TlsProvider> tlsProviders) {
-        this.monitor = monitor;
+    public MysqlConnector(ConnectionTarget target, CredentialSource credentials, Duration socketTimeout,
+                          List<TlsProvider> tlsProviders, MycnfFiles mycnf) {
+        this.monitor = target.monitor();
         this.credentials = credentials;
         this.socketTimeout = socketTimeout;
-        this.target = target(monitor);
         this.tlsProviders = List.copyOf(tlsProviders);
+        this.mycnf = mycnf;
         this.tlsKey = TlsSocketFactory.newKey(monitor.id());
         this.user = monitor.mysql().username();
-        install(tls(monitor, target, this.tlsProviders));
-        LOG.debug("monitor {}: TLS {}", monitor.id(), tls.describe());
-        tls.warnings().forEach(w -> LOG.warn("monitor {}: {}", monitor.id(), w));
+        install(target);
+        LOG.debug("monitor {}: TLS {}", monitor.id(), target.tls().describe());
+        target.tls().warnings().forEach(w -> LOG.warn("monitor {}: {}", monitor.id(), w));
     }
 
-    /**
-     * Checks what can be checked without connecting, so that boot reports it: where to connect, and
-     * every TLS file (present, PEM, a certificate, a key that belongs to it).
-     */
-    public static void check(MonitorConfig monitor, List<TlsProvider> tlsProviders) {
-        Target target = target(monitor);
-        TlsSettings settings = tls(monitor, target, tlsProviders);
-        if (settings.mode() != TlsMode.DISABLED) {
-            TlsClient.of(settings);
-        }
-    }
-
-    private static Target target(MonitorConfig monitor) {
-        String hostname = monitor.mysql().hostname();
-        String socket = monitor.mysql().socket();
-        if (hostname.isEmpty() && socket.isEmpty() && !monitor.mysql().mycnf().isEmpty()) {
-            Mycnf mycnf = Mycnf.read(Path.of(monitor.mysql().mycnf()));
-            hostname = mycnf.hostname();
-            socket = mycnf.socket();
-        }
-        if (!socket.isEmpty()) {
-            // A socket takes precedence over TCP, as in Blip. Local socket connections do not use TLS.
-            if (monitor.tls().isSet() && !monitor.tls().disable()) {
-                throw new BlipException(monitor.origin() + ".tls: TLS is not used over a Unix socket (" + socket
-                        + "); remove the tls settings (or set tls.disable: true for this monitor) or connect with"
-                        + " hostname");
-            }
-            return new Target(socket, null);
-        }
-        if (hostname.isEmpty()) {
-            throw new BlipException(monitor.origin() + ": no hostname: set hostname (host or host:port) or socket");
-        }
-        return new Target("", HostPort.parse(hostname));
-    }
-
-    /** The monitor's TLS as its files and providers say now; none over a Unix socket. */
-    private static TlsSettings tls(MonitorConfig monitor, Target target, List<TlsProvider> providers) {
-        Path mycnfFile = monitor.mysql().mycnf().isEmpty() ? null : Path.of(monitor.mysql().mycnf());
-        if (!target.socket().isEmpty()) {
-            List<String> warnings = mycnfFile == null ? List.of() : TlsMode.parse(Mycnf.read(mycnfFile).sslMode())
-                    .filter(m -> m.compareTo(TlsMode.REQUIRED) >= 0)
-                    .map(m -> List.of(mycnfFile + " sets ssl-mode=" + m + ", but Blip uses no TLS over the Unix socket "
-                            + target.socket()))
-                    .orElse(List.of());
-            return new TlsSettings(TlsMode.DISABLED, List.of(), "", null, "", "", "Unix socket " + target.socket(),
-                    List.of(), warnings);
-        }
-        TlsConfig mycnfSsl = mycnfFile == null || monitor.tls().isSet() ? TlsConfig.EMPTY : Mycnf.read(mycnfFile).tls();
-        return TlsResolver.resolve(monitor, mycnfFile, mycnfSsl, providers);
-    }
-
-    /** Makes {@code settings} the TLS of new connections. */
-    private synchronized void install(TlsSettings settings) {
-        if (settings.mode() != TlsMode.DISABLED) {
-            TlsSocketFactory.register(tlsKey, TlsClient.of(settings));
+    /** Makes {@code next}'s TLS client the one new connections use. */
+    private synchronized void install(ConnectionTarget next) {
+        if (next.client() != null) {
+            TlsSocketFactory.register(tlsKey, next.client());
         } else {
             TlsSocketFactory.unregister(tlsKey);
         }
-        tls = settings;
+        target = next;
     }
 
     /** The TLS new connections use now. */
     synchronized TlsSettings tls() {
-        return tls;
+        return target.tls();
     }
 
     /** Reads the TLS files (and asks the providers) again. */
     private void reloadTls(String why) throws SQLException {
         try {
-            install(tls(monitor, target, tlsProviders));
+            install(target.reloadTls(mycnf, tlsProviders));
         } catch (BlipException e) {
             throw new SQLException("monitor " + monitor.id() + ": TLS (" + why + "): " + e.getMessage(), "08000", e);
         }
-        LOG.info("monitor {}: TLS read again ({}): {}", monitor.id(), why, tls.describe());
-        tls.warnings().forEach(w -> LOG.warn("monitor {}: {}", monitor.id(), w));
+        LOG.info("monitor {}: TLS read again ({}): {}", monitor.id(), why, target.tls().describe());
+        target.tls().warnings().forEach(w -> LOG.warn("monitor {}: {}", monitor.id(), w));
     }
 
     /** {@code blip:...@tcp(db:3306)/}: the DSN with the password replaced, as Blip shows it. */
     public String redactedDsn() {
-        String where = target.socket().isEmpty() ? "tcp(" + target.address() + ")" : "unix(" + target.socket() + ")";
-        return user + ":...@" + where + "/";
+        Address address = monitor.address();
+        return user + ":...@" + (address.isSocket() ? address.toString() : "tcp(" + address + ")") + "/";
     }
 
     /** Opens a new physical connection, asking for fresh credentials once if access is denied. */
     public synchronized Connection connect() throws SQLException {
-        if (tls.filesChanged()) {
+        if (target.tls().filesChanged()) {
             reloadTls("a TLS file changed");
         }
         Credentials c = ask(CredentialReason.CONNECT);
@@ -199,11 +138,13 @@ public final class MysqlConnector implements AutoCloseable {
 
     private Connection open(Credentials c) throws SQLException {
         user = c.username();
+        TlsSettings tls = target.tls();
+        Address address = monitor.address();
         String sslMode = tls.mode().driverSslMode();
         if (c.requiresTls()) {
             if (tls.mode() == TlsMode.DISABLED) {
                 throw new SQLException("monitor " + monitor.id() + ": the credential source requires TLS but TLS is "
-                        + (target.socket().isEmpty() ? "disabled (" + tls.source() + ")"
+                        + (!address.isSocket() ? "disabled (" + tls.source() + ")"
                         : "not used over a Unix socket; connect with hostname"), "28000");
             }
             sslMode = "REQUIRED";
@@ -224,9 +165,9 @@ public final class MysqlConnector implements AutoCloseable {
         // (MySQL 8 has TLS on by default, and sslMode PREFERRED uses it) or fail with a clear driver error.
         props.setProperty("allowPublicKeyRetrieval", "false");
         props.setProperty("connectionAttributes", "program_name:blip");
-        if (!target.socket().isEmpty()) {
+        if (address.isSocket()) {
             props.setProperty("socketFactory", UnixSocketFactory.class.getName());
-            props.setProperty(UnixSocketFactory.PATH_PROPERTY, target.socket());
+            props.setProperty(UnixSocketFactory.PATH_PROPERTY, address.socket());
             return DriverManager.getConnection("jdbc:mysql://localhost/", props);
         }
         if (tls.mode() != TlsMode.DISABLED) {
@@ -234,7 +175,7 @@ public final class MysqlConnector implements AutoCloseable {
             props.setProperty(TlsSocketFactory.KEY_PROPERTY, tlsKey);
         }
         try {
-            return DriverManager.getConnection(url(), props);
+            return DriverManager.getConnection(url(address), props);
         } catch (SQLException e) {
             throw tlsFailure(e);
         }
@@ -251,12 +192,8 @@ public final class MysqlConnector implements AutoCloseable {
         return e;
     }
 
-    private String url() {
-        String host = target.address().host();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return "jdbc:mysql://" + host + ":" + target.address().port() + "/";
+    private static String url(Address address) {
+        return "jdbc:mysql://" + address + "/";
     }
 
     /** Forgets this connector's TLS and closes the credential source (e.g. its AWS client). */

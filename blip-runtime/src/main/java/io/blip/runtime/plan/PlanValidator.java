@@ -3,7 +3,7 @@ package io.blip.runtime.plan;
 import io.blip.api.BlipException;
 import io.blip.api.collect.CollectorHelp;
 import io.blip.api.collect.MetricHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 import io.blip.api.config.Durations;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
@@ -122,15 +122,13 @@ public final class PlanValidator {
                     + "' is not a metric of " + help.domain() + "; it has: " + String.join(", ", known)));
         }
         domain.options().forEach((key, value) -> {
-            OptionHelp option = help.options().get(key);
-            if (option == null) {
+            Optional<Option> option = help.options().get(key);
+            if (option.isEmpty()) {
                 out.add(where + ".options." + key + ": " + (help.options().isEmpty()
                         ? help.domain() + " has no options"
-                        : "unknown option; " + help.domain() + " has: " + String.join(", ", help.options().keySet())));
-            } else if (!option.allows(value) && !Interpolation.hasVariable(value)) {
-                String shown = option.secret() ? "..." : value;
-                out.add(where + ".options." + key + ": '" + shown + "' is not allowed; use one of: "
-                        + String.join(", ", option.values().keySet()));
+                        : "unknown option; " + help.domain() + " has: " + String.join(", ", help.options().keys())));
+            } else if (!Interpolation.hasVariable(value) && option.get().problem(value) != null) {
+                out.add(where + ".options." + key + ": " + option.get().problem(value));
             }
         });
         domain.errors().forEach((name, policy) -> {

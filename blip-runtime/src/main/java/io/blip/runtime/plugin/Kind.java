@@ -1,6 +1,7 @@
 package io.blip.runtime.plugin;
 
 import io.blip.api.collect.CollectorFactory;
+import io.blip.api.config.MonitorSection;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.monitor.MonitorLoader;
 import io.blip.api.region.RegionResolver;
@@ -39,8 +40,12 @@ record Kind<T>(String id, String noun, String nameNoun, Class<T> spi, Function<T
     static final Kind<MonitorLoader> MONITOR_LOADER = new Kind<>("monitor-loader", "monitor loader",
             "monitor loader", MonitorLoader.class, MonitorLoader::name, Map.of("aws", "aws"));
 
+    /** Several plugins may each declare part of one section: the only kind whose names may repeat. */
+    static final Kind<MonitorSection> MONITOR_SECTION = new Kind<>("monitor-section", "monitor section",
+            "monitor section", MonitorSection.class, MonitorSection::name, Map.of("aws", "aws"));
+
     static final List<Kind<?>> ALL = List.of(COLLECTOR, SINK, CREDENTIAL_SOURCE, REGION_RESOLVER, TLS_PROVIDER,
-            MONITOR_LOADER);
+            MONITOR_LOADER, MONITOR_SECTION);
 
     /** {@code no sink named 'otlp'}, {@code no collector for domain 'aws.rds'}. */
     String missing(String wanted) {

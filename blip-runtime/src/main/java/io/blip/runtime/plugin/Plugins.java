@@ -3,12 +3,15 @@ package io.blip.runtime.plugin;
 import io.blip.api.BlipException;
 import io.blip.api.MetricType;
 import io.blip.api.collect.CollectorFactory;
+import io.blip.api.config.MonitorSection;
+import io.blip.api.config.OptionSet;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.monitor.MonitorLoader;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionResolver;
 import io.blip.api.sink.SinkFactory;
 import io.blip.api.tls.TlsProvider;
+import io.blip.runtime.config.Declarations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +73,7 @@ public final class Plugins {
     private final List<Provider<RegionResolver>> regionResolvers;
     private final List<Provider<TlsProvider>> tlsProviders;
     private final List<Provider<MonitorLoader>> monitorLoaders;
+    private final List<Provider<MonitorSection>> monitorSections;
 
     private Plugins(Path pluginsDir, List<PluginLayer> layers, Loading loading) {
         this.pluginsDir = pluginsDir;
@@ -82,6 +86,7 @@ public final class Plugins {
                         .thenComparing(Provider::name));
         this.tlsProviders = loading.providers(Kind.TLS_PROVIDER, byName());
         this.monitorLoaders = loading.providers(Kind.MONITOR_LOADER, byName());
+        this.monitorSections = loading.providers(Kind.MONITOR_SECTION, byName());
     }
 
     /**
@@ -248,6 +253,51 @@ public final class Plugins {
     }
 
     /**
+     * What the loaded plugins declare that a config must follow: every sink's options with
+     * {@code sinkOptions} added (the delivery options every sink has; a sink's own declaration of
+     * one of them wins, e.g. with another default), every monitor loader's options, and the
+     * monitor sections, each merged from all the plugins that declare part of it.
+     *
+     * @throws BlipException when two plugins declare one section key differently
+     */
+    public Declarations declarations(OptionSet sinkOptions) throws BlipException {
+        var sinkDeclarations = new LinkedHashMap<String, OptionSet>();
+        sinks.forEach(p -> sinkDeclarations.put(p.name(), sinkOptions.with(p.instance().options())));
+        var loaders = new LinkedHashMap<String, OptionSet>();
+        monitorLoaders.forEach(p -> loaders.put(p.name(), p.instance().options()));
+        var sections = new LinkedHashMap<String, OptionSet>();
+        var declaredBy = new LinkedHashMap<String, String>();
+        for (Provider<MonitorSection> p : monitorSections) {
+            String by = "module " + p.module() + " (" + p.origin() + ")";
+            try {
+                sections.merge(p.name(), p.instance().options(), OptionSet::merge);
+            } catch (IllegalArgumentException e) {
+                throw new BlipException("monitor section '" + p.name() + "': " + declaredBy.get(p.name()) + " and "
+                        + by + " declare it differently: " + e.getMessage() + ". Use plugins of one Blip version.");
+            }
+            declaredBy.merge(p.name(), by, (a, b) -> a + " and " + b);
+        }
+        return new Declarations(sinkDeclarations, loaders, sections, new Declarations.Advice() {
+            @Override
+            public String missingSink(String name) {
+                return unknown(Kind.SINK, sinks, name, null);
+            }
+
+            @Override
+            public String missingMonitorLoader(String name) {
+                return unknown(Kind.MONITOR_LOADER, monitorLoaders, name, null);
+            }
+
+            @Override
+            public String missingSection(String name) {
+                String dir = Kind.MONITOR_SECTION.shipsIn().get(name);
+                return dir == null ? null : "unknown key; the " + name + " section belongs to a plugin that ships in"
+                        + " plugins/" + dir + "/; is that directory present?";
+            }
+        });
+    }
+
+    /**
      * The collector factory of a domain.
      *
      * @param configPath where the domain was named, for the message (e.g. {@code plans.files[0].performance})
@@ -366,7 +416,8 @@ public final class Plugins {
     }
 
     private Stream<Provider<?>> all() {
-        return Stream.of(collectors, sinks, credentialSources, regionResolvers, tlsProviders, monitorLoaders)
+        return Stream.of(collectors, sinks, credentialSources, regionResolvers, tlsProviders, monitorLoaders,
+                        monitorSections)
                 .flatMap(List::stream);
     }
 
@@ -375,6 +426,7 @@ public final class Plugins {
             String text = switch (p.instance()) {
                 case SinkFactory sink -> sink.description();
                 case TlsProvider tls -> tls.describe();
+                case MonitorSection section -> section.description();
                 default -> "";
             };
             return text == null ? "" : text.strip();

@@ -2,7 +2,7 @@ package io.blip.sinks.log;
 
 import io.blip.api.MetricValue;
 import io.blip.api.Metrics;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.OptionSet;
 import io.blip.api.sink.Sink;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
@@ -58,8 +58,8 @@ public final class LogSinkFactory implements SinkFactory {
     }
 
     @Override
-    public Map<String, OptionHelp> options() {
-        return Map.of();
+    public OptionSet options() {
+        return OptionSet.EMPTY;
     }
 
     @Override

@@ -1,10 +1,9 @@
 package io.blip.sinks.noop;
 
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.OptionSet;
 import io.blip.api.sink.Sink;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
-import java.util.Map;
 
 /** The {@code noop} sink: discards every collection (for testing collection alone). */
 public final class NoopSinkFactory implements SinkFactory {
@@ -19,8 +18,8 @@ public final class NoopSinkFactory implements SinkFactory {
     }
 
     @Override
-    public Map<String, OptionHelp> options() {
-        return Map.of();
+    public OptionSet options() {
+        return OptionSet.EMPTY;
     }
 
     @Override

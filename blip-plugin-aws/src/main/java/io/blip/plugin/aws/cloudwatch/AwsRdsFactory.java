@@ -5,7 +5,7 @@ import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 
 /**
  * The {@code aws.rds} domain (Blip's {@code metrics/aws.rds}): Amazon RDS metrics from CloudWatch
@@ -25,8 +25,8 @@ public final class AwsRdsFactory implements CollectorFactory {
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN,
                     "Amazon RDS metrics from CloudWatch (AWS/RDS, Average per minute) named as AWS names them, "
                             + "like CPUUtilization and FreeableMemory; any AWS/RDS metric may be listed")
-            .option(OptionHelp.of(OPT_DB_ID, "DB instance identifier (the CloudWatch DBInstanceIdentifier dimension)",
-                    "%{monitor.id}"))
+            .option(Option.string(OPT_DB_ID, "DB instance identifier (the CloudWatch DBInstanceIdentifier dimension)")
+                    .withDefault("%{monitor.id}"))
             .meta(META_TS)
             // Every RDS engine
             .metric("BinLogDiskUsage", MetricType.GAUGE, "By", "Disk space used by binary logs")

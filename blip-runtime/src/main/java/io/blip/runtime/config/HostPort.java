@@ -1,20 +1,18 @@
-package io.blip.api.config;
+package io.blip.runtime.config;
 
 import io.blip.api.BlipException;
+import io.blip.api.config.Address;
 
-/**
- * A {@code host[:port]} address; IPv6 literals in brackets ({@code [::1]:3306}).
- *
- * @param host the host name or address (without brackets)
- * @param port the port, 3306 when none was given
- */
-public record HostPort(String host, int port) {
-    public static final int MYSQL_PORT = 3306;
+/** Reads Blip's {@code hostname}: {@code host[:port]}, IPv6 literals in brackets ({@code [::1]:3306}). */
+public final class HostPort {
+    private HostPort() {
+    }
 
-    public static HostPort parse(String text) {
+    /** The address a {@code hostname} names; port 3306 when it gives none. */
+    public static Address parse(String text) {
         String s = text == null ? "" : text.trim();
         if (s.isEmpty()) {
-            return new HostPort("", MYSQL_PORT);
+            return new Address("", Address.MYSQL_PORT, "");
         }
         String host = s;
         String port = null;
@@ -34,7 +32,7 @@ public record HostPort(String host, int port) {
             host = s.substring(0, s.indexOf(':'));
             port = s.substring(s.indexOf(':') + 1);
         }
-        int p = MYSQL_PORT;
+        int p = Address.MYSQL_PORT;
         if (port != null) {
             try {
                 p = Integer.parseInt(port);
@@ -45,11 +43,6 @@ public record HostPort(String host, int port) {
                 throw new BlipException("'" + text + "': port " + p + " is out of range 1-65535");
             }
         }
-        return new HostPort(host, p);
-    }
-
-    @Override
-    public String toString() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return new Address(host, p, "");
     }
 }

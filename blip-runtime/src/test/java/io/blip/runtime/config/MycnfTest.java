@@ -1,4 +1,4 @@
-package io.blip.runtime.mysql;
+package io.blip.runtime.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

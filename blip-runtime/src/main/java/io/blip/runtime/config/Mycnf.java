@@ -1,4 +1,4 @@
-package io.blip.runtime.mysql;
+package io.blip.runtime.config;
 
 import io.blip.api.BlipException;
 import io.blip.api.Secret;
