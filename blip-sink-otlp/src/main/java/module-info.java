@@ -1,12 +1,12 @@
 /**
  * The OTLP sink: Blip metrics to any OpenTelemetry collector. Loaded as its own layer from
  * {@code plugins/otlp/}, with the OpenTelemetry SDK's metric data model and the OTLP exporters
- * (okhttp sender, for both http/protobuf and gRPC) beside it.
+ * (okhttp sender, for both http/protobuf and gRPC) beside it. Delivery (buffers, batching,
+ * retries) is the runtime's; this plugin encodes and sends.
  */
 module io.blip.sink.otlp {
     requires io.blip.api;
     requires java.net.http;
-    requires org.slf4j;
     requires io.opentelemetry.api;
     requires io.opentelemetry.common;
     requires io.opentelemetry.sdk.common;

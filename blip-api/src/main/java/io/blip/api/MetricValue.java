@@ -1,5 +1,6 @@
 package io.blip.api;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,15 +12,23 @@ import java.util.Objects;
  * @param type  how the value behaves over time
  * @param group identifying labels (e.g. {@code db}, {@code tbl}); part of the series identity
  * @param meta  non-identifying annotations; not part of the series identity
+ * @param time  when the value was measured, when the source says (e.g. CloudWatch's own timestamp);
+ *              null for the collection's time ({@link Metrics#begin()})
  */
 public record MetricValue(String name, double value, MetricType type, Map<String, String> group,
-                          Map<String, String> meta) {
+                          Map<String, String> meta, Instant time) {
 
     public MetricValue {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         group = group == null ? Map.of() : Map.copyOf(group);
         meta = meta == null ? Map.of() : Map.copyOf(meta);
+    }
+
+    /** A value measured at the collection's time. */
+    public MetricValue(String name, double value, MetricType type, Map<String, String> group,
+                       Map<String, String> meta) {
+        this(name, value, type, group, meta, null);
     }
 
     public static MetricValue gauge(String name, double value) {
@@ -35,14 +44,24 @@ public record MetricValue(String name, double value, MetricType type, Map<String
     }
 
     public MetricValue withGroup(Map<String, String> newGroup) {
-        return new MetricValue(name, value, type, newGroup, meta);
+        return new MetricValue(name, value, type, newGroup, meta, time);
     }
 
     public MetricValue withMeta(Map<String, String> newMeta) {
-        return new MetricValue(name, value, type, group, newMeta);
+        return new MetricValue(name, value, type, group, newMeta, time);
     }
 
     public MetricValue withValue(double newValue) {
-        return new MetricValue(name, newValue, type, group, meta);
+        return new MetricValue(name, newValue, type, group, meta, time);
+    }
+
+    /** The same value, measured at {@code measured}. */
+    public MetricValue withTime(Instant measured) {
+        return new MetricValue(name, value, type, group, meta, measured);
+    }
+
+    /** When the value was measured: its own time, else {@code collected}. */
+    public Instant timeOr(Instant collected) {
+        return time == null ? collected : time;
     }
 }

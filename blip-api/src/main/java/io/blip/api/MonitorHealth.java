@@ -50,16 +50,17 @@ public record MonitorHealth(String monitorId, Instant time, Instant started, boo
     }
 
     /**
-     * One sink, as the runtime sees it: collections handed to it, waiting for it, dropped because it
-     * was behind, and those whose {@code send} threw. A sink that buffers on its own knows more.
+     * One of the monitor's sinks, as the runtime's delivery counted this monitor's collections.
      *
-     * @param name    the sink name from config, e.g. {@code log}
-     * @param sent    collections the sink took
-     * @param queued  collections waiting for the sink
-     * @param dropped collections dropped because the sink was behind (the oldest first)
-     * @param failed  collections whose send failed
+     * @param name     the sink name from config, e.g. {@code log}
+     * @param sent     collections delivered (the sink's send returned)
+     * @param queued   collections waiting to be sent
+     * @param dropped  collections dropped because the sink was behind and the buffer full (the oldest first)
+     * @param rejected collections in requests the receiver refused for good
+     * @param failed   collections still not sent when the sink closed
+     * @param retries  requests with the monitor's collections that were sent again
      */
-    public record Sink(String name, long sent, int queued, long dropped, long failed) {
+    public record Sink(String name, long sent, int queued, long dropped, long rejected, long failed, long retries) {
         public Sink {
             Objects.requireNonNull(name, "name");
         }

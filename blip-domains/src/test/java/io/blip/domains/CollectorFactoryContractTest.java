@@ -6,7 +6,7 @@ import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
 import io.blip.api.collect.ErrorHelp;
 import io.blip.api.collect.MetricHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 import io.blip.api.plan.Domain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,8 +58,8 @@ class CollectorFactoryContractTest {
     @ParameterizedTest
     @MethodSource("factories")
     void optionsHaveDescriptionsAndAllowedDefaults(CollectorFactory factory) {
-        for (OptionHelp option : factory.help().options().values()) {
-            assertFalse(option.description().isBlank(), option.name());
+        for (Option option : factory.help().options().options()) {
+            assertFalse(option.help().isBlank(), option.name());
             if (!option.values().isEmpty()) {
                 assertTrue(option.values().containsKey(option.defaultValue()),
                         option.name() + " default '" + option.defaultValue() + "' not in " + option.values().keySet());
@@ -105,7 +105,7 @@ class CollectorFactoryContractTest {
     @MethodSource("factories")
     void aValueAnOptionDoesNotAllowFailsPrepareNamingDomainLevelOptionAndValue(CollectorFactory factory) {
         var help = factory.help();
-        for (OptionHelp option : help.options().values()) {
+        for (Option option : help.options().options()) {
             if (option.values().isEmpty()) {
                 continue;
             }
@@ -125,7 +125,7 @@ class CollectorFactoryContractTest {
         var e = assertThrows(BlipException.class, () -> factory.make(context(new FailingDataSource()))
                 .prepare(plan(bad)));
         assertEquals(help.domain() + ": level 'fast': unknown option 'no-such-option'; options: "
-                + help.options().keySet(), e.getMessage());
+                + help.options().keys(), e.getMessage());
     }
 
     @ParameterizedTest
@@ -153,7 +153,7 @@ class CollectorFactoryContractTest {
 
     /** The least a level can ask of the domain: its defaults, or everything when it has an "all" option. */
     static Domain smallest(CollectorHelp help) {
-        Map<String, String> options = help.options().containsKey("all") ? Map.of("all", "yes") : Map.of();
+        Map<String, String> options = help.options().get("all").isPresent() ? Map.of("all", "yes") : Map.of();
         return domain(help.domain(), List.of(), options);
     }
 

@@ -22,7 +22,7 @@ import java.util.function.Predicate;
 /** What collector tests share: the embedded server, contexts, one- and two-level plans. */
 public final class TestingCollectors {
     public static final MonitorConfig MONITOR =
-            new MonitorConfig("test", "", null, null, null, null, null, "", null, null, null);
+            MonitorConfig.of("test");
     public static final String FAST = "fast";
     public static final String SLOW = "slow";
 

@@ -5,7 +5,6 @@ import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
 import io.blip.api.config.MonitorConfig;
-import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
 import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSource;
@@ -16,7 +15,6 @@ import io.blip.api.monitor.MonitorSpec;
 import io.blip.api.plan.Plan;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
-import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
 import io.blip.api.tls.TlsProvider;
 import io.blip.runtime.config.BlipConfig;
@@ -35,7 +33,9 @@ import io.blip.runtime.mysql.MysqlConnector;
 import io.blip.runtime.plan.PlanSet;
 import io.blip.runtime.plugin.Plugins;
 import io.blip.runtime.plugin.Provider;
-import io.blip.runtime.sink.SinkDelivery;
+import io.blip.api.sink.Delivery;
+import io.blip.runtime.delivery.SinkQueue;
+import io.blip.runtime.delivery.Sinks;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +91,7 @@ final class Boot {
             out.print(DomainPrinter.print(plugins.collectors().stream().map(p -> p.instance().help()).toList()));
             return Server.idle();
         }
-        Declarations declarations = plugins.declarations(OptionSet.EMPTY);
+        Declarations declarations = plugins.declarations(Delivery.OPTIONS);
         var context = new LoadContext(env, systemProperties(), declarations, new MycnfFiles());
         BlipConfig config = loadConfig(context);
         Map<String, CollectorFactory> collectors = new LinkedHashMap<>();
@@ -106,7 +106,8 @@ final class Boot {
         RegionLookup regions = plugins.regionChain();
         PluginServices services = plugins.services();
         List<MonitorConfig> monitorConfigs = loadMonitors(config, plugins, regions, services);
-        var parts = new Parts(plugins, declarations, context.mycnf(), plans, collectors, helps, regions, services);
+        var parts = new Parts(plugins, declarations, context.mycnf(), plans, collectors, new Sinks(helps), regions,
+                services);
         List<String> problems = new ArrayList<>();
         List<Prepared> prepared = new ArrayList<>();
         for (MonitorConfig m : monitorConfigs) {
@@ -212,8 +213,8 @@ final class Boot {
 
     /** What every monitor is made with. */
     private record Parts(Plugins plugins, Declarations declarations, MycnfFiles mycnf, PlanSet plans,
-                         Map<String, CollectorFactory> collectors, Map<String, CollectorHelp> helps,
-                         RegionLookup regions, PluginServices services) {
+                         Map<String, CollectorFactory> collectors, Sinks sinks, RegionLookup regions,
+                         PluginServices services) {
 
         List<CredentialSourceFactory> credentialFactories() {
             return plugins.credentialSources().stream().map(Provider::instance).toList();
@@ -256,7 +257,11 @@ final class Boot {
             }
             Map<String, SinkFactory> sinks = new LinkedHashMap<>();
             for (String name : sinkOptions.keySet()) {
-                sinks.put(name, plugins.sink(name, sinkOptions.get(name).path()));
+                try {
+                    sinks.put(name, plugins.sink(name, sinkOptions.get(name).path()));
+                } catch (BlipException e) {
+                    problems.add(e.getMessage());
+                }
             }
             if (!problems.isEmpty()) {
                 if (credentials != null) {
@@ -275,20 +280,18 @@ final class Boot {
             MysqlConnector connector = new MysqlConnector(p.target(), p.credentials(), socketTimeout, tlsProviders(),
                     mycnf);
             MonitorPool pool = new MonitorPool(config.id(), connector, config.mysql().timeoutConnect(), clock);
-            List<SinkDelivery> deliveries = new ArrayList<>();
+            List<SinkQueue.Lane<?>> lanes = new ArrayList<>();
             try {
                 for (Map.Entry<String, SinkFactory> s : p.sinks().entrySet()) {
-                    SinkContext context = SinkContext.of(config, p.sinkOptions().get(s.getKey()), helps);
-                    deliveries.add(new SinkDelivery(config.id(), s.getKey(), s.getValue().make(context),
-                            SinkDelivery.DEFAULT_CAPACITY));
+                    lanes.add(sinks.lane(s.getKey(), s.getValue(), p.sinkOptions().get(s.getKey()), config));
                 }
             } catch (Exception e) {
-                deliveries.forEach(SinkDelivery::close);
+                lanes.forEach(l -> l.close(Duration.ofSeconds(1)));
                 pool.close();
                 throw new BlipException(config.origin() + ".sinks: " + e.getMessage(), e);
             }
             CollectorContext context = CollectorContext.of(config, pool, clock, regions, services);
-            return new Monitor(config, p.plan(), collectors, context, pool, deliveries, levelClock, executor, clock);
+            return new Monitor(config, p.plan(), collectors, context, pool, lanes, levelClock, executor, clock);
         }
     }
 }

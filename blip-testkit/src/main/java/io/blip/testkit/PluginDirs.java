@@ -224,12 +224,13 @@ public final class PluginDirs {
         return """
                 package %s;
 
-                import io.blip.api.Metrics;
-                import io.blip.api.collect.OptionHelp;
+                import io.blip.api.config.MonitorConfig;
+                import io.blip.api.config.OptionSet;
+                import io.blip.api.sink.Encoder;
                 import io.blip.api.sink.Sink;
                 import io.blip.api.sink.SinkContext;
                 import io.blip.api.sink.SinkFactory;
-                import java.util.Map;
+                import java.util.List;
 
                 public final class %s implements SinkFactory {
                     public %s() {
@@ -238,9 +239,16 @@ public final class PluginDirs {
 
                     @Override public String name() { return "%s"; }
                     @Override public String description() { return "test sink %s"; }
-                    @Override public Map<String, OptionHelp> options() { return Map.of(); }
-                    @Override public Sink make(SinkContext context) {
-                        return (Metrics metrics) -> { };
+                    @Override public OptionSet options() { return OptionSet.EMPTY; }
+                    @Override public Sink<Object> make(SinkContext context) {
+                        return new Sink<>() {
+                            @Override public Encoder<Object> encoder(MonitorConfig monitor) {
+                                return metrics -> null;
+                            }
+
+                            @Override public void send(List<Object> batch) {
+                            }
+                        };
                     }
                 }
                 """.formatted(pkg, simple, simple, constructorBody, sinkName, sinkName);

@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  *       .alias("timeout").env("OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT")
  * }</pre>
  *
- * <p>Where a value comes from, first found wins: the config key (or an alias), then each
- * environment variable and system property in the order declared, then the default. A duration
- * from an environment variable may be a whole number of milliseconds, the OpenTelemetry convention.
+ * <p>Where a value comes from, first found wins: the config key (or an alias), then each system
+ * property, then each environment variable, in the order declared (a flag on the JVM's command line
+ * beats the environment, as in the AWS SDK), then the default. A duration from the environment may be
+ * a whole number of milliseconds, the OpenTelemetry convention.
  *
  * @param name         the key, e.g. {@code endpoint}
  * @param type         what its value is
@@ -30,8 +31,8 @@ import java.util.regex.Pattern;
  * @param defaultValue the value when none is given, as it would be written in the config; empty for none
  * @param secret       true for passwords, tokens, API keys: masked wherever config is shown
  * @param values       the allowed values with their meaning; empty allows any value of the type
- * @param env          environment variables it may come from, in order
- * @param properties   system properties it may come from, after the environment variables
+ * @param env          environment variables it may come from, in order, after the system properties
+ * @param properties   system properties it may come from, in order
  * @param aliases      other keys that mean the same (older names)
  * @param children     for a {@link Type#SECTION}: the keys inside
  * @param min          the least value allowed, written like a value (e.g. {@code 1}, {@code 1KiB}); empty for none
@@ -97,12 +98,17 @@ public record Option(String name, Type type, String help, String defaultValue, b
         if (type == Type.SECTION && !defaultValue.isEmpty()) {
             throw new IllegalArgumentException(name + ": a section has no default value");
         }
+    }
+
+    /** This declaration, once its default is checked against its type and constraints. */
+    private Option checked() {
         if (!defaultValue.isEmpty()) {
             String problem = OptionValues.check(this, defaultValue);
             if (problem != null) {
                 throw new IllegalArgumentException(name + ": the default " + problem);
             }
         }
+        return this;
     }
 
     private static Option of(String name, Type type, String help) {
@@ -164,7 +170,7 @@ public record Option(String name, Type type, String help, String defaultValue, b
 
     public Option withDefault(String value) {
         return new Option(name, type, help, value, secret, values, env, properties, aliases, children, min, pattern,
-                patternHelp, required, configurable);
+                patternHelp, required, configurable).checked();
     }
 
     /** A password, token or API key: masked in every output. For a map, every value is. */
@@ -175,7 +181,7 @@ public record Option(String name, Type type, String help, String defaultValue, b
 
     private Option withValues(Map<String, String> allowed) {
         return new Option(name, type, help, defaultValue, secret, allowed, env, properties, aliases, children, min,
-                pattern, patternHelp, required, configurable);
+                pattern, patternHelp, required, configurable).checked();
     }
 
     /** Environment variables the value may come from when the config does not give it, in order. */
@@ -184,7 +190,7 @@ public record Option(String name, Type type, String help, String defaultValue, b
                 children, min, pattern, patternHelp, required, configurable);
     }
 
-    /** System properties the value may come from, after the environment variables. */
+    /** System properties the value may come from, before the environment variables. */
     public Option property(String... names) {
         return new Option(name, type, help, defaultValue, secret, values, env, List.of(names), aliases, children, min,
                 pattern, patternHelp, required, configurable);
@@ -204,7 +210,7 @@ public record Option(String name, Type type, String help, String defaultValue, b
         if (problem != null) {
             throw new IllegalArgumentException(name + ": the least value " + problem);
         }
-        return o;
+        return o.checked();
     }
 
     /** More than zero: a duration of at least 1 ns. */
@@ -223,7 +229,7 @@ public record Option(String name, Type type, String help, String defaultValue, b
      */
     public Option matching(String regex, String problem) {
         return new Option(name, type, help, defaultValue, secret, values, env, properties, aliases, children, min,
-                Pattern.compile(regex), problem, required, configurable);
+                Pattern.compile(regex), problem, required, configurable).checked();
     }
 
     /**

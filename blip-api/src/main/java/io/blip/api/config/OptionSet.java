@@ -112,16 +112,28 @@ public final class OptionSet {
         return options.values().stream().filter(Option::configurable).map(Option::name).toList();
     }
 
-    /** What the config gives for one node, and how to read it. */
+    /**
+     * What the config gives for one node, and how to read it.
+     *
+     * @param path       the node's config path, e.g. {@code monitors[0].sinks.otlp}
+     * @param values     what the config gives: text, lists of text, maps (nested sections)
+     * @param env        environment variables that declared options may come from
+     * @param properties system properties that declared options may come from
+     * @param baseDir    where relative files are resolved (the config file's directory)
+     * @param where      where a key (relative to the node, e.g. {@code assume-role.role-arn}) was
+     *                   written, as a problem starts: {@code blip.yaml:12: monitors[0].aws.region};
+     *                   empty to use {@code path} and the key
+     * @param partial    true for a monitor default: required keys may come from each monitor
+     */
     public record Input(String path, Map<String, ?> values, Map<String, String> env, Map<String, String> properties,
-                        Path baseDir, Function<String, String> origin, boolean partial) {
+                        Path baseDir, Function<String, String> where, boolean partial) {
         public Input {
             path = path == null ? "" : path;
             values = values == null ? Map.of() : values;
             env = env == null ? Map.of() : env;
             properties = properties == null ? Map.of() : properties;
             baseDir = baseDir == null ? Path.of("") : baseDir;
-            origin = origin == null ? key -> "" : origin;
+            where = where == null ? key -> "" : where;
         }
 
         /** Values at a path, with no environment, relative files from the working directory. */
@@ -130,11 +142,11 @@ public final class OptionSet {
         }
 
         public Input withEnv(Map<String, String> newEnv) {
-            return new Input(path, values, newEnv, properties, baseDir, origin, partial);
+            return new Input(path, values, newEnv, properties, baseDir, where, partial);
         }
 
         public Input withBaseDir(Path dir) {
-            return new Input(path, values, env, properties, dir, origin, partial);
+            return new Input(path, values, env, properties, dir, where, partial);
         }
     }
 
@@ -266,18 +278,18 @@ public final class OptionSet {
                 Object typed = fromConfig(o, rawKey, raw);
                 return typed == null ? null : new Options.Value(typed, Options.Source.CONFIG, join(in.path(), rawKey), raw);
             }
-            for (String variable : o.env()) {
-                String v = in.env().get(variable);
-                if (v != null && !v.isBlank()) {
-                    Object typed = fromEnvironment(o, variable, v);
-                    return typed == null ? null : new Options.Value(typed, Options.Source.ENVIRONMENT, variable, v);
-                }
-            }
             for (String property : o.properties()) {
                 String v = in.properties().get(property);
                 if (v != null && !v.isBlank()) {
                     Object typed = fromEnvironment(o, property, v);
                     return typed == null ? null : new Options.Value(typed, Options.Source.ENVIRONMENT, property, v);
+                }
+            }
+            for (String variable : o.env()) {
+                String v = in.env().get(variable);
+                if (v != null && !v.isBlank()) {
+                    Object typed = fromEnvironment(o, variable, v);
+                    return typed == null ? null : new Options.Value(typed, Options.Source.ENVIRONMENT, variable, v);
                 }
             }
             if (o.type() == Option.Type.SECTION) {
@@ -456,9 +468,12 @@ public final class OptionSet {
 
         /** {@code <file:line>: <path.key>: }, the start of a problem with a key. */
         private String at(String key) {
-            String origin = in.origin().apply(key);
+            String where = in.where().apply(key);
+            if (!where.isEmpty()) {
+                return where + ": ";
+            }
             String path = join(in.path(), key);
-            return (origin.isEmpty() ? "" : origin + ": ") + (path.isEmpty() ? "" : path + ": ");
+            return path.isEmpty() ? "" : path + ": ";
         }
 
         private static String stripDot(String prefix) {

@@ -30,7 +30,8 @@ final class OptionValues {
     static String check(Option o, String text) {
         String v = text.trim();
         String typeProblem = switch (o.type()) {
-            case BOOLEAN -> bool(v) == null ? quote(o, text) + " is not a boolean; use true or false" : null;
+            case BOOLEAN -> bool(v) == null ? quote(o, text) + " is not a boolean; use true or false (or yes/no, on/off, 1/0)"
+                    : null;
             case INTEGER -> integer(v) == null ? quote(o, text) + " is not a whole number" : null;
             case DURATION -> Durations.tryParse(v) == null
                     ? quote(o, text) + " is not a duration; write it like 5s, 250ms, 1m30s or 1h" : null;

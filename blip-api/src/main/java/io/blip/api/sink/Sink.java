@@ -1,31 +1,36 @@
 package io.blip.api.sink;
 
-import io.blip.api.Metrics;
-import io.blip.api.MonitorHealth;
+import io.blip.api.config.MonitorConfig;
+
+import java.util.List;
 
 /**
- * Sends collections somewhere. Each monitor's sink is called by one thread at a time, with
- * collections in interval order; a slow sink delays only its own buffer, never collection.
+ * Sends collections somewhere: one sink per distinct configuration of {@code sinks.<name>}, shared
+ * by every monitor whose options are equal, so one request can carry many monitors' collections.
+ * A sink only encodes and sends; the runtime owns delivery: a bounded buffer per monitor (oldest
+ * dropped and counted), batching, retries with backoff and jitter, {@code Retry-After}, drop counting,
+ * one bounded flush at shutdown, and the sink's counts in each monitor's health.
+ *
+ * <p>{@link #send} is called by one thread at a time, each monitor's collections in interval order.
+ * It returns when the batch is delivered. To fail, it throws: {@link SendException#reject} when the
+ * receiver will never take the batch (dropped and counted), {@link SendException#retry} or any other
+ * exception when it may next time (sent again after a backoff). A send must end within the
+ * {@code send-timeout} option.
+ *
+ * @param <T> one collection as the sink encodes it
  */
-public interface Sink extends AutoCloseable {
-
-    /** Sends one collection. Throw to report a failure; the runtime counts and reports it. */
-    void send(Metrics metrics) throws Exception;
+public interface Sink<T> extends AutoCloseable {
 
     /**
-     * Sends Blip's own view of the monitor (up, collections, errors, sinks), after every collection and
-     * every failed attempt to connect, on the same thread as {@link #send}. A sink that does not send
-     * Blip's own metrics ignores it (the default). Throw to report a failure; it is logged once.
+     * The encoder of one monitor's collections: called once for each monitor that uses the sink,
+     * before its first collection.
      */
-    default void sendHealth(MonitorHealth health) throws Exception {
-    }
+    Encoder<T> encoder(MonitorConfig monitor);
 
-    /** A short status for status output, e.g. {@code ok} or the last error. Never a secret. */
-    default String status() {
-        return "ok";
-    }
+    /** Sends the encoded collections of one or more monitors (and their health) as one request. */
+    void send(List<T> batch) throws Exception;
 
-    /** Flushes and releases resources; called once when the monitor stops. */
+    /** Releases what the sink holds (clients, connections); called once, after the last send. */
     @Override
     default void close() throws Exception {
     }

@@ -1,22 +1,22 @@
 package io.blip.api.sink;
 
 import io.blip.api.collect.CollectorHelp;
-import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.Options;
 
 import java.util.Map;
 import java.util.Objects;
 
-/** What a sink is given: its monitor, its options and the monitor's tags. */
+/** What a sink is given: its name, its options and what Blip knows of every domain. */
 public sealed interface SinkContext {
 
-    String monitorId();
+    /** The sink's name in config, e.g. {@code otlp}. */
+    String name();
 
-    /** This sink's options ({@code sinks.<name>}), with the config path for messages. */
+    /**
+     * This sink's options ({@code sinks.<name>}), checked against {@link SinkFactory#options()} plus
+     * the delivery options every sink has ({@code buffer-size}, {@code send-timeout}, ...).
+     */
     Options options();
-
-    /** The monitor's final config; {@link MonitorConfig#tags()} are the tags to send. */
-    MonitorConfig monitor();
 
     /**
      * The help of every domain this Blip knows, by domain name: what a sink needs to know about a
@@ -24,25 +24,16 @@ public sealed interface SinkContext {
      */
     Map<String, CollectorHelp> domains();
 
-    static SinkContext of(MonitorConfig monitor, Options options) {
-        return new Of(monitor, options, Map.of());
-    }
-
-    static SinkContext of(MonitorConfig monitor, Options options, Map<String, CollectorHelp> domains) {
-        return new Of(monitor, options, domains);
+    static SinkContext of(String name, Options options, Map<String, CollectorHelp> domains) {
+        return new Of(name, options, domains);
     }
 
     /** The one implementation. */
-    record Of(MonitorConfig monitor, Options options, Map<String, CollectorHelp> domains) implements SinkContext {
+    record Of(String name, Options options, Map<String, CollectorHelp> domains) implements SinkContext {
         public Of {
-            Objects.requireNonNull(monitor, "monitor");
+            Objects.requireNonNull(name, "name");
             Objects.requireNonNull(options, "options");
             domains = Map.copyOf(domains == null ? Map.of() : domains);
-        }
-
-        @Override
-        public String monitorId() {
-            return monitor.id();
         }
     }
 }

@@ -28,6 +28,10 @@ public interface SinkFactory {
      */
     OptionSet options();
 
-    /** Makes a sink for one monitor. Options have been checked against {@link #options()}. */
-    Sink make(SinkContext context) throws Exception;
+    /**
+     * Makes the sink of one configuration, shared by every monitor whose options are equal. Options
+     * have been checked against {@link #options()}; a problem the declaration cannot express (two
+     * options that do not go together) is a {@link io.blip.api.BlipException} naming the keys.
+     */
+    Sink<?> make(SinkContext context) throws Exception;
 }

@@ -3,7 +3,7 @@ package io.blip.domains.innodb;
 import io.blip.api.BlipException;
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -60,7 +60,7 @@ class InnodbTest {
 
     @Test
     void helpDeclaresAllAndSubsystem() {
-        OptionHelp all = factory.help().options().get("all");
+        Option all = factory.help().options().get("all").orElseThrow();
         assertEquals("no", all.defaultValue());
         assertEquals(Set.of("yes", "no", "enabled"), all.values().keySet());
         assertEquals(List.of("subsystem"), factory.help().meta());

@@ -3,7 +3,7 @@ package io.blip.domains.repl;
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
 import io.blip.api.collect.ErrorHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 import io.blip.testkit.EmbeddedMariaDb;
 import org.junit.jupiter.api.Test;
 
@@ -81,7 +81,7 @@ class ReplTest {
         assertTrue(factory.help().strictMetrics());
         assertEquals(List.of("running"), factory.help().metrics().stream().map(m -> m.name()).toList());
         assertEquals(List.of("source"), factory.help().meta());
-        OptionHelp report = factory.help().options().get("report-not-a-replica");
+        Option report = factory.help().options().get("report-not-a-replica").orElseThrow();
         assertEquals("no", report.defaultValue());
         assertEquals(Set.of("yes", "no"), report.values().keySet());
         ErrorHelp denied = factory.help().errors().get("access-denied");

@@ -4,7 +4,7 @@ import io.blip.api.BlipException;
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
 import io.blip.api.collect.MetricHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.OptionSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -173,15 +173,15 @@ class ReplLagTest {
     @Test
     void helpFollowsTheDocs() {
         var help = factory.help();
-        Map<String, OptionHelp> options = help.options();
-        assertEquals("auto", options.get("writer").defaultValue());
-        assertEquals(Set.of("auto", "blip", "pfs"), options.get("writer").values().keySet());
-        assertEquals("blip.heartbeat", options.get("table").defaultValue());
-        assertEquals("50ms", options.get("network-latency").defaultValue());
-        assertEquals("no", options.get("report-no-heartbeat").defaultValue());
-        assertEquals("no", options.get("report-not-a-replica").defaultValue());
+        OptionSet options = help.options();
+        assertEquals("auto", options.get("writer").orElseThrow().defaultValue());
+        assertEquals(Set.of("auto", "blip", "pfs"), options.get("writer").orElseThrow().values().keySet());
+        assertEquals("blip.heartbeat", options.get("table").orElseThrow().defaultValue());
+        assertEquals("50ms", options.get("network-latency").orElseThrow().defaultValue());
+        assertEquals("no", options.get("report-no-heartbeat").orElseThrow().defaultValue());
+        assertEquals("no", options.get("report-not-a-replica").orElseThrow().defaultValue());
         assertEquals(Set.of("writer", "repl-check", "default-channel-name", "table", "source-id", "source-role",
-                "network-latency", "report-no-heartbeat", "report-not-a-replica"), options.keySet());
+                "network-latency", "report-no-heartbeat", "report-not-a-replica"), Set.copyOf(options.keys()));
         assertEquals(List.of("current", "backlog", "worker_usage"),
                 help.metrics().stream().map(MetricHelp::name).toList());
         assertEquals("ms", help.metric("current").orElseThrow().unit());

@@ -3,7 +3,7 @@ package io.blip.domains.sizedatabase;
 import io.blip.api.BlipException;
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -101,12 +101,12 @@ class SizeDatabaseTest {
     @Test
     void helpFollowsTheDocs() {
         var options = factory.help().options();
-        OptionHelp total = options.get("total");
+        Option total = options.get("total").orElseThrow();
         assertEquals("yes", total.defaultValue(), "Blip's docs; its code says no");
         assertEquals(Set.of("yes", "no", "only"), total.values().keySet());
-        assertEquals("mysql,information_schema,performance_schema,sys", options.get("exclude").defaultValue());
-        assertEquals("", options.get("include").defaultValue());
-        assertEquals("no", options.get("like").defaultValue());
+        assertEquals("mysql,information_schema,performance_schema,sys", options.get("exclude").orElseThrow().defaultValue());
+        assertEquals("", options.get("include").orElseThrow().defaultValue());
+        assertEquals("no", options.get("like").orElseThrow().defaultValue());
         assertEquals(List.of("db"), factory.help().groups());
         assertEquals("By", factory.help().metric("bytes").orElseThrow().unit());
     }

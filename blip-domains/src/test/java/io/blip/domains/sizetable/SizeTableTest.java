@@ -2,7 +2,7 @@ package io.blip.domains.sizetable;
 
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -77,10 +77,10 @@ class SizeTableTest {
     @Test
     void helpFollowsTheDocs() {
         var options = factory.help().options();
-        OptionHelp total = options.get("total");
+        Option total = options.get("total").orElseThrow();
         assertEquals("yes", total.defaultValue());
         assertEquals(Set.of("yes", "no"), total.values().keySet());
-        assertEquals("mysql.*,information_schema.*,performance_schema.*,sys.*", options.get("exclude").defaultValue());
+        assertEquals("mysql.*,information_schema.*,performance_schema.*,sys.*", options.get("exclude").orElseThrow().defaultValue());
         assertEquals(List.of("db", "tbl"), factory.help().groups());
         assertEquals("By", factory.help().metric("bytes").orElseThrow().unit());
     }

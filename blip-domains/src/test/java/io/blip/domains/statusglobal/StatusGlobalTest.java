@@ -4,7 +4,7 @@ import io.blip.api.BlipException;
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
 import io.blip.api.collect.Collector;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -96,7 +96,7 @@ class StatusGlobalTest {
 
     @Test
     void helpDeclaresOptionAllAndTheGauges() {
-        OptionHelp all = factory.help().options().get("all");
+        Option all = factory.help().options().get("all").orElseThrow();
         assertEquals("no", all.defaultValue());
         assertEquals(Set.of("yes", "no"), all.values().keySet());
         assertEquals(Set.of("threads_running", "threads_connected", "prepared_stmt_count",

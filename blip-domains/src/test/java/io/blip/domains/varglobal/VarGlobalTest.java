@@ -3,7 +3,7 @@ package io.blip.domains.varglobal;
 import io.blip.api.BlipException;
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 import io.blip.domains.FailingDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,10 +119,10 @@ class VarGlobalTest {
 
     @Test
     void helpDeclaresSourceAndAll() {
-        OptionHelp source = factory.help().options().get("source");
+        Option source = factory.help().options().get("source").orElseThrow();
         assertEquals("auto", source.defaultValue());
         assertEquals(List.of("auto", "select", "pfs", "show"), List.copyOf(source.values().keySet()));
-        OptionHelp all = factory.help().options().get("all");
+        Option all = factory.help().options().get("all").orElseThrow();
         assertEquals("no", all.defaultValue());
         assertEquals(Set.of("yes", "no"), all.values().keySet());
     }

@@ -22,9 +22,7 @@ public record Declarations(Map<String, OptionSet> sinks, Map<String, OptionSet> 
 
     /** What to tell a user whose config names a sink, loader or section that no loaded plugin declares. */
     public interface Advice {
-        /** {@code no sink named 'x'. Available: [...]. It ships in plugins/x/; ...}. */
-        String missingSink(String name);
-
+        /** {@code no monitor loader named 'x'. Available: [...]. It ships in plugins/x/; ...}. */
         String missingMonitorLoader(String name);
 
         /** For a monitor key that is no section of Blip's: where the section named so ships, or null. */
@@ -33,11 +31,6 @@ public record Declarations(Map<String, OptionSet> sinks, Map<String, OptionSet> 
 
     /** Nothing declared: no sink, no loader, no section. */
     public static final Declarations NONE = new Declarations(Map.of(), Map.of(), Map.of(), new Advice() {
-        @Override
-        public String missingSink(String name) {
-            return "no sink named '" + name + "'";
-        }
-
         @Override
         public String missingMonitorLoader(String name) {
             return "no monitor loader named '" + name + "'";
@@ -61,6 +54,13 @@ public record Declarations(Map<String, OptionSet> sinks, Map<String, OptionSet> 
         var all = new LinkedHashMap<>(sinks);
         all.put(name, options);
         return new Declarations(all, monitorLoaders, sections, advice);
+    }
+
+    /** These declarations with one more monitor loader. */
+    public Declarations withMonitorLoader(String name, OptionSet options) {
+        var all = new LinkedHashMap<>(monitorLoaders);
+        all.put(name, options);
+        return new Declarations(sinks, all, sections, advice);
     }
 
     /** These declarations with one more monitor section. */

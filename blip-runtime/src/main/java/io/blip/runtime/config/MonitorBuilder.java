@@ -97,9 +97,10 @@ final class MonitorBuilder {
         }
         MysqlConfig mysql = mysql(m);
         Address address = needsTarget ? address(m, mysql, origin) : Address.NONE;
+        Map<String, Options> sections = sections(m, !needsTarget);
         return new MonitorConfig(id, origin, mysql, address, tls(m.map("tls")), heartbeat(m.map("heartbeat")),
                 plans(m.map("plans")), m.text("plan"), sinks(m.map("sinks")), strings(m.map("tags")),
-                strings(m.map("meta")), sections(m, !needsTarget));
+                strings(m.map("meta")), sections);
     }
 
     // --------------------------------------------------------------------------------- defaults
@@ -231,42 +232,14 @@ final class MonitorBuilder {
                 Secret.of(m.text("password")), file(m.text("password-file")), timeout, m.text("credential-source"));
     }
 
-    /**
-     * Where MySQL is: the socket, else the hostname, else the my.cnf's {@code socket} or
-     * {@code host} and {@code port} (read here, once, for every later use).
-     */
+    /** Where MySQL is; a problem with the my.cnf is the {@code mycnf} key's. */
     private Address address(MapNode m, MysqlConfig mysql, String origin) {
-        if (!mysql.socket().isEmpty()) {
-            return new Address("", Address.MYSQL_PORT, mysql.socket());
-        }
-        if (!mysql.hostname().isEmpty()) {
-            try {
-                return HostPort.parse(mysql.hostname());
-            } catch (BlipException e) {
-                return Address.NONE; // reported by mysql()
+        try {
+            return MonitorAddress.resolve(mysql, context.mycnf(), origin);
+        } catch (BlipException e) {
+            if (mysql.socket().isEmpty() && mysql.hostname().isEmpty()) {
+                problems.add(e.getMessage()); // a bad hostname is reported with its line by mysql()
             }
-        }
-        if (mysql.mycnf().isEmpty()) {
-            return Address.NONE; // reported: no hostname, socket or mycnf
-        }
-        Mycnf mycnf;
-        try {
-            mycnf = context.mycnf().read(Path.of(mysql.mycnf()));
-        } catch (BlipException e) {
-            problems.add(m.entries().get("mycnf"), e.getMessage());
-            return Address.NONE;
-        }
-        if (!mycnf.socket().isEmpty()) {
-            return new Address("", Address.MYSQL_PORT, mycnf.socket());
-        }
-        if (mycnf.hostname().isEmpty()) {
-            problems.add(origin + ": no hostname: set hostname (host or host:port) or socket");
-            return Address.NONE;
-        }
-        try {
-            return HostPort.parse(mycnf.hostname());
-        } catch (BlipException e) {
-            problems.add(m.entries().get("mycnf"), mysql.mycnf() + ": host and port: " + e.getMessage());
             return Address.NONE;
         }
     }
@@ -339,16 +312,16 @@ final class MonitorBuilder {
         return new PlansConfig(list(plans.entries().get("files")), "", bool(plans, "disable-default-plans"));
     }
 
-    /** Each sink's options, checked against what the sink declares; an unknown sink is a problem. */
+    /**
+     * Each sink's options, checked against what the sink declares. A sink no plugin provides keeps
+     * no options here: the monitor is refused when it is built, with its other problems (its plan's).
+     */
     Map<String, Options> sinks(MapNode sinks) {
         var out = new LinkedHashMap<String, Options>();
         sinks.entries().forEach((name, node) -> {
             OptionSet declared = context.declarations().sinks().get(name);
-            if (declared == null) {
-                problems.add(node, context.declarations().advice().missingSink(name));
-            } else {
-                out.put(name, nodeOptions.read(declared, node, false, problems));
-            }
+            out.put(name, declared == null ? Options.empty(node.path())
+                    : nodeOptions.read(declared, node, false, problems));
         });
         return out;
     }

@@ -31,7 +31,7 @@ record NodeOptions(Map<String, String> env, Map<String, String> properties, Path
     Options read(OptionSet declared, ConfigNode node, boolean partial, Problems problems) {
         var found = new ArrayList<String>();
         Map<String, Object> values = node instanceof MapNode m ? plain(m) : Map.of();
-        var in = new OptionSet.Input(node.path(), values, env, properties, baseDir, key -> origin(node, key), partial);
+        var in = new OptionSet.Input(node.path(), values, env, properties, baseDir, key -> where(node, key), partial);
         Options options = declared.read(in, found);
         problems.addAll(found);
         return options;
@@ -53,9 +53,15 @@ record NodeOptions(Map<String, String> env, Map<String, String> properties, Path
         return out;
     }
 
-    /** Where the key at {@code keyPath} (e.g. {@code assume-role.role-arn}, {@code headers[2]}) was written. */
-    static String origin(ConfigNode node, String keyPath) {
+    /**
+     * Where the key at {@code keyPath} (e.g. {@code assume-role.role-arn}, {@code headers[2]}) was
+     * written, {@code blip.yaml:3: aws.assume-role.role-arn}: the file, line and path of the node
+     * that holds it, which for an inherited default is the default's; a key not given is placed
+     * at the nearest node that is.
+     */
+    static String where(ConfigNode node, String keyPath) {
         ConfigNode at = node;
+        int consumed = 0;
         for (String part : keyPath.isEmpty() ? List.<String>of() : List.of(keyPath.split("\\."))) {
             String key = part;
             int index = -1;
@@ -69,10 +75,12 @@ record NodeOptions(Map<String, String> env, Map<String, String> properties, Path
                 next = l.items().get(index);
             }
             if (next == null) {
-                break;
+                String rest = keyPath.substring(Math.min(keyPath.length(), consumed));
+                return at.origin() + ": " + ConfigNode.child(at.path(), rest);
             }
+            consumed += part.length() + 1;
             at = next;
         }
-        return at.origin().toString();
+        return at.origin() + ": " + at.path();
     }
 }

@@ -11,7 +11,7 @@ import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
 import io.blip.runtime.mysql.MonitorPool;
-import io.blip.runtime.sink.SinkDelivery;
+import io.blip.runtime.delivery.SinkQueue.Lane;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -48,7 +47,7 @@ public final class Monitor implements LevelClock.Ticker {
     private final MonitorPool pool;
     private final Engine engine;
     private final LevelSchedule schedule;
-    private final List<SinkDelivery> sinks;
+    private final List<Lane<?>> sinks;
     private final LevelClock levelClock;
     private final ExecutorService executor;
     private final Clock clock;
@@ -65,10 +64,10 @@ public final class Monitor implements LevelClock.Ticker {
 
     /**
      * Makes the monitor's collectors (no I/O: factories are cheap) and takes ownership of the pool
-     * and the sink deliveries.
+     * and of its lanes into the sinks.
      */
     public Monitor(MonitorConfig config, Plan leveledPlan, Map<String, CollectorFactory> factories,
-                   CollectorContext context, MonitorPool pool, List<SinkDelivery> sinks, LevelClock levelClock,
+                   CollectorContext context, MonitorPool pool, List<Lane<?>> sinks, LevelClock levelClock,
                    ExecutorService executor, Clock clock) {
         this.config = config;
         this.plan = leveledPlan;
@@ -123,7 +122,6 @@ public final class Monitor implements LevelClock.Ticker {
         }
         state = State.CONNECTING;
         started = clock.instant();
-        sinks.forEach(SinkDelivery::start);
         starter = Thread.ofVirtual().name("monitor-start-" + id()).start(this::connectAndPrepare);
     }
 
@@ -204,7 +202,7 @@ public final class Monitor implements LevelClock.Ticker {
         if (state != State.RUNNING) {
             return;
         }
-        for (SinkDelivery sink : sinks) {
+        for (Lane<?> sink : sinks) {
             sink.offer(metrics);
         }
     }
@@ -220,7 +218,7 @@ public final class Monitor implements LevelClock.Ticker {
         }
         Instant since = started == null ? clock.instant() : started;
         return new MonitorHealth(id(), clock.instant(), since, up, levels, engine.errors(), skipped.get(),
-                sinks.stream().map(SinkDelivery::counts).toList());
+                sinks.stream().map(Lane::counts).toList());
     }
 
     /** The health the sinks were last given, if any yet. */
@@ -231,18 +229,9 @@ public final class Monitor implements LevelClock.Ticker {
     private void offerHealth(boolean up) {
         MonitorHealth h = health(up);
         lastHealth = h;
-        for (SinkDelivery sink : sinks) {
+        for (Lane<?> sink : sinks) {
             sink.offerHealth(h);
         }
-    }
-
-    /** Collects one level now, outside the schedule (for tests and one-shot runs). */
-    public Metrics collectNow(String levelName) {
-        Level level = plan.levels().get(levelName);
-        if (level == null) {
-            throw new IllegalArgumentException("no level " + levelName + " in plan " + plan.name());
-        }
-        return engine.collect(level, interval.incrementAndGet());
     }
 
     /**
@@ -269,9 +258,8 @@ public final class Monitor implements LevelClock.Ticker {
                 break;
             }
         }
-        for (SinkDelivery sink : sinks) {
-            long left = Math.max(0, deadline - System.nanoTime());
-            sink.close(left, TimeUnit.NANOSECONDS);
+        for (Lane<?> sink : sinks) {
+            sink.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         engine.close();
         pool.close();
@@ -293,8 +281,8 @@ public final class Monitor implements LevelClock.Ticker {
         if (!lastError.isEmpty()) {
             s.put("error", lastError);
         }
-        for (SinkDelivery sink : sinks) {
-            s.put("sink:" + sink.sinkName(), sink.status() + ", sent " + sink.sent() + ", dropped " + sink.dropped());
+        for (Lane<?> sink : sinks) {
+            s.put("sink:" + sink.counts().name(), sink.status());
         }
         return s;
     }

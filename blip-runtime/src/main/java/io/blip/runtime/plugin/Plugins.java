@@ -279,11 +279,6 @@ public final class Plugins {
         }
         return new Declarations(sinkDeclarations, loaders, sections, new Declarations.Advice() {
             @Override
-            public String missingSink(String name) {
-                return unknown(Kind.SINK, sinks, name, null);
-            }
-
-            @Override
             public String missingMonitorLoader(String name) {
                 return unknown(Kind.MONITOR_LOADER, monitorLoaders, name, null);
             }

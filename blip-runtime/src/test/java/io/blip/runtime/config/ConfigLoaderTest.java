@@ -1,8 +1,6 @@
 package io.blip.runtime.config;
 
 import io.blip.api.Secret;
-import io.blip.api.config.AwsConfig;
-import io.blip.api.config.AwsConfig.AssumeRole;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.Options;
 import io.blip.api.monitor.MonitorSpec;
@@ -138,12 +136,12 @@ class ConfigLoaderTest {
 
     List<String> problems(String name, String text, Map<String, String> env) throws IOException {
         Path file = write(name, text);
-        return assertThrows(ConfigException.class, () -> ConfigLoader.load(file, env)).problems();
+        return assertThrows(ConfigException.class, () -> ConfigLoader.load(file, TestDeclarations.context(env))).problems();
     }
 
     @Test
     void blipYamlLoadsUnchanged() throws Exception {
-        BlipConfig c = ConfigLoader.load(write("blip.yaml", BLIP_YAML), ENV);
+        BlipConfig c = ConfigLoader.load(write("blip.yaml", BLIP_YAML), TestDeclarations.context(ENV));
 
         assertEquals(new ApiConfig("127.0.0.1:9070", false), c.api());
         assertEquals("50%", c.monitorLoader().stopLoss());
@@ -153,7 +151,7 @@ class ConfigLoaderTest {
         assertEquals(List.of("us-east-1", "auto"), aws.list("regions"));
         assertEquals(List.of("plans/kpi.yaml"), c.plans().files());
         assertEquals("sinks.signalfx", c.sinks().get("signalfx").path());
-        assertEquals("tok-123", c.sinks().get("signalfx").string("auth-token", ""));
+        assertEquals("tok-123", c.sinks().get("signalfx").string("auth-token"));
         assertEquals(2, c.monitors().size());
 
         MonitorConfig db1 = c.monitors().get(0);
@@ -165,7 +163,7 @@ class ConfigLoaderTest {
         assertEquals(Map.of("env", "prod", "dc", "local", "hostname", "db1.local:3306"), db1.tags());
         assertEquals(List.of("signalfx", "log"), List.copyOf(db1.sinks().keySet()));
         assertEquals("monitors[0].sinks.signalfx", db1.sinks().get("signalfx").path());
-        assertEquals(Map.of("auth-token", "other-token"), db1.sinks().get("signalfx").strings());
+        assertEquals(Map.of("auth-token", "other-token"), db1.sinks().get("signalfx").written());
         assertEquals("sinks.log", db1.sinks().get("log").path());
         assertEquals("1s", db1.heartbeat().freq());
         assertEquals("blip.heartbeat", db1.heartbeat().table());
@@ -183,8 +181,8 @@ class ConfigLoaderTest {
 
     @Test
     void hoconGivesTheSameConfig() throws Exception {
-        BlipConfig yaml = ConfigLoader.load(write("blip.yaml", BLIP_YAML), ENV);
-        BlipConfig hocon = ConfigLoader.load(write("blip.conf", BLIP_CONF), ENV);
+        BlipConfig yaml = ConfigLoader.load(write("blip.yaml", BLIP_YAML), TestDeclarations.context(ENV));
+        BlipConfig hocon = ConfigLoader.load(write("blip.conf", BLIP_CONF), TestDeclarations.context(ENV));
 
         assertEquals(withoutFile(yaml), withoutFile(hocon));
         assertEquals(ConfigPrinter.yaml(yaml), ConfigPrinter.yaml(hocon));
@@ -192,8 +190,7 @@ class ConfigLoaderTest {
 
     private static BlipConfig withoutFile(BlipConfig c) {
         List<MonitorConfig> monitors = c.monitors().stream()
-                .map(m -> new MonitorConfig(m.id(), m.origin().replaceAll("^.*: ", ""), m.mysql(), m.aws(), m.tls(),
-                        m.heartbeat(), m.plans(), m.plan(), m.sinks(), m.tags(), m.meta()))
+                .map(m -> m.withOrigin(m.origin().replaceAll("^.*: ", "")))
                 .toList();
         return new BlipConfig(null, c.api(), c.httpProxy(), c.monitorLoader(), c.plans(), c.sinks(), monitors,
                 c.defaults());
@@ -201,9 +198,9 @@ class ConfigLoaderTest {
 
     @Test
     void printedConfigLoadsAgain() throws Exception {
-        BlipConfig c = ConfigLoader.load(write("blip.yaml", BLIP_YAML), ENV);
+        BlipConfig c = ConfigLoader.load(write("blip.yaml", BLIP_YAML), TestDeclarations.context(ENV));
         String printed = ConfigPrinter.yaml(c);
-        BlipConfig again = ConfigLoader.load(write("printed.yaml", printed), Map.of());
+        BlipConfig again = ConfigLoader.load(write("printed.yaml", printed), TestDeclarations.context(Map.of()));
 
         assertEquals(printed, ConfigPrinter.yaml(again));
         assertEquals(c.monitors().get(0).tags(), again.monitors().get(0).tags());
@@ -214,7 +211,7 @@ class ConfigLoaderTest {
         Path file = write("blip.conf", """
                 monitors = [ { hostname = ${DB_HOST}, username = ${?DB_USER} } ]
                 """);
-        BlipConfig c = ConfigLoader.load(file, Map.of("DB_HOST", "db9"));
+        BlipConfig c = ConfigLoader.load(file, TestDeclarations.context(Map.of("DB_HOST", "db9")));
 
         assertEquals("db9", c.monitors().get(0).mysql().hostname());
         assertEquals("blip", c.monitors().get(0).mysql().username());
@@ -222,11 +219,11 @@ class ConfigLoaderTest {
 
     @Test
     void emptyConfig() throws Exception {
-        BlipConfig c = ConfigLoader.load(write("blip.yaml", "# nothing yet\n"), Map.of());
+        BlipConfig c = ConfigLoader.load(write("blip.yaml", "# nothing yet\n"), TestDeclarations.context(Map.of()));
 
         assertEquals(ApiConfig.DEFAULT, c.api());
         assertEquals(List.of(), c.monitors());
-        assertEquals(ConfigLoader.empty().api(), c.api());
+        assertEquals(ConfigLoader.empty(TestDeclarations.context(Map.of())).api(), c.api());
     }
 
     // ------------------------------------------------------------------------------ interpolation
@@ -240,7 +237,7 @@ class ConfigLoaderTest {
                       both: ${A}-${A}
                       unset: x${NOT_SET}y
                       url: ${URL:-http://localhost:4318/v1}
-                """), Map.of("HOST", "db1", "A", "a"));
+                """), TestDeclarations.context(Map.of("HOST", "db1", "A", "a")));
 
         MonitorConfig m = c.monitors().get(0);
         assertEquals("db1:3306", m.mysql().hostname());
@@ -260,7 +257,7 @@ class ConfigLoaderTest {
                       host: db.local
                       id: "%{monitor.id}"
                       user: "%{monitor.Username}"
-                """), Map.of());
+                """), TestDeclarations.context(Map.of()));
 
         MonitorConfig m = c.monitors().get(0);
         assertEquals("db.local", m.mysql().hostname());
@@ -437,13 +434,13 @@ class ConfigLoaderTest {
     void missingConfigFile() {
         Path file = dir.resolve("nope.yaml");
         assertEquals(file + ": config file does not exist",
-                assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of())).getMessage());
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(file, TestDeclarations.context(Map.of()))).getMessage());
     }
 
     // ------------------------------------------------------------------------------- assume-role
 
     @Test
-    void assumeRoleMergesKeyByKeyAndNamesTheSessionAfterTheMonitor() throws Exception {
+    void pluginSectionsMergeKeyByKey() throws Exception {
         BlipConfig c = ConfigLoader.load(write("blip.yaml", """
                 aws:
                   assume-role:
@@ -461,30 +458,35 @@ class ConfigLoaderTest {
                     hostname: db3
                     aws:
                       region: us-west-2
-                  - id: team/orders/a-monitor-id-long-enough-to-pass-the-64-characters-of-a-session-name
-                    hostname: db4
-                """), Map.of());
+                """), TestDeclarations.context(Map.of()));
 
-        assertEquals(new AssumeRole("arn:aws:iam::123456789012:role/blip", "ext-4711", "blip-db1.local-3306"),
-                c.monitors().get(0).aws().assumeRole());
-        assertEquals(new AssumeRole("arn:aws-cn:iam::123456789012:role/ops/blip-cn", "ext-4711", "blip@ops"),
-                c.monitors().get(1).aws().assumeRole(), "the monitor's role, the default's external id");
-        assertEquals(new AwsConfig("us-west-2", false, "", false, false,
-                new AssumeRole("arn:aws:iam::123456789012:role/blip", "ext-4711", "blip-db3")), c.monitors().get(2).aws());
-        assertEquals("blip-team-orders-a-monitor-id-long-enough-to-pass-the-64-charact",
-                c.monitors().get(3).aws().assumeRole().sessionName(), "STS's characters only, 64 at most");
+        Options db1 = c.monitors().get(0).section("aws").section("assume-role");
+        assertEquals("arn:aws:iam::123456789012:role/blip", db1.string("role-arn"));
+        assertEquals("ext-4711", db1.string("external-id"));
+        assertFalse(db1.isSet("session-name"));
+        Options db2 = c.monitors().get(1).section("aws").section("assume-role");
+        assertEquals(List.of("arn:aws-cn:iam::123456789012:role/ops/blip-cn", "ext-4711", "blip@ops"),
+                List.of(db2.string("role-arn"), db2.string("external-id"), db2.string("session-name")),
+                "the monitor's role, the default's external id");
+        Options db3 = c.monitors().get(2).section("aws");
+        assertEquals("us-west-2", db3.string("region"));
+        assertEquals("arn:aws:iam::123456789012:role/blip", db3.section("assume-role").string("role-arn"));
+        assertEquals("monitors[2].aws.region", db3.where("region"));
     }
 
     @Test
-    void withoutAssumeRoleNoRoleIsAssumed() throws Exception {
-        BlipConfig c = ConfigLoader.load(write("blip.yaml", "monitors:\n  - hostname: db1\n"), Map.of());
-        assertEquals(AssumeRole.EMPTY, c.monitors().get(0).aws().assumeRole());
-        assertFalse(c.monitors().get(0).aws().assumeRole().isSet());
-        assertFalse(ConfigPrinter.yaml(c).contains("assume-role"));
+    void anUnsetPluginSectionHasItsDefaultsAndIsNotPrinted() throws Exception {
+        BlipConfig c = ConfigLoader.load(write("blip.yaml", "monitors:\n  - hostname: db1\n"),
+                TestDeclarations.context(Map.of()));
+        Options aws = c.monitors().get(0).section("aws");
+        assertFalse(aws.isSet("region"));
+        assertFalse(aws.bool("iam-auth"));
+        assertEquals("", aws.section("assume-role").string("role-arn"));
+        assertFalse(ConfigPrinter.yaml(c).contains("aws"));
     }
 
     @Test
-    void assumeRoleIsPrintedWholeAndLoadsAgain() throws Exception {
+    void aPluginSectionIsPrintedAsWrittenAndLoadsAgain() throws Exception {
         BlipConfig c = ConfigLoader.load(write("blip.yaml", """
                 monitors:
                   - hostname: db1
@@ -492,7 +494,7 @@ class ConfigLoaderTest {
                       assume-role:
                         role-arn: arn:aws:iam::123456789012:role/blip
                         external-id: ext-4711
-                """), Map.of());
+                """), TestDeclarations.context(Map.of()));
         String printed = ConfigPrinter.monitorsYaml(c.monitors());
 
         assertTrue(printed.contains("""
@@ -500,10 +502,17 @@ class ConfigLoaderTest {
                       assume-role:
                         role-arn: arn:aws:iam::123456789012:role/blip
                         external-id: ext-4711
-                        session-name: blip-db1
                 """), printed);
-        BlipConfig again = ConfigLoader.load(write("printed.yaml", printed), Map.of());
-        assertEquals(c.monitors().get(0).aws(), again.monitors().get(0).aws());
+        BlipConfig again = ConfigLoader.load(write("printed.yaml", printed), TestDeclarations.context(Map.of()));
+        assertEquals(c.monitors().get(0).section("aws"), again.monitors().get(0).section("aws"));
+    }
+
+    @Test
+    void aSectionNoLoadedPluginDeclaresIsAnUnknownKey() throws Exception {
+        assertEquals(List.of(dir.resolve("blip.yaml") + ":3: monitors[0].cloud: unknown key; valid keys here: id,"
+                        + " hostname, socket, mycnf, username, password, password-file, timeout-connect,"
+                        + " credential-source, aws, exporter, ha, heartbeat, plans, sinks, tags, tls, meta, plan"),
+                problems("blip.yaml", "monitors:\n  - hostname: db1\n    cloud: {}\n"));
     }
 
     @Test
@@ -516,7 +525,6 @@ class ConfigLoaderTest {
         String notSet = "role-arn is not set; set it to the ARN of the IAM role to assume (e.g."
                 + " arn:aws:iam::123456789012:role/blip), or remove assume-role";
         assertEquals(List.of(
-                        file + ":23: monitors[3].aws.assume-role.rol-arn: unknown key; did you mean role-arn?",
                         file + ":3: aws.assume-role.session-name: 'x' " + session,
                         file + ":8: monitors[0].aws.assume-role.role-arn: 'arn:aws:iam::12345:role/blip' " + arn,
                         file + ":9: monitors[0].aws.assume-role.external-id: 'a' is not a valid external id; use 2 to"
@@ -525,6 +533,7 @@ class ConfigLoaderTest {
                         file + ":17: monitors[2].aws.assume-role.role-arn: 'arn:aws:iam::123456789012:user/blip' "
                                 + arn,
                         file + ":18: monitors[2].aws.assume-role.session-name: 'has space' " + session,
+                        file + ":23: monitors[3].aws.assume-role.rol-arn: unknown key; did you mean role-arn?",
                         file + ":21: monitors[3].aws.assume-role: " + notSet),
                 problems("blip.yaml", """
                         aws:
@@ -598,7 +607,7 @@ class ConfigLoaderTest {
                 monitors:
                   - hostname: db1
                     password: db-pw
-                """), Map.of());
+                """), TestDeclarations.context(Map.of()));
 
         String printed = ConfigPrinter.yaml(c) + ConfigPrinter.monitorsYaml(c.monitors());
         for (String secret : List.of("proxy-pw", "hc-key", "dd-key", "dd-token", "db-pw")) {
@@ -628,7 +637,7 @@ class ConfigLoaderTest {
                     - monitors/list.conf
                 monitors:
                   - hostname: db0
-                """), Map.of());
+                """), TestDeclarations.context(Map.of()));
 
         assertEquals(List.of("db0", "db1", "db2", "db3"), c.monitors().stream().map(MonitorConfig::id).toList());
         assertEquals("one", c.monitors().get(1).mysql().username());
@@ -664,15 +673,15 @@ class ConfigLoaderTest {
                 monitors:
                   - id: db-1
                     hostname: db1
-                """), Map.of());
+                """), TestDeclarations.context(Map.of()));
 
         List<MonitorConfig> found = c.defaults().monitors(List.of(new MonitorSpec("aws rds us-east-1",
                 Map.of("id", "db-2", "hostname", "db-2.x.us-east-1.rds.amazonaws.com:3306",
                         "aws", Map.of("region", "us-east-1")))), c.monitors());
         MonitorConfig m = found.get(0);
         assertEquals("rds-user", m.mysql().username());
-        assertTrue(m.aws().iamAuth());
-        assertEquals("us-east-1", m.aws().region());
+        assertTrue(m.section("aws").bool("iam-auth"));
+        assertEquals("us-east-1", m.section("aws").string("region"));
 
         var duplicate = List.of(new MonitorSpec("aws rds us-east-1", Map.of("id", "db-1", "hostname", "h")));
         assertEquals(List.of("aws rds us-east-1: monitor id 'db-1' is already used by " + dir.resolve("blip.yaml")

@@ -27,7 +27,7 @@ class ConfigPrinterSecretsTest {
                         headers:
                           x-api-key: map-form-secret
                 """);
-        String printed = ConfigPrinter.yaml(ConfigLoader.load(file, Map.of()));
+        String printed = ConfigPrinter.yaml(ConfigLoader.load(file, TestDeclarations.context(Map.of())));
         assertFalse(printed.contains("string-form-secret"), printed);
         assertFalse(printed.contains("map-form-secret"), printed);
         assertTrue(printed.contains("headers"), printed);

@@ -53,7 +53,7 @@ class MonitorPoolTest {
     private static MonitorConfig monitor(String user, String passwordFile, String mycnf) {
         MysqlConfig mysql = new MysqlConfig(db.hostPort(), "", mycnf, user, Secret.empty(), passwordFile,
                 Duration.ofSeconds(5), "");
-        return new MonitorConfig("m1", "monitors[0]", mysql, null, null, null, null, "", null, null, null);
+        return TestMonitors.monitor("m1", "monitors[0]", mysql, null);
     }
 
     /** A clock the test moves. */
@@ -94,7 +94,7 @@ class MonitorPoolTest {
         Files.writeString(file, "first-pw\n");
         MonitorConfig m = monitor("pf_user", file.toString(), "");
         TestClock clock = new TestClock();
-        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m,
+        try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m,
                 new PasswordFileSourceFactory().make(CredentialContext.of(m)), Duration.ofSeconds(5)), Duration.ofSeconds(5), clock)) {
             try (Connection c = pool.getConnection()) {
                 assertEquals("pf_user@%", currentUser(c));
@@ -114,7 +114,7 @@ class MonitorPoolTest {
         Path cnf = dir.resolve("my.cnf");
         Files.writeString(cnf, "[client]\nuser=cnf_user\npassword=first-pw\n");
         MonitorConfig m = monitor(MysqlConfig.DEFAULT_USERNAME, "", cnf.toString());
-        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m, new MycnfSourceFactory().make(CredentialContext.of(m)),
+        try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, new MycnfSourceFactory().make(CredentialContext.of(m)),
                 Duration.ofSeconds(5)), Duration.ofSeconds(5), Clock.systemUTC())) {
             try (Connection c = pool.getConnection()) {
                 assertEquals("cnf_user@%", currentUser(c));
@@ -139,7 +139,7 @@ class MonitorPoolTest {
             return Credentials.of("cached_user", Secret.of(pw));
         };
         MonitorConfig m = monitor("cached_user", "", "");
-        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m, caching, Duration.ofSeconds(5)),
+        try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, caching, Duration.ofSeconds(5)),
                 Duration.ofSeconds(5), Clock.systemUTC())) {
             try (Connection c = pool.getConnection()) {
                 assertTrue(c.isValid(2));
@@ -159,9 +159,9 @@ class MonitorPoolTest {
         db.createUser("sock_user", "pw", "SELECT ON *.*");
         MysqlConfig mysql = new MysqlConfig("", db.socket().toString(), "", "sock_user", Secret.of("pw"), "",
                 Duration.ofSeconds(5), "");
-        MonitorConfig m = new MonitorConfig("m1", "monitors[0]", mysql, null, null, null, null, "", null, null, null);
+        MonitorConfig m = TestMonitors.monitor("m1", "monitors[0]", mysql, null);
         CredentialSource source = reason -> Credentials.of("sock_user", Secret.of("pw"));
-        MysqlConnector connector = new MysqlConnector(m, source, Duration.ofSeconds(5));
+        MysqlConnector connector = TestMonitors.connector(m, source, Duration.ofSeconds(5));
         assertEquals("sock_user:...@unix(" + db.socket() + ")/", connector.redactedDsn());
         try (MonitorPool pool = new MonitorPool("m1", connector, Duration.ofSeconds(5), Clock.systemUTC());
              Connection c = pool.getConnection();
@@ -182,7 +182,7 @@ class MonitorPoolTest {
         Files.writeString(secret, "a file on the Blip host");
         MonitorConfig m = monitor("local_user", "", "");
         CredentialSource source = reason -> Credentials.of("local_user", Secret.of("pw"));
-        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m, source, Duration.ofSeconds(5)),
+        try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, source, Duration.ofSeconds(5)),
                 Duration.ofSeconds(5), Clock.systemUTC());
              Connection c = pool.getConnection();
              Statement s = c.createStatement()) {
@@ -201,7 +201,7 @@ class MonitorPoolTest {
         db.createUser("wrong_user", "right-pw", "SELECT ON *.*");
         MonitorConfig m = monitor("wrong_user", "", "");
         CredentialSource wrong = reason -> Credentials.of("wrong_user", Secret.of("s3cret-wrong"));
-        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m, wrong, Duration.ofSeconds(5)),
+        try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, wrong, Duration.ofSeconds(5)),
                 Duration.ofSeconds(5), Clock.systemUTC())) {
             SQLException e = assertThrows(SQLException.class, pool::getConnection);
             assertEquals(MysqlConnector.ER_ACCESS_DENIED, e.getErrorCode());
@@ -215,7 +215,7 @@ class MonitorPoolTest {
         MonitorConfig m = monitor("pool_user", "", "");
         CredentialSource source = reason -> Credentials.of("pool_user", Secret.of("pw"));
         TestClock clock = new TestClock();
-        try (MonitorPool pool = new MonitorPool("m1", new MysqlConnector(m, source, Duration.ofSeconds(5)),
+        try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, source, Duration.ofSeconds(5)),
                 Duration.ofMillis(200), clock)) {
             Connection a = pool.getConnection();
             Connection b = pool.getConnection();

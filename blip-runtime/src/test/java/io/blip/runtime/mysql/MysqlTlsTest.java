@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.blip.api.BlipException;
 import io.blip.api.Secret;
 import io.blip.api.config.MonitorConfig;
+import io.blip.runtime.config.MycnfFiles;
 import io.blip.api.config.MysqlConfig;
 import io.blip.api.config.TlsConfig;
 import io.blip.api.credential.CredentialReason;
@@ -93,7 +94,7 @@ class MysqlTlsTest {
     private static MonitorConfig monitor(TlsConfig tls, String mycnf) {
         MysqlConfig mysql = new MysqlConfig(db.hostPort(), "", mycnf, USER, Secret.empty(), "", Duration.ofSeconds(5),
                 "");
-        return new MonitorConfig("m1", ORIGIN, mysql, null, tls, null, null, "", null, null, null);
+        return TestMonitors.monitor("m1", ORIGIN, mysql, tls);
     }
 
     private static TlsConfig tls(Path ca, String serverName) {
@@ -103,7 +104,7 @@ class MysqlTlsTest {
     private static final CredentialSource PASSWORD_SOURCE = reason -> Credentials.of(USER, Secret.of(PASSWORD));
 
     private static MysqlConnector connector(MonitorConfig m, TlsProvider... providers) {
-        return new MysqlConnector(m, PASSWORD_SOURCE, Duration.ofSeconds(5), List.of(providers));
+        return TestMonitors.connector(m, PASSWORD_SOURCE, Duration.ofSeconds(5), List.of(providers));
     }
 
     private static String status(Connection c, String name) throws SQLException {
@@ -184,11 +185,11 @@ class MysqlTlsTest {
         CredentialSource noPassword = reason -> Credentials.of("x509_user", Secret.empty());
         TlsConfig withCert = new TlsConfig(caFile.toString(), clientCert.toString(), clientKey.toString(), false,
                 false, "mysql.test", "", "");
-        try (MysqlConnector connector = new MysqlConnector(monitor(withCert, ""), noPassword, Duration.ofSeconds(5));
+        try (MysqlConnector connector = TestMonitors.connector(monitor(withCert, ""), noPassword, Duration.ofSeconds(5));
              Connection c = connector.connect()) {
             assertEquals("x509_user@%", currentUser(c));
         }
-        try (MysqlConnector connector = new MysqlConnector(monitor(tls(caFile, "mysql.test"), ""), noPassword,
+        try (MysqlConnector connector = TestMonitors.connector(monitor(tls(caFile, "mysql.test"), ""), noPassword,
                 Duration.ofSeconds(5))) {
             SQLException e = assertThrows(SQLException.class, connector::connect);
             assertEquals(MysqlConnector.ER_ACCESS_DENIED, e.getErrorCode());
@@ -283,7 +284,7 @@ class MysqlTlsTest {
             return Credentials.of("tls_rotating", Secret.of(asked.contains(CredentialReason.ACCESS_DENIED) ? "new-pw"
                     : "old-pw"));
         };
-        try (MysqlConnector connector = new MysqlConnector(monitor(tls(caFile, "mysql.test"), ""), caching,
+        try (MysqlConnector connector = TestMonitors.connector(monitor(tls(caFile, "mysql.test"), ""), caching,
                 Duration.ofSeconds(5))) {
             TlsSettings first = connector.tls();
             connector.connect().close();
@@ -340,7 +341,7 @@ class MysqlTlsTest {
                 + "\n");
         MysqlConfig mysql = new MysqlConfig("", db.socket().toString(), cnf.toString(), USER, Secret.empty(), "",
                 Duration.ofSeconds(5), "");
-        MonitorConfig m = new MonitorConfig("m1", ORIGIN, mysql, null, null, null, null, "", null, null, null);
+        MonitorConfig m = TestMonitors.monitor("m1", ORIGIN, mysql, null);
         try (MysqlConnector connector = connector(m)) {
             assertEquals(List.of(cnf + " sets ssl-mode=VERIFY_IDENTITY, but Blip uses no TLS over the Unix socket "
                     + db.socket()), connector.tls().warnings());
@@ -352,9 +353,8 @@ class MysqlTlsTest {
     void tlsSettingsOverAUnixSocketAreABootError() {
         MysqlConfig mysql = new MysqlConfig("", db.socket().toString(), "", USER, Secret.empty(), "",
                 Duration.ofSeconds(5), "");
-        MonitorConfig m = new MonitorConfig("m1", ORIGIN, mysql, null, tls(caFile, ""), null, null, "", null, null,
-                null);
-        BlipException e = assertThrows(BlipException.class, () -> MysqlConnector.check(m, List.of()));
+        MonitorConfig m = TestMonitors.monitor("m1", ORIGIN, mysql, tls(caFile, ""));
+        BlipException e = assertThrows(BlipException.class, () -> ConnectionTarget.resolve(m, new MycnfFiles(), List.of()));
         assertEquals(ORIGIN + ".tls: TLS is not used over a Unix socket (" + db.socket() + "); remove the tls settings"
                 + " (or set tls.disable: true for this monitor) or connect with hostname", e.getMessage());
     }

@@ -1,11 +1,14 @@
 package io.blip.runtime.plan;
 
 import io.blip.api.collect.CollectorHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.plan.Plan;
 import io.blip.runtime.config.BlipConfig;
 import io.blip.runtime.config.ConfigLoader;
+import io.blip.runtime.config.Declarations;
+import io.blip.runtime.config.LoadContext;
+import io.blip.api.config.OptionSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,9 +55,9 @@ class ConfigToPlanTest {
         var help = Map.of(
                 "status.global", CollectorHelp.builder("status.global", "").build(),
                 "size.database", CollectorHelp.builder("size.database", "")
-                        .option(OptionHelp.of("exclude", "", "")).build());
+                        .option(Option.string("exclude", "")).build());
 
-        BlipConfig config = ConfigLoader.load(dir.resolve("blip.yaml"), env);
+        BlipConfig config = ConfigLoader.load(dir.resolve("blip.yaml"), LoadContext.of(env, Declarations.NONE.withSink("log", OptionSet.EMPTY)));
         List<Plan> shared = PlanFiles.load(config.plans().files(), config.baseDir(), "plans.files", env);
         shared.forEach(p -> assertEquals(List.of(), PlanValidator.problems(p, help, "plans.files")));
 

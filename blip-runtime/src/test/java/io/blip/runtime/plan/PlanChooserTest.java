@@ -19,7 +19,7 @@ class PlanChooserTest {
     static final Plan BAR = new Plan("bar.yaml", "", Map.of());
 
     static MonitorConfig monitor(String plan, PlansConfig plans) {
-        return new MonitorConfig("db1", "blip.yaml: monitors[0]", null, null, null, null, plans, plan, null, null, null);
+        return new MonitorConfig("db1", "blip.yaml: monitors[0]", null, null, null, null, plans, plan, null, null, null, null);
     }
 
     @Test

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class PlanInterpolatorTest {
     static final MonitorConfig DB1 = new MonitorConfig("db1", "blip.yaml: monitors[0]",
             new MysqlConfig("db1.local:3306", "", "", "metrics", Secret.of("pw"), "", null, ""),
-            null, null, null, null, "", null, Map.of("env", "prod"), Map.of("repl-source-id", "db0"));
+            null, null, null, null, "", null, Map.of("env", "prod"), Map.of("repl-source-id", "db0"), null);
 
     static Plan plan(Map<String, String> options) {
         return new Plan("p", "p.yaml", Map.of("l", new Level("l", Duration.ofSeconds(5),

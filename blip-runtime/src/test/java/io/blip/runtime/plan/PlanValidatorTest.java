@@ -2,7 +2,7 @@ package io.blip.runtime.plan;
 
 import io.blip.api.MetricType;
 import io.blip.api.collect.CollectorHelp;
-import io.blip.api.collect.OptionHelp;
+import io.blip.api.config.Option;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
@@ -20,8 +20,7 @@ class PlanValidatorTest {
 
     static final Map<String, CollectorHelp> HELP = Map.of(
             "status.global", CollectorHelp.builder("status.global", "Global status variables")
-                    .option(OptionHelp.oneOf("all", "Collect all status variables", "no",
-                            "yes", "all of them", "no", "only the plan's metrics"))
+                    .option(Option.oneOf("all", "Collect all status variables", "yes", "all of them", "no", "only the plan's metrics").withDefault("no"))
                     .build(),
             "repl", CollectorHelp.builder("repl", "Replication status")
                     .metric("running", MetricType.GAUGE, "1=running, 0=not, -1=not a replica")
@@ -29,8 +28,8 @@ class PlanValidatorTest {
                     .error("access-denied", "access denied on SHOW REPLICA STATUS", 1227)
                     .build(),
             "size.database", CollectorHelp.builder("size.database", "Database sizes")
-                    .option(OptionHelp.of("exclude", "Databases to leave out", "mysql,sys"))
-                    .option(OptionHelp.secret("token", "a secret"))
+                    .option(Option.string("exclude", "Databases to leave out").withDefault("mysql,sys"))
+                    .option(Option.string("token", "a secret").asSecret())
                     .build());
 
     static Plan plan(Level... levels) {
@@ -61,8 +60,8 @@ class PlanValidatorTest {
     @Test
     void defaultPlansAreValid() {
         var all = Map.of("status.global", HELP.get("status.global"), "innodb", CollectorHelp.builder("innodb", "").option(
-                        OptionHelp.oneOf("all", "", "", "enabled", "", "yes", "")).build(),
-                "var.global", CollectorHelp.builder("var.global", "").option(OptionHelp.oneOf("all", "", "", "yes", "")).build(),
+                        Option.oneOf("all", "", "enabled", "", "yes", "")).build(),
+                "var.global", CollectorHelp.builder("var.global", "").option(Option.oneOf("all", "", "yes", "")).build(),
                 "repl", CollectorHelp.builder("repl", "").error("access-denied", "", 1227).build(),
                 "repl.lag", CollectorHelp.builder("repl.lag", "").build(),
                 "size.database", HELP.get("size.database"), "size.table", CollectorHelp.builder("size.table", "").build(),
@@ -121,8 +120,7 @@ class PlanValidatorTest {
 
     @Test
     void secretOptionValuesAreNotShown() {
-        var help = Map.of("d", CollectorHelp.builder("d", "").option(new OptionHelp("api-key", "", "",
-                ordered("a", "", "b", ""), true)).build());
+        var help = Map.of("d", CollectorHelp.builder("d", "").option(Option.oneOf("api-key", "", "a", "", "b", "").asSecret()).build());
         Plan p = plan(level("l", Duration.ofSeconds(1), new Domain("d", List.of(), Map.of("api-key", "s3cret"), Map.of())));
         assertEquals(List.of("x: plan 'p.yaml': l.collect.d.options.api-key: '...' is not allowed; use one of: a, b"),
                 PlanValidator.problems(p, help, "x"));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.api.BlipException;
 import io.blip.api.config.MonitorConfig;
+import io.blip.runtime.mysql.TestMonitors;
 import io.blip.api.config.MysqlConfig;
 import io.blip.api.config.TlsConfig;
 import io.blip.api.tls.TlsMaterial;
@@ -61,7 +62,7 @@ class TlsResolverTest {
 
     private static MonitorConfig monitor(TlsConfig tls, String mycnf) {
         MysqlConfig mysql = new MysqlConfig("db.example:3306", "", mycnf, "blip", null, "", Duration.ofSeconds(5), "");
-        return new MonitorConfig("db1", ORIGIN, mysql, null, tls, null, null, "", null, null, null);
+        return TestMonitors.monitor("db1", ORIGIN, mysql, tls);
     }
 
     private static TlsConfig tls(String ca, String cert, String key, boolean skipVerify, boolean disable,

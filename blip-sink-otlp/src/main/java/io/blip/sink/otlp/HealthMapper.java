@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Blip's own metrics for one monitor, from its {@link MonitorHealth} and, for this sink, what the OTLP
- * delivery counted. Names are fixed ({@code blip.*}, not under the metric prefix); the resource is
+ * Blip's own metrics for one monitor, from its {@link MonitorHealth}: what the monitor did, and what
+ * the runtime's delivery counted for each of its sinks. Names are fixed ({@code blip.*}, not under the metric prefix); the resource is
  * the monitor's; counters are cumulative Sums from when the monitor started.
  *
  * <ul>
@@ -31,14 +31,12 @@ import java.util.List;
  *       said OK)</li>
  *   <li>{@code blip.sink.queued} Gauge, {@code sink}: collections waiting</li>
  *   <li>{@code blip.sink.dropped} Sum, {@code sink}, {@code reason}: {@code buffer_full} (the oldest
- *       dropped, the sink behind), {@code rejected} (the collector refused the request),
- *       {@code failed} (the sink's send failed)</li>
- *   <li>{@code blip.sink.retries} Sum, {@code sink}: requests sent again (0 for sinks that do not
- *       retry)</li>
+ *       dropped, the sink behind), {@code rejected} (the receiver refused the request),
+ *       {@code failed} (not sent when the sink closed)</li>
+ *   <li>{@code blip.sink.retries} Sum, {@code sink}: requests sent again</li>
  * </ul>
  */
 final class HealthMapper {
-    static final String SINK_NAME = "otlp";
 
     private final Resource resource;
 
@@ -46,8 +44,8 @@ final class HealthMapper {
         this.resource = resource;
     }
 
-    /** The metrics of one snapshot; {@code own} is what this sink's delivery counted so far. */
-    List<MetricData> map(MonitorHealth h, SharedExporter.Delivery own) {
+    /** The metrics of one snapshot. */
+    List<MetricData> map(MonitorHealth h) {
         long time = nanos(h.time());
         long start = Math.min(nanos(h.started()), time);
         var out = new ArrayList<MetricData>();
@@ -74,26 +72,23 @@ final class HealthMapper {
         }
         out.add(sum("blip.monitor.collections.skipped", "Ticks skipped because the last collection was still running",
                 "{collection}", List.of(point(start, time, Attributes.empty(), h.skipped()))));
-        sinks(h, own, start, time, out);
+        sinks(h, start, time, out);
         return out;
     }
 
-    private void sinks(MonitorHealth h, SharedExporter.Delivery own, long start, long time, List<MetricData> out) {
+    private void sinks(MonitorHealth h, long start, long time, List<MetricData> out) {
         var sent = new ArrayList<DoublePointData>();
         var queued = new ArrayList<DoublePointData>();
         var dropped = new ArrayList<DoublePointData>();
         var retries = new ArrayList<DoublePointData>();
         for (MonitorHealth.Sink s : h.sinks()) {
             Attributes a = Attributes.builder().put("sink", s.name()).build();
-            boolean self = s.name().equals(SINK_NAME) && own != null;
-            // This sink takes every collection at once into its own buffer: what the runtime counts
-            // as sent to it is what it queued; what counts is what the collector took.
-            sent.add(point(start, time, a, self ? own.sent() : s.sent()));
-            queued.add(point(0, time, a, s.queued() + (self ? own.queued() : 0)));
-            dropped.add(point(start, time, reason(s.name(), "buffer_full"), s.dropped() + (self ? own.dropped() : 0)));
-            dropped.add(point(start, time, reason(s.name(), "rejected"), self ? own.rejected() : 0));
+            sent.add(point(start, time, a, s.sent()));
+            queued.add(point(0, time, a, s.queued()));
+            dropped.add(point(start, time, reason(s.name(), "buffer_full"), s.dropped()));
+            dropped.add(point(start, time, reason(s.name(), "rejected"), s.rejected()));
             dropped.add(point(start, time, reason(s.name(), "failed"), s.failed()));
-            retries.add(point(start, time, a, self ? own.retries() : 0));
+            retries.add(point(start, time, a, s.retries()));
         }
         if (sent.isEmpty()) {
             return;

@@ -35,8 +35,8 @@ import java.util.Set;
  *   <li>Name {@code <prefix><domain>.<metric>}; unit and description from the domain's help when it
  *       declares the metric.</li>
  *   <li>Group keys become attributes; meta keys only when listed in {@code meta-attributes}.</li>
- *   <li>Time is the collection's begin, or a value's meta {@code ts} (milliseconds, as
- *       {@code aws.rds} gives CloudWatch's own timestamps).</li>
+ *   <li>Time is the collection's begin, or the value's own time when it has one (as {@code aws.rds}
+ *       gives CloudWatch's own timestamps).</li>
  *   <li>Cumulative counter: monotonic cumulative Sum. Its start time is when MySQL started
  *       ({@code status.global} {@code uptime}, when the plan collects it), else when Blip first saw the
  *       series. A restart (uptime went down) or a counter that went down starts a new series start
@@ -110,7 +110,7 @@ final class MetricMapper {
 
     private void point(String domain, MetricValue v, long collected, boolean restarted,
                        Map<BlipPoint.Shape, List<BlipPoint>> out) {
-        long time = time(v, collected);
+        long time = v.time() == null ? collected : nanos(v.time());
         var series = new Series(domain, v.name(), v.group());
         Attributes attributes = attributes(series, v);
         Last previous = last.get(series);
@@ -180,18 +180,6 @@ final class MetricMapper {
     private Optional<MetricHelp> help(String domain, String metric) {
         CollectorHelp help = domains.get(domain);
         return help == null ? Optional.empty() : help.metric(metric);
-    }
-
-    private static long time(MetricValue v, long collected) {
-        String ts = v.meta().get("ts");
-        if (ts != null) {
-            try {
-                return Long.parseLong(ts.trim()) * 1_000_000L;
-            } catch (NumberFormatException e) {
-                return collected;
-            }
-        }
-        return collected;
     }
 
     /** The group's attributes, made once per series; with meta attributes (which vary) made each time. */

@@ -2,60 +2,147 @@ package io.blip.sink.otlp;
 
 import io.blip.api.Metrics;
 import io.blip.api.MonitorHealth;
+import io.blip.api.collect.CollectorHelp;
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.sink.Encoder;
+import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.exporter.internal.FailedExportException;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.GrpcStatusCode;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.resources.Resource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One monitor's OTLP sink: maps each collection on the sink's thread (the per-series state is the
- * monitor's) and hands it to the shared exporter, which sends it with other monitors' collections.
- * The monitor's health goes the same way, as Blip's own metrics, unless {@code health} is false.
+ * One otlp sink configuration: one OpenTelemetry exporter, shared by every monitor whose options
+ * are equal. Each monitor's collections are mapped on its own thread ({@link MetricMapper} keeps the
+ * monitor's per-series state); a send exports one batch of many monitors' collections and tells the
+ * runtime whether a failure may pass: no answer, a refused connection, HTTP 429, 502, 503, 504 and the
+ * retryable gRPC codes may; any other HTTP status or gRPC code is a refusal. Over HTTP the answer's
+ * {@code Retry-After} travels with the failure ({@link JdkHttpSender}); gRPC has no such header.
  */
-final class OtlpSink implements Sink {
-    private final MetricMapper mapper;
-    private final HealthMapper health;
-    private final SharedExporter exporter;
-    private final SharedExporter.Buffer buffer;
-    private final Exporters exporters;
+final class OtlpSink implements Sink<List<MetricData>> {
+    /**
+     * How long past a request's timeout to wait for the exporter to end it: the exporter's own
+     * timeout then says why, and an answer in that moment is not sent twice.
+     */
+    private static final Duration ANSWER_GRACE = Duration.ofSeconds(1);
+    /** What the OTLP spec calls retryable for gRPC. */
+    private static final Set<GrpcStatusCode> GRPC_RETRYABLE = Set.of(GrpcStatusCode.CANCELLED,
+            GrpcStatusCode.DEADLINE_EXCEEDED, GrpcStatusCode.RESOURCE_EXHAUSTED, GrpcStatusCode.ABORTED,
+            GrpcStatusCode.OUT_OF_RANGE, GrpcStatusCode.UNAVAILABLE, GrpcStatusCode.DATA_LOSS);
+    private static final Set<Integer> HTTP_RETRYABLE = Set.of(429, 502, 503, 504);
 
-    /** {@code health} null: Blip's own metrics are not sent. */
-    OtlpSink(String monitorId, MetricMapper mapper, HealthMapper health, SharedExporter exporter, Exporters exporters,
-             OtlpSettings settings) {
-        this.mapper = mapper;
-        this.health = health;
+    private final OtlpSettings settings;
+    private final Map<String, CollectorHelp> domains;
+    private final MetricExporter exporter;
+
+    OtlpSink(OtlpSettings settings, Map<String, CollectorHelp> domains, MetricExporter exporter) {
+        this.settings = settings;
+        this.domains = Map.copyOf(domains);
         this.exporter = exporter;
-        this.buffer = exporter.buffer(monitorId, settings.bufferSize(), settings.bufferBytes());
-        this.exporters = exporters;
     }
 
-    /** Maps the collection and queues it; never waits for the collector. */
+    /** The monitor's mapper (and, unless {@code health} is false, its mapper of Blip's own metrics). */
     @Override
-    public void send(Metrics metrics) {
-        exporter.enqueue(buffer, mapper.map(metrics));
+    public Encoder<List<MetricData>> encoder(MonitorConfig monitor) {
+        var mapper = new MetricMapper(settings.prefix(), settings.delta(), settings.metaAttributes(),
+                resource(monitor, settings.resource()), domains);
+        HealthMapper health = settings.health() ? new HealthMapper(mapper.resource()) : null;
+        return new Encoder<>() {
+            @Override
+            public Encoded<List<MetricData>> encode(Metrics metrics) {
+                return encoded(mapper.map(metrics));
+            }
+
+            @Override
+            public Encoded<List<MetricData>> encode(MonitorHealth snapshot) {
+                return health == null ? null : encoded(health.map(snapshot));
+            }
+        };
     }
 
-    /** Maps the snapshot with this sink's own counts and keeps it as the monitor's latest; never waits. */
-    @Override
-    public void sendHealth(MonitorHealth snapshot) {
-        if (health != null) {
-            exporter.offerHealth(buffer, health.map(snapshot, exporter.delivery(buffer)));
-        }
-    }
-
-    @Override
-    public String status() {
-        return exporter.status(buffer);
-    }
-
-    /** What this sink's collections came to so far. */
-    SharedExporter.Delivery delivery() {
-        return exporter.delivery(buffer);
+    private static Encoder.Encoded<List<MetricData>> encoded(List<MetricData> data) {
+        int points = data.stream().mapToInt(d -> d.getData().getPoints().size()).sum();
+        return points == 0 ? null : new Encoder.Encoded<>(data, points, EncodedSize.of(data));
     }
 
     /**
-     * Lets go of the shared exporter. What this sink queued stays with it and is sent with the rest;
-     * the last sink to close makes the exporter do its one bounded flush.
+     * The monitor's resource: the environment's attributes and service.name, then what Blip knows
+     * of the monitor, then its tags (the most explicit config wins).
      */
+    static Resource resource(MonitorConfig monitor, Map<String, String> fromEnv) {
+        AttributesBuilder b = Attributes.builder();
+        fromEnv.forEach(b::put);
+        b.put("service.instance.id", monitor.id());
+        b.put("db.system.name", "mysql");
+        if (!monitor.address().isSocket() && !monitor.address().host().isEmpty()) {
+            b.put("server.address", monitor.address().host());
+            b.put("server.port", (long) monitor.address().port());
+        }
+        b.put("blip.monitor.id", monitor.id());
+        monitor.tags().forEach(b::put);
+        return Resource.create(b.build());
+    }
+
+    @Override
+    public void send(List<List<MetricData>> batch) throws SendException {
+        List<MetricData> data = new ArrayList<>();
+        batch.forEach(data::addAll);
+        CompletableResultCode result;
+        try {
+            result = exporter.export(data);
+            // The exporter's own timeout ends the request; a moment more lets it say so.
+            result.join(settings.timeout().plus(ANSWER_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            throw SendException.retry(e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+        }
+        if (!result.isDone()) {
+            throw SendException.retry("no answer within " + settings.timeout().toMillis() + " ms", null);
+        }
+        if (!result.isSuccess()) {
+            throw failure(result.getFailureThrowable());
+        }
+    }
+
+    /** Sorts a failure into retry or refusal by the HTTP status or gRPC status the collector answered. */
+    static SendException failure(Throwable t) {
+        if (t instanceof FailedExportException.HttpExportException h && h.failedWithResponse()) {
+            int code = h.getResponse().getStatusCode();
+            String message = h.getResponse().getStatusMessage();
+            String why = "HTTP " + code + (message == null || message.isEmpty() ? "" : " " + message);
+            Duration after = h.getResponse() instanceof JdkHttpSender.Response r ? r.retryAfter().orElse(null) : null;
+            return HTTP_RETRYABLE.contains(code) ? SendException.retry(why, after)
+                    : SendException.reject("HTTP " + code, why);
+        }
+        if (t instanceof FailedExportException.GrpcExportException g && g.failedWithResponse()) {
+            GrpcStatusCode code = g.getResponse().getStatusCode();
+            String description = g.getResponse().getStatusDescription();
+            String why = "gRPC " + code + (description == null || description.isEmpty() ? "" : " " + description);
+            return GRPC_RETRYABLE.contains(code) ? SendException.retry(why, null)
+                    : SendException.reject("gRPC " + code, why);
+        }
+        Throwable cause = t instanceof FailedExportException && t.getCause() != null ? t.getCause() : t;
+        return SendException.retry(cause == null ? "export failed"
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage(), null);
+    }
+
     @Override
     public void close() {
-        exporters.release(exporter);
+        exporter.shutdown().join(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return "otlp " + settings.describe();
     }
 }

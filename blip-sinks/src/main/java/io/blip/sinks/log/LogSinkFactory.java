@@ -2,7 +2,9 @@ package io.blip.sinks.log;
 
 import io.blip.api.MetricValue;
 import io.blip.api.Metrics;
+import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.OptionSet;
+import io.blip.api.sink.Encoder;
 import io.blip.api.sink.Sink;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
@@ -62,13 +64,24 @@ public final class LogSinkFactory implements SinkFactory {
         return OptionSet.EMPTY;
     }
 
+    /** Each collection is formatted on its monitor's thread; a batch is printed at once, in order. */
     @Override
-    public Sink make(SinkContext context) {
-        return metrics -> {
-            String text = format(metrics);
-            synchronized (out) {
-                out.print(text);
-                out.flush();
+    public Sink<String> make(SinkContext context) {
+        return new Sink<>() {
+            @Override
+            public Encoder<String> encoder(MonitorConfig monitor) {
+                return metrics -> {
+                    String text = format(metrics);
+                    return new Encoder.Encoded<>(text, Math.max(1, metrics.size()), text.length());
+                };
+            }
+
+            @Override
+            public void send(List<String> batch) {
+                synchronized (out) {
+                    batch.forEach(out::print);
+                    out.flush();
+                }
             }
         };
     }

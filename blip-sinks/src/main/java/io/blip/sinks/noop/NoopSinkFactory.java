@@ -1,6 +1,10 @@
 package io.blip.sinks.noop;
 
 import io.blip.api.config.OptionSet;
+import java.util.List;
+import io.blip.api.Metrics;
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.sink.Encoder;
 import io.blip.api.sink.Sink;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
@@ -22,9 +26,19 @@ public final class NoopSinkFactory implements SinkFactory {
         return OptionSet.EMPTY;
     }
 
+    /** Every collection is taken, and nothing is sent. */
     @Override
-    public Sink make(SinkContext context) {
-        return metrics -> {
+    public Sink<Metrics> make(SinkContext context) {
+        return new Sink<>() {
+            @Override
+            public Encoder<Metrics> encoder(MonitorConfig monitor) {
+                return metrics -> new Encoder.Encoded<>(metrics, Math.max(1, metrics.size()), 0);
+            }
+
+            @Override
+            public void send(List<Metrics> batch) {
+                // Discarded.
+            }
         };
     }
 }

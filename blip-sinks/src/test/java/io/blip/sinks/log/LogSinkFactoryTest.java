@@ -7,6 +7,7 @@ import io.blip.api.MetricValue;
 import io.blip.api.Metrics;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.Options;
+import io.blip.api.sink.Sink;
 import io.blip.api.sink.SinkContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -29,9 +30,10 @@ class LogSinkFactoryTest {
                 Instant.parse("2026-11-25T08:00:05.000312Z"), Instant.parse("2026-11-25T08:00:05.012999Z"), values);
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        MonitorConfig monitor = new MonitorConfig("db1", "", null, null, null, null, null, "", null, null, null);
-        new LogSinkFactory(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .make(SinkContext.of(monitor, Options.empty("sinks.log"))).send(m);
+        MonitorConfig monitor = MonitorConfig.of("db1");
+        Sink<String> sink = new LogSinkFactory(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+                .make(SinkContext.of("log", Options.empty("sinks.log"), Map.of()));
+        sink.send(List.of(sink.encoder(monitor).encode(m).value()));
 
         assertEquals("""
                 # monitor:  db1

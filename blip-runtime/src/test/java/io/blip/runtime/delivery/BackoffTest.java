@@ -1,4 +1,4 @@
-package io.blip.sink.otlp;
+package io.blip.runtime.delivery;
 
 import org.junit.jupiter.api.Test;
 

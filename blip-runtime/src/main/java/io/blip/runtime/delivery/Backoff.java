@@ -1,4 +1,4 @@
-package io.blip.sink.otlp;
+package io.blip.runtime.delivery;
 
 import java.time.Duration;
 import java.util.Objects;

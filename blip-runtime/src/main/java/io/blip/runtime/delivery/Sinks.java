@@ -1,0 +1,54 @@
+package io.blip.runtime.delivery;
+
+import io.blip.api.collect.CollectorHelp;
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.Options;
+import io.blip.api.sink.Delivery;
+import io.blip.api.sink.Sink;
+import io.blip.api.sink.SinkContext;
+import io.blip.api.sink.SinkFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The sinks of one boot: one {@link SinkQueue} per sink configuration (a sink name and its checked
+ * options), made by the sink's factory on first use and shared by every monitor whose options for
+ * that sink are equal.
+ */
+public final class Sinks {
+    private record Key(String name, Options options) {
+    }
+
+    private final Map<String, CollectorHelp> domains;
+    private final Map<Key, SinkQueue<?>> queues = new LinkedHashMap<>();
+
+    /** @param domains every domain's help, for sinks that describe metrics (units, descriptions) */
+    public Sinks(Map<String, CollectorHelp> domains) {
+        this.domains = Map.copyOf(domains);
+    }
+
+    /**
+     * The monitor's lane into the sink of this configuration; the sink is made the first time.
+     *
+     * @throws Exception what the factory or the sink's encoder threw
+     */
+    public synchronized SinkQueue.Lane<?> lane(String name, SinkFactory factory, Options options,
+                                               MonitorConfig monitor) throws Exception {
+        var key = new Key(name, options);
+        SinkQueue<?> queue = queues.get(key);
+        if (queue == null) {
+            queue = queue(name, factory.make(SinkContext.of(name, options, domains)), options);
+            queues.put(key, queue);
+        }
+        return queue.lane(monitor);
+    }
+
+    private static <T> SinkQueue<T> queue(String name, Sink<T> sink, Options options) {
+        return new SinkQueue<>(name, sink, Delivery.of(options));
+    }
+
+    /** How many distinct sinks there are: for tests and logs. */
+    public synchronized int size() {
+        return queues.size();
+    }
+}
