@@ -1,6 +1,6 @@
 /**
- * AWS for Blip: region resolvers, RDS IAM and Secrets Manager credential sources, RDS monitor
- * loader, the {@code aws.rds} CloudWatch domain. Loaded as its own layer from {@code plugins/aws/}.
+ * AWS for Blip: the {@code aws} section of every monitor, region resolvers, RDS IAM and Secrets
+ * Manager credential sources, RDS monitor loader, the {@code aws.rds} CloudWatch domain. Loaded as its own layer from {@code plugins/aws/}.
  *
  * <p>Another plugin supplies its own AWS credentials by requiring this module and providing
  * {@link io.blip.plugin.aws.spi.AwsCredentialsFactory} (Blip's {@code AWSConfigFactory}); the
@@ -31,6 +31,7 @@ module io.blip.plugin.aws {
 
     uses io.blip.plugin.aws.spi.AwsCredentialsFactory;
 
+    provides io.blip.api.config.MonitorSection with io.blip.plugin.aws.AwsSection;
     provides io.blip.api.region.RegionResolver with
             io.blip.plugin.aws.region.ConfigRegionResolver,
             io.blip.plugin.aws.region.ImdsRegionResolver,

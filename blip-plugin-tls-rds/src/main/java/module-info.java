@@ -7,4 +7,5 @@ module io.blip.plugin.tls.rds {
     requires org.slf4j;
 
     provides io.blip.api.tls.TlsProvider with io.blip.plugin.tls.rds.RdsTlsProvider;
+    provides io.blip.api.config.MonitorSection with io.blip.plugin.tls.rds.RdsTlsSection;
 }

@@ -1,6 +1,6 @@
 package io.blip.plugin.aws;
 
-import io.blip.api.config.AwsConfig.AssumeRole;
+import io.blip.plugin.aws.AwsSettings.AssumeRole;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Supplier;

@@ -1,9 +1,9 @@
 package io.blip.plugin.aws;
 
-import io.blip.api.config.AwsConfig.AssumeRole;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
+import io.blip.plugin.aws.AwsSettings.AssumeRole;
 import io.blip.plugin.aws.spi.AwsCredentialsFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -65,13 +65,11 @@ public final class AwsClients {
         Optional<String> region = region(monitor);
         Optional<AwsCredentialsProvider> plugin = pluginCredentials(monitor, region);
         AwsCredentialsProvider base = plugin.orElseGet(() -> DefaultCredentialsProvider.builder().build());
-        AssumeRole role = monitor.aws().assumeRole();
-        if (!role.isSet()) {
+        Optional<AssumeRole> role = AwsSettings.of(monitor).assumeRole();
+        if (role.isEmpty()) {
             return base;
         }
-        AssumeRole named = role.sessionName().isEmpty()
-                ? new AssumeRole(role.roleArn(), role.externalId(), AssumeRole.defaultSessionName(monitor.id()))
-                : role;
+        AssumeRole named = role.get();
         LOG.debug("monitor {}: AWS calls as role {} (session {}), assumed with {}", monitor.id(), named.roleArn(),
                 named.sessionName(), plugin.isPresent() ? "a plugin's credentials" : "the SDK's default chain");
         // A plugin may answer each monitor with other base credentials: they are part of the key.

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.api.BlipException;
-import io.blip.api.config.AwsConfig;
-import io.blip.api.config.AwsConfig.AssumeRole;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.TlsConfig;
 import io.blip.api.credential.CredentialContext;
@@ -18,6 +16,7 @@ import io.blip.api.credential.CredentialReason;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
+import io.blip.plugin.aws.AwsSettings.AssumeRole;
 import io.blip.plugin.aws.TestMonitors.SystemProperties;
 import io.blip.plugin.aws.secret.SecretSourceFactory;
 import io.blip.plugin.aws.spi.AwsCredentialsFactory;
@@ -25,6 +24,7 @@ import io.blip.testkit.aws.FakeSecretsManager;
 import io.blip.testkit.aws.FakeSts;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +50,8 @@ class AssumeRoleTest {
     static final String BASE_KEY = FakeEndpointProperties.ACCESS_KEY;
     static final String SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:blip-role-AbCdEf";
     static final RegionLookup US_EAST_1 = m -> Optional.of("us-east-1");
+    /** No {@code assume-role} section. */
+    static final AssumeRole NO_ROLE = new AssumeRole("", "", "");
 
     static FakeSts sts;
     static FakeSecretsManager secrets;
@@ -80,9 +82,19 @@ class AssumeRoleTest {
         secrets.heal();
     }
 
+    /** A monitor with {@code aws.password-secret} and {@code aws.assume-role} set to the role's non-empty keys. */
     static MonitorConfig monitor(String id, AssumeRole role) {
-        return TestMonitors.monitor(id, "db.example.com", "",
-                new AwsConfig("", false, SECRET, false, false, role), TlsConfig.EMPTY);
+        var values = new LinkedHashMap<String, Object>();
+        values.put(AwsSection.PASSWORD_SECRET, SECRET);
+        if (!role.roleArn().isEmpty()) {
+            var assume = new LinkedHashMap<String, String>();
+            assume.put(AwsSection.ROLE_ARN, role.roleArn());
+            assume.put(AwsSection.EXTERNAL_ID, role.externalId());
+            assume.put(AwsSection.SESSION_NAME, role.sessionName());
+            assume.values().removeIf(String::isEmpty);
+            values.put(AwsSection.ASSUME_ROLE, assume);
+        }
+        return TestMonitors.monitor(id, "db.example.com", "", TestMonitors.aws(values), TlsConfig.EMPTY);
     }
 
     static AwsClients clients() {
@@ -195,7 +207,7 @@ class AssumeRoleTest {
     @Test
     void withoutARoleTheBaseCredentialsAreUsedAndStsIsNotAsked() {
         int before = sts.callCount();
-        AwsCredentials c = clients().credentials(monitor("db1", AssumeRole.EMPTY)).resolveCredentials();
+        AwsCredentials c = clients().credentials(monitor("db1", NO_ROLE)).resolveCredentials();
         assertEquals(BASE_KEY, c.accessKeyId());
         assertEquals(before, sts.callCount());
     }

@@ -12,6 +12,8 @@ import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
 import io.blip.plugin.aws.AssumeRoleException;
 import io.blip.plugin.aws.AwsClients;
+import io.blip.plugin.aws.AwsSection;
+import io.blip.plugin.aws.AwsSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -125,8 +127,8 @@ final class AwsRdsCollector implements Collector {
 
     private LevelQueries queries(String level, Domain domain) {
         for (String option : domain.options().keySet()) {
-            if (!AwsRdsFactory.HELP.options().containsKey(option)) {
-                throw error(level, "unknown option '" + option + "'; options: " + AwsRdsFactory.HELP.options().keySet());
+            if (AwsRdsFactory.HELP.options().get(option).isEmpty()) {
+                throw error(level, "unknown option '" + option + "'; options: " + AwsRdsFactory.HELP.options().keys());
             }
         }
         String dbId = domain.option(AwsRdsFactory.OPT_DB_ID, "").trim();
@@ -327,11 +329,7 @@ final class AwsRdsCollector implements Collector {
 
     /** As Blip: for aws.rds an unset region means {@code auto}. */
     static MonitorConfig regionMonitor(MonitorConfig m) {
-        if (!m.aws().region().isBlank()) {
-            return m;
-        }
-        return new MonitorConfig(m.id(), m.origin(), m.mysql(), m.aws().withRegion("auto"), m.tls(),
-                m.heartbeat(), m.plans(), m.plan(), m.sinks(), m.tags(), m.meta());
+        return AwsSettings.of(m).region().isBlank() ? AwsSection.withRegion(m, AwsSection.AUTO) : m;
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.blip.plugin.aws.iam;
 
 import io.blip.api.BlipException;
 import io.blip.api.Secret;
-import io.blip.api.config.HostPort;
+import io.blip.api.config.Address;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialReason;
@@ -47,7 +47,7 @@ final class IamAuthSource implements CredentialSource {
     private static final Logger LOG = LoggerFactory.getLogger(IamAuthSource.class);
 
     private final MonitorConfig monitor;
-    private final HostPort address;
+    private final Address address;
     private final String username;
     private final CredentialContext context;
     private final AwsClients clients;
@@ -60,7 +60,7 @@ final class IamAuthSource implements CredentialSource {
     private Secret token;
     private Instant renewAt;
 
-    IamAuthSource(CredentialContext context, HostPort address, AwsClients clients) {
+    IamAuthSource(CredentialContext context, Address address, AwsClients clients) {
         this.context = context;
         this.monitor = context.monitor();
         this.address = address;

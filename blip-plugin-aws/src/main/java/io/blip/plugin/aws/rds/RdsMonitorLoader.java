@@ -1,16 +1,17 @@
 package io.blip.plugin.aws.rds;
 
 import io.blip.api.BlipException;
-import io.blip.api.config.AwsConfig;
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.Option;
+import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
 import io.blip.api.monitor.MonitorLoader;
 import io.blip.api.monitor.MonitorLoaderContext;
 import io.blip.api.monitor.MonitorSpec;
 import io.blip.plugin.aws.AwsClients;
+import io.blip.plugin.aws.AwsSection;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -49,6 +49,9 @@ import software.amazon.awssdk.services.rds.model.Tag;
  * {@code auto}, in which case it is logged and ignored. Unlike Blip, an ignored error skips only
  * the region that failed (Blip dropped every region's instances), an instance outside a cluster is
  * fine (Blip dereferenced its nil {@code DBClusterIdentifier}), and {@code tag-filter} is new.
+ *
+ * <p>{@code auto} asks the region chain, whose EC2 instance metadata step takes its settings from
+ * the environment: the loader declares them too, so that the runtime reads them for it.
  */
 public final class RdsMonitorLoader implements MonitorLoader {
     public static final String NAME = "aws";
@@ -64,13 +67,24 @@ public final class RdsMonitorLoader implements MonitorLoader {
     public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(RdsMonitorLoader.class);
-    private static final List<String> KEYS = List.of(REGIONS, TAG_FILTER);
-    /** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1, ... */
-    private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-[a-z]+)+-[0-9]+$");
     private static final int DEFAULT_MYSQL_PORT = 3306;
 
-    /** The loader's settings, read and checked before any call. */
-    private record Settings(String path, List<String> regions, Map<String, String> tagFilter) {
+    private static final OptionSet OPTIONS = OptionSet.of(
+            Option.list(REGIONS, "The AWS regions whose RDS instances to monitor; auto: the region Blip runs in "
+                            + "(the region chain, e.g. EC2 instance metadata)")
+                    // us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1, ...
+                    .matching(AUTO + "|[a-z]{2}(-[a-z]+)+-[0-9]+", "is not an AWS region name (like us-east-1) or auto")
+                    .required("list AWS regions, e.g. [us-east-1], or [auto] for the region Blip runs in"),
+            Option.map(TAG_FILTER, "Only instances with all of these tags, with exactly these values (tag key: value, "
+                    + "e.g. env: prod)"))
+            .with(AwsSection.IMDS);
+
+    /** The loader's settings. */
+    private record Settings(Options options, List<String> regions, Map<String, String> tagFilter) {
+        String path() {
+            return options.path();
+        }
+
         boolean automatic() {
             return regions.contains(AUTO);
         }
@@ -92,14 +106,18 @@ public final class RdsMonitorLoader implements MonitorLoader {
         return NAME;
     }
 
+    @Override
+    public OptionSet options() {
+        return OPTIONS;
+    }
+
     /**
-     * Any key turns the loader on, so that a misspelt key ({@code region:}) is reported by
-     * {@link #load} rather than silently leaving RDS instances unmonitored; {@code regions} is
-     * required there.
+     * Any key given turns the loader on ({@code regions} is required then), so that a mistake is
+     * reported rather than silently leaving RDS instances unmonitored.
      */
     @Override
     public boolean enabled(Options config) {
-        return !config.keys().isEmpty();
+        return !config.written().isEmpty();
     }
 
     @Override
@@ -133,7 +151,7 @@ public final class RdsMonitorLoader implements MonitorLoader {
         }
         Optional<String> region;
         try {
-            region = context.regions().region(loaderMonitor(AUTO, settings.path()))
+            region = context.regions().region(loaderMonitor(AUTO, settings))
                     .filter(r -> !r.isBlank() && !r.equals(AUTO));
         } catch (RuntimeException e) {
             LOG.warn("{}: regions: auto: the region chain failed: {}; ignored because regions include auto",
@@ -152,8 +170,7 @@ public final class RdsMonitorLoader implements MonitorLoader {
     private List<MonitorSpec> describe(String region, Settings settings, MonitorLoaderContext context) {
         AwsClients clients = new AwsClients(m -> Optional.of(region), context.services());
         List<MonitorSpec> found = new ArrayList<>();
-        try (RdsClient rds = clients.build(RdsClient.builder(), loaderMonitor(region, settings.path()),
-                apiCallTimeout)) {
+        try (RdsClient rds = clients.build(RdsClient.builder(), loaderMonitor(region, settings), apiCallTimeout)) {
             Set<String> markers = new LinkedHashSet<>();
             String marker = null;
             int page = 0;
@@ -222,55 +239,23 @@ public final class RdsMonitorLoader implements MonitorLoader {
         return true;
     }
 
-    /** Reads and checks the loader's node; every problem at once, each with its path. */
+    /**
+     * The loader's node, which the runtime checked against {@link #options()}. A {@code regions}
+     * list given empty is the one mistake the declaration lets through.
+     */
     private static Settings settings(Options options) {
-        List<String> problems = new ArrayList<>();
-        for (String key : options.keys()) {
-            if (!KEYS.contains(key)) {
-                problems.add(options.pathOf(key) + ": unknown key; " + (options.path().isEmpty() ? "the loader"
-                        : options.path()) + " has: " + String.join(", ", KEYS));
-            }
+        List<String> regions = options.list(REGIONS);
+        if (regions.isEmpty()) {
+            throw new BlipException(options.pathOf(REGIONS) + ": empty; list AWS regions, e.g. [us-east-1], or "
+                    + "[auto] for the region Blip runs in");
         }
-        List<String> regions = List.of();
-        try {
-            regions = options.list(REGIONS).stream().map(String::trim).toList();
-            if (regions.isEmpty()) {
-                problems.add(options.pathOf(REGIONS) + ": missing; list AWS regions, e.g. [us-east-1], or [auto] "
-                        + "for the region Blip runs in");
-            }
-            for (int i = 0; i < regions.size(); i++) {
-                String r = regions.get(i);
-                if (!r.equals(AUTO) && !REGION.matcher(r).matches()) {
-                    problems.add(options.pathOf(REGIONS) + "[" + i + "]: '" + r + "' is not an AWS region name "
-                            + "(like us-east-1) or auto");
-                }
-            }
-        } catch (BlipException e) {
-            problems.add(e.getMessage());
-        }
-        Map<String, String> tagFilter = new LinkedHashMap<>();
-        try {
-            Options filter = options.node(TAG_FILTER);
-            for (String key : filter.keys()) {
-                try {
-                    tagFilter.put(key, filter.string(key).orElse(""));
-                } catch (BlipException e) {
-                    problems.add(e.getMessage());
-                }
-            }
-        } catch (BlipException e) {
-            problems.add(e.getMessage() + " (tag key: value, e.g. env: prod)");
-        }
-        if (!problems.isEmpty()) {
-            throw new BlipException(String.join("\n", problems));
-        }
-        return new Settings(options.path(), List.copyOf(new LinkedHashSet<>(regions)), Collections.unmodifiableMap(tagFilter));
+        return new Settings(options, List.copyOf(new LinkedHashSet<>(regions)), options.map(TAG_FILTER));
     }
 
     /** The monitor the loader's own AWS calls are made for: region and credentials are looked up for it. */
-    private static MonitorConfig loaderMonitor(String region, String path) {
-        return new MonitorConfig(path.isEmpty() ? "monitor-loader." + NAME : path, path, null,
-                new AwsConfig(region, false, "", false, false), null, null, null, null, null, null, null);
+    private static MonitorConfig loaderMonitor(String region, Settings settings) {
+        String path = settings.path();
+        return AwsSection.monitor(path.isEmpty() ? "monitor-loader." + NAME : path, region, settings.options());
     }
 
     private String describeError(Exception e) {

@@ -2,7 +2,7 @@ package io.blip.plugin.aws.region;
 
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.region.RegionResolver;
-import java.util.Locale;
+import io.blip.plugin.aws.AwsSettings;
 import java.util.Optional;
 
 /**
@@ -10,9 +10,6 @@ import java.util.Optional;
  * explicit region always wins (in Blip a region found by IMDS earlier overrode it).
  */
 public final class ConfigRegionResolver implements RegionResolver {
-    /** The {@code aws.region} value that asks for auto-detection. */
-    public static final String AUTO = "auto";
-
     @Override
     public String name() {
         return "config";
@@ -25,12 +22,7 @@ public final class ConfigRegionResolver implements RegionResolver {
 
     @Override
     public Optional<String> region(MonitorConfig monitor) {
-        String region = monitor.aws().region().trim();
-        return isAuto(region) ? Optional.empty() : Optional.of(region);
-    }
-
-    /** Whether {@code aws.region} leaves the region to detection: empty or {@code auto}. */
-    static boolean isAuto(String region) {
-        return region.isBlank() || region.trim().toLowerCase(Locale.ROOT).equals(AUTO);
+        AwsSettings aws = AwsSettings.of(monitor);
+        return aws.autoRegion() ? Optional.empty() : Optional.of(aws.region().trim());
     }
 }

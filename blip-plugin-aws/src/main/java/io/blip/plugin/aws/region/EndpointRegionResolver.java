@@ -1,7 +1,5 @@
 package io.blip.plugin.aws.region;
 
-import io.blip.api.BlipException;
-import io.blip.api.config.HostPort;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.region.RegionResolver;
 import java.util.Locale;
@@ -10,8 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The region in the monitor's RDS endpoint name ({@code hostname}, with or without
- * {@code :port}). Blip split the name on dots and took the third of exactly six fields, which
+ * The region in the monitor's RDS endpoint name (the host of its {@link MonitorConfig#address()};
+ * a monitor on a Unix socket has none). Blip split the name on dots and took the third of exactly six fields, which
  * missed China, proxy and custom endpoints; this follows the host shapes the AWS JDBC wrapper's
  * {@code RdsUtils} knows:
  * <ul>
@@ -55,17 +53,11 @@ public final class EndpointRegionResolver implements RegionResolver {
 
     @Override
     public Optional<String> region(MonitorConfig monitor) {
-        return regionOf(monitor.mysql().hostname());
+        return regionOf(monitor.address().host());
     }
 
-    /** The region in an RDS endpoint name ({@code host} or {@code host:port}), if it is one. */
-    public static Optional<String> regionOf(String hostname) {
-        String host;
-        try {
-            host = HostPort.parse(hostname).host();
-        } catch (BlipException e) {
-            return Optional.empty();
-        }
+    /** The region in an RDS endpoint name ({@code host}, without a port), if it is one. */
+    public static Optional<String> regionOf(String host) {
         Matcher m = RDS_HOST.matcher(host);
         if (!m.matches()) {
             return Optional.empty();

@@ -2,6 +2,7 @@ package io.blip.plugin.aws.region;
 
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.region.RegionResolver;
+import io.blip.plugin.aws.AwsSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -10,12 +11,10 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
@@ -29,7 +28,8 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * Off EC2 the first failure ends the ask, so it costs at most about 200 ms (Blip's budget): a
  * refused connection at once, an unanswered SYN 100 ms, a stalled IMDS or a token PUT lost to the
  * container hop limit 200 ms.
- * It honours the AWS SDK's settings, read when IMDS is first asked:
+ * It honours the AWS SDK's settings, as the monitor that first asks has them in its {@code aws}
+ * section, where the runtime reads them from the environment ({@link AwsSettings.Imds}):
  * {@code AWS_EC2_METADATA_DISABLED} (system property {@code aws.disableEc2Metadata}: no request
  * at all), {@code AWS_EC2_METADATA_SERVICE_ENDPOINT} ({@code aws.ec2MetadataServiceEndpoint}) and
  * {@code AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE} ({@code aws.ec2MetadataServiceEndpointMode},
@@ -53,7 +53,6 @@ public final class ImdsRegionResolver implements RegionResolver {
     /** We use the session token for two requests, at once. */
     private static final String TOKEN_TTL_SECONDS = "60";
     private static final int MAX_BODY = 64 * 1024;
-    private static final String IPV6_ENDPOINT = "http://[fd00:ec2::254]";
 
     private static final Logger LOG = LoggerFactory.getLogger(ImdsRegionResolver.class);
 
@@ -73,13 +72,14 @@ public final class ImdsRegionResolver implements RegionResolver {
 
     @Override
     public Optional<String> region(MonitorConfig monitor) {
-        if (!ConfigRegionResolver.isAuto(monitor.aws().region()) || monitor.aws().disableAutoRegion()) {
+        AwsSettings aws = AwsSettings.of(monitor);
+        if (!aws.autoRegion() || aws.disableAutoRegion()) {
             return Optional.empty();
         }
         lock.lock();
         try {
             if (answer == null) {
-                answer = ask(monitor.id());
+                answer = ask(monitor.id(), aws.imds());
             }
             return answer;
         } finally {
@@ -87,13 +87,13 @@ public final class ImdsRegionResolver implements RegionResolver {
         }
     }
 
-    private static Optional<String> ask(String monitorId) {
-        if (disabled()) {
+    private static Optional<String> ask(String monitorId, AwsSettings.Imds imds) {
+        if (imds.disabled()) {
             LOG.debug("monitor {}: EC2 instance metadata is disabled (AWS_EC2_METADATA_DISABLED); not asking it for "
                     + "the region", monitorId);
             return Optional.empty();
         }
-        String endpoint = endpoint();
+        String endpoint = imds.url();
         URI base;
         try {
             base = URI.create(endpoint);
@@ -159,22 +159,5 @@ public final class ImdsRegionResolver implements RegionResolver {
         } finally {
             c.disconnect();
         }
-    }
-
-    private static boolean disabled() {
-        return SdkSystemSetting.AWS_EC2_METADATA_DISABLED.getStringValue()
-                .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
-    }
-
-    /** The endpoint as the AWS SDK resolves it from system properties and environment variables. */
-    private static String endpoint() {
-        Optional<String> set = SdkSystemSetting.AWS_EC2_METADATA_SERVICE_ENDPOINT.getNonDefaultStringValue()
-                .map(String::trim).filter(s -> !s.isEmpty());
-        if (set.isPresent()) {
-            return set.get();
-        }
-        String mode = SdkSystemSetting.AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE.getStringValue().orElse("IPv4");
-        return mode.trim().toLowerCase(Locale.ROOT).equals("ipv6") ? IPV6_ENDPOINT
-                : SdkSystemSetting.AWS_EC2_METADATA_SERVICE_ENDPOINT.defaultValue();
     }
 }

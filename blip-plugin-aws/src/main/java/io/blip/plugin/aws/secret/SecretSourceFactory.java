@@ -7,6 +7,7 @@ import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.region.RegionLookup;
 import io.blip.plugin.aws.AwsClients;
+import io.blip.plugin.aws.AwsSettings;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -42,13 +43,13 @@ public final class SecretSourceFactory implements CredentialSourceFactory {
 
     @Override
     public boolean handles(MonitorConfig monitor) {
-        return !monitor.aws().passwordSecret().isEmpty();
+        return AwsSettings.of(monitor).passwordSecret().isPresent();
     }
 
     @Override
     public CredentialSource make(CredentialContext context) {
         MonitorConfig monitor = context.monitor();
-        String secretId = monitor.aws().passwordSecret();
+        String secretId = AwsSettings.of(monitor).passwordSecret().orElse("");
         if (secretId.isBlank()) {
             // Reached only when mysql.credential-source names this source explicitly.
             throw new BlipException(monitor.origin() + ".aws.password-secret: the " + NAME + " credential source "

@@ -10,14 +10,15 @@ import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
 import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
-import io.blip.api.config.AwsConfig;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
+import io.blip.plugin.aws.AwsSettings;
 import io.blip.plugin.aws.FakeEndpointProperties;
+import io.blip.plugin.aws.TestMonitors;
 import io.blip.testkit.aws.FakeCloudWatch;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -267,7 +268,7 @@ class AwsRdsCollectorTest {
             c.collect("minute");
         }
 
-        assertEquals("auto", lookups.getFirst().aws().region());
+        assertEquals("auto", AwsSettings.of(lookups.getFirst()).region());
         assertEquals("us-west-2", cloudWatch.requests().getFirst().region());
     }
 
@@ -305,7 +306,7 @@ class AwsRdsCollectorTest {
     void helpDeclaresTheOptionMetaAndCounters() {
         var help = new AwsRdsFactory().help();
         assertEquals("aws.rds", help.domain());
-        assertEquals("%{monitor.id}", help.options().get("db-id").defaultValue());
+        assertEquals("%{monitor.id}", help.options().get("db-id").orElseThrow().defaultValue());
         assertEquals(List.of("ts"), help.meta());
         assertFalse(help.strictMetrics(), "any AWS/RDS metric may be listed");
         assertEquals(MetricType.DELTA_COUNTER, help.metric("AbortedClients").orElseThrow().type());
@@ -332,8 +333,7 @@ class AwsRdsCollectorTest {
     }
 
     private static MonitorConfig monitor(String id, String region) {
-        return new MonitorConfig(id, "test", null, new AwsConfig(region, false, "", false, false), null, null, null,
-                null, null, null, null);
+        return MonitorConfig.of(id).withOrigin("test").withSection("aws", TestMonitors.region(region));
     }
 
     private static Domain domain(List<String> metrics, Map<String, String> options) {

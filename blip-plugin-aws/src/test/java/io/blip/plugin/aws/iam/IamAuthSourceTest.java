@@ -1,5 +1,6 @@
 package io.blip.plugin.aws.iam;
 
+import static io.blip.plugin.aws.TestMonitors.aws;
 import static io.blip.plugin.aws.TestMonitors.iam;
 import static io.blip.plugin.aws.TestMonitors.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.api.BlipException;
 import io.blip.api.Secret;
-import io.blip.api.config.AwsConfig;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.TlsConfig;
 import io.blip.api.credential.CredentialContext;
@@ -294,20 +294,12 @@ class IamAuthSourceTest {
     }
 
     @Test
-    void aBadPortIsABootError() {
-        MonitorConfig m = monitor(HOST + ":port", iam(""));
-        BlipException e = assertThrows(BlipException.class, () -> source(m, RegionLookup.NONE, PluginServices.NONE));
-        assertEquals("blip.yaml: monitors[0].hostname: '" + HOST + ":port': port 'port' is not a number",
-                e.getMessage());
-    }
-
-    @Test
     void theFactoryHandlesIamAuthWithTheHighestPrecedence() {
         CredentialSourceFactory f = new IamAuthSourceFactory();
         assertEquals("aws-iam", f.name());
         assertEquals(600, f.precedence());
         assertTrue(f.handles(monitor(HOST, iam(""))));
-        assertFalse(f.handles(monitor(HOST, new AwsConfig("", false, "", false, false))));
+        assertFalse(f.handles(monitor(HOST, aws(Map.of()))));
     }
 
     @Test

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.api.BlipException;
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.OptionSet;
+import io.blip.api.config.OptionSet.OptionsException;
 import io.blip.api.config.Options;
 import io.blip.api.monitor.MonitorLoaderContext;
 import io.blip.api.monitor.MonitorSpec;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
+import io.blip.plugin.aws.AwsSettings;
 import io.blip.plugin.aws.FakeEndpointProperties;
 import io.blip.testkit.aws.FakeRds;
 import io.blip.testkit.aws.FakeRds.Fault;
@@ -108,7 +111,7 @@ class RdsMonitorLoaderTest {
         List<MonitorSpec> found = load(Map.of("regions", List.of("auto")), region("eu-central-1"));
 
         assertEquals(List.of(spec("eu-central-1", "db1", "db1.x.eu-central-1.rds.amazonaws.com:3306")), found);
-        assertEquals("auto", asked.getFirst().aws().region());
+        assertEquals("auto", AwsSettings.of(asked.getFirst()).region());
         assertEquals("eu-central-1", rds.requests().getFirst().region());
     }
 
@@ -212,6 +215,7 @@ class RdsMonitorLoaderTest {
                 "tag-filter", Map.of()))));
     }
 
+    /** The runtime checks the node against the loader's declaration before it calls the loader. */
     @Test
     void everyConfigProblemAtOnceBeforeAnyCall() {
         var values = new LinkedHashMap<String, Object>();
@@ -219,22 +223,40 @@ class RdsMonitorLoaderTest {
         values.put("regions", List.of("us-east-1", "us-east1", "auto"));
         values.put("tag-filter", List.of("env=prod"));
 
-        var e = assertThrows(BlipException.class, () -> load(values));
+        var e = assertThrows(OptionsException.class, () -> load(values));
 
         assertEquals("""
-                monitor-loader.aws.region: unknown key; monitor-loader.aws has: regions, tag-filter
+                monitor-loader.aws.region: unknown key; did you mean regions?
                 monitor-loader.aws.regions[1]: 'us-east1' is not an AWS region name (like us-east-1) or auto
-                monitor-loader.aws.tag-filter: expected a map of keys, got a list (tag key: value, e.g. env: prod)""",
+                monitor-loader.aws.tag-filter: expected a map of values, got a list""",
                 e.getMessage());
         assertEquals(0, rds.calls());
     }
 
     @Test
     void regionsAreRequired() {
-        var e = assertThrows(BlipException.class, () -> load(Map.of("tag-filter", Map.of("env", "prod"))));
+        var e = assertThrows(OptionsException.class, () -> load(Map.of("tag-filter", Map.of("env", "prod"))));
 
-        assertEquals("monitor-loader.aws.regions: missing; list AWS regions, e.g. [us-east-1], or [auto] for the "
+        assertEquals("monitor-loader.aws: regions is not set; list AWS regions, e.g. [us-east-1], or [auto] for the "
                 + "region Blip runs in", e.getMessage());
+    }
+
+    @Test
+    void regionsGivenEmptyFailTheLoadBeforeAnyCall() {
+        var e = assertThrows(BlipException.class, () -> load(Map.of("regions", List.of())));
+
+        assertEquals("monitor-loader.aws.regions: empty; list AWS regions, e.g. [us-east-1], or [auto] for the "
+                + "region Blip runs in", e.getMessage());
+        assertEquals(0, rds.calls());
+    }
+
+    @Test
+    void aTagFilterMayBeWrittenAsKeyValuePairs() {
+        rds.add("us-east-1",
+                Instance.of("prod", "a.x.us-east-1.rds.amazonaws.com", 3306).withTags(Map.of("env", "prod")),
+                Instance.of("dev", "b.x.us-east-1.rds.amazonaws.com", 3306).withTags(Map.of("env", "dev")));
+
+        assertEquals(List.of("prod"), ids(load(Map.of("regions", "us-east-1", "tag-filter", "env=prod"))));
     }
 
     @Test
@@ -242,8 +264,28 @@ class RdsMonitorLoaderTest {
         var loader = new RdsMonitorLoader();
         assertEquals("aws", loader.name());
         assertFalse(loader.enabled(Options.empty(PATH)));
-        assertTrue(loader.enabled(new Options(PATH, Map.of("regions", List.of("auto")))));
-        assertTrue(loader.enabled(new Options(PATH, Map.of("region", "us-east-1"))));
+        assertFalse(loader.enabled(options(Map.of(), Map.of("AWS_EC2_METADATA_DISABLED", "true"))),
+                "the environment alone turns nothing on");
+        assertTrue(loader.enabled(options(Map.of("regions", List.of("auto")), Map.of())));
+        var e = assertThrows(OptionsException.class, () -> options(Map.of("region", "us-east-1"), Map.of()));
+        assertEquals(List.of("monitor-loader.aws.region: unknown key; did you mean regions?",
+                "monitor-loader.aws: regions is not set; list AWS regions, e.g. [us-east-1], or [auto] for the region "
+                        + "Blip runs in"), e.problems());
+    }
+
+    @Test
+    void autoAsksTheRegionChainWithTheImdsSettingsOfTheEnvironment() {
+        rds.add("eu-central-1", Instance.of("db1", "db1.x.eu-central-1.rds.amazonaws.com", 3306));
+        var options = options(Map.of("regions", List.of("auto")), Map.of(
+                "AWS_EC2_METADATA_DISABLED", "true",
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1"));
+
+        new RdsMonitorLoader().load(MonitorLoaderContext.of(options, region("eu-central-1"), PluginServices.NONE));
+
+        AwsSettings aws = AwsSettings.of(asked.getFirst());
+        assertEquals(new AwsSettings.Imds(true, "http://127.0.0.1:1", "IPv4"), aws.imds());
+        assertEquals("auto", aws.region());
+        assertEquals(PATH, asked.getFirst().id());
     }
 
     @Test
@@ -262,7 +304,12 @@ class RdsMonitorLoaderTest {
     }
 
     private static MonitorLoaderContext context(Map<String, ?> values, RegionLookup regions) {
-        return MonitorLoaderContext.of(new Options(PATH, new LinkedHashMap<>(values)), regions, PluginServices.NONE);
+        return MonitorLoaderContext.of(options(values, Map.of()), regions, PluginServices.NONE);
+    }
+
+    /** The loader's node as the runtime hands it over: checked against the loader's declaration. */
+    private static Options options(Map<String, ?> values, Map<String, String> env) {
+        return new RdsMonitorLoader().options().read(OptionSet.Input.of(PATH, values).withEnv(env));
     }
 
     private RegionLookup region(String region) {

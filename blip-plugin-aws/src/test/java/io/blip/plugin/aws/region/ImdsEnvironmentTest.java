@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The environment variables a user sets, which a running JVM cannot set for itself: each case runs
- * {@link ImdsProbe} in a child JVM with that environment.
+ * {@link ImdsProbe} in a child JVM with that environment, which the probe reads the monitor's
+ * {@code aws} section with, as the runtime does.
  */
 class ImdsEnvironmentTest {
 

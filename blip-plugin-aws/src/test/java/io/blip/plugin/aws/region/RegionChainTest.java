@@ -4,19 +4,18 @@ import static io.blip.plugin.aws.TestMonitors.monitor;
 import static io.blip.plugin.aws.TestMonitors.region;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.blip.api.config.AwsConfig;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.region.RegionResolver;
-import io.blip.plugin.aws.TestMonitors.SystemProperties;
+import io.blip.plugin.aws.TestMonitors.Environment;
 import io.blip.testkit.aws.FakeImds;
 import io.blip.testkit.aws.FakeImds.Mode;
 import java.lang.module.ModuleDescriptor;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +23,8 @@ import org.junit.jupiter.api.Test;
 class RegionChainTest {
     private static final String RDS_HOST = "mydb.abcdefghijkl.eu-west-1.rds.amazonaws.com:3306";
 
-    private final SystemProperties properties = new SystemProperties();
-
-    @AfterEach
-    void restore() {
-        properties.close();
-    }
+    /** The system properties the runtime reads the monitors' {@code aws} sections with. */
+    private final Environment properties = new Environment();
 
     /** What the runtime's RegionChain does: ascending order, the first region found wins. */
     private static Optional<String> chain(List<RegionResolver> resolvers, MonitorConfig monitor) throws Exception {
@@ -69,8 +64,10 @@ class RegionChainTest {
             properties.set("aws.ec2MetadataServiceEndpoint", imds.endpoint()).set("aws.disableEc2Metadata", null);
             List<RegionResolver> resolvers = resolvers();
             // Asked first, IMDS finds a region; an explicit region still wins afterwards (not so in Blip).
-            assertEquals(Optional.of("imds ap-south-1"), chain(resolvers, monitor(RDS_HOST, region("auto"))));
-            assertEquals(Optional.of("config us-west-2"), chain(resolvers, monitor(RDS_HOST, region("us-west-2"))));
+            assertEquals(Optional.of("imds ap-south-1"),
+                    chain(resolvers, monitor(RDS_HOST, properties.region("auto"))));
+            assertEquals(Optional.of("config us-west-2"),
+                    chain(resolvers, monitor(RDS_HOST, properties.region("us-west-2"))));
         }
     }
 
@@ -78,7 +75,7 @@ class RegionChainTest {
     void imdsWinsOverTheEndpointWhenAuto() throws Exception {
         try (FakeImds imds = FakeImds.start("ap-south-1")) {
             properties.set("aws.ec2MetadataServiceEndpoint", imds.endpoint()).set("aws.disableEc2Metadata", null);
-            assertEquals(Optional.of("imds ap-south-1"), chain(resolvers(), monitor(RDS_HOST, region(""))));
+            assertEquals(Optional.of("imds ap-south-1"), chain(resolvers(), monitor(RDS_HOST, properties.region(""))));
         }
     }
 
@@ -86,11 +83,12 @@ class RegionChainTest {
     void theEndpointWhenImdsIsUnreachableOrNotAsked() throws Exception {
         try (FakeImds imds = FakeImds.start(Mode.STALL, "ap-south-1")) {
             properties.set("aws.ec2MetadataServiceEndpoint", imds.endpoint()).set("aws.disableEc2Metadata", null);
-            assertEquals(Optional.of("endpoint eu-west-1"), chain(resolvers(), monitor(RDS_HOST, region("auto"))));
+            assertEquals(Optional.of("endpoint eu-west-1"),
+                    chain(resolvers(), monitor(RDS_HOST, properties.region("auto"))));
         }
         try (FakeImds imds = FakeImds.start("ap-south-1")) {
             properties.set("aws.ec2MetadataServiceEndpoint", imds.endpoint());
-            AwsConfig noAuto = new AwsConfig("auto", false, "", true, false);
+            var noAuto = properties.aws(Map.of("region", "auto", "disable-auto-region", "true"));
             assertEquals(Optional.of("endpoint eu-west-1"), chain(resolvers(), monitor(RDS_HOST, noAuto)));
             assertEquals(0, imds.requests());
         }
@@ -100,7 +98,8 @@ class RegionChainTest {
     void noneLeavesItToTheSdk() throws Exception {
         try (FakeImds imds = FakeImds.start(Mode.REFUSE, "ap-south-1")) {
             properties.set("aws.ec2MetadataServiceEndpoint", imds.endpoint()).set("aws.disableEc2Metadata", null);
-            assertEquals(Optional.empty(), chain(resolvers(), monitor("db.example.com:3306", region("auto"))));
+            assertEquals(Optional.empty(),
+                    chain(resolvers(), monitor("db.example.com:3306", properties.region("auto"))));
         }
     }
 

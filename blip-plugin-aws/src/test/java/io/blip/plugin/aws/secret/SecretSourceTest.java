@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.api.BlipException;
-import io.blip.api.config.AwsConfig;
 import io.blip.api.config.MonitorConfig;
-import io.blip.api.config.MysqlConfig;
 import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialReason;
 import io.blip.api.credential.CredentialSource;
@@ -17,6 +15,8 @@ import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.credential.Credentials;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
+import io.blip.plugin.aws.AwsSection;
+import io.blip.plugin.aws.TestMonitors;
 import io.blip.testkit.aws.FakeSecretsManager;
 import io.blip.testkit.aws.FakeSecretsManager.Fault;
 import java.nio.charset.StandardCharsets;
@@ -83,8 +83,8 @@ class SecretSourceTest {
     }
 
     static MonitorConfig monitor(String secret) {
-        return new MonitorConfig("db1", "blip.yaml: monitors[0]", MysqlConfig.EMPTY,
-                new AwsConfig("", false, secret, false, false), null, null, null, "", null, null, null);
+        return MonitorConfig.of("db1").withOrigin("blip.yaml: monitors[0]").withSection(AwsSection.NAME,
+                TestMonitors.aws(secret.isEmpty() ? Map.of() : Map.of(AwsSection.PASSWORD_SECRET, secret)));
     }
 
     CredentialSource source(String secret, RegionLookup regions) {

@@ -1,7 +1,7 @@
 package io.blip.plugin.tls.rds;
 
-import io.blip.api.config.AwsConfig;
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.Options;
 import io.blip.api.tls.TlsMaterial;
 import io.blip.api.tls.TlsProvider;
 import org.slf4j.Logger;
@@ -97,18 +97,18 @@ public final class RdsTlsProvider implements TlsProvider {
 
     /** Why the RDS CA applies to this monitor, or empty when it does not (Blip's auto-TLS rule). */
     static Optional<String> reason(MonitorConfig monitor) {
-        AwsConfig aws = monitor.aws();
-        if (monitor.tls().isSet() || aws.disableAutoTls() || !monitor.mysql().socket().isEmpty()) {
+        Options aws = monitor.section(RdsTlsSection.NAME);
+        if (monitor.tls().isSet() || aws.bool(RdsTlsSection.DISABLE_AUTO_TLS) || monitor.address().isSocket()) {
             return Optional.empty();
         }
-        String host = monitor.mysql().host();
+        String host = monitor.address().host();
         if (RdsHosts.isRds(host)) {
             return Optional.of("host " + host + " is an Amazon RDS endpoint");
         }
-        if (aws.iamAuth()) {
+        if (aws.bool(RdsTlsSection.IAM_AUTH)) {
             return Optional.of("aws.iam-auth is set");
         }
-        if (!aws.passwordSecret().isBlank()) {
+        if (!aws.string(RdsTlsSection.PASSWORD_SECRET).isBlank()) {
             return Optional.of("aws.password-secret is set");
         }
         return Optional.empty();
@@ -138,7 +138,7 @@ public final class RdsTlsProvider implements TlsProvider {
      * path" does.
      */
     private void warnAboutRegion(CaBundle b, Instant now, MonitorConfig monitor) {
-        String host = monitor.mysql().host();
+        String host = monitor.address().host();
         if (!RdsHosts.isRds(host) || RdsHosts.isProxy(host)) {
             return;
         }

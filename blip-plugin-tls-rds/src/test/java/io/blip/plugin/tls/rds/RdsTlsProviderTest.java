@@ -1,9 +1,10 @@
 package io.blip.plugin.tls.rds;
 
-import io.blip.api.Secret;
-import io.blip.api.config.AwsConfig;
+import io.blip.api.config.Address;
 import io.blip.api.config.MonitorConfig;
-import io.blip.api.config.MysqlConfig;
+import io.blip.api.config.MonitorSection;
+import io.blip.api.config.OptionSet;
+import io.blip.api.config.Options;
 import io.blip.api.config.TlsConfig;
 import io.blip.api.tls.TlsMaterial;
 import io.blip.api.tls.TlsProvider;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -28,9 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RdsTlsProviderTest {
-    private static final AwsConfig NO_AWS = AwsConfig.EMPTY;
-    private static final AwsConfig IAM = new AwsConfig("", true, "", false, false);
-    private static final AwsConfig SECRET = new AwsConfig("", false, "prod/blip", false, false);
+    private static final Options NO_AWS = aws(Map.of());
+    private static final Options IAM = aws(Map.of("iam-auth", "true"));
+    private static final Options SECRET = aws(Map.of("password-secret", "prod/blip"));
     private static final String RDS_HOST = "mydb.c9akciq32abc.us-east-1.rds.amazonaws.com";
 
     private static final List<X509Certificate> BUNDLE = CaBundle.parse(CaBundle.resource(CaBundle.PEM));
@@ -100,14 +102,14 @@ class RdsTlsProviderTest {
 
     @Test
     void iamAuthOrAPasswordSecretTurnItOnForAnyHost() {
-        for (AwsConfig aws : List.of(IAM, SECRET)) {
+        for (Options aws : List.of(IAM, SECRET)) {
             for (String hostname : List.of("db.example.com:3306", "10.0.0.5", "")) {
                 Optional<TlsMaterial> tls = provider.tls(monitor(hostname, "", aws, TlsConfig.EMPTY));
                 assertTrue(tls.isPresent(), hostname + " " + aws);
                 assertTrue(tls.get().verifyIdentity());
             }
         }
-        var blankSecret = new AwsConfig("", false, " ", false, false);
+        var blankSecret = aws(Map.of("password-secret", " "));
         assertEquals(Optional.empty(), provider.tls(monitor("db.example.com", "", blankSecret, TlsConfig.EMPTY)));
     }
 
@@ -122,7 +124,7 @@ class RdsTlsProviderTest {
                 new TlsConfig("", "", "", false, false, "", "TLSv1.3", ""),
                 new TlsConfig("", "", "", false, false, "", "", "REQUIRED"));
         for (TlsConfig tls : explicit) {
-            for (AwsConfig aws : List.of(NO_AWS, IAM, SECRET)) {
+            for (Options aws : List.of(NO_AWS, IAM, SECRET)) {
                 assertEquals(Optional.empty(), provider.tls(monitor(RDS_HOST, "", aws, tls)), tls + " " + aws);
             }
         }
@@ -130,14 +132,14 @@ class RdsTlsProviderTest {
 
     @Test
     void disableAutoTlsTurnsItOff() {
-        var off = new AwsConfig("", true, "prod/blip", false, true);
+        var off = aws(Map.of("iam-auth", "true", "password-secret", "prod/blip", "disable-auto-tls", "true"));
 
         assertEquals(Optional.empty(), provider.tls(monitor(RDS_HOST, "", off, TlsConfig.EMPTY)));
     }
 
     @Test
     void aMonitorOnASocketGetsNothing() {
-        for (AwsConfig aws : List.of(NO_AWS, IAM, SECRET)) {
+        for (Options aws : List.of(NO_AWS, IAM, SECRET)) {
             assertEquals(Optional.empty(), provider.tls(monitor("", "/var/run/mysqld/mysqld.sock", aws, TlsConfig.EMPTY)));
             // The socket takes precedence over the host name, so there is no host to verify.
             assertEquals(Optional.empty(),
@@ -165,6 +167,25 @@ class RdsTlsProviderTest {
         assertTrue(module.isNamed(), "tests run on the module path");
         assertTrue(module.getDescriptor().provides().stream().anyMatch(p -> p.service().equals(TlsProvider.class.getName())
                 && p.providers().equals(List.of(RdsTlsProvider.class.getName()))), module.getDescriptor().toString());
+    }
+
+    /** The keys of the aws section it reads; the AWS plugin declares iam-auth and password-secret the same way. */
+    @Test
+    void itDeclaresTheAwsKeysItReads() {
+        MonitorSection section = new RdsTlsSection();
+        assertEquals("aws", section.name());
+        assertEquals(List.of("disable-auto-tls", "iam-auth", "password-secret"), section.options().keys());
+        assertEquals("false", section.options().get("disable-auto-tls").orElseThrow().defaultValue());
+        assertEquals("false", section.options().get("iam-auth").orElseThrow().defaultValue());
+        assertEquals("", section.options().get("password-secret").orElseThrow().defaultValue());
+        assertEquals(List.of("monitors[0].aws.disable-auto-tls: 'maybe' is not a boolean; use true or false"),
+                assertThrows(OptionSet.OptionsException.class, () -> aws(Map.of("disable-auto-tls", "maybe")))
+                        .problems());
+        var module = RdsTlsSection.class.getModule();
+        assertTrue(module.getDescriptor().provides().stream()
+                .anyMatch(p -> p.service().equals(MonitorSection.class.getName())
+                        && p.providers().equals(List.of(RdsTlsSection.class.getName()))),
+                module.getDescriptor().toString());
     }
 
     @Test
@@ -296,9 +317,19 @@ class RdsTlsProviderTest {
         assertEquals(Optional.empty(), RdsHosts.region("db.example.com"));
     }
 
-    private static MonitorConfig monitor(String hostname, String socket, AwsConfig aws, TlsConfig tls) {
-        var mysql = new MysqlConfig(hostname, socket, "", "blip", Secret.empty(), "", null, "");
-        return new MonitorConfig("db1", "blip.yaml: monitors[0]", mysql, aws, tls, null, null, "", null, null, null);
+    /** The monitor's {@code aws} section with the keys this plugin declares. */
+    private static Options aws(Map<String, String> values) {
+        return RdsTlsSection.OPTIONS.read(OptionSet.Input.of("monitors[0].aws", values));
+    }
+
+    /** A monitor at the address the runtime makes of {@code hostname} ({@code host[:port]}) or {@code socket}. */
+    private static MonitorConfig monitor(String hostname, String socket, Options aws, TlsConfig tls) {
+        int colon = hostname.lastIndexOf(':');
+        Address address = !socket.isEmpty() ? new Address("", Address.MYSQL_PORT, socket)
+                : colon < 0 ? new Address(hostname, Address.MYSQL_PORT, "")
+                : new Address(hostname.substring(0, colon), Integer.parseInt(hostname.substring(colon + 1)), "");
+        return MonitorConfig.of("db1").withOrigin("blip.yaml: monitors[0]").withAddress(address).withTls(tls)
+                .withSection(RdsTlsSection.NAME, aws);
     }
 
     private static Clock at(Instant instant) {
