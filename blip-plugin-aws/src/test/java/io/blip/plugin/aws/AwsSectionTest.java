@@ -172,11 +172,13 @@ class AwsSectionTest {
         assertEquals("aws.ec2MetadataServiceEndpoint", aws.where(AwsSection.IMDS_ENDPOINT));
     }
 
+    /** As in the AWS SDK: a flag on the JVM's command line beats the environment. */
     @Test
-    void theEnvironmentVariableWinsOverTheSystemProperty() {
+    void theSystemPropertyWinsOverTheEnvironmentVariable() {
         Options aws = read(Map.of(), Map.of("AWS_EC2_METADATA_DISABLED", "false"),
                 Map.of("aws.disableEc2Metadata", "true"));
-        assertFalse(settings("db1", aws).imds().disabled());
+        assertTrue(settings("db1", aws).imds().disabled());
+        assertEquals("aws.disableEc2Metadata", aws.where(AwsSection.IMDS_DISABLED));
     }
 
     @Test
@@ -199,7 +201,8 @@ class AwsSectionTest {
         var e = assertThrows(OptionsException.class, () -> read(Map.of(), Map.of(
                 "AWS_EC2_METADATA_DISABLED", "maybe",
                 "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5"), Map.of()));
-        assertEquals(List.of("AWS_EC2_METADATA_DISABLED: 'maybe' is not a boolean; use true or false",
+        assertEquals(List.of("AWS_EC2_METADATA_DISABLED: 'maybe' is not a boolean; use true or false (or yes/no, on/off,"
+                        + " 1/0)",
                 "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: 'IPv5' is not an EC2 metadata endpoint mode; use IPv4 or "
                         + "IPv6"),
                 e.problems());

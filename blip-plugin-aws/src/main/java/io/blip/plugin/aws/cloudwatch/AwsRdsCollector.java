@@ -45,8 +45,8 @@ import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
  * Collects {@code aws.rds} for one monitor, as Blip does: one {@code GetMetricData} call per level
  * for the level's metrics, the {@code Average} of 60 s periods over the last two minutes (RDS
  * metrics trail by one to two minutes), each datapoint reported once (a datapoint not newer than
- * the last one reported for its metric is dropped), with its AWS timestamp in meta {@code ts} (Unix
- * milliseconds). {@code AbortedClients} and {@code BacktrackWindowAlert} are delta counters, the
+ * the last one reported for its metric is dropped), measured at its AWS timestamp
+ * ({@link MetricValue#time()}). {@code AbortedClients} and {@code BacktrackWindowAlert} are delta counters, the
  * rest gauges.
  *
  * <p>Every collection is bounded: its calls (all pages, SDK retries included) end within 80 % of the
@@ -283,8 +283,9 @@ final class AwsRdsCollector implements Collector {
                     LOG.trace("monitor {}: {}: keep {} {} = {}", context.monitorId(), AwsRdsFactory.DOMAIN,
                             d.timestamp(), metric, d.value());
                     last = d.timestamp();
+                    // CloudWatch's own time for the minute, not the collection's.
                     out.add(new MetricValue(metric, d.value(), TYPES.getOrDefault(metric, MetricType.GAUGE), Map.of(),
-                            Map.of(AwsRdsFactory.META_TS, Long.toString(d.timestamp().toEpochMilli()))));
+                            Map.of(), d.timestamp()));
                 }
                 if (last != null) {
                     q.lastReported().put(metric, last);

@@ -20,14 +20,12 @@ import io.blip.api.config.Option;
 public final class AwsRdsFactory implements CollectorFactory {
     public static final String DOMAIN = "aws.rds";
     public static final String OPT_DB_ID = "db-id";
-    public static final String META_TS = "ts";
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN,
                     "Amazon RDS metrics from CloudWatch (AWS/RDS, Average per minute) named as AWS names them, "
                             + "like CPUUtilization and FreeableMemory; any AWS/RDS metric may be listed")
             .option(Option.string(OPT_DB_ID, "DB instance identifier (the CloudWatch DBInstanceIdentifier dimension)")
                     .withDefault("%{monitor.id}"))
-            .meta(META_TS)
             // Every RDS engine
             .metric("BinLogDiskUsage", MetricType.GAUGE, "By", "Disk space used by binary logs")
             .metric("BurstBalance", MetricType.GAUGE, "%", "General Purpose SSD (gp2) I/O credits left")

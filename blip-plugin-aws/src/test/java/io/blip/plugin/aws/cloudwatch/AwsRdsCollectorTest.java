@@ -303,11 +303,11 @@ class AwsRdsCollectorTest {
     }
 
     @Test
-    void helpDeclaresTheOptionMetaAndCounters() {
+    void helpDeclaresTheOptionAndCounters() {
         var help = new AwsRdsFactory().help();
         assertEquals("aws.rds", help.domain());
         assertEquals("%{monitor.id}", help.options().get("db-id").orElseThrow().defaultValue());
-        assertEquals(List.of("ts"), help.meta());
+        assertEquals(List.of(), help.meta(), "CloudWatch's time is each value's own time, not meta");
         assertFalse(help.strictMetrics(), "any AWS/RDS metric may be listed");
         assertEquals(MetricType.DELTA_COUNTER, help.metric("AbortedClients").orElseThrow().type());
         assertEquals(MetricType.DELTA_COUNTER, help.metric("BacktrackWindowAlert").orElseThrow().type());
@@ -346,7 +346,7 @@ class AwsRdsCollectorTest {
     }
 
     private static MetricValue gauge(String name, double value, Instant ts) {
-        return new MetricValue(name, value, MetricType.GAUGE, Map.of(), Map.of("ts", Long.toString(ts.toEpochMilli())));
+        return new MetricValue(name, value, MetricType.GAUGE, Map.of(), Map.of(), ts);
     }
 
     /** A query as the fake decodes it from CBOR. */

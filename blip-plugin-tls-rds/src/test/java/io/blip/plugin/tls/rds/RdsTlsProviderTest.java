@@ -178,7 +178,8 @@ class RdsTlsProviderTest {
         assertEquals("false", section.options().get("disable-auto-tls").orElseThrow().defaultValue());
         assertEquals("false", section.options().get("iam-auth").orElseThrow().defaultValue());
         assertEquals("", section.options().get("password-secret").orElseThrow().defaultValue());
-        assertEquals(List.of("monitors[0].aws.disable-auto-tls: 'maybe' is not a boolean; use true or false"),
+        assertEquals(List.of("monitors[0].aws.disable-auto-tls: 'maybe' is not a boolean; use true or false"
+                + " (or yes/no, on/off, 1/0)"),
                 assertThrows(OptionSet.OptionsException.class, () -> aws(Map.of("disable-auto-tls", "maybe")))
                         .problems());
         var module = RdsTlsSection.class.getModule();
