@@ -4,7 +4,7 @@ import io.blip.api.BlipException;
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
 import io.blip.api.config.Option;
-import io.blip.domains.FailingDataSource;
+import io.blip.kit.DownMysql;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -87,7 +87,7 @@ class VarGlobalTest {
 
     @Test
     void planMistakesAreReportedEvenWhenMySqlIsDown() {
-        var e = assertThrows(BlipException.class, () -> collectOnce(factory, context(new FailingDataSource()),
+        var e = assertThrows(BlipException.class, () -> collectOnce(factory, context(new DownMysql()),
                 plan(domain("var.global", List.of(), Map.of()))));
         assertEquals("var.global: level 'fast': no metrics listed; list system variables in metrics or set option"
                 + " all=yes", e.getMessage());

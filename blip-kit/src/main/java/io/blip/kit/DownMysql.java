@@ -1,4 +1,4 @@
-package io.blip.domains;
+package io.blip.kit;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -7,8 +7,12 @@ import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
-/** A DataSource whose every connection attempt fails and is counted: a MySQL that is down. */
-public final class FailingDataSource implements DataSource {
+/**
+ * A MySQL that is down: a DataSource whose every connection attempt fails (SQLState 08S01, error
+ * 2003, as the driver says when it cannot connect) and is counted. {@link CollectorContract} gives it
+ * to collectors to show they do no I/O when made and let the failure surface when collecting.
+ */
+public final class DownMysql implements DataSource {
     public static final String MESSAGE = "test: MySQL is down";
 
     private final AtomicInteger attempts = new AtomicInteger();
