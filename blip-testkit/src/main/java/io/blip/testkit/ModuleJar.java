@@ -45,6 +45,9 @@ public final class ModuleJar {
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final Map<String, String> looseSources = new LinkedHashMap<>();
     private final List<Path> modulePath = new ArrayList<>();
+    private final List<String> leftOut = new ArrayList<>();
+    private final Map<String, Integer> classFileVersions = new LinkedHashMap<>();
+    private String version;
 
     /** A module that requires {@code io.blip.api}, as every plugin does. */
     public ModuleJar(String name) {
@@ -57,6 +60,12 @@ public final class ModuleJar {
 
     public ModuleJar requires(String module) {
         requires.add(module);
+        return this;
+    }
+
+    /** {@code requires static module}: needed to compile, optional at run time. */
+    public ModuleJar requiresStatic(String module) {
+        requires.add("static " + module);
         return this;
     }
 
@@ -105,6 +114,31 @@ public final class ModuleJar {
         return this;
     }
 
+    /** The module's version ({@code javac --module-version}), e.g. {@code 1.0}. */
+    public ModuleJar version(String version) {
+        this.version = version;
+        return this;
+    }
+
+    /**
+     * Compiles a class of {@link #source} but leaves its class file out of the jar: a jar whose
+     * module-info names a class it does not hold.
+     */
+    public ModuleJar leaveOut(String className) {
+        leftOut.add(className);
+        return this;
+    }
+
+    /**
+     * Writes a class of {@link #source} with another class-file major version, e.g. that of a Java
+     * newer than the one running ({@code Runtime.version().feature() + 45}); the rest of the class
+     * file is left as compiled.
+     */
+    public ModuleJar classFileVersion(String className, int major) {
+        classFileVersions.put(className, major);
+        return this;
+    }
+
     /** The module-info.java this jar gets. */
     public String moduleInfoSource() {
         var out = new StringBuilder("module ").append(name).append(" {\n");
@@ -129,6 +163,12 @@ public final class ModuleJar {
             var files = writeSources(src, sources);
             files.add(write(src.resolve("module-info.java"), moduleInfoSource()));
             compile(files, classes, true);
+            for (String className : leftOut) {
+                Files.delete(classFile(classes, className));
+            }
+            for (var patch : classFileVersions.entrySet()) {
+                setMajorVersion(classFile(classes, patch.getKey()), patch.getValue());
+            }
             Files.createDirectories(jar.toAbsolutePath().getParent());
             writeJar(classes, jar);
             PluginDirs.deleteTree(work);
@@ -136,6 +176,18 @@ public final class ModuleJar {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build module jar " + name, e);
         }
+    }
+
+    private static Path classFile(Path classes, String className) {
+        return classes.resolve(className.replace('.', '/') + ".class");
+    }
+
+    /** Bytes 6 and 7 of a class file, after the magic number and the minor version. */
+    private static void setMajorVersion(Path classFile, int major) throws IOException {
+        byte[] bytes = Files.readAllBytes(classFile);
+        bytes[6] = (byte) (major >>> 8);
+        bytes[7] = (byte) major;
+        Files.write(classFile, bytes);
     }
 
     private static List<Path> writeSources(Path root, Map<String, String> sources) throws IOException {
@@ -158,6 +210,9 @@ public final class ModuleJar {
         var options = new ArrayList<>(List.of("--release", "21", "-d", classes.toString(), "-Xlint:none",
                 "-implicit:none"));
         options.addAll(List.of(asModule ? "--module-path" : "--class-path", pathOption));
+        if (asModule && version != null) {
+            options.addAll(List.of("--module-version", version));
+        }
         var diagnostics = new DiagnosticCollector<JavaFileObject>();
         var log = new StringWriter();
         try (StandardJavaFileManager fm = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {

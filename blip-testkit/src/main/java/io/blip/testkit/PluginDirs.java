@@ -26,6 +26,13 @@ public final class PluginDirs {
     /** System property naming the blip-api jar or classes directory, if its code source is unknown. */
     public static final String API_JAR_PROPERTY = "blip.api.jar";
 
+    /**
+     * The class that {@link #providerNeedingAbsentClass} compiles against and leaves out: public,
+     * not final, with a public no-argument constructor, in module {@code io.blip.test.gone}, which
+     * exports its package.
+     */
+    public static final String ABSENT_CLASS = "io.blip.test.gone.Gone";
+
     private static final String SINK_FACTORY = "io.blip.api.sink.SinkFactory";
 
     private PluginDirs() {
@@ -39,12 +46,16 @@ public final class PluginDirs {
     /** A plugin with one sink factory named {@code sinkName}, in {@code <pluginsDir>/<dirName>/<module>.jar}. */
     public static Path sinkPlugin(Path pluginsDir, String dirName, String module, String sinkName) {
         Path dir = pluginsDir.resolve(dirName);
-        String className = module + ".Sinks";
-        new ModuleJar(module)
-                .source(className, sinkFactorySource(className, sinkName, ""))
-                .provides(SINK_FACTORY, className)
-                .writeTo(dir.resolve(module + ".jar"));
+        sinkModule(module, sinkName, "", "").writeTo(dir.resolve(module + ".jar"));
         return dir;
+    }
+
+    /** Module {@code module} providing the sink factory {@code <module>.Sinks} (see {@link #sinkFactorySource}). */
+    private static ModuleJar sinkModule(String module, String sinkName, String constructorBody, String members) {
+        String className = module + ".Sinks";
+        return new ModuleJar(module)
+                .source(className, sinkFactorySource(className, sinkName, constructorBody, members))
+                .provides(SINK_FACTORY, className);
     }
 
     /**
@@ -109,12 +120,96 @@ public final class PluginDirs {
      */
     public static Path throwingProvider(Path pluginsDir, String dirName) {
         Path dir = pluginsDir.resolve(dirName);
-        String className = "io.blip.test.boom.Sinks";
-        new ModuleJar("io.blip.test.boom")
-                .source(className, sinkFactorySource(className, "boom",
-                        "throw new IllegalStateException(\"boom on purpose\");"))
-                .provides(SINK_FACTORY, className)
+        sinkModule("io.blip.test.boom", "boom", "throw new IllegalStateException(\"boom on purpose\");", "")
                 .writeTo(dir.resolve("boom.jar"));
+        return dir;
+    }
+
+    /**
+     * A module ({@code io.blip.test.ghost}, {@code ghost.jar}) that provides the sink factory
+     * {@code io.blip.test.ghost.Sinks}, whose class file is not in the jar; another class keeps its
+     * package there.
+     */
+    public static Path providerWithoutClass(Path pluginsDir, String dirName) {
+        Path dir = pluginsDir.resolve(dirName);
+        sinkModule("io.blip.test.ghost", "ghost", "", "")
+                .source("io.blip.test.ghost.Other", "package io.blip.test.ghost;\npublic final class Other {}\n")
+                .leaveOut("io.blip.test.ghost.Sinks")
+                .writeTo(dir.resolve("ghost.jar"));
+        return dir;
+    }
+
+    /**
+     * A jar without a module-info ({@code nowhere.jar}, so automatic module {@code nowhere}) whose
+     * {@code META-INF/services/io.blip.api.sink.SinkFactory} names {@code io.blip.test.nowhere.Sinks},
+     * while the jar holds no class at all.
+     */
+    public static Path serviceFileWithoutClass(Path pluginsDir, String dirName) {
+        Path dir = pluginsDir.resolve(dirName);
+        Path work = tempDir("blip-nowhere-");
+        try {
+            Path services = work.resolve("META-INF/services/" + SINK_FACTORY);
+            Files.createDirectories(services.getParent());
+            Files.writeString(services, "# the one sink\nio.blip.test.nowhere.Sinks\n");
+            Files.createDirectories(dir);
+            ModuleJar.writeJar(work, dir.resolve("nowhere.jar"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        deleteTree(work);
+        return dir;
+    }
+
+    /**
+     * A sink plugin whose provider {@code className}, compiled from {@code source}, needs
+     * {@value #ABSENT_CLASS}: module {@code module} ({@code <module>.jar}) requires
+     * {@code io.blip.test.gone} {@code static}, so it compiles against that module and resolves
+     * without it, and the directory does not hold it.
+     */
+    public static Path providerNeedingAbsentClass(Path pluginsDir, String dirName, String module, String className,
+                                                  String source) {
+        Path dir = pluginsDir.resolve(dirName);
+        Path work = tempDir("blip-gone-");
+        Path gone = new ModuleJar("io.blip.test.gone")
+                .source(ABSENT_CLASS, "package io.blip.test.gone;\npublic class Gone {\n"
+                        + "    @Override public String toString() { return \"gone\"; }\n}\n")
+                .exports("io.blip.test.gone")
+                .writeTo(work.resolve("gone.jar"));
+        new ModuleJar(module)
+                .requiresStatic("io.blip.test.gone")
+                .compileAgainst(gone)
+                .source(className, source)
+                .provides(SINK_FACTORY, className)
+                .writeTo(dir.resolve(module + ".jar"));
+        deleteTree(work);
+        return dir;
+    }
+
+    /**
+     * A sink provider ({@code io.blip.test.init.Sinks} in module {@code io.blip.test.init},
+     * {@code init.jar}) whose static initializer throws {@code IllegalStateException: init on purpose}.
+     */
+    public static Path failingInitializer(Path pluginsDir, String dirName) {
+        Path dir = pluginsDir.resolve(dirName);
+        sinkModule("io.blip.test.init", "init", "", """
+                static {
+                    if (Boolean.parseBoolean("true")) {
+                        throw new IllegalStateException("init on purpose");
+                    }
+                }
+                """).writeTo(dir.resolve("init.jar"));
+        return dir;
+    }
+
+    /**
+     * A sink plugin like {@link #sinkPlugin} whose provider class, {@code <module>.Sinks}, has
+     * class-file major version {@code major}: for a Java newer than the one running,
+     * {@code Runtime.version().feature() + 45}.
+     */
+    public static Path newerClassFile(Path pluginsDir, String dirName, String module, String sinkName, int major) {
+        Path dir = pluginsDir.resolve(dirName);
+        sinkModule(module, sinkName, "", "").classFileVersion(module + ".Sinks", major)
+                .writeTo(dir.resolve(module + ".jar"));
         return dir;
     }
 
@@ -218,6 +313,18 @@ public final class PluginDirs {
      * @param constructorBody statements of its public no-argument constructor
      */
     public static String sinkFactorySource(String className, String sinkName, String constructorBody) {
+        return sinkFactorySource(className, sinkName, constructorBody, "");
+    }
+
+    /**
+     * The source of a public {@code SinkFactory} whose sinks drop everything, with more members.
+     *
+     * @param className       fully qualified
+     * @param constructorBody statements of its public no-argument constructor
+     * @param members         more members of the class, e.g. a static initializer
+     */
+    public static String sinkFactorySource(String className, String sinkName, String constructorBody,
+                                           String members) {
         int dot = className.lastIndexOf('.');
         String pkg = className.substring(0, dot);
         String simple = className.substring(dot + 1);
@@ -233,6 +340,7 @@ public final class PluginDirs {
                 import java.util.List;
 
                 public final class %s implements SinkFactory {
+                    %s
                     public %s() {
                         %s
                     }
@@ -251,7 +359,7 @@ public final class PluginDirs {
                         };
                     }
                 }
-                """.formatted(pkg, simple, simple, constructorBody, sinkName, sinkName);
+                """.formatted(pkg, simple, members, simple, constructorBody, sinkName, sinkName);
     }
 
     static Path tempDir(String prefix) {

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -32,13 +30,11 @@ record PluginDir(String origin, Path dir, ModuleFinder finder, Map<String, Modul
 
     private static final Logger log = LoggerFactory.getLogger(PluginDir.class);
 
-    private static final Pattern TWO_VERSIONS =
-            Pattern.compile("Two versions of module (\\S+) found in .* \\((\\S+) and (\\S+)\\)");
-
     /**
-     * Reads the modules of a directory's jars. Returns empty, with what is wrong added to
-     * {@code problems}, when the jars cannot be read as modules, and empty with a warning when
-     * the directory holds no jar.
+     * Reads the modules of a directory's jars, each jar on its own so that every jar that cannot be
+     * read is named. Returns empty, with what is wrong added to {@code problems}, when a jar cannot
+     * be read as a module or two jars hold one module, and empty with a warning when the directory
+     * holds no jar.
      */
     static Optional<PluginDir> read(Path dir, List<String> problems) {
         String origin = dir.toString();
@@ -54,15 +50,51 @@ record PluginDir(String origin, Path dir, ModuleFinder finder, Map<String, Modul
             log.warn("{}: no jar files, so no plugin layer; put a plugin's jars there or remove the directory", origin);
             return Optional.empty();
         }
-        ModuleFinder finder = ModuleFinder.of(dir);
-        var modules = new TreeMap<String, ModuleReference>();
-        try {
-            finder.findAll().forEach(ref -> modules.put(ref.descriptor().name(), ref));
-        } catch (FindException e) {
-            problems.add(unreadable(origin, e));
+        var found = new ArrayList<String>();
+        var byName = new TreeMap<String, List<ModuleReference>>();
+        for (Path jar : jars) {
+            readJar(origin, jar, found)
+                    .ifPresent(ref -> byName.computeIfAbsent(ref.descriptor().name(), k -> new ArrayList<>()).add(ref));
+        }
+        byName.forEach((name, refs) -> {
+            if (refs.size() > 1) {
+                found.add(twoVersions(origin, name, refs));
+            }
+        });
+        if (!found.isEmpty()) {
+            problems.addAll(found);
             return Optional.empty();
         }
-        return Optional.of(new PluginDir(origin, dir, finder, Map.copyOf(modules)));
+        var modules = new TreeMap<String, ModuleReference>();
+        byName.forEach((name, refs) -> modules.put(name, refs.get(0)));
+        return Optional.of(new PluginDir(origin, dir, ModuleFinder.of(jars.toArray(Path[]::new)), Map.copyOf(modules)));
+    }
+
+    private static Optional<ModuleReference> readJar(String origin, Path jar, List<String> problems) {
+        try {
+            return ModuleFinder.of(jar).findAll().stream().findFirst();
+        } catch (FindException e) {
+            // A provider class in a package the jar lacks is one reason the JDK refuses a jar: say
+            // which class, and what to do. Anything else is told in the JDK's words.
+            List<String> missingProviders = ProviderClasses.missing(origin, jar, null);
+            if (missingProviders.isEmpty()) {
+                problems.add(origin + ": " + jar.getFileName() + " cannot be read as a module: "
+                        + PluginLayer.withCause(e) + ". Each jar must hold a module-info.class or be usable as an "
+                        + "automatic module.");
+            }
+            problems.addAll(missingProviders);
+            return Optional.empty();
+        }
+    }
+
+    /** {@code lib-1.jar and lib-2.jar both hold module lib (versions 1.0 and 2.0). Keep one of them.} */
+    private static String twoVersions(String origin, String name, List<ModuleReference> refs) {
+        List<String> jars = refs.stream().map(r -> r.location().map(PluginLayer::fileName).orElse("no file")).toList();
+        List<String> versions = refs.stream().map(r -> r.descriptor().rawVersion().orElse("none")).toList();
+        String which = versions.stream().allMatch("none"::equals) ? ""
+                : " (versions " + PluginException.and(versions) + ")";
+        return origin + ": " + PluginException.and(jars) + (jars.size() == 2 ? " both" : " all") + " hold module "
+                + name + which + ". Keep one of them.";
     }
 
     /** The modules with a module-info of their own: only they declare what they require. */
@@ -85,15 +117,5 @@ record PluginDir(String origin, Path dir, ModuleFinder finder, Map<String, Modul
     /** {@code io.blip.test.a (a.jar)}. */
     String module(String name) {
         return name + " (" + jar(name) + ")";
-    }
-
-    private static String unreadable(String origin, FindException e) {
-        Matcher m = TWO_VERSIONS.matcher(String.valueOf(e.getMessage()));
-        if (m.find()) {
-            return origin + ": " + m.group(2) + " and " + m.group(3) + " both hold module " + m.group(1)
-                    + ". Keep one of them.";
-        }
-        return origin + ": the jars cannot be read as modules: " + PluginLayer.withCause(e)
-                + ". Each jar must hold a module-info.class or be usable as an automatic module.";
     }
 }

@@ -21,6 +21,14 @@ public final class PluginException extends BlipException {
         return problems;
     }
 
+    /** {@code a}, {@code a and b}, {@code a, b and c}. */
+    static String and(List<String> items) {
+        if (items.size() < 2) {
+            return String.join("", items);
+        }
+        return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
+    }
+
     private static String message(List<String> problems) {
         if (problems.size() == 1) {
             return problems.get(0);

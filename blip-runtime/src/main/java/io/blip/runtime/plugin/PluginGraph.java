@@ -85,8 +85,9 @@ final class PluginGraph {
      */
     static String notLoaded(PluginDir dir, List<Edge> missing) {
         List<String> parents = missing.stream().map(Edge::describe).toList();
-        return dir.origin() + ": not loaded, because it builds on " + and(parents) + ", which could not be loaded. "
-                + "Fix " + and(missing.stream().map(e -> e.on().origin() + "/").toList()) + " first.";
+        return dir.origin() + ": not loaded, because it builds on " + PluginException.and(parents)
+                + ", which could not be loaded. Fix "
+                + PluginException.and(missing.stream().map(e -> e.on().origin() + "/").toList()) + " first.";
     }
 
     private void findEdges(PluginDir dir) {
@@ -106,7 +107,7 @@ final class PluginGraph {
                     problems.add(ambiguous(dir, descriptor.name(), name, holders));
                     unbuildable.add(dir);
                 }
-                // In no directory: resolving the layer reports the missing module.
+                // In no directory: LayerCheck reports the missing module.
             }
         });
         var inOrder = new ArrayList<Edge>();
@@ -155,14 +156,7 @@ final class PluginGraph {
     private static String ambiguous(PluginDir dir, String module, String requires, List<PluginDir> holders) {
         List<String> where = holders.stream().map(h -> h.origin() + "/ (" + h.jar(requires) + ")").toList();
         return dir.origin() + ": module " + dir.module(module) + " requires module " + requires
-                + ", which more than one plugin directory holds: " + and(where) + ". A plugin can build on one "
-                + "of them only: keep " + requires + " in one directory.";
-    }
-
-    private static String and(List<String> items) {
-        if (items.size() < 2) {
-            return String.join("", items);
-        }
-        return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
+                + ", which more than one plugin directory holds: " + PluginException.and(where)
+                + ". A plugin can build on one of them only: keep " + requires + " in one directory.";
     }
 }

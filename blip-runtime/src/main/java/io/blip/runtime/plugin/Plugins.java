@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,12 +46,14 @@ import java.util.stream.Stream;
  * layer lists only its own providers, and {@link #services()} finds providers of an SPI that a
  * plugin defines in the layers above it.
  *
- * <p>Loading reports every problem at once in a {@link PluginException}: a plugin directory that
- * bundles a module the boot layer has (blip-api, slf4j), a layer that does not resolve (missing
- * module, split package, two copies of a module of a parent plugin layer), plugin directories that
- * require each other in a cycle, a module that more than one directory could supply, a provider
- * that cannot be created, and two providers of one kind with the same name (in any two layers,
- * a parent and its child included).
+ * <p>Loading reports every problem at once in a {@link PluginException}: a jar that is not a
+ * module, two jars holding one module, what {@link LayerCheck} finds in a directory's module
+ * descriptors before its layer is made (a module the boot layer has, such as blip-api or slf4j; a
+ * copy of a module of a parent plugin layer; a missing module; a split package; a provider class
+ * its jar lacks), plugin directories that require each other in a cycle, a module that more than
+ * one directory could supply, a provider class that cannot be loaded or created (a
+ * {@link LinkageError} included), and two providers of one kind with the same name (in any two
+ * layers, a parent and its child included).
  *
  * <p>The root of the plugin layers is the layer of the {@code io.blip.api} module, not
  * {@link ModuleLayer#boot()}: the two are the same when Blip runs from {@code bin/blip} (and in
@@ -425,7 +428,7 @@ public final class Plugins {
                 default -> "";
             };
             return text == null ? "" : text.strip();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             return "(description failed: " + e + ")";
         }
     }
@@ -503,6 +506,9 @@ public final class Plugins {
 
     /** Finds the providers of each kind in the boot layer and each plugin layer. */
     private static final class Loading {
+        /** Listing errors from one loader after which the rest of its providers are given up on. */
+        private static final int MAX_LISTING_ERRORS = 100;
+
         private final Module api;
         private final List<PluginLayer> layers;
         private final List<String> problems;
@@ -521,22 +527,55 @@ public final class Plugins {
                     : ServiceLoader.load(kind.spi(), Plugins.class.getClassLoader());
             collect(kind, boot, Provider.BOOT, p -> true, found);
             for (PluginLayer layer : layers) {
-                // load(layer) also returns the parent layers' providers: keep only this layer's own.
-                collect(kind, ServiceLoader.load(layer.layer(), kind.spi()), layer.origin(),
-                        p -> p.type().getModule().getLayer() == layer.layer(), found);
+                if (providerClassesLoad(kind, layer)) {
+                    // load(layer) also returns the parent layers' providers: keep only this layer's own.
+                    collect(kind, ServiceLoader.load(layer.layer(), kind.spi()), layer.origin(),
+                            p -> p.type().getModule().getLayer() == layer.layer(), found);
+                }
             }
             try {
                 found.sort(order);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 problems.add(kind.noun() + " providers cannot be ordered: " + e);
             }
             return List.copyOf(found);
         }
 
+        /**
+         * Loads the classes of a layer's own providers of a kind, as ServiceLoader does first, to
+         * report one that cannot be loaded with its module and jar: ServiceLoader's error names
+         * neither. When one fails, the layer's providers of that kind are not listed: boot fails
+         * anyway, and listing would only fail again on that class.
+         */
+        private boolean providerClassesLoad(Kind<?> kind, PluginLayer layer) {
+            boolean loaded = true;
+            List<Module> modules = layer.layer().modules().stream()
+                    .sorted(Comparator.comparing(Module::getName)).toList();
+            for (Module module : modules) {
+                for (ModuleDescriptor.Provides provides : module.getDescriptor().provides()) {
+                    if (!provides.service().equals(kind.spi().getName())) {
+                        continue;
+                    }
+                    for (String className : provides.providers()) {
+                        try {
+                            Class.forName(module, className);
+                        } catch (LinkageError e) {
+                            problems.add(layer.origin() + ": module " + where(module) + " could not load "
+                                    + kind.noun() + " provider " + className + ": "
+                                    + ProviderFailure.explain(e, module, className, layer.origin()));
+                            loaded = false;
+                        }
+                    }
+                }
+            }
+            return loaded;
+        }
+
         private <T> void collect(Kind<T> kind, ServiceLoader<T> loader, String origin,
                                  Predicate<ServiceLoader.Provider<T>> own, List<Provider<T>> out) {
             Iterator<ServiceLoader.Provider<T>> it = loader.stream().iterator();
-            while (true) {
+            // After an error the iterator moves on to the next provider; the bound is for one that would not.
+            for (int errors = 0; errors < MAX_LISTING_ERRORS; ) {
                 ServiceLoader.Provider<T> candidate;
                 try {
                     if (!it.hasNext()) {
@@ -545,7 +584,8 @@ public final class Plugins {
                     candidate = it.next();
                 } catch (ServiceConfigurationError e) {
                     problems.add(origin + ": " + kind.noun() + " providers cannot be listed: " + causes(e) + ".");
-                    return;
+                    errors++;
+                    continue;
                 }
                 if (own.test(candidate)) {
                     make(kind, candidate, origin).ifPresent(out::add);
@@ -555,24 +595,24 @@ public final class Plugins {
 
         private <T> Optional<Provider<T>> make(Kind<T> kind, ServiceLoader.Provider<T> candidate, String origin) {
             Class<? extends T> type = candidate.type();
-            String module = moduleName(type.getModule());
-            String where = module + " (" + PluginLayer.jarOf(type.getModule()) + ")";
+            String where = where(type.getModule());
             T instance;
             try {
                 instance = candidate.get();
-            } catch (ServiceConfigurationError e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                Throwable cause = e instanceof ServiceConfigurationError && e.getCause() != null ? e.getCause() : e;
                 problems.add(origin + ": module " + where + " could not create " + kind.noun() + " provider "
-                        + type.getName() + ": " + cause + ". A provider needs a public no-argument constructor "
-                        + "(or a public static provider() method) that does no I/O.");
+                        + type.getName() + ": "
+                        + ProviderFailure.explain(cause, type.getModule(), type.getName(), origin));
                 return Optional.empty();
             }
             String name;
             try {
                 name = kind.name().apply(instance);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 problems.add(origin + ": " + kind.noun() + " provider " + type.getName() + " in module " + where
-                        + " failed to tell its name: " + e + ".");
+                        + " failed to tell its name: " + e + "."
+                        + (e instanceof LinkageError ? " " + ProviderFailure.advice(e, origin) : ""));
                 return Optional.empty();
             }
             if (name == null || name.isBlank()) {
@@ -580,7 +620,12 @@ public final class Plugins {
                         + " has no name.");
                 return Optional.empty();
             }
-            return Optional.of(new Provider<>(name, kind.id(), instance, module, origin));
+            return Optional.of(new Provider<>(name, kind.id(), instance, moduleName(type.getModule()), origin));
+        }
+
+        /** {@code io.blip.test.hello (hello.jar)}. */
+        private static String where(Module module) {
+            return moduleName(module) + " (" + PluginLayer.jarOf(module) + ")";
         }
 
         /** Two providers of one kind with one name: a boot error naming both modules and origins. */

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PluginLayerDependencyTest {
     private static final String BASE = "io.blip.test.base";
     private static final String OTHER = "io.blip.test.other";
+    private static final String LIB = "io.blip.test.lib";
     private static final String SINK_FACTORY = SinkFactory.class.getName();
 
     @TempDir
@@ -258,6 +259,116 @@ class PluginLayerDependencyTest {
         assertProblems(plugins, child + ": module io.blip.test.child (child.jar) reads two modules named "
                 + "io.blip.test.lib: its own copy (lib.jar) and the one in " + parent + "/ (lib.jar), which it builds "
                 + "on. Remove lib.jar from " + child + "/: a plugin that builds on another keeps only its own jars.");
+    }
+
+    @Test
+    void aChildShippingACopyOfAModuleOfItsParentThatNothingReadsTwiceIsToldToRemoveItToo() {
+        Path plugins = plugins("unread-copy");
+        Path parent = baseWithLibrary(plugins.resolve("base"));
+        Path child = PluginDirs.greeterPlugin(plugins, "child", "io.blip.test.child", BASE, parent);
+        copy(parent.resolve("lib.jar"), child.resolve("lib.jar"));
+
+        assertProblems(plugins, child + ": lib.jar holds a copy of module io.blip.test.lib, which the plugin already "
+                + "gets from " + parent + "/ (lib.jar), a directory it builds on. Remove lib.jar from " + child
+                + "/: a plugin that builds on another keeps only its own jars.");
+    }
+
+    @Test
+    void siblingDirectoriesMayEachHoldTheirOwnCopyOfALibrary() {
+        Path plugins = plugins("siblings");
+        Path one = libraryUser(plugins, "one");
+        Path two = libraryUser(plugins, "two");
+
+        Plugins loaded = Plugins.load(plugins);
+
+        assertEquals(List.of(one, two), loaded.layerDirs());
+        Module libOfOne = layer(loaded, one).findModule(LIB).orElseThrow();
+        Module libOfTwo = layer(loaded, two).findModule(LIB).orElseThrow();
+        assertSame(layer(loaded, one), libOfOne.getLayer());
+        assertSame(layer(loaded, two), libOfTwo.getLayer());
+    }
+
+    @Test
+    void aPluginReadingTheCopiesOfTwoDirectoriesItBuildsOnNamesBoth() {
+        Path plugins = plugins("two-copies");
+        Path one = libraryUser(plugins, "one");
+        Path two = libraryUser(plugins, "two");
+        Path top = plugins.resolve("top");
+        new ModuleJar("io.blip.test.top")
+                .requires("io.blip.test.one")
+                .requires("io.blip.test.two")
+                .compileAgainst(one, two)
+                .source("io.blip.test.top.Top", "package io.blip.test.top;\npublic final class Top {}\n")
+                .writeTo(top.resolve("top.jar"));
+
+        assertProblems(plugins, top + ": module io.blip.test.top (top.jar) reads two modules named " + LIB + ", from "
+                + one + "/ and " + two + "/, which it builds on. Keep " + LIB + " in one of those directories only.");
+    }
+
+    @Test
+    void twoModulesExportingOnePackageToAModuleReadingBothAreNamed() {
+        Path plugins = plugins("both-export");
+        Path parent = PluginDirs.spiPlugin(plugins, "base", BASE, "base");
+        Path child = plugins.resolve("child");
+        // Module y exports the parent's package; x, compiled against a y without it, reads both.
+        String yOwn = "package io.blip.test.y;\npublic final class Y {}\n";
+        Path yStub = new ModuleJar("io.blip.test.y").source("io.blip.test.y.Y", yOwn).exports("io.blip.test.y")
+                .writeTo(root.resolve("both-export-stub/y.jar"));
+        new ModuleJar("io.blip.test.y").source("io.blip.test.y.Y", yOwn).exports("io.blip.test.y")
+                .source(BASE + ".spi.Other", "package " + BASE + ".spi;\npublic final class Other {}\n")
+                .exports(BASE + ".spi")
+                .writeTo(child.resolve("y.jar"));
+        new ModuleJar("io.blip.test.x")
+                .requires(BASE)
+                .requires("io.blip.test.y")
+                .compileAgainst(parent, yStub)
+                .source("io.blip.test.x.X", "package io.blip.test.x;\npublic final class X {}\n")
+                .writeTo(child.resolve("x.jar"));
+
+        assertProblems(plugins, child + ": modules " + BASE + " (" + parent + "/" + BASE + ".jar) and io.blip.test.y "
+                + "(y.jar) both export package " + BASE + ".spi to module io.blip.test.x (x.jar). A package may be in "
+                + "one module only: remove one of the jars, or move the package.");
+    }
+
+    /**
+     * {@code lib.jar} (module {@value #LIB}) and {@code base.jar} (module {@value #BASE}, which
+     * requires it transitively and exports the package of its {@code Greeter}).
+     */
+    private static Path baseWithLibrary(Path dir) {
+        Path lib = library(dir);
+        new ModuleJar(BASE)
+                .requiresTransitive(LIB)
+                .compileAgainst(lib)
+                .source(BASE + ".spi.Greeter", "package " + BASE + ".spi;\npublic interface Greeter {\n"
+                        + "    String greeting();\n}\n")
+                .exports(BASE + ".spi")
+                .writeTo(dir.resolve("base.jar"));
+        return dir;
+    }
+
+    /**
+     * A directory holding its own {@code lib.jar} (module {@value #LIB}) and {@code <name>.jar}
+     * (module {@code io.blip.test.<name>}, which requires it transitively).
+     */
+    private static Path libraryUser(Path plugins, String name) {
+        Path dir = plugins.resolve(name);
+        Path lib = library(dir);
+        String module = "io.blip.test." + name;
+        new ModuleJar(module)
+                .requiresTransitive(LIB)
+                .compileAgainst(lib)
+                .source(module + ".User", "package " + module + ";\npublic final class User { "
+                        + LIB + ".Lib lib; }\n")
+                .exports(module)
+                .writeTo(dir.resolve(name + ".jar"));
+        return dir;
+    }
+
+    private static Path library(Path dir) {
+        return new ModuleJar(LIB)
+                .source(LIB + ".Lib", "package " + LIB + ";\npublic final class Lib {}\n")
+                .exports(LIB)
+                .writeTo(dir.resolve("lib.jar"));
     }
 
     private static ModuleLayer layer(Plugins plugins, Path dir) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,145 @@ class PluginsTest {
                 dir + ": module io.blip.test.apipkg (apipkg.jar) contains package io.blip.api.sink, which module "
                         + "io.blip.api (boot layer) also exports to it. A package may be in one module only: remove "
                         + "one of the jars, or move the package.");
+    }
+
+    @Test
+    void everyProblemOfOneDirectoryIsReportedAtOnce() {
+        Path dir = PluginDirs.splitPackage(plugins("mixed"), "mixed");
+        PluginDirs.missingRequire(plugins("mixed"), "mixed");
+
+        assertProblems(plugins("mixed"),
+                dir + ": module io.blip.test.needy (needy.jar) requires module io.blip.test.absent, which is "
+                        + "neither in " + dir + "/, nor in the boot layer (lib/), nor in another plugin directory. Add "
+                        + "the jar of io.blip.test.absent to " + dir + "/, or, if it is another plugin's module, that "
+                        + "plugin's directory to " + plugins("mixed") + "/.",
+                dir + ": package io.blip.test.split is in more than one module: io.blip.test.split.one (one.jar) and "
+                        + "io.blip.test.split.two (two.jar). A package may be in one module only: remove one of the "
+                        + "jars, or move the package.");
+    }
+
+    @Test
+    void whatTheChecksDoNotForeseeIsReportedInTheJdksWords() {
+        // Two modules of one directory that require each other: javac refuses the cycle, so each is
+        // compiled against a stub of the other.
+        Path dir = plugins("loop").resolve("loop");
+        Path stubs = root.resolve("loop-stubs");
+        for (String[] pair : new String[][] {{"a", "b"}, {"b", "a"}}) {
+            String module = "io.blip.test." + pair[0];
+            String other = "io.blip.test." + pair[1];
+            Path stub = new ModuleJar(other)
+                    .source(other + ".Stub", "package " + other + ";\npublic final class Stub {}\n")
+                    .writeTo(stubs.resolve(pair[0] + "/" + pair[1] + ".jar"));
+            new ModuleJar(module).requires(other).compileAgainst(stub)
+                    .source(module + ".Node", "package " + module + ";\npublic final class Node {}\n")
+                    .writeTo(dir.resolve(pair[0] + ".jar"));
+        }
+
+        PluginException e = assertThrows(PluginException.class, () -> Plugins.load(plugins("loop")));
+
+        assertEquals(1, e.problems().size(), e.getMessage());
+        String problem = e.problems().get(0);
+        assertTrue(problem.startsWith(dir + ": the modules do not resolve: "), problem);
+        assertTrue(problem.endsWith(". Check the plugin's module-info against the jars in " + dir + "/, the plugin "
+                + "directories it builds on and the boot layer (lib/)."), problem);
+    }
+
+    @Test
+    void twoJarsHoldingOneModuleAreNamedWithTheirVersions() {
+        Path dir = plugins("twice").resolve("twice");
+        for (String version : List.of("1.0", "2.0")) {
+            new ModuleJar("io.blip.test.lib").version(version)
+                    .source("io.blip.test.lib.Lib", "package io.blip.test.lib;\npublic final class Lib {}\n")
+                    .writeTo(dir.resolve("lib-" + version + ".jar"));
+        }
+
+        assertProblems(plugins("twice"), dir + ": lib-1.0.jar and lib-2.0.jar both hold module io.blip.test.lib "
+                + "(versions 1.0 and 2.0). Keep one of them.");
+    }
+
+    @Test
+    void aProviderClassThatItsJarLacksIsNamedWithTheJar() {
+        Path dir = PluginDirs.providerWithoutClass(plugins("ghost"), "ghost");
+
+        assertProblems(plugins("ghost"),
+                dir + ": module io.blip.test.ghost (ghost.jar) provides io.blip.api.sink.SinkFactory with "
+                        + "io.blip.test.ghost.Sinks, but ghost.jar holds no class io.blip.test.ghost.Sinks. ghost.jar "
+                        + "is incomplete: replace it with a complete build, or take io.blip.test.ghost.Sinks out of "
+                        + "the module's provides.");
+    }
+
+    @Test
+    void aServiceFileNamingAClassInAPackageItsJarLacksIsNamedWithTheJar() {
+        // The JDK refuses to read such a jar as an automatic module: the check reads the jar itself.
+        Path dir = PluginDirs.serviceFileWithoutClass(plugins("nowhere"), "nowhere");
+
+        assertProblems(plugins("nowhere"),
+                dir + ": nowhere.jar names io.blip.test.nowhere.Sinks in META-INF/services/"
+                        + "io.blip.api.sink.SinkFactory, but nowhere.jar holds no class io.blip.test.nowhere.Sinks "
+                        + "(nor any class in package io.blip.test.nowhere). nowhere.jar is incomplete: replace it "
+                        + "with a complete build, or take that line out of META-INF/services/"
+                        + "io.blip.api.sink.SinkFactory.");
+    }
+
+    @Test
+    void aProviderWhoseSuperclassIsMissingAtRunTimeSaysWhatToAdd() {
+        Path dir = needingAbsentClass("orphan", source -> source.replace("implements SinkFactory",
+                "extends " + PluginDirs.ABSENT_CLASS + " implements SinkFactory"));
+
+        assertProblems(plugins("orphan"), dir + ": module io.blip.test.orphan (io.blip.test.orphan.jar) could not "
+                + "load sink provider io.blip.test.orphan.Sinks: " + absentClass(dir));
+    }
+
+    @Test
+    void aProviderWhoseNameNeedsAMissingClassIsAProblemNotACrash() {
+        Path dir = needingAbsentClass("nameless", source -> source.replace("return \"nameless\";",
+                "return new " + PluginDirs.ABSENT_CLASS + "().toString();"));
+
+        assertProblems(plugins("nameless"), dir + ": sink provider io.blip.test.nameless.Sinks in module "
+                + "io.blip.test.nameless (io.blip.test.nameless.jar) failed to tell its name: " + absentClass(dir));
+    }
+
+    /**
+     * Scenario {@code name}: directory {@code name}, module {@code io.blip.test.<name>}, sink
+     * {@code name} provided by {@code io.blip.test.<name>.Sinks}, whose source is changed to need
+     * {@link PluginDirs#ABSENT_CLASS}.
+     */
+    private static Path needingAbsentClass(String name, UnaryOperator<String> change) {
+        String module = "io.blip.test." + name;
+        String className = module + ".Sinks";
+        return PluginDirs.providerNeedingAbsentClass(plugins(name), name, module, className,
+                change.apply(PluginDirs.sinkFactorySource(className, name, "")));
+    }
+
+    /** The end of the message for a provider that needs {@link PluginDirs#ABSENT_CLASS}. */
+    private static String absentClass(Path dir) {
+        return "java.lang.NoClassDefFoundError: io/blip/test/gone/Gone. A class it needs is in no jar of " + dir
+                + "/ and in no module it reads: add the jar that holds it to " + dir + "/, and require its module in "
+                + "the plugin's module-info.";
+    }
+
+    @Test
+    void aProviderWhoseStaticInitializerThrowsSaysSo() {
+        Path dir = PluginDirs.failingInitializer(plugins("init"), "init");
+
+        assertProblems(plugins("init"),
+                dir + ": module io.blip.test.init (init.jar) could not create sink provider io.blip.test.init.Sinks: "
+                        + "java.lang.ExceptionInInitializerError: java.lang.IllegalStateException: init on purpose. "
+                        + "Its static initialization failed: a provider class must load without failing and without "
+                        + "I/O. Use a fixed build of the plugin, or remove " + dir + "/.");
+    }
+
+    @Test
+    void aProviderCompiledForANewerJavaNamesThatJava() {
+        int feature = Runtime.version().feature();
+        int major = feature + 1 + 44;
+        Path dir = PluginDirs.newerClassFile(plugins("future"), "future", "io.blip.test.future", "future", major);
+
+        assertProblems(plugins("future"),
+                dir + ": module io.blip.test.future (io.blip.test.future.jar) could not load sink provider "
+                        + "io.blip.test.future.Sinks: it is compiled for Java " + (feature + 1) + " (class file "
+                        + "version " + major + "), newer than this Java " + feature + ". Run Blip on Java "
+                        + (feature + 1) + " or newer, or use a build of it made for Java " + feature + ".");
     }
 
     @Test
