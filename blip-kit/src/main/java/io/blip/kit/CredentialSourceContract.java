@@ -69,8 +69,17 @@ public abstract class CredentialSourceContract {
     void itHandlesTheMonitorsThatAskForItOnly() {
         assertTrue(factory().handles(monitor()), "handles the monitor that asks for it");
         if (!handlesEveryMonitor()) {
-            assertFalse(factory().handles(MonitorConfig.of("asks-for-nothing")), "handles a monitor that asks for nothing");
+            assertFalse(factory().handles(asksForNothing()), "handles a monitor that asks for nothing");
         }
+    }
+
+    /** A monitor with the same sections as {@link #monitor()}, each with its defaults only: as the runtime makes it. */
+    protected MonitorConfig asksForNothing() {
+        MonitorConfig m = MonitorConfig.of("asks-for-nothing");
+        for (var section : monitor().sections().entrySet()) {
+            m = m.withSection(section.getKey(), section.getValue().declared().defaults(section.getKey()));
+        }
+        return m;
     }
 
     @Test

@@ -194,7 +194,7 @@ final class AwsRdsCollector implements Collector {
     public List<MetricValue> collect(String level) {
         Prepared p = prepared;
         if (p == null) {
-            throw new IllegalStateException(AwsRdsFactory.DOMAIN + ": collect before prepare");
+            throw new IllegalStateException(AwsRdsFactory.DOMAIN + ": collect(" + level + ") before prepare");
         }
         LevelQueries q = p.levels().get(level);
         if (q == null) {
