@@ -8,7 +8,6 @@ import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.Options;
 import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSource;
-import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.monitor.MonitorLoader;
 import io.blip.api.monitor.MonitorLoaderContext;
 import io.blip.api.monitor.MonitorSpec;
@@ -216,10 +215,6 @@ final class Boot {
                          Map<String, CollectorFactory> collectors, Sinks sinks, RegionLookup regions,
                          PluginServices services) {
 
-        List<CredentialSourceFactory> credentialFactories() {
-            return plugins.credentialSources().stream().map(Provider::instance).toList();
-        }
-
         List<TlsProvider> tlsProviders() {
             return plugins.tlsProviders().stream().map(Provider::instance).toList();
         }
@@ -242,7 +237,7 @@ final class Boot {
             CredentialSource credentials = null;
             try {
                 credentials = CredentialSources.make(CredentialContext.of(m, regions, services, Clock.systemUTC()),
-                        credentialFactories(), mycnf);
+                        plugins.credentialSourceFor(m), mycnf);
             } catch (BlipException e) {
                 problems.add(e.getMessage());
             }

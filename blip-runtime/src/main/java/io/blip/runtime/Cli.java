@@ -112,10 +112,8 @@ public final class Cli {
 
     private CliOptions options() {
         Path configFile = config;
-        boolean given = config != null;
         if (configFile == null && !env.getOrDefault("BLIP_CONFIG", "").isEmpty()) {
             configFile = Path.of(env.get("BLIP_CONFIG"));
-            given = true;
         }
         Path pluginsDir = plugins;
         if (pluginsDir == null && !env.getOrDefault("BLIP_PLUGINS", "").isEmpty()) {
@@ -124,7 +122,7 @@ public final class Cli {
         if (pluginsDir == null) {
             pluginsDir = Plugins.defaultPluginsDir();
         }
-        return new CliOptions(configFile, given, pluginsDir,
+        return new CliOptions(configFile, pluginsDir,
                 flag(debug, "BLIP_DEBUG", false), flag(log, "BLIP_LOG", false),
                 printConfig, printDomains, printMonitors, printPlans, printPlugins,
                 flag(run, "BLIP_RUN", true));

@@ -7,13 +7,12 @@ import java.nio.file.Path;
  *
  * @param config        the config file; null for the default ({@code blip.yaml} in the working
  *                      directory, optional)
- * @param configGiven   whether the file was named explicitly (then it must exist)
  * @param pluginsDir    the plugins directory
  * @param debug         debug logging to STDERR
  * @param log           info events to STDOUT
  * @param run           false: boot, print what was asked, exit
  */
-public record CliOptions(Path config, boolean configGiven, Path pluginsDir, boolean debug, boolean log,
+public record CliOptions(Path config, Path pluginsDir, boolean debug, boolean log,
                          boolean printConfig, boolean printDomains, boolean printMonitors, boolean printPlans,
                          boolean printPlugins, boolean run) {
 }

@@ -45,7 +45,7 @@ class ManyMonitorsBench {
             // From /proc: the test runs inside the runtime module, which does not read java.management.
             int threadsBefore = (int) procStatus("Threads:");
 
-            Server server = Server.boot(new CliOptions(config, true, dir.resolve("no-plugins"), false, false, false,
+            Server server = Server.boot(new CliOptions(config, dir.resolve("no-plugins"), false, false, false,
                     false, false, false, false, true), Map.of(), System.out, Clock.systemUTC());
             try {
                 long startNanos = System.nanoTime();

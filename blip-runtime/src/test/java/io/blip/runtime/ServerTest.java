@@ -84,7 +84,7 @@ class ServerTest {
     }
 
     private CliOptions options(Path config) {
-        return new CliOptions(config, true, dir.resolve("no-plugins"), false, false, false, false, false, false,
+        return new CliOptions(config, dir.resolve("no-plugins"), false, false, false, false, false, false,
                 false, true);
     }
 

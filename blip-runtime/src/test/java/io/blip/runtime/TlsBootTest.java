@@ -150,7 +150,7 @@ class TlsBootTest {
             client.writeChain(dir.resolve("client.pem"));
             client.writeKey(dir.resolve("client-key.pem"), KeyFormat.TRADITIONAL);
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            CliOptions options = new CliOptions(config, true, dir.resolve("no-plugins"), false, false, false, false,
+            CliOptions options = new CliOptions(config, dir.resolve("no-plugins"), false, false, false, false,
                     false, false, false, true);
             Server blip = Server.boot(options, Map.of(), System.out, Clock.systemUTC());
             try {

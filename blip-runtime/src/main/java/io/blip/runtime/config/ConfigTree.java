@@ -92,7 +92,8 @@ public final class ConfigTree {
 
     // ---------------------------------------------------------------------------------------- YAML
 
-    private static ConfigNode readYaml(String text, String display) throws ConfigException {
+    /** A YAML document that is not a file (e.g. a resource), named {@code display} in messages. */
+    public static ConfigNode readYaml(String text, String display) throws ConfigException {
         var settings = LoadSettings.builder().setLabel(display).setSchema(new CoreSchema()).build();
         Optional<Node> root;
         try {

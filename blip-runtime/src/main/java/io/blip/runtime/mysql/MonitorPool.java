@@ -18,6 +18,13 @@ import javax.sql.DataSource;
  * One monitor's connections: at most {@value #MAX_CONNECTIONS} open at once, as Blip. A connection
  * idle for more than a second is checked before it is lent, so a MySQL restart costs one failed
  * check, not a failed collection. Borrowers wait at most the connect timeout for a free slot.
+ *
+ * <p>Why not a library pool (HikariCP, c3p0, the driver's): every new connection asks the monitor's
+ * credential source, which may hand out a new password or token at any time and must be asked again
+ * with {@code ACCESS_DENIED} when MySQL refuses one ({@link MysqlConnector}); library pools take one
+ * user and password, or a DataSource they call without saying why. And they run housekeeping threads
+ * per pool: a Blip with 1,000 monitors would have 1,000 pools and their threads, where this pool has
+ * none (it checks a connection when it lends it) and holds at most three connections.
  */
 public final class MonitorPool implements DataSource, AutoCloseable {
     public static final int MAX_CONNECTIONS = 3;

@@ -99,7 +99,15 @@ public final class PlanFiles {
     /** Reads one plan file; the plan is called {@code name}. */
     static Plan read(String name, Path file, Map<String, String> env) throws ConfigException {
         String display = file.toString();
-        ConfigNode root = ConfigTree.read(file, display, env);
+        return plan(name, display, ConfigTree.read(file, display, env));
+    }
+
+    /** A plan written in YAML, e.g. a resource; the plan is called {@code name}, its source {@code source}. */
+    static Plan readYaml(String name, String source, String yaml) throws ConfigException {
+        return plan(name, source, ConfigTree.readYaml(yaml, source));
+    }
+
+    private static Plan plan(String name, String display, ConfigNode root) throws ConfigException {
         var problems = new Problems();
         var levels = new LinkedHashMap<String, Level>();
         if (!(root instanceof MapNode map)) {

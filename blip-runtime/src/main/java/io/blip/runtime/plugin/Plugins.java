@@ -3,6 +3,7 @@ package io.blip.runtime.plugin;
 import io.blip.api.BlipException;
 import io.blip.api.MetricType;
 import io.blip.api.collect.CollectorFactory;
+import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MonitorSection;
 import io.blip.api.config.OptionSet;
 import io.blip.api.credential.CredentialSourceFactory;
@@ -104,7 +105,7 @@ public final class Plugins {
     }
 
     /** The providers of the boot layer only. */
-    public static Plugins bootOnly() throws BlipException {
+    static Plugins bootOnly() throws BlipException {
         return load(null, false);
     }
 
@@ -193,13 +194,14 @@ public final class Plugins {
     }
 
     /**
-     * The plugins directory to use when none is given on the command line: the environment
-     * variable {@value #PLUGINS_ENV}; else {@code <blip home>/plugins}, where blip home is the
-     * system property {@value #HOME_PROPERTY} (set by {@code bin/blip}) or the parent of the
-     * {@code lib/} directory the runtime jar was loaded from; else {@code ./plugins}.
+     * The plugins directory to use when neither {@code --plugins} nor {@value #PLUGINS_ENV} gives
+     * one: {@code <blip home>/plugins}, where blip home is the system property
+     * {@value #HOME_PROPERTY} (set by {@code bin/blip}) or the parent of the {@code lib/} directory
+     * the runtime jar was loaded from; else {@code ./plugins}.
      */
     public static Path defaultPluginsDir() {
-        return defaultPluginsDir(System.getenv(PLUGINS_ENV), System.getProperty(HOME_PROPERTY), runtimeJar());
+        // BLIP_PLUGINS is read with the other flags' variables, by the command line (Cli).
+        return defaultPluginsDir(null, System.getProperty(HOME_PROPERTY), runtimeJar());
     }
 
     static Path defaultPluginsDir(String env, String homeProperty, Optional<Path> runtimeJar) {
@@ -238,21 +240,12 @@ public final class Plugins {
         return sinks;
     }
 
-    public List<Provider<CredentialSourceFactory>> credentialSources() {
+    List<Provider<CredentialSourceFactory>> credentialSources() {
         return credentialSources;
-    }
-
-    /** Sorted by {@link RegionResolver#order()}, lowest first. */
-    public List<Provider<RegionResolver>> regionResolvers() {
-        return regionResolvers;
     }
 
     public List<Provider<TlsProvider>> tlsProviders() {
         return tlsProviders;
-    }
-
-    public List<Provider<MonitorLoader>> monitorLoaders() {
-        return monitorLoaders;
     }
 
     /**
@@ -305,10 +298,6 @@ public final class Plugins {
         return named(Kind.COLLECTOR, collectors, domain, configPath);
     }
 
-    public Optional<CollectorFactory> findCollector(String domain) {
-        return find(collectors, domain);
-    }
-
     /** The sink factory of a name, e.g. {@code sink("otlp", "sinks.otlp")}. */
     public SinkFactory sink(String name, String configPath) throws BlipException {
         return named(Kind.SINK, sinks, name, configPath);
@@ -337,8 +326,20 @@ public final class Plugins {
         return named(Kind.CREDENTIAL_SOURCE, credentialSources, name, configPath);
     }
 
-    public TlsProvider tlsProvider(String name, String configPath) throws BlipException {
-        return named(Kind.TLS_PROVIDER, tlsProviders, name, configPath);
+    /**
+     * The credential source of a monitor: the one {@code mysql.credential-source} names, else the
+     * one with the highest precedence that handles the monitor (Blip's order); empty for none (the
+     * user with no password).
+     *
+     * @throws BlipException when the named source is not loaded, saying where it ships
+     */
+    public Optional<CredentialSourceFactory> credentialSourceFor(MonitorConfig monitor) throws BlipException {
+        String named = monitor.mysql().credentialSource();
+        if (!named.isEmpty()) {
+            return Optional.of(credentialSource(named, monitor.origin() + ".credential-source"));
+        }
+        return credentialSources.stream().map(Provider::instance).filter(f -> f.handles(monitor))
+                .max(Comparator.comparingInt(CredentialSourceFactory::precedence));
     }
 
     public MonitorLoader monitorLoader(String name, String configPath) throws BlipException {
@@ -351,7 +352,7 @@ public final class Plugins {
     }
 
     /** The plugin directories that became layers, in load order: a directory after those it builds on. */
-    public List<Path> layerDirs() {
+    List<Path> layerDirs() {
         return layers.stream().map(PluginLayer::dir).toList();
     }
 
