@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param type  how the value behaves over time
  * @param group identifying labels (e.g. {@code db}, {@code tbl}); part of the series identity
  * @param meta  non-identifying annotations; not part of the series identity
- * @param time  when the value was measured, when the source says (e.g. CloudWatch's own timestamp);
+ * @param time  when the value was measured, when the source says (e.g. a cloud monitoring service's own timestamp);
  *              null for the collection's time ({@link Metrics#begin()})
  */
 public record MetricValue(String name, double value, MetricType type, Map<String, String> group,

@@ -27,10 +27,10 @@ public sealed interface CollectorContext {
     /** The clock to read time from. */
     Clock clock();
 
-    /** The monitor's AWS region through the runtime's region chain (for domains that call AWS). */
+    /** The monitor's cloud region through the runtime's region chain (for domains that call a cloud's API). */
     RegionLookup regions();
 
-    /** Services other plugins provide (e.g. custom AWS credentials). */
+    /** Services other plugins provide (e.g. custom cloud credentials). */
     PluginServices services();
 
     static CollectorContext of(MonitorConfig monitor, DataSource db, Clock clock) {

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * One monitor's final config: monitor defaults merged in, {@code ${ENV}} and {@code %{monitor.x}}
  * interpolated, validated. Keys and meaning follow Blip's {@code ConfigMonitor}; the sections that
- * plugins own ({@link MonitorSection}, e.g. {@code aws}) are in {@link #sections()}.
+ * plugins own ({@link MonitorSection}) are in {@link #sections()}.
  *
  * @param id        the monitor id (default: hostname, else socket)
  * @param origin    where it was defined, for messages: {@code blip.yaml: monitors[0]}
@@ -50,7 +50,7 @@ public record MonitorConfig(String id, String origin, MysqlConfig mysql, Address
     }
 
     /**
-     * A plugin-owned section's values ({@code aws}), with the config path in messages; all defaults
+     * A plugin-owned section's values, with the config path in messages; all defaults
      * when the monitor does not set it.
      *
      * @throws IllegalArgumentException when no loaded plugin declares the section (a plugin bug:

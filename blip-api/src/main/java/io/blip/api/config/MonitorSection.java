@@ -1,7 +1,7 @@
 package io.blip.api.config;
 
 /**
- * A section of every monitor's config that a plugin owns, such as {@code aws}: its keys may be set
+ * A section of every monitor's config that a plugin owns, such as its cloud's keys: its keys may be set
  * per monitor and, like Blip's other sections, at the top level as every monitor's default. The
  * runtime checks them against {@link #options()} with the rest of the config and hands each
  * monitor's values to every provider through {@link MonitorConfig#section}. Found with
@@ -12,7 +12,7 @@ package io.blip.api.config;
  */
 public interface MonitorSection {
 
-    /** The section's key in a monitor, e.g. {@code aws}. */
+    /** The section's key in a monitor, e.g. {@code credentials}. */
     String name();
 
     /** A one-line description for {@code --print-plugins}. */

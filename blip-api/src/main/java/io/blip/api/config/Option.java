@@ -17,12 +17,12 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * Option.duration("send-timeout", "Most time one request may take").withDefault("10s").positive()
- *       .alias("timeout").env("OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT")
+ *       .alias("timeout").env("WEBHOOK_TIMEOUT")
  * }</pre>
  *
  * <p>Where a value comes from, first found wins: the config key (or an alias), then each system
  * property, then each environment variable, in the order declared (a flag on the JVM's command line
- * beats the environment, as in the AWS SDK), then the default. A duration from the environment may be
+ * beats the environment, as in most Java tools), then the default. A duration from the environment may be
  * a whole number of milliseconds, the OpenTelemetry convention.
  *
  * @param name         the key, e.g. {@code endpoint}
@@ -121,7 +121,7 @@ public record Option(String name, Type type, String help, String defaultValue, b
         return of(name, Type.STRING, help);
     }
 
-    /** One of the given values: pairs of value and meaning, e.g. {@code "grpc", "OTLP/gRPC", ...}. */
+    /** One of the given values: pairs of value and meaning, e.g. {@code "gzip", "compress requests", ...}. */
     public static Option oneOf(String name, String help, String... valueAndMeaning) {
         if (valueAndMeaning.length == 0 || valueAndMeaning.length % 2 != 0) {
             throw new IllegalArgumentException(name + ": allowed values come in pairs of value and meaning");
@@ -225,7 +225,7 @@ public record Option(String name, Type type, String help, String defaultValue, b
 
     /**
      * The whole value must match {@code regex}; otherwise the problem is the value quoted, then
-     * {@code problem} (e.g. {@code is not an IAM role ARN; write arn:aws:iam::<account>:role/<name>}).
+     * {@code problem} (e.g. {@code is not a URL; write it like https://host/path}).
      */
     public Option matching(String regex, String problem) {
         return new Option(name, type, help, defaultValue, secret, values, env, properties, aliases, children, min,

@@ -19,7 +19,7 @@ import java.util.function.Function;
 /**
  * The options of one config node, declared once by the provider that reads them: a sink's
  * {@code sinks.<name>}, a monitor loader's {@code monitor-loader.<name>}, a plugin's section of
- * every monitor ({@code aws}), a domain's plan options. {@link #read} checks what the config gives
+ * every monitor (such as a cloud provider's keys), a domain's plan options. {@link #read} checks what the config gives
  * against the declaration, all problems at once, and makes the typed {@link Options} view.
  */
 public final class OptionSet {
@@ -65,7 +65,7 @@ public final class OptionSet {
     }
 
     /**
-     * The options of two declarations of one node (e.g. two plugins' parts of the {@code aws}
+     * The options of two declarations of one node (e.g. two plugins' parts of one
      * section): sections merge key by key; a key both declare must agree on its type, default,
      * secrecy, allowed values and sources.
      *
@@ -115,13 +115,13 @@ public final class OptionSet {
     /**
      * What the config gives for one node, and how to read it.
      *
-     * @param path       the node's config path, e.g. {@code monitors[0].sinks.otlp}
+     * @param path       the node's config path, e.g. {@code monitors[0].sinks.webhook}
      * @param values     what the config gives: text, lists of text, maps (nested sections)
      * @param env        environment variables that declared options may come from
      * @param properties system properties that declared options may come from
      * @param baseDir    where relative files are resolved (the config file's directory)
      * @param where      where a key (relative to the node, e.g. {@code assume-role.role-arn}) was
-     *                   written, as a problem starts: {@code blip.yaml:12: monitors[0].aws.region};
+     *                   written, as a problem starts: {@code blip.yaml:12: monitors[0].sinks.webhook.url};
      *                   empty to use {@code path} and the key
      * @param partial    true for a monitor default: required keys may come from each monitor
      */

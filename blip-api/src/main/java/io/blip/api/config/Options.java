@@ -14,8 +14,8 @@ import java.util.Optional;
 /**
  * The options of one config node as a provider reads them: checked against their
  * {@link OptionSet}, defaults applied, typed, read-only. Made by {@link OptionSet#read}; the
- * runtime makes one for every node a provider owns ({@code sinks.otlp}, a monitor's {@code aws}
- * section, {@code monitor-loader.aws}).
+ * runtime makes one for every node a provider owns ({@code sinks.webhook}, a plugin's section of a
+ * monitor, {@code monitor-loader.<name>}).
  *
  * <p>A getter takes a declared name; asking for a name the declaration does not have, or as
  * another type than declared, is a mistake in the plugin and throws {@link IllegalArgumentException}.
@@ -39,7 +39,7 @@ public final class Options {
      * @param value   typed: String, Boolean, Long, Duration, Path, {@code List<String>},
      *                {@code Map<String, String>} or Options for a section
      * @param source  where it came from
-     * @param where   the config path ({@code sinks.otlp.endpoint}) or the variable's name
+     * @param where   the config path ({@code sinks.webhook.url}) or the variable's name
      * @param written the value as written (text, list or map)
      */
     record Value(Object value, Source source, String where, Object written) {
@@ -63,7 +63,7 @@ public final class Options {
         return new Options(path, OptionSet.EMPTY, Map.of());
     }
 
-    /** Where the node is in the config, e.g. {@code monitors[2].sinks.otlp}. */
+    /** Where the node is in the config, e.g. {@code monitors[2].sinks.webhook}. */
     public String path() {
         return path;
     }
@@ -73,7 +73,7 @@ public final class Options {
         return declared;
     }
 
-    /** The config path of a key ({@code sinks.otlp.endpoint}), for messages. */
+    /** The config path of a key ({@code sinks.webhook.url}), for messages. */
     public String pathOf(String name) {
         return path.isEmpty() ? name : path + "." + name;
     }

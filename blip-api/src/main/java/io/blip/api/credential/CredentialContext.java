@@ -10,10 +10,10 @@ import java.util.Objects;
 public sealed interface CredentialContext {
     MonitorConfig monitor();
 
-    /** The monitor's AWS region through the runtime's region chain. */
+    /** The monitor's cloud region through the runtime's region chain. */
     RegionLookup regions();
 
-    /** Services other plugins provide (e.g. custom AWS credentials). */
+    /** Services other plugins provide (e.g. custom cloud credentials). */
     PluginServices services();
 
     /** The clock to read time from (token and cache lifetimes). */

@@ -10,7 +10,7 @@ public interface CredentialSource extends AutoCloseable {
     /** The credentials to connect with. Exception messages must not contain a secret. */
     Credentials credentials(CredentialReason reason) throws Exception;
 
-    /** Releases what the source holds (e.g. an AWS client); called once when the monitor stops. */
+    /** Releases what the source holds (e.g. an HTTP client); called once when the monitor stops. */
     @Override
     default void close() {
     }

@@ -8,8 +8,8 @@ import io.blip.api.config.MonitorConfig;
  *
  * <p>For each monitor the runtime uses the source named by {@code mysql.credential-source} if set;
  * otherwise the factory with the highest {@link #precedence()} whose {@link #handles} is true
- * (Blip's order: {@code aws.iam-auth} 600, {@code aws.password-secret} 500, {@code password-file}
- * 400, {@code mycnf} 300, {@code password} 200, none 0).
+ * (Blip's order: the cloud's IAM token 600 and secrets store 500, {@code password-file} 400,
+ * {@code mycnf} 300, {@code password} 200, none 0).
  */
 public interface CredentialSourceFactory {
 

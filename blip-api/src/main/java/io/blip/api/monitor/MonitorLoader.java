@@ -6,13 +6,13 @@ import io.blip.api.config.Options;
 import java.util.List;
 
 /**
- * Finds monitors beyond the config file (e.g. RDS instances). Configured under
+ * Finds monitors beyond the config file (e.g. a cloud's database instances). Configured under
  * {@code monitor-loader.<name>}; the runtime applies monitor defaults, interpolation and validation
  * to what it returns, exactly as for monitors in the config file.
  */
 public interface MonitorLoader {
 
-    /** The loader name and its config key under {@code monitor-loader}, e.g. {@code aws}. */
+    /** The loader name and its config key under {@code monitor-loader}, e.g. {@code files}. */
     String name();
 
     /** The keys of its {@code monitor-loader.<name>} node; the runtime checks the node against them. */
@@ -21,6 +21,6 @@ public interface MonitorLoader {
     /** Whether the given {@code monitor-loader.<name>} node turns this loader on. */
     boolean enabled(Options config);
 
-    /** The monitors found. Keys as in a Blip monitor: {@code id}, {@code hostname}, {@code aws.region}, ... */
+    /** The monitors found. Keys as in a Blip monitor: {@code id}, {@code hostname}, {@code tags}, ... */
     List<MonitorSpec> load(MonitorLoaderContext context) throws Exception;
 }

@@ -7,9 +7,9 @@ import java.util.Objects;
 
 /**
  * A monitor found by a {@link MonitorLoader}, in Blip's config shape: values are strings, lists of
- * strings, or nested maps ({@code {"id": "db1", "hostname": "db1.x:3306", "aws": {"region": "us-east-1"}}}).
+ * strings, or nested maps ({@code {"id": "db1", "hostname": "db1.x:3306", "tags": {"env": "prod"}}}).
  *
- * @param origin where it came from, for messages (e.g. {@code aws rds us-east-1})
+ * @param origin where it came from, for messages (e.g. {@code inventory us-east-1})
  * @param config the monitor's keys
  */
 public record MonitorSpec(String origin, Map<String, Object> config) {

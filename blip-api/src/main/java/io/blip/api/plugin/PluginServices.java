@@ -3,7 +3,7 @@ package io.blip.api.plugin;
 import java.util.List;
 
 /**
- * Providers of a service that a plugin defines for further plugins (e.g. the AWS plugin's AWS
+ * Providers of a service that a plugin defines for further plugins (e.g. a cloud plugin's
  * client configuration), found in every plugin layer. A plugin that requires another plugin's
  * module is loaded in a layer above that plugin's layer, so it can implement the other's SPI.
  */

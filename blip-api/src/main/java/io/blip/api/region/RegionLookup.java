@@ -9,9 +9,9 @@ import java.util.Optional;
  * as the slowest resolver (IMDS is bounded to about 200 ms off EC2).
  */
 public interface RegionLookup {
-    /** A lookup that never finds a region: the AWS SDK's default chain decides. */
+    /** A lookup that never finds a region: the cloud SDK's own defaults decide. */
     RegionLookup NONE = monitor -> Optional.empty();
 
-    /** The monitor's AWS region, or empty to leave it to the AWS SDK's default chain. */
+    /** The monitor's cloud region, or empty to leave it to the cloud SDK's own defaults. */
     Optional<String> region(MonitorConfig monitor);
 }

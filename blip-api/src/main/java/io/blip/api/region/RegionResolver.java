@@ -5,8 +5,8 @@ import io.blip.api.config.MonitorConfig;
 import java.util.Optional;
 
 /**
- * One step of the AWS region chain. The runtime asks resolvers in ascending {@link #order()} and
- * uses the first region found; none found leaves it to the AWS SDK's default chain.
+ * One step of the cloud region chain. The runtime asks resolvers in ascending {@link #order()} and
+ * uses the first region found; none found leaves it to the cloud SDK's own defaults.
  */
 public interface RegionResolver {
 

@@ -10,7 +10,7 @@ import java.time.Duration;
  * How the runtime delivers to a sink: the options every sink has besides its own, in one vocabulary
  * with Blip's names where Blip has them ({@code buffer-size}, {@code send-timeout},
  * {@code send-retry-wait}). The runtime adds {@link #OPTIONS} to every sink's declaration; a sink may
- * declare one of them again, with another default or an older name as alias (the OTLP sink waits
+ * declare one of them again, with another default or an older name as alias (a sink may wait
  * longer). A sink bounds each send by {@code send-timeout}.
  *
  * @param bufferSize    collections of one monitor kept while the sink is behind; the oldest go first

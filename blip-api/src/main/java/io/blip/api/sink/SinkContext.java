@@ -9,7 +9,7 @@ import java.util.Objects;
 /** What a sink is given: its name, its options and what Blip knows of every domain. */
 public sealed interface SinkContext {
 
-    /** The sink's name in config, e.g. {@code otlp}. */
+    /** The sink's name in config, e.g. {@code log}. */
     String name();
 
     /**

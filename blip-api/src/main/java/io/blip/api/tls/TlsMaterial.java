@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * Trust material a {@link TlsProvider} supplies.
  *
- * @param source         where it comes from, for messages (e.g. {@code rds-ca-bundle 2026-10})
+ * @param source         where it comes from, for messages (e.g. {@code corporate CA bundle 2026-10})
  * @param trustedCas     CA certificates that verify the server
  * @param verifyIdentity also verify that the server certificate names the host
  */

@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public interface TlsProvider {
 
-    /** The provider name, e.g. {@code rds}. */
+    /** The provider name, e.g. {@code corporate-ca}. */
     String name();
 
     /** TLS for this monitor, or empty when the provider does not apply to it. */

@@ -34,15 +34,6 @@ final class LayerCheck {
     private static final String SPLIT_ADVICE =
             "A package may be in one module only: remove one of the jars, or move the package.";
 
-    /**
-     * Modules that first-party plugins ship, by directory under plugins/, so that a plugin
-     * building on one of them can be told where its missing module comes from.
-     */
-    private static final Map<String, String> FIRST_PARTY_MODULES = Map.of(
-            "io.blip.plugin.aws", "aws",
-            "io.blip.plugin.tls.rds", "tls-rds",
-            "io.blip.sink.otlp", "otlp");
-    private static final String AWS_SDK_PREFIX = "software.amazon.awssdk.";
 
     private final PluginDir dir;
     private final String origin;
@@ -149,10 +140,8 @@ final class LayerCheck {
         }
         String notFound = origin + ": module " + where(module) + " requires module " + absent + ", which is neither in "
                 + origin + "/, nor in the boot layer (lib/), nor in another plugin directory. ";
-        String shipsIn = FIRST_PARTY_MODULES.get(absent);
-        if (shipsIn == null && absent.startsWith(AWS_SDK_PREFIX)) {
-            shipsIn = "aws";
-        }
+        // A plugin building on a first-party plugin is told where its missing module comes from.
+        String shipsIn = FirstParty.shipsModule(absent).orElse(null);
         if (shipsIn != null) {
             return notFound + "It ships in plugins/" + shipsIn + "/; is that directory present? A plugin that "
                     + "builds on it keeps only its own jars in " + origin + "/.";

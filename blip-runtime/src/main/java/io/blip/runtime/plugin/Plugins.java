@@ -281,9 +281,9 @@ public final class Plugins {
 
             @Override
             public String missingSection(String name) {
-                String dir = Kind.MONITOR_SECTION.shipsIn().get(name);
-                return dir == null ? null : "unknown key; the " + name + " section belongs to a plugin that ships in"
-                        + " plugins/" + dir + "/; is that directory present?";
+                return FirstParty.shipsIn(Kind.MONITOR_SECTION, name).map(dir -> "unknown key; the " + name
+                        + " section belongs to a plugin that ships in plugins/" + dir + "/; is that directory present?")
+                        .orElse(null);
             }
         });
     }
@@ -298,7 +298,7 @@ public final class Plugins {
         return named(Kind.COLLECTOR, collectors, domain, configPath);
     }
 
-    /** The sink factory of a name, e.g. {@code sink("otlp", "sinks.otlp")}. */
+    /** The sink factory of a name; {@code configPath} is where the config names it, for the message. */
     public SinkFactory sink(String name, String configPath) throws BlipException {
         return named(Kind.SINK, sinks, name, configPath);
     }
@@ -488,7 +488,7 @@ public final class Plugins {
     private <T> String unknown(Kind<T> kind, List<Provider<T>> providers, String name, String configPath) {
         String prefix = configPath == null || configPath.isBlank() ? "" : configPath + ": ";
         List<String> available = providers.stream().map(Provider::name).sorted().toList();
-        String shipsIn = kind.shipsIn().get(name);
+        String shipsIn = FirstParty.shipsIn(kind, name).orElse(null);
         String hint;
         if (shipsIn == null) {
             hint = "Plugins are directories of jars under plugins/; add the one that provides it.";

@@ -2,6 +2,7 @@ package io.blip.runtime.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -18,7 +19,11 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import io.blip.api.MetricType;
 import io.blip.runtime.plugin.Plugins;
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -64,6 +69,37 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.blip.plugin..", "io.blip.sink.otlp..")
                 .because("plugins are found through the SPIs of blip-api, in layers of their own")
                 .check(runtime);
+    }
+
+    /** blip-api is every plugin's; no plugin, vendor or service is named in it, not even in its docs. */
+    @Test
+    void blipApiNamesNoVendor() throws IOException {
+        Pattern vendor = Pattern.compile("(?i)\\b(aws|amazon|rds|cloudwatch|otlp|datadog|signalfx|chronosphere"
+                + "|prometheus|vault)\\b");
+        assertEquals(List.of(), matches(Path.of("..", "blip-api", "src", "main", "java"), vendor));
+    }
+
+    /** The runtime knows no plugin by name: which directory ships what is a resource, not code. */
+    @Test
+    void noPluginNameIsAStringLiteralInTheRuntime() throws IOException {
+        Pattern literal = Pattern.compile("\"(log|noop|otlp|aws|tls-rds|rds|aws-iam|aws-secret|aws\\.rds)\"");
+        assertEquals(List.of(), matches(Path.of("src", "main", "java"), literal));
+    }
+
+    /** The lines of the Java files under {@code dir} that {@code pattern} finds something in. */
+    private static List<String> matches(Path dir, Pattern pattern) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(file);
+                for (int i = 0; i < lines.size(); i++) {
+                    if (pattern.matcher(lines.get(i)).find()) {
+                        found.add(file.getFileName() + ":" + (i + 1) + ": " + lines.get(i).strip());
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     @Test
