@@ -18,6 +18,7 @@ import io.blip.api.region.RegionLookup;
 import io.blip.api.plan.Plan;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
+import io.blip.api.time.Time;
 import io.blip.api.tls.TlsProvider;
 import io.blip.runtime.config.BlipConfig;
 import io.blip.runtime.config.ConfigLoader;
@@ -35,7 +36,6 @@ import io.blip.runtime.sink.SinkDelivery;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,22 +62,24 @@ public final class Server implements AutoCloseable {
     private final List<Monitor> monitors;
     private final LevelClock levelClock;
     private final ExecutorService executor;
+    private final Time time;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Server(Plugins plugins, BlipConfig config, List<Monitor> monitors, LevelClock levelClock,
-                   ExecutorService executor) {
+                   ExecutorService executor, Time time) {
         this.plugins = plugins;
         this.config = config;
         this.monitors = List.copyOf(monitors);
         this.levelClock = levelClock;
         this.executor = executor;
+        this.time = time;
     }
 
     /** The whole program after flag parsing: boot, print what was asked, run. Returns the exit code. */
     static int main(CliOptions options, Map<String, String> env, PrintStream out, PrintStream err) {
         Server server;
         try {
-            server = boot(options, env, out, Clock.systemUTC());
+            server = boot(options, env, out, Time.system());
         } catch (BlipException e) {
             err.println("blip: boot failed:");
             err.println(e.getMessage());
@@ -93,8 +95,11 @@ public final class Server implements AutoCloseable {
         return 0;
     }
 
-    /** Builds everything; throws with every problem found. Prints what the options ask for. */
-    static Server boot(CliOptions options, Map<String, String> env, PrintStream out, Clock clock) {
+    /**
+     * Builds everything, on {@code time} (the system's; a virtual one in tests); throws with every
+     * problem found. Prints what the options ask for.
+     */
+    static Server boot(CliOptions options, Map<String, String> env, PrintStream out, Time time) {
         LOG.info("boot-start: blip {}", Version.get());
         Plugins plugins = Plugins.load(options.pluginsDir());
         if (options.printPlugins()) {
@@ -102,7 +107,7 @@ public final class Server implements AutoCloseable {
         }
         if (options.printDomains()) {
             out.print(DomainPrinter.print(plugins.collectors().stream().map(p -> p.instance().help()).toList()));
-            return new Server(plugins, ConfigLoader.empty(), List.of(), null, null);
+            return new Server(plugins, ConfigLoader.empty(), List.of(), null, null, time);
         }
         BlipConfig config = loadConfig(options, env);
         Map<String, CollectorFactory> collectors = new LinkedHashMap<>();
@@ -126,7 +131,7 @@ public final class Server implements AutoCloseable {
         List<TlsProvider> tlsProviders = plugins.tlsProviders().stream().map(Provider::instance).toList();
         for (MonitorConfig m : monitorConfigs) {
             try {
-                prepared.add(prepare(CredentialContext.of(m, regions, services, clock), plans, plugins,
+                prepared.add(prepare(CredentialContext.of(m, regions, services, time), plans, plugins,
                         credentialFactories, tlsProviders));
             } catch (BlipException e) {
                 problems.add(e.getMessage());
@@ -143,20 +148,20 @@ public final class Server implements AutoCloseable {
         }
         if (!options.run()) {
             LOG.info("boot-success: {} monitor(s) valid; not running (--run=false)", prepared.size());
-            return new Server(plugins, config, List.of(), null, null);
+            return new Server(plugins, config, List.of(), null, null, time);
         }
         if (prepared.isEmpty()) {
             LOG.warn("no monitors: {} has none, so Blip runs with nothing to monitor. Add monitors: to the config "
                     + "(see conf/blip.conf)", config.file() == null ? "no config file was found and" : config.file());
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        LevelClock levelClock = new LevelClock(clock);
+        LevelClock levelClock = new LevelClock(time);
         List<Monitor> monitors = new ArrayList<>();
         for (Prepared p : prepared) {
-            monitors.add(p.build(collectors, levelClock, executor, clock, regions, services));
+            monitors.add(p.build(collectors, levelClock, executor, time, regions, services));
         }
         LOG.info("boot-success: {} monitor(s)", monitors.size());
-        return new Server(plugins, config, monitors, levelClock, executor);
+        return new Server(plugins, config, monitors, levelClock, executor, time);
     }
 
     private static BlipConfig loadConfig(CliOptions options, Map<String, String> env) {
@@ -207,12 +212,12 @@ public final class Server implements AutoCloseable {
                             List<TlsProvider> tlsProviders) {
 
         Monitor build(Map<String, CollectorFactory> collectors, LevelClock levelClock, ExecutorService executor,
-                      Clock clock, RegionLookup regions, PluginServices services) {
+                      Time time, RegionLookup regions, PluginServices services) {
             TimeLimits limits = TimeLimits.of(plan);
             // A query still running past its collection's limit is cut off by the socket timeout.
             Duration socketTimeout = limits.collection().plusSeconds(2);
-            MysqlConnector connector = new MysqlConnector(config, credentials, socketTimeout, tlsProviders);
-            MonitorPool pool = new MonitorPool(config.id(), connector, config.mysql().timeoutConnect(), clock);
+            MysqlConnector connector = new MysqlConnector(config, credentials, socketTimeout, tlsProviders, time);
+            MonitorPool pool = new MonitorPool(config.id(), connector, config.mysql().timeoutConnect(), time);
             List<SinkDelivery> deliveries = new ArrayList<>();
             try {
                 for (Map.Entry<String, SinkFactory> s : sinks.entrySet()) {
@@ -224,8 +229,8 @@ public final class Server implements AutoCloseable {
                 deliveries.forEach(SinkDelivery::close);
                 throw new BlipException(config.origin() + ".sinks: " + e.getMessage(), e);
             }
-            CollectorContext context = CollectorContext.of(config, pool, clock, regions, services);
-            return new Monitor(config, plan, collectors, context, pool, deliveries, levelClock, executor, clock);
+            CollectorContext context = CollectorContext.of(config, pool, time, regions, services);
+            return new Monitor(config, plan, collectors, context, pool, deliveries, levelClock, executor, time);
         }
     }
 
@@ -303,20 +308,15 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Starts every monitor, a little apart so that 1,000 monitors do not connect in the same instant. */
+    /**
+     * Starts every monitor, each a little after the last (20 to 100 ms, on the server's time) so that
+     * 1,000 monitors do not connect in the same instant. Returns at once: the monitors wait their turn.
+     */
     void run() {
-        long gapMillis = monitors.isEmpty() ? 0 : Math.clamp(1000L / monitors.size(), 20, 100);
-        LOG.info("server-run: starting {} monitor(s)", monitors.size());
-        for (Monitor m : monitors) {
-            m.start();
-            if (monitors.size() > 1) {
-                try {
-                    Thread.sleep(gapMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        Duration gap = Duration.ofMillis(monitors.isEmpty() ? 0 : Math.clamp(1000L / monitors.size(), 20, 100));
+        LOG.info("server-run: starting {} monitor(s), {} ms apart", monitors.size(), gap.toMillis());
+        for (int i = 0; i < monitors.size(); i++) {
+            monitors.get(i).start(gap.multipliedBy(i));
         }
     }
 
@@ -348,13 +348,25 @@ public final class Server implements AutoCloseable {
             return;
         }
         Duration within = Duration.ofSeconds(STOP_SECONDS - 1);
-        List<Thread> stoppers = new ArrayList<>();
+        long deadline = time.nanoTime() + within.plusSeconds(1).toNanos();
+        int[] stopping = {monitors.size()}; // guarded by itself: the monitors still stopping
         for (Monitor m : monitors) {
-            stoppers.add(Thread.ofVirtual().start(() -> m.stop(within)));
+            Thread.ofVirtual().start(() -> {
+                try {
+                    m.stop(within);
+                } finally {
+                    synchronized (stopping) {
+                        stopping[0]--;
+                        stopping.notifyAll();
+                    }
+                }
+            });
         }
-        for (Thread t : stoppers) {
+        synchronized (stopping) {
             try {
-                t.join(within.plusSeconds(1));
+                while (stopping[0] > 0 && deadline - time.nanoTime() > 0) {
+                    time.await(stopping, deadline);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

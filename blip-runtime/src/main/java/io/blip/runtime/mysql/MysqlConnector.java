@@ -7,6 +7,7 @@ import io.blip.api.config.TlsConfig;
 import io.blip.api.credential.CredentialReason;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.Credentials;
+import io.blip.api.time.Time;
 import io.blip.api.tls.TlsProvider;
 import io.blip.runtime.tls.TlsClient;
 import io.blip.runtime.tls.TlsMode;
@@ -49,6 +50,7 @@ public final class MysqlConnector implements AutoCloseable {
     private final Duration socketTimeout;
     private final Target target;
     private final List<TlsProvider> tlsProviders;
+    private final Time time;
     /** This connector's key in {@link TlsSocketFactory}'s registry. */
     private final String tlsKey;
     /** The TLS in use; replaced when its files change or access is denied. Guarded by this. */
@@ -60,22 +62,24 @@ public final class MysqlConnector implements AutoCloseable {
     private record Target(String socket, HostPort address) {
     }
 
-    /** A connector with no TLS providers (explicit config, my.cnf or PREFERRED). */
+    /** A connector with no TLS providers (explicit config, my.cnf or PREFERRED), on the system's time. */
     public MysqlConnector(MonitorConfig monitor, CredentialSource credentials, Duration socketTimeout) {
-        this(monitor, credentials, socketTimeout, List.of());
+        this(monitor, credentials, socketTimeout, List.of(), Time.system());
     }
 
     /**
      * @param tlsProviders asked in order when neither the config nor my.cnf sets TLS
+     * @param time         what a refused server certificate's validity is judged on
      * @throws BlipException when the target or a TLS file is unusable
      */
     public MysqlConnector(MonitorConfig monitor, CredentialSource credentials, Duration socketTimeout,
-                          List<TlsProvider> tlsProviders) {
+                          List<TlsProvider> tlsProviders, Time time) {
         this.monitor = monitor;
         this.credentials = credentials;
         this.socketTimeout = socketTimeout;
         this.target = target(monitor);
         this.tlsProviders = List.copyOf(tlsProviders);
+        this.time = time;
         this.tlsKey = TlsSocketFactory.newKey(monitor.id());
         this.user = monitor.mysql().username();
         install(tls(monitor, target, this.tlsProviders));
@@ -91,7 +95,8 @@ public final class MysqlConnector implements AutoCloseable {
         Target target = target(monitor);
         TlsSettings settings = tls(monitor, target, tlsProviders);
         if (settings.mode() != TlsMode.DISABLED) {
-            TlsClient.of(settings);
+            // Built only to see that the JDK takes the settings; it never handshakes, so never reads the time.
+            TlsClient.of(settings, Time.system());
         }
     }
 
@@ -137,7 +142,7 @@ public final class MysqlConnector implements AutoCloseable {
     /** Makes {@code settings} the TLS of new connections. */
     private synchronized void install(TlsSettings settings) {
         if (settings.mode() != TlsMode.DISABLED) {
-            TlsSocketFactory.register(tlsKey, TlsClient.of(settings));
+            TlsSocketFactory.register(tlsKey, TlsClient.of(settings, time));
         } else {
             TlsSocketFactory.unregister(tlsKey);
         }

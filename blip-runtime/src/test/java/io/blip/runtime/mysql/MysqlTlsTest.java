@@ -16,6 +16,7 @@ import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.Credentials;
 import io.blip.api.tls.TlsMaterial;
 import io.blip.api.tls.TlsProvider;
+import io.blip.api.time.Time;
 import io.blip.runtime.tls.TlsMode;
 import io.blip.runtime.tls.TlsSettings;
 import io.blip.testkit.EmbeddedMariaDb;
@@ -33,7 +34,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +103,7 @@ class MysqlTlsTest {
     private static final CredentialSource PASSWORD_SOURCE = reason -> Credentials.of(USER, Secret.of(PASSWORD));
 
     private static MysqlConnector connector(MonitorConfig m, TlsProvider... providers) {
-        return new MysqlConnector(m, PASSWORD_SOURCE, Duration.ofSeconds(5), List.of(providers));
+        return new MysqlConnector(m, PASSWORD_SOURCE, Duration.ofSeconds(5), List.of(providers), Time.system());
     }
 
     private static String status(Connection c, String name) throws SQLException {
@@ -154,7 +154,7 @@ class MysqlTlsTest {
     @Test
     void aVerifiedConnectionThroughThePoolWithTheServerName() throws Exception {
         try (MonitorPool pool = new MonitorPool("m1", connector(monitor(tls(caFile, "mysql.test"), "")),
-                Duration.ofSeconds(5), Clock.systemUTC()); Connection c = pool.getConnection()) {
+                Duration.ofSeconds(5), Time.system()); Connection c = pool.getConnection()) {
             assertTrue(status(c, "Ssl_cipher").length() > 0);
             assertEquals(USER + "@%", currentUser(c));
         }
