@@ -14,5 +14,6 @@ module io.blip.api {
     exports io.blip.api.plugin;
     exports io.blip.api.region;
     exports io.blip.api.sink;
+    exports io.blip.api.time;
     exports io.blip.api.tls;
 }

@@ -8,10 +8,10 @@ import io.blip.api.config.MonitorConfig;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
+import io.blip.api.time.Time;
 import io.blip.testkit.EmbeddedMariaDb;
 
 import javax.sql.DataSource;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +39,7 @@ public final class TestingCollectors {
     }
 
     public static CollectorContext context(DataSource dataSource) {
-        return CollectorContext.of(MONITOR, dataSource, Clock.systemUTC());
+        return CollectorContext.of(MONITOR, dataSource, Time.system());
     }
 
     /** What one level says about a domain. */

@@ -18,8 +18,8 @@ import io.blip.api.config.Option;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
+import io.blip.api.time.Time;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +62,7 @@ public abstract class CollectorContract {
 
     /** The context a collector is made with; override to give a region chain or plugin services. */
     protected CollectorContext context(DataSource db) {
-        return CollectorContext.of(MonitorConfig.of("contract"), db, Clock.systemUTC());
+        return CollectorContext.of(MonitorConfig.of("contract"), db, Time.system());
     }
 
     /** A plan whose one level, {@value #LEVEL} (5 s), collects {@code domain}. */

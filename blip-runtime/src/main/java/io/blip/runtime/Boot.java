@@ -15,6 +15,7 @@ import io.blip.api.plan.Plan;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
 import io.blip.api.sink.SinkFactory;
+import io.blip.api.time.Time;
 import io.blip.api.tls.TlsProvider;
 import io.blip.runtime.config.BlipConfig;
 import io.blip.runtime.config.ConfigLoader;
@@ -38,7 +39,6 @@ import io.blip.runtime.delivery.Sinks;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,13 +61,13 @@ final class Boot {
     private final CliOptions options;
     private final Map<String, String> env;
     private final PrintStream out;
-    private final Clock clock;
+    private final Time time;
 
-    private Boot(CliOptions options, Map<String, String> env, PrintStream out, Clock clock) {
+    private Boot(CliOptions options, Map<String, String> env, PrintStream out, Time time) {
         this.options = options;
         this.env = env;
         this.out = out;
-        this.clock = clock;
+        this.time = time;
     }
 
     /**
@@ -76,8 +76,8 @@ final class Boot {
      *
      * @throws BlipException listing every problem found
      */
-    static Server boot(CliOptions options, Map<String, String> env, PrintStream out, Clock clock) {
-        return new Boot(options, env, out, clock).build();
+    static Server boot(CliOptions options, Map<String, String> env, PrintStream out, Time time) {
+        return new Boot(options, env, out, time).build();
     }
 
     private Server build() {
@@ -105,8 +105,8 @@ final class Boot {
         RegionLookup regions = plugins.regionChain();
         PluginServices services = plugins.services();
         List<MonitorConfig> monitorConfigs = loadMonitors(config, plugins, regions, services);
-        var parts = new Parts(plugins, declarations, context.mycnf(), plans, collectors, new Sinks(helps), regions,
-                services);
+        var parts = new Parts(plugins, declarations, context.mycnf(), plans, collectors, new Sinks(helps, time), regions,
+                services, time);
         List<String> problems = new ArrayList<>();
         List<Prepared> prepared = new ArrayList<>();
         for (MonitorConfig m : monitorConfigs) {
@@ -136,11 +136,11 @@ final class Boot {
                     + "(see conf/blip.conf)", config.file() == null ? "no config file was found and" : config.file());
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        LevelClock levelClock = new LevelClock(clock);
+        LevelClock levelClock = new LevelClock(time);
         List<Monitor> monitors = new ArrayList<>();
         try {
             for (Prepared p : prepared) {
-                monitors.add(parts.build(p, levelClock, executor, clock));
+                monitors.add(parts.build(p, levelClock, executor));
             }
         } catch (RuntimeException e) {
             // Close what was built, the last first; the monitors not reached give back their credential sources.
@@ -151,7 +151,7 @@ final class Boot {
             throw e;
         }
         LOG.info("boot-success: {} monitor(s)", monitors.size());
-        return new Server(monitors, levelClock, executor);
+        return new Server(monitors, levelClock, executor, time);
     }
 
     private BlipConfig loadConfig(LoadContext context) {
@@ -213,7 +213,7 @@ final class Boot {
     /** What every monitor is made with. */
     private record Parts(Plugins plugins, Declarations declarations, MycnfFiles mycnf, PlanSet plans,
                          Map<String, CollectorFactory> collectors, Sinks sinks, RegionLookup regions,
-                         PluginServices services) {
+                         PluginServices services, Time time) {
 
         List<TlsProvider> tlsProviders() {
             return plugins.tlsProviders().stream().map(Provider::instance).toList();
@@ -230,13 +230,13 @@ final class Boot {
             }
             ConnectionTarget target = null;
             try {
-                target = ConnectionTarget.resolve(m, mycnf, tlsProviders());
+                target = ConnectionTarget.resolve(m, mycnf, tlsProviders(), time);
             } catch (BlipException e) {
                 problems.add(e.getMessage());
             }
             CredentialSource credentials = null;
             try {
-                credentials = CredentialSources.make(CredentialContext.of(m, regions, services, Clock.systemUTC()),
+                credentials = CredentialSources.make(CredentialContext.of(m, regions, services, time),
                         plugins.credentialSourceFor(m), mycnf);
             } catch (BlipException e) {
                 problems.add(e.getMessage());
@@ -267,14 +267,14 @@ final class Boot {
             return new Prepared(m, plan, target, credentials, sinks, sinkOptions);
         }
 
-        Monitor build(Prepared p, LevelClock levelClock, ExecutorService executor, Clock clock) {
+        Monitor build(Prepared p, LevelClock levelClock, ExecutorService executor) {
             MonitorConfig config = p.config();
             TimeLimits limits = TimeLimits.of(p.plan());
             // A query still running past its collection's limit is cut off by the socket timeout.
             Duration socketTimeout = limits.collection().plusSeconds(2);
             MysqlConnector connector = new MysqlConnector(p.target(), p.credentials(), socketTimeout, tlsProviders(),
-                    mycnf);
-            MonitorPool pool = new MonitorPool(config.id(), connector, config.mysql().timeoutConnect(), clock);
+                    mycnf, time);
+            MonitorPool pool = new MonitorPool(config.id(), connector, config.mysql().timeoutConnect(), time);
             List<SinkQueue.Lane<?>> lanes = new ArrayList<>();
             try {
                 for (Map.Entry<String, SinkFactory> s : p.sinks().entrySet()) {
@@ -285,8 +285,8 @@ final class Boot {
                 pool.close();
                 throw new BlipException(config.origin() + ".sinks: " + e.getMessage(), e);
             }
-            CollectorContext context = CollectorContext.of(config, pool, clock, regions, services);
-            return new Monitor(config, p.plan(), collectors, context, pool, lanes, levelClock, executor, clock);
+            CollectorContext context = CollectorContext.of(config, pool, time, regions, services);
+            return new Monitor(config, p.plan(), collectors, context, pool, lanes, levelClock, executor, time);
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.blip.runtime;
 
 import io.blip.api.BlipException;
+import io.blip.api.time.Time;
 import io.blip.runtime.monitor.LevelClock;
 import io.blip.runtime.monitor.Monitor;
 import java.io.PrintStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,24 +25,26 @@ public final class Server implements AutoCloseable {
     private final List<Monitor> monitors;
     private final LevelClock levelClock;
     private final ExecutorService executor;
+    private final Time time;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    Server(List<Monitor> monitors, LevelClock levelClock, ExecutorService executor) {
+    Server(List<Monitor> monitors, LevelClock levelClock, ExecutorService executor, Time time) {
         this.monitors = List.copyOf(monitors);
         this.levelClock = levelClock;
         this.executor = executor;
+        this.time = time;
     }
 
     /** A server with nothing to run: after {@code --run=false} or {@code --print-domains}. */
     static Server idle() {
-        return new Server(List.of(), null, null);
+        return new Server(List.of(), null, null, Time.system());
     }
 
     /** The whole program after flag parsing: boot, print what was asked, run. Returns the exit code. */
     static int main(CliOptions options, Map<String, String> env, PrintStream out, PrintStream err) {
         Server server;
         try {
-            server = boot(options, env, out, Clock.systemUTC());
+            server = boot(options, env, out, Time.system());
         } catch (BlipException e) {
             err.println("blip: boot failed:");
             err.println(e.getMessage());
@@ -58,25 +60,23 @@ public final class Server implements AutoCloseable {
         return 0;
     }
 
-    /** Builds everything; throws with every problem found. Prints what the options ask for. */
-    static Server boot(CliOptions options, Map<String, String> env, PrintStream out, Clock clock) {
-        return Boot.boot(options, env, out, clock);
+    /**
+     * Builds everything, on {@code time} (the system's; a virtual one in tests); throws with every
+     * problem found. Prints what the options ask for.
+     */
+    static Server boot(CliOptions options, Map<String, String> env, PrintStream out, Time time) {
+        return Boot.boot(options, env, out, time);
     }
 
-    /** Starts every monitor, a little apart so that 1,000 monitors do not connect in the same instant. */
+    /**
+     * Starts every monitor, each a little after the last (20 to 100 ms, on the server's time) so that
+     * 1,000 monitors do not connect in the same instant. Returns at once: the monitors wait their turn.
+     */
     void run() {
-        long gapMillis = monitors.isEmpty() ? 0 : Math.clamp(1000L / monitors.size(), 20, 100);
-        LOG.info("server-run: starting {} monitor(s)", monitors.size());
-        for (Monitor m : monitors) {
-            m.start();
-            if (monitors.size() > 1) {
-                try {
-                    Thread.sleep(gapMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        Duration gap = Duration.ofMillis(monitors.isEmpty() ? 0 : Math.clamp(1000L / monitors.size(), 20, 100));
+        LOG.info("server-run: starting {} monitor(s), {} ms apart", monitors.size(), gap.toMillis());
+        for (int i = 0; i < monitors.size(); i++) {
+            monitors.get(i).start(gap.multipliedBy(i));
         }
     }
 
@@ -108,13 +108,25 @@ public final class Server implements AutoCloseable {
             return;
         }
         Duration within = Duration.ofSeconds(STOP_SECONDS - 1);
-        List<Thread> stoppers = new ArrayList<>();
+        long deadline = time.nanoTime() + within.plusSeconds(1).toNanos();
+        int[] stopping = {monitors.size()}; // guarded by itself: the monitors still stopping
         for (Monitor m : monitors) {
-            stoppers.add(Thread.ofVirtual().start(() -> m.stop(within)));
+            Thread.ofVirtual().start(() -> {
+                try {
+                    m.stop(within);
+                } finally {
+                    synchronized (stopping) {
+                        stopping[0]--;
+                        stopping.notifyAll();
+                    }
+                }
+            });
         }
-        for (Thread t : stoppers) {
+        synchronized (stopping) {
             try {
-                t.join(within.plusSeconds(1));
+                while (stopping[0] > 0 && deadline - time.nanoTime() > 0) {
+                    time.await(stopping, deadline);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

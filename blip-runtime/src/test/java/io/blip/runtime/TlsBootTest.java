@@ -4,19 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.testkit.EmbeddedMariaDb;
+import io.blip.testkit.OutputWatcher;
 import io.blip.testkit.TestCertificates;
 import io.blip.testkit.TestCertificates.Algorithm;
 import io.blip.testkit.TestCertificates.Authority;
 import io.blip.testkit.TestCertificates.Issued;
 import io.blip.testkit.TestCertificates.KeyFormat;
+import io.blip.testkit.VirtualTime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,7 +124,7 @@ class TlsBootTest {
         Issued server = ca.server("mysql.test", "DNS:mysql.test");
         Issued client = ca.leaf("blip").algorithm(Algorithm.EC).clientAuth().issue();
         PrintStream realOut = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        OutputWatcher captured = OutputWatcher.printed("the log sink's STDOUT");
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start("--ssl-ca=" + caFile,
                 "--ssl-cert=" + server.writeChain(dir.resolve("server.pem")),
                 "--ssl-key=" + server.writeKey(dir.resolve("server-key.pem"), KeyFormat.PKCS8))) {
@@ -149,24 +152,23 @@ class TlsBootTest {
                     """.formatted(db.hostPort()));
             client.writeChain(dir.resolve("client.pem"));
             client.writeKey(dir.resolve("client-key.pem"), KeyFormat.TRADITIONAL);
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            System.setOut(captured.printStream());
             CliOptions options = new CliOptions(config, dir.resolve("no-plugins"), false, false, false, false,
                     false, false, false, true);
-            Server blip = Server.boot(options, Map.of(), System.out, Clock.systemUTC());
+            VirtualTime time = new VirtualTime(Instant.parse("2026-01-01T00:00:00Z"));
+            Server blip = Server.boot(options, Map.of(), System.out, time);
             try {
                 blip.run();
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (!captured.toString(StandardCharsets.UTF_8).contains("# monitor:  tls")
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+                blip.monitors().getFirst().running().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                time.advance(Duration.ofSeconds(1)); // the first tick
+                captured.await("a collection", o -> o.contains("# monitor:  tls"), Duration.ofSeconds(30));
             } finally {
                 blip.close();
             }
         } finally {
             System.setOut(realOut);
         }
-        String printed = captured.toString(StandardCharsets.UTF_8);
+        String printed = captured.text();
         assertTrue(printed.contains("# monitor:  tls") && printed.contains("status.global.threads_running = "),
                 printed);
     }

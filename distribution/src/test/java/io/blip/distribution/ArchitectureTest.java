@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,6 +95,48 @@ class ArchitectureTest {
                     .because(module + " builds on blip-api only")
                     .check(all);
         });
+    }
+
+    /**
+     * Shipped code reads the time and waits for it through {@code io.blip.api.time.Time} alone, so
+     * that tests run it in virtual time: no system clock, sleep or timed wait anywhere else. Left out:
+     * {@code Time.system()} itself; {@code System.nanoTime} where the AWS IMDS ask measures a real
+     * socket budget; and the sink delivery and the otlp sink, which are being rewritten elsewhere.
+     */
+    @Test
+    void timeIsReadAndWaitedForOnlyThroughTime() {
+        noClasses().that().haveNameNotMatching("io\\.blip\\.api\\.time\\.SystemTime"
+                        + "|io\\.blip\\.runtime\\.sink\\.SinkDelivery(\\$.*)?|io\\.blip\\.sink\\.otlp\\..*")
+                .should().callMethodWhere(readOrWaitForTheSystemsTime())
+                .because("Time is the one door to the clock (io.blip.api.time)")
+                .check(classesOf(Dist.firstPartyJars()));
+    }
+
+    private static DescribedPredicate<JavaMethodCall> readOrWaitForTheSystemsTime() {
+        return new DescribedPredicate<>("read or wait for the system's time") {
+            @Override
+            public boolean test(JavaMethodCall call) {
+                String owner = call.getTargetOwner().getName();
+                String name = call.getName();
+                boolean timed = call.getTarget().getRawParameterTypes().stream()
+                        .anyMatch(t -> t.getName().equals("java.util.concurrent.TimeUnit")
+                                || t.getName().equals("java.time.Duration"));
+                return switch (owner) {
+                    case "java.lang.System" -> name.equals("currentTimeMillis") || name.equals("nanoTime")
+                            && !call.getOriginOwner().getName().equals("io.blip.plugin.aws.region.ImdsRegionResolver");
+                    case "java.lang.Thread" -> name.equals("sleep") || name.equals("join")
+                            && !call.getTarget().getRawParameterTypes().isEmpty();
+                    case "java.lang.Object" -> name.equals("wait") && !call.getTarget().getRawParameterTypes().isEmpty();
+                    case "java.util.concurrent.TimeUnit" -> name.equals("sleep") || name.startsWith("timed");
+                    case "java.util.concurrent.locks.LockSupport" -> name.equals("parkNanos") || name.equals("parkUntil");
+                    case "java.time.Instant", "java.time.LocalDate", "java.time.LocalDateTime", "java.time.LocalTime",
+                         "java.time.OffsetDateTime", "java.time.ZonedDateTime" -> name.equals("now");
+                    case "java.time.Clock" -> name.startsWith("system");
+                    // Future.get, CountDownLatch.await, Semaphore.tryAcquire, BlockingQueue.poll, ... with a timeout
+                    default -> timed && (owner.startsWith("java.util.concurrent.") || owner.equals("java.lang.Process"));
+                };
+            }
+        };
     }
 
     @Test

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.ModuleJar;
+import io.blip.testkit.OutputWatcher;
+import io.blip.testkit.Signal;
 import io.blip.testkit.aws.FakeSecretsManager;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -113,10 +115,9 @@ class CustomAwsCredentialsEndToEndTest {
                       disable-auto-tls: true
                 """.formatted(plan, db.hostPort(), ARN));
 
-        Path out = work.resolve("stdout.txt");
         ProcessBuilder pb = new ProcessBuilder(Dist.HOME.resolve("bin/blip").toString(), "--config", config.toString(),
                 "--plugins", plugins.toString(), "--print-plugins")
-                .directory(work.toFile()).redirectOutput(out.toFile()).redirectError(work.resolve("stderr.txt").toFile());
+                .directory(work.toFile());
         Map<String, String> env = pb.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.remove("JAVA_OPTS");
@@ -129,13 +130,14 @@ class CustomAwsCredentialsEndToEndTest {
         env.put("AWS_CONFIG_FILE", work.resolve("no-aws-config").toString());
         env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-aws-credentials").toString());
         Process blip = pb.start();
+        Signal said = new Signal();
+        OutputWatcher out = OutputWatcher.of("stdout", blip.getInputStream(), said);
+        OutputWatcher err = OutputWatcher.of("stderr", blip.getErrorStream(), said);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!read(out).contains("# monitor:  custom-creds") && blip.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            String stdout = read(out);
-            assertTrue(stdout.contains("# monitor:  custom-creds"), "a collection:\n" + stdout + read(work.resolve("stderr.txt")));
+            said.await(() -> out.text().contains("# monitor:  custom-creds") || out.ended(), Duration.ofSeconds(60),
+                    () -> "a collection:\n" + out.text() + err.text());
+            String stdout = out.text();
+            assertTrue(stdout.contains("# monitor:  custom-creds"), "a collection:\n" + stdout + err.text());
             assertTrue(stdout.lines().anyMatch(l -> l.contains(plugins.resolve("awscreds") + " (parents: " + plugins.resolve("aws"))
                     && l.contains("com.example.blip.awscreds")), "the layer above plugins/aws:\n" + stdout);
             assertEquals(PLUGIN_KEY, secrets.lastAccessKeyId().orElseThrow());
@@ -147,9 +149,4 @@ class CustomAwsCredentialsEndToEndTest {
             blip.destroyForcibly();
         }
     }
-
-    private static String read(Path file) throws IOException {
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    }
-
 }

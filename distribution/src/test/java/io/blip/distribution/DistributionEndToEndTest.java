@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.blip.testkit.EmbeddedMariaDb;
+import io.blip.testkit.OutputWatcher;
+import io.blip.testkit.Signal;
 import io.blip.testkit.otlp.OtlpReceiver;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,32 +68,20 @@ class DistributionEndToEndTest {
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("JAVA_OPTS");
         Process blip = pb.start();
-        List<Collection> seen = new ArrayList<>();
-        StringBuilder stdout = new StringBuilder();
-        Pattern level = Pattern.compile("# level: +(\\S+)");
-        Pattern ts = Pattern.compile("# ts: +(\\S+)");
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(blip.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String lastLevel = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-            String line;
-            while (seen.size() < 3 && System.nanoTime() < deadline && (line = in.readLine()) != null) {
-                stdout.append(line).append('\n');
-                Matcher l = level.matcher(line);
-                Matcher t = ts.matcher(line);
-                if (l.matches()) {
-                    lastLevel = l.group(1);
-                } else if (t.matches()) {
-                    seen.add(new Collection(lastLevel, Instant.parse(t.group(1))));
-                }
+        OutputWatcher stdout = OutputWatcher.of("stdout", blip.getInputStream());
+        try {
+            try {
+                stdout.await("three collections", o -> collections(o).size() >= 3, Duration.ofSeconds(40));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + stderr(), e);
             }
-            assertTrue(seen.size() >= 3, "three collections expected:\n" + stdout + stderr());
+            List<Collection> seen = collections(stdout.text());
             // The first tick collects every level (the 15-minute level includes them all); then 5 s apart.
-            assertEquals("sysvars", seen.get(0).level(), stdout.toString());
-            assertEquals("performance", seen.get(1).level(), stdout.toString());
+            assertEquals("sysvars", seen.get(0).level(), stdout.text());
+            assertEquals("performance", seen.get(1).level(), stdout.text());
             long gap = Duration.between(seen.get(1).ts(), seen.get(2).ts()).toMillis();
             assertTrue(gap >= 4900 && gap <= 5100, "5 s apart, not " + gap + " ms");
-            String out = stdout.toString();
+            String out = stdout.text();
             // repl.running is dropped on a server that is not a replica, as Blip does by default.
             for (String metric : List.of("status.global.queries = ", "status.global.threads_running = ",
                     "innodb.trx_rseg_history_len = ", "size.binlog.bytes = ", "size.database.bytes = ",
@@ -114,11 +104,31 @@ class DistributionEndToEndTest {
         assertTrue(!stderr().contains("e2e-password"), stderr());
     }
 
+    /** The collections the log sink printed, in order: each {@code # level:} line, then its {@code # ts:}. */
+    private static List<Collection> collections(String stdout) {
+        Pattern level = Pattern.compile("# level: +(\\S+)");
+        Pattern ts = Pattern.compile("# ts: +(\\S+)");
+        List<Collection> seen = new ArrayList<>();
+        String lastLevel = null;
+        for (String line : stdout.lines().toList()) {
+            Matcher l = level.matcher(line);
+            Matcher t = ts.matcher(line);
+            if (l.matches()) {
+                lastLevel = l.group(1);
+            } else if (t.matches()) {
+                seen.add(new Collection(lastLevel, Instant.parse(t.group(1))));
+            }
+        }
+        return seen;
+    }
+
     @Test
     void theOtlpPluginRidesOutACollectorOutageAndSigtermStopsBlip() throws Exception {
         Path password = work.resolve("password");
         Files.writeString(password, "e2e-password\n");
-        try (OtlpReceiver receiver = OtlpReceiver.http().answer(OtlpReceiver.Answer.UNAVAILABLE)) {
+        Signal received = new Signal();
+        try (OtlpReceiver receiver = OtlpReceiver.http().answer(OtlpReceiver.Answer.UNAVAILABLE)
+                .onReceive(received::fire)) {
             Path config = work.resolve("blip.yaml");
             Files.writeString(config, """
                     mysql:
@@ -142,13 +152,9 @@ class DistributionEndToEndTest {
                 // The first collection, then its retry: the receiver's Retry-After: 1 keeps them a second apart.
                 receiver.await(2, Duration.ofSeconds(40));
                 receiver.answer(OtlpReceiver.Answer.OK);
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                List<OtlpReceiver.Received> ok = List.of();
-                while (ok.isEmpty() && System.nanoTime() < deadline) {
-                    ok = receiver.received().stream().filter(r -> r.answer() == OtlpReceiver.Answer.OK).toList();
-                    Thread.sleep(50);
-                }
-                assertTrue(!ok.isEmpty(), "a delivered request expected\n" + stderr());
+                received.await(() -> !delivered(receiver).isEmpty(), Duration.ofSeconds(30),
+                        () -> "a delivered request\n" + stderr());
+                List<OtlpReceiver.Received> ok = delivered(receiver);
                 List<String> names = ok.getFirst().request().getResourceMetricsList().stream()
                         .flatMap(rm -> rm.getScopeMetricsList().stream()).flatMap(sm -> sm.getMetricsList().stream())
                         .map(m -> m.getName()).toList();
@@ -190,8 +196,16 @@ class DistributionEndToEndTest {
         assertTrue(!out.contains("never-printed"), out);
     }
 
-    private String stderr() throws Exception {
+    private static List<OtlpReceiver.Received> delivered(OtlpReceiver receiver) {
+        return receiver.received().stream().filter(r -> r.answer() == OtlpReceiver.Answer.OK).toList();
+    }
+
+    private String stderr() {
         Path err = work.resolve("stderr.txt");
-        return Files.exists(err) ? "stderr:\n" + Files.readString(err, StandardCharsets.UTF_8) : "";
+        try {
+            return Files.exists(err) ? "stderr:\n" + Files.readString(err, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.blip.testkit.EmbeddedMariaDb;
+import io.blip.testkit.OutputWatcher;
+import io.blip.testkit.Signal;
 import io.blip.testkit.otlp.OtlpReceiver;
 import io.blip.testkit.otlp.OtlpReceiver.Answer;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -16,7 +18,6 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +102,10 @@ class OtlpEndToEndTest {
     private OtlpReceiver http;
     private OtlpReceiver grpc;
     private Map<String, DomainHelp> domains;
+    /** Fired by both receivers and by bin/blip's output: what the waits below check again. */
+    private final Signal changed = new Signal();
+    private OutputWatcher stdout;
+    private OutputWatcher stderr;
 
     /** What one run of bin/blip came to. */
     private Run run;
@@ -140,10 +145,12 @@ class OtlpEndToEndTest {
                     "INSERT INTO " + name + ".t VALUES (1, 'one'), (2, 'two')");
         }
         domains = DomainHelp.parse(printDomains());
-        http = OtlpReceiver.http();
-        grpc = OtlpReceiver.grpc();
+        http = OtlpReceiver.http().onReceive(changed::fire);
+        grpc = OtlpReceiver.grpc().onReceive(changed::fire);
 
         Process blip = start(writeConfig());
+        stdout = OutputWatcher.of("stdout", blip.getInputStream(), changed);
+        stderr = OutputWatcher.of("stderr", blip.getErrorStream(), changed);
         try {
             awaitCollections(MONITORS, Instant.EPOCH, 3, Duration.ofSeconds(60), blip);
 
@@ -181,6 +188,8 @@ class OtlpEndToEndTest {
                 fail("bin/blip did not stop within 15 s of SIGTERM; stderr:\n" + stderr());
             }
             long stopMillis = (System.nanoTime() - stopStart) / 1_000_000;
+            changed.await(() -> stdout.ended() && stderr.ended(), Duration.ofSeconds(10),
+                    () -> "the end of bin/blip's output");
             run = new Run(points(), http.received(), outageStart, outageEnd, stallStart, stallEnd, restartBegin,
                     restartEnd, blip.exitValue(), stopMillis, stdout(), stderr());
         } finally {
@@ -282,8 +291,7 @@ class OtlpEndToEndTest {
 
     private static Process start(String config) throws IOException {
         // --log: info events (delivery resuming) to stdout.
-        return blip("--config", config, "--log").redirectOutput(work.resolve("stdout.txt").toFile())
-                .redirectError(work.resolve("stderr.txt").toFile()).start();
+        return blip("--config", config, "--log").start();
     }
 
     /** Waits until each monitor has delivered {@code n} collections made after {@code after}. */
@@ -309,24 +317,23 @@ class OtlpEndToEndTest {
         return http.received().stream().filter(r -> r.answer() == answer).count();
     }
 
-    /** Polls every 50 ms; fails with the message and Blip's stderr at the deadline or when Blip exits. */
-    private static void awaitTrue(Duration wait, Process blip, BooleanSupplier done, Supplier<String> what)
+    /**
+     * Checks {@code done} again whenever a receiver gets a request or bin/blip writes; fails with the
+     * message and Blip's stderr at the deadline or when Blip exits.
+     */
+    private void awaitTrue(Duration wait, Process blip, BooleanSupplier done, Supplier<String> what)
             throws Exception {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (!done.getAsBoolean()) {
-            if (!blip.isAlive()) {
-                fail("bin/blip exited (" + blip.exitValue() + ") while waiting for " + what.get() + "\nstderr:\n"
-                        + stderr());
-            }
-            if (System.nanoTime() - deadline > 0) {
-                fail("waited " + wait.toSeconds() + " s for " + what.get() + "\nstderr:\n" + stderr());
-            }
-            Thread.sleep(50);
+        changed.await(() -> stderr.ended() || done.getAsBoolean(), wait,
+                () -> what.get() + "\nstderr:\n" + stderr());
+        if (!done.getAsBoolean()) {
+            blip.waitFor(10, TimeUnit.SECONDS);
+            fail("bin/blip exited (" + (blip.isAlive() ? "not yet" : blip.exitValue()) + ") while waiting for "
+                    + what.get() + "\nstderr:\n" + stderr());
         }
     }
 
-    private static String stdout() throws IOException {
-        return Files.readString(work.resolve("stdout.txt"), StandardCharsets.UTF_8);
+    private String stdout() {
+        return stdout.text();
     }
 
     private static int count(String text, String what) {
@@ -338,17 +345,12 @@ class OtlpEndToEndTest {
     }
 
     /** What bin/blip wrote to stderr after its first {@code from} characters. */
-    private static String stderrSince(int from) {
-        try {
-            return Files.readString(work.resolve("stderr.txt"), StandardCharsets.UTF_8).substring(from);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private String stderrSince(int from) {
+        return stderr().substring(from);
     }
 
-    private static String stderr() throws IOException {
-        Path err = work.resolve("stderr.txt");
-        return Files.exists(err) ? Files.readString(err, StandardCharsets.UTF_8) : "";
+    private String stderr() {
+        return stderr.text();
     }
 
     // ---------------------------------------------------------------- what arrived

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.testkit.EmbeddedMariaDb;
+import io.blip.testkit.OutputWatcher;
+import io.blip.testkit.Signal;
 import io.blip.testkit.TestCertificates;
 import io.blip.testkit.TestCertificates.Authority;
 import io.blip.testkit.TestCertificates.Issued;
 import io.blip.testkit.TestCertificates.KeyFormat;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -85,25 +86,26 @@ class RdsAutoTlsEndToEndTest {
                     aws:
                       disable-auto-tls: true
                 """.formatted(plan, hostname, caFile));
-        Path out = work.resolve("stdout.txt");
-        Path err = work.resolve("stderr.txt");
         ProcessBuilder pb = new ProcessBuilder(Dist.HOME.resolve("bin/blip").toString(), "--config", config.toString())
-                .directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+                .directory(work.toFile());
         Map<String, String> env = pb.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("JAVA_OPTS", "-Djdk.net.hosts.file=" + hosts);
         env.keySet().removeIf(k -> k.startsWith("AWS_"));
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         Process blip = pb.start();
+        Signal said = new Signal();
+        OutputWatcher out = OutputWatcher.of("stdout", blip.getInputStream(), said);
+        OutputWatcher err = OutputWatcher.of("stderr", blip.getErrorStream(), said);
         try {
             String refused = "monitor auto-tls: not ready: ";
-            awaitUntil(blip, out, err, o -> o.contains("# monitor:  own-ca") && o.contains("# monitor:  no-auto-tls"),
-                    e -> e.contains(refused));
-            String stderr = read(err);
+            awaitUntil(out, err, o -> o.contains("# monitor:  own-ca") && o.contains("# monitor:  no-auto-tls"),
+                    e -> e.contains(refused), said);
+            String stderr = err.text();
             String line = stderr.lines().filter(l -> l.contains(refused)).findFirst().orElseThrow();
             assertTrue(line.contains("is not signed by a trusted CA") && line.contains("Amazon RDS CA bundle"), line);
-            assertFalse(read(out).contains("# monitor:  auto-tls"), "auto-TLS must refuse a server the RDS CAs did not sign");
-            assertFalse(stderr.contains("tls-pw") || read(out).contains("tls-pw"), "the password leaked");
+            assertFalse(out.text().contains("# monitor:  auto-tls"), "auto-TLS must refuse a server the RDS CAs did not sign");
+            assertFalse(stderr.contains("tls-pw") || out.text().contains("tls-pw"), "the password leaked");
         } finally {
             blip.destroy();
             blip.waitFor(10, TimeUnit.SECONDS);
@@ -111,20 +113,14 @@ class RdsAutoTlsEndToEndTest {
         }
     }
 
-    /** Waits (at most 60 s) until stdout and stderr both show what the predicates want. */
-    private static void awaitUntil(Process blip, Path out, Path err, Predicate<String> stdout, Predicate<String> stderr)
-            throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && blip.isAlive()) {
-            if (stdout.test(read(out)) && stderr.test(read(err))) {
-                return;
-            }
-            Thread.sleep(100);
+    /** Waits (at most 60 s) until stdout and stderr both show what the predicates want; fails if Blip exits first. */
+    private static void awaitUntil(OutputWatcher out, OutputWatcher err, Predicate<String> stdout,
+                                   Predicate<String> stderr, Signal said) throws InterruptedException {
+        said.await(() -> (stdout.test(out.text()) && stderr.test(err.text())) || (out.ended() && err.ended()),
+                Duration.ofSeconds(60), () -> "stdout and stderr to say it\nstdout:\n" + out.text() + "\nstderr:\n"
+                        + err.text());
+        if (!stdout.test(out.text()) || !stderr.test(err.text())) {
+            throw new AssertionError("bin/blip exited first\nstdout:\n" + out.text() + "\nstderr:\n" + err.text());
         }
-        throw new AssertionError("not seen within 60 s\nstdout:\n" + read(out) + "\nstderr:\n" + read(err));
-    }
-
-    private static String read(Path file) throws IOException {
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     }
 }

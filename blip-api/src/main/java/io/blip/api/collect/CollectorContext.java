@@ -3,9 +3,9 @@ package io.blip.api.collect;
 import io.blip.api.config.MonitorConfig;
 
 import javax.sql.DataSource;
-import java.time.Clock;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
+import io.blip.api.time.Time;
 import java.util.Objects;
 
 /**
@@ -24,8 +24,8 @@ public sealed interface CollectorContext {
     /** Pooled connections to the monitor's MySQL. */
     DataSource db();
 
-    /** The clock to read time from. */
-    Clock clock();
+    /** The time to read and to wait on (virtual in tests). */
+    Time time();
 
     /** The monitor's cloud region through the runtime's region chain (for domains that call a cloud's API). */
     RegionLookup regions();
@@ -33,22 +33,22 @@ public sealed interface CollectorContext {
     /** Services other plugins provide (e.g. custom cloud credentials). */
     PluginServices services();
 
-    static CollectorContext of(MonitorConfig monitor, DataSource db, Clock clock) {
-        return new Of(monitor, db, clock, RegionLookup.NONE, PluginServices.NONE);
+    static CollectorContext of(MonitorConfig monitor, DataSource db, Time time) {
+        return new Of(monitor, db, time, RegionLookup.NONE, PluginServices.NONE);
     }
 
-    static CollectorContext of(MonitorConfig monitor, DataSource db, Clock clock, RegionLookup regions,
+    static CollectorContext of(MonitorConfig monitor, DataSource db, Time time, RegionLookup regions,
                                PluginServices services) {
-        return new Of(monitor, db, clock, regions, services);
+        return new Of(monitor, db, time, regions, services);
     }
 
     /** The one implementation. */
-    record Of(MonitorConfig monitor, DataSource db, Clock clock, RegionLookup regions, PluginServices services)
+    record Of(MonitorConfig monitor, DataSource db, Time time, RegionLookup regions, PluginServices services)
             implements CollectorContext {
         public Of {
             Objects.requireNonNull(monitor, "monitor");
             Objects.requireNonNull(db, "db");
-            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(time, "time");
             Objects.requireNonNull(regions, "regions");
             Objects.requireNonNull(services, "services");
         }

@@ -1,5 +1,6 @@
 package io.blip.domains.repllag;
 
+import io.blip.api.time.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,8 @@ import java.util.List;
  * computed by MySQL ({@code TIMESTAMPDIFF} against {@code NOW(3)}), so neither the monitor's clock
  * nor time zones matter.
  *
- * <p>It takes a connection per read and gives it back at once.
+ * <p>It takes a connection per read and gives it back at once. It sleeps on the monitor's
+ * {@link Time} (virtual in tests).
  */
 final class HeartbeatReader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatReader.class);
@@ -88,6 +90,7 @@ final class HeartbeatReader implements AutoCloseable {
     private final List<String> parameters;
     private final ReplCheck replCheck;
     private final long latencyMillis;
+    private final Time time;
 
     // Guarded by this.
     private Lag latest = Lag.NO_HEARTBEAT;
@@ -97,7 +100,8 @@ final class HeartbeatReader implements AutoCloseable {
     private Thread thread;
     private boolean closed;
 
-    HeartbeatReader(DataSource db, String monitorId, Follow follow, ReplCheck replCheck, Duration networkLatency) {
+    HeartbeatReader(DataSource db, String monitorId, Follow follow, ReplCheck replCheck, Duration networkLatency,
+                    Time time) {
         this.db = db;
         this.monitorId = monitorId;
         this.table = follow.table();
@@ -105,6 +109,7 @@ final class HeartbeatReader implements AutoCloseable {
         this.parameters = follow.parameters();
         this.replCheck = replCheck;
         this.latencyMillis = networkLatency.toMillis();
+        this.time = time;
     }
 
     /**
@@ -136,7 +141,7 @@ final class HeartbeatReader implements AutoCloseable {
         Duration wait = firstWait;
         while (!isClosed()) {
             try {
-                Thread.sleep(wait);
+                time.sleep(wait);
             } catch (InterruptedException e) {
                 return; // closed
             }

@@ -97,7 +97,7 @@ final class ReplLagCollector implements Collector {
                         context.monitorId(), e.getMessage());
             }
         }
-        var reader = new HeartbeatReader(context.db(), context.monitorId(), follow, replCheck, latency);
+        var reader = new HeartbeatReader(context.db(), context.monitorId(), follow, replCheck, latency, context.time());
         reader.start();
         swap(new Prepared(perLevel, null, replCheck, reader));
     }

@@ -5,11 +5,17 @@ import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
 import io.blip.api.collect.MetricHelp;
 import io.blip.api.config.OptionSet;
+import io.blip.domains.SessionSqlDataSource;
+import io.blip.testkit.VirtualTime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +48,20 @@ class ReplLagTest {
                         + " ('east1', 'east', NOW(3) - INTERVAL 20 SECOND, 1000),"
                         + " ('west1', 'west', NOW(3) - INTERVAL 5 SECOND, 1000),"
                         + " ('west2', 'west', NOW(3) - INTERVAL 8 SECOND, 1000)",
-                TABLE.formatted("lagtest.reader"));
+                TABLE.formatted("lagtest.reader"),
+                "CREATE TABLE lagtest.reads (n INT AUTO_INCREMENT PRIMARY KEY)");
+    }
+
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** How many connections the counting data source has handed out: one per read. */
+    private static int reads() throws SQLException {
+        try (Connection c = admin().db().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM lagtest.reads")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     @Test
@@ -104,7 +123,8 @@ class ReplLagTest {
     @Test
     void theReaderReportsTheWorstLagSinceTheLastReport() throws Exception {
         var follow = new HeartbeatReader.Follow("`lagtest`.`reader`", "s", "", "test");
-        try (var reader = new HeartbeatReader(admin().db(), "test", follow, ReplCheck.NONE, Duration.ofMillis(50))) {
+        try (var reader = new HeartbeatReader(admin().db(), "test", follow, ReplCheck.NONE, Duration.ofMillis(50),
+                new VirtualTime(START))) {
             reader.readOnce();
             assertEquals(HeartbeatReader.Lag.NO_HEARTBEAT, reader.report());
 
@@ -118,6 +138,31 @@ class ReplLagTest {
             assertTrue(worst >= 4000 && worst < 20_000, "worst since last report: " + worst);
             long latest = reader.report().millis();
             assertTrue(latest < 1000, "nothing read since: the latest, " + latest);
+        }
+    }
+
+    @Test
+    void theReaderSleepsBetweenReadsOnItsTime() throws Exception {
+        db().execute("INSERT INTO lagtest.reader VALUES ('late', NULL, NOW(3) - INTERVAL 1 HOUR, 1000)");
+        var counting = new SessionSqlDataSource(admin().db(), "INSERT INTO lagtest.reads VALUES (NULL)");
+        var time = new VirtualTime(START);
+        var follow = new HeartbeatReader.Follow("`lagtest`.`reader`", "late", "", "test");
+        try (var reader = new HeartbeatReader(counting, "test", follow, ReplCheck.NONE, Duration.ofMillis(50), time)) {
+            int before = reads();
+            reader.start();
+            assertEquals(before + 1, reads(), "one read before start returns");
+            // An hour late, every read: again after 50 ms four times, 100 ms four times, then 500 ms.
+            int[] waits = {50, 50, 50, 50, 100, 100, 100, 100, 500, 500};
+            for (int i = 0; i < waits.length; i++) {
+                time.awaitWaiters(1, WAIT);
+                time.advance(Duration.ofMillis(waits[i] - 1));
+                time.awaitWaiters(1, WAIT);
+                assertEquals(before + 1 + i, reads(), "no read 1 ms before the " + waits[i] + " ms wait ends");
+                time.advance(Duration.ofMillis(1));
+                time.awaitWaiters(1, WAIT);
+                assertEquals(before + 2 + i, reads(), "a read when the " + waits[i] + " ms wait ends");
+            }
+            assertTrue(reader.report().millis() >= 3_599_000, "an hour late, less the second it was due after");
         }
     }
 

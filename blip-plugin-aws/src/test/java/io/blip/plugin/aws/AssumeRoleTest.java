@@ -17,12 +17,12 @@ import io.blip.api.credential.CredentialSource;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
 import io.blip.plugin.aws.AwsSettings.AssumeRole;
+import io.blip.api.time.Time;
 import io.blip.plugin.aws.TestMonitors.SystemProperties;
 import io.blip.plugin.aws.secret.SecretSourceFactory;
 import io.blip.plugin.aws.spi.AwsCredentialsFactory;
 import io.blip.testkit.aws.FakeSecretsManager;
 import io.blip.testkit.aws.FakeSts;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -269,6 +269,6 @@ class AssumeRoleTest {
 
     static CredentialSource secretSource(AssumeRole role) {
         return new SecretSourceFactory().make(CredentialContext.of(monitor("db1", role), US_EAST_1,
-                PluginServices.NONE, Clock.systemUTC()));
+                PluginServices.NONE, Time.system()));
     }
 }

@@ -8,6 +8,7 @@ import io.blip.api.sink.Encoder.Encoded;
 import io.blip.api.sink.Encoder;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
+import io.blip.api.time.Time;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the last lane closes, what is left is sent for at most {@link #FLUSH_LIMIT} (or the
  * send timeout, if smaller); what is still not sent then is counted and reported, and the sink is closed.
+ * Every wait (the batch delay, backoff, the flush) is on the {@link Time} the queue is given.
  *
  * @param <T> one collection as the sink encodes it
  */
@@ -54,6 +55,7 @@ public final class SinkQueue<T> {
     private final Delivery settings;
     private final Backoff backoff;
     private final List<Lane<T>> lanes = new ArrayList<>();
+    private final Time time;
     private final Thread worker;
     private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
     private int nextLane;
@@ -64,6 +66,8 @@ public final class SinkQueue<T> {
     private int healthWaiting;
     private boolean closing;
     private long flushDeadline;
+    /** Set when the worker has ended. */
+    private boolean workerDone;
     private volatile String lastError = "";
     private volatile boolean failing;
 
@@ -71,17 +75,14 @@ public final class SinkQueue<T> {
      * @param name     what logs call the sink, e.g. {@code otlp}
      * @param sink     the sink; closed when the queue is
      * @param settings the delivery options of its configuration
+     * @param time     what the batch delay, backoff and flush wait on
      */
-    public SinkQueue(String name, Sink<T> sink, Delivery settings) {
-        this(name, sink, settings, new Backoff(settings.sendRetryWait(), settings.retryMax(),
-                RandomGenerator.getDefault()));
-    }
-
-    SinkQueue(String name, Sink<T> sink, Delivery settings, Backoff backoff) {
+    public SinkQueue(String name, Sink<T> sink, Delivery settings, Time time) {
         this.name = name;
         this.sink = sink;
         this.settings = settings;
-        this.backoff = backoff;
+        this.backoff = new Backoff(settings.sendRetryWait(), settings.retryMax(), RandomGenerator.getDefault());
+        this.time = time;
         this.worker = Thread.ofPlatform().daemon().name("sink-" + name).unstarted(this::run);
     }
 
@@ -261,17 +262,21 @@ public final class SinkQueue<T> {
     }
 
     private void run() {
-        while (true) {
-            List<Item<T>> batch;
-            try {
-                batch = nextBatch();
-            } catch (InterruptedException e) {
-                return;
+        try {
+            while (true) {
+                List<Item<T>> batch = nextBatch();
+                if (batch.isEmpty()) {
+                    return;
+                }
+                deliver(batch);
             }
-            if (batch.isEmpty()) {
-                return;
+        } catch (InterruptedException e) {
+            // closing ran out of time
+        } finally {
+            synchronized (this) {
+                workerDone = true;
+                notifyAll();
             }
-            deliver(batch);
         }
     }
 
@@ -284,16 +289,12 @@ public final class SinkQueue<T> {
         while (queuedCollections == 0 && healthWaiting == 0 && !closing) {
             wait();
         }
-        long deadline = System.nanoTime() + settings.batchDelay().toNanos();
-        while (!closing && queuedPoints < settings.batchSize()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+        long deadline = time.nanoTime() + settings.batchDelay().toNanos();
+        while (!closing && queuedPoints < settings.batchSize() && deadline - time.nanoTime() > 0) {
+            time.await(this, deadline);
         }
         List<Item<T>> batch = new ArrayList<>();
-        if (closing && System.nanoTime() - flushDeadline >= 0) {
+        if (closing && time.nanoTime() - flushDeadline >= 0) {
             return batch;
         }
         int points = 0;
@@ -438,10 +439,10 @@ public final class SinkQueue<T> {
 
     /** Waits out a backoff; false when closing leaves no time for another try. */
     private synchronized boolean pause(Duration delay) {
-        long end = System.nanoTime() + delay.toNanos();
+        long end = time.nanoTime() + delay.toNanos();
         try {
             while (true) {
-                long now = System.nanoTime();
+                long now = time.nanoTime();
                 if (closing && now - flushDeadline >= 0) {
                     return false;
                 }
@@ -449,7 +450,7 @@ public final class SinkQueue<T> {
                 if (now - until >= 0) {
                     return !closing || now - flushDeadline < 0;
                 }
-                TimeUnit.NANOSECONDS.timedWait(this, until - now);
+                time.await(this, until);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -488,16 +489,20 @@ public final class SinkQueue<T> {
         Duration flush = min(min(settings.sendTimeout(), FLUSH_LIMIT), within);
         synchronized (this) {
             closing = true;
-            flushDeadline = System.nanoTime() + flush.toNanos();
+            flushDeadline = time.nanoTime() + flush.toNanos();
             notifyAll();
-        }
-        try {
             // The worker stops by the deadline; a moment more for a send the sink is ending.
-            if (worker.isAlive() && !worker.join(flush.plusSeconds(1))) {
+            long end = flushDeadline + Duration.ofSeconds(1).toNanos();
+            try {
+                while (worker.isAlive() && !workerDone && end - time.nanoTime() > 0) {
+                    time.await(this, end);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (worker.isAlive() && !workerDone) {
                 worker.interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         long unsent = 0;
         List<String> monitors = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.blip.api.sink.Delivery;
 import io.blip.api.sink.Sink;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
+import io.blip.api.time.Time;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,11 +21,16 @@ public final class Sinks {
     }
 
     private final Map<String, CollectorHelp> domains;
+    private final Time time;
     private final Map<Key, SinkQueue<?>> queues = new LinkedHashMap<>();
 
-    /** @param domains every domain's help, for sinks that describe metrics (units, descriptions) */
-    public Sinks(Map<String, CollectorHelp> domains) {
+    /**
+     * @param domains every domain's help, for sinks that describe metrics (units, descriptions)
+     * @param time    what the queues wait on
+     */
+    public Sinks(Map<String, CollectorHelp> domains, Time time) {
         this.domains = Map.copyOf(domains);
+        this.time = time;
     }
 
     /**
@@ -37,14 +43,14 @@ public final class Sinks {
         var key = new Key(name, options);
         SinkQueue<?> queue = queues.get(key);
         if (queue == null) {
-            queue = queue(name, factory.make(SinkContext.of(name, options, domains)), options);
+            queue = queue(name, factory.make(SinkContext.of(name, options, domains)), options, time);
             queues.put(key, queue);
         }
         return queue.lane(monitor);
     }
 
-    private static <T> SinkQueue<T> queue(String name, Sink<T> sink, Options options) {
-        return new SinkQueue<>(name, sink, Delivery.of(options));
+    private static <T> SinkQueue<T> queue(String name, Sink<T> sink, Options options, Time time) {
+        return new SinkQueue<>(name, sink, Delivery.of(options), time);
     }
 
     /** How many distinct sinks there are: for tests and logs. */

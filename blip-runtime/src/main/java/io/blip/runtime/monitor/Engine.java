@@ -10,22 +10,21 @@ import io.blip.api.collect.MetricHelp;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
+import io.blip.api.time.Time;
 import io.blip.runtime.plan.ErrorPolicy;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Collects the levels of one monitor's plan: the domains of a level run in parallel (on virtual
  * threads), each bounded by its time limit; what misses its limit is dropped; what failed is
  * handled by the domain's error policy; what succeeded is delivered even when another domain
- * failed (partial success).
+ * failed (partial success). The domains' results arrive through a lock the engine waits on with
+ * {@link Time#await}, so that time limits run on the monitor's time (virtual in tests).
  */
 final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -50,7 +50,7 @@ final class Engine implements AutoCloseable {
     private final Map<String, CollectorHelp> helps;
     private final TimeLimits limits;
     private final ExecutorService executor;
-    private final Clock clock;
+    private final Time time;
     /** Domains whose error policy said {@code stop}. */
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
     /** {@code domain/error} pairs already reported under {@code report-once}. */
@@ -60,14 +60,14 @@ final class Engine implements AutoCloseable {
     private volatile boolean reached = true;
 
     Engine(String monitorId, Plan plan, Map<String, Collector> collectors, Map<String, CollectorHelp> helps,
-           ExecutorService executor, Clock clock) {
+           ExecutorService executor, Time time) {
         this.monitorId = monitorId;
         this.plan = plan;
         this.collectors = Map.copyOf(collectors);
         this.helps = Map.copyOf(helps);
         this.limits = TimeLimits.of(plan);
         this.executor = executor;
-        this.clock = clock;
+        this.time = time;
         collectors.keySet().forEach(domain -> errors.put(domain, 0L));
     }
 
@@ -93,27 +93,60 @@ final class Engine implements AutoCloseable {
 
     /** Collects one level. Never throws: failures are logged and their values dropped. */
     Metrics collect(Level level, long interval) {
-        Instant begin = clock.instant();
-        long start = System.nanoTime();
+        Instant begin = time.now();
+        long start = time.nanoTime();
         long deadline = start + limits.collection().toNanos();
-        Map<String, Future<List<MetricValue>>> running = new LinkedHashMap<>();
+        Results results = new Results();
+        Map<String, Future<?>> running = new LinkedHashMap<>();
         for (Domain domain : level.collect().values()) {
             Collector collector = collectors.get(domain.name());
             if (collector == null || stopped.contains(domain.name())) {
                 continue;
             }
-            running.put(domain.name(), executor.submit(() -> collector.collect(level.name())));
+            running.put(domain.name(), executor.submit(() -> results.collect(domain.name(),
+                    () -> collector.collect(level.name()))));
         }
         Map<String, List<MetricValue>> values = new LinkedHashMap<>();
         var outcome = new Outcome();
-        for (Map.Entry<String, Future<List<MetricValue>>> r : running.entrySet()) {
+        for (Map.Entry<String, Future<?>> r : running.entrySet()) {
             String domain = r.getKey();
             long domainDeadline = Math.min(deadline, start + limits.domain(domain).toNanos());
-            Optional<List<MetricValue>> got = await(level, domain, r.getValue(), domainDeadline, outcome);
+            Optional<List<MetricValue>> got = await(level, domain, results, r.getValue(), domainDeadline, outcome);
             got.filter(v -> !v.isEmpty()).ifPresent(v -> values.put(domain, v));
         }
         reached = running.isEmpty() || (outcome.failed < running.size() && !outcome.lost);
-        return new Metrics(monitorId, plan.name(), level.name(), interval, begin, clock.instant(), values);
+        return new Metrics(monitorId, plan.name(), level.name(), interval, begin, time.now(), values);
+    }
+
+    /** What one domain's collect returned or threw. */
+    private record Result(List<MetricValue> values, Throwable error) {
+    }
+
+    /** Where the domains of one collection leave their results; the engine waits on it. */
+    private final class Results {
+        private final Map<String, Result> done = new HashMap<>(); // guarded by this
+
+        /** Runs one domain's collect (on its own thread) and leaves what came of it. */
+        void collect(String domain, Callable<List<MetricValue>> collect) {
+            Result r;
+            try {
+                r = new Result(collect.call(), null);
+            } catch (Throwable t) {
+                r = new Result(null, t);
+            }
+            synchronized (this) {
+                done.put(domain, r);
+                notifyAll();
+            }
+        }
+
+        /** The domain's result, or null when {@code deadline} came first. */
+        synchronized Result await(String domain, long deadline) throws InterruptedException {
+            while (!done.containsKey(domain) && deadline - time.nanoTime() > 0) {
+                time.await(this, deadline);
+            }
+            return done.get(domain);
+        }
     }
 
     /** What went wrong in one collection. */
@@ -132,28 +165,31 @@ final class Engine implements AutoCloseable {
         return new java.util.TreeMap<>(errors);
     }
 
-    private Optional<List<MetricValue>> await(Level level, String domain, Future<List<MetricValue>> f,
+    private Optional<List<MetricValue>> await(Level level, String domain, Results results, Future<?> task,
                                               long deadlineNanos, Outcome outcome) {
+        Result r;
         try {
-            long wait = Math.max(0, deadlineNanos - System.nanoTime());
-            return Optional.of(f.get(wait, TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
+            r = results.await(domain, deadlineNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            task.cancel(true);
+            return Optional.empty();
+        }
+        if (r == null) {
             outcome.failed++;
             errors.merge(domain, 1L, Long::sum);
-            f.cancel(true);
+            task.cancel(true);
             LOG.warn("monitor {}: {} of level {} missed its time limit of {} ms; its values are dropped "
                     + "(collector-cmr-timeout)", monitorId, domain, level.name(), limits.domain(domain).toMillis());
             return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            f.cancel(true);
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            outcome.failed++;
-            outcome.lost |= isConnectionFailure(e.getCause());
-            errors.merge(domain, 1L, Long::sum);
-            return onError(level, domain, e.getCause());
         }
+        if (r.error() != null) {
+            outcome.failed++;
+            outcome.lost |= isConnectionFailure(r.error());
+            errors.merge(domain, 1L, Long::sum);
+            return onError(level, domain, r.error());
+        }
+        return Optional.ofNullable(r.values());
     }
 
     /**

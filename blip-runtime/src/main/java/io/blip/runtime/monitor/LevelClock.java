@@ -1,14 +1,16 @@
 package io.blip.runtime.monitor;
 
-import java.time.Clock;
+import io.blip.api.time.Time;
+import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One ticker for every monitor: a single thread wakes at each whole second of the wall clock and
- * tells each monitor the second. A monitor's {@code tick} must return at once (it hands collection
- * to a virtual thread), so 1,000 monitors cost one thread and 1,000 calls a second.
+ * One ticker for every monitor: a single thread wakes at each whole second of the wall clock (of
+ * the {@link Time} it is given, virtual in tests) and tells each monitor the second. A monitor's
+ * {@code tick} must return at once (it hands collection to a virtual thread), so 1,000 monitors
+ * cost one thread and 1,000 calls a second.
  */
 public final class LevelClock implements AutoCloseable {
     /** Told the second at each tick. */
@@ -18,13 +20,13 @@ public final class LevelClock implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LevelClock.class);
 
-    private final Clock clock;
+    private final Time time;
     private final CopyOnWriteArrayList<Ticker> tickers = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    public LevelClock(Clock clock) {
-        this.clock = clock;
+    public LevelClock(Time time) {
+        this.time = time;
         this.thread = Thread.ofPlatform().daemon().name("blip-level-clock").start(this::run);
     }
 
@@ -37,16 +39,16 @@ public final class LevelClock implements AutoCloseable {
     }
 
     private void run() {
-        long last = clock.millis() / 1000;
+        long last = time.now().getEpochSecond();
         while (running) {
-            long now = clock.millis();
+            long now = time.now().toEpochMilli();
             long next = (now / 1000 + 1) * 1000;
             try {
-                Thread.sleep(Math.max(1, next - now));
+                time.sleep(Duration.ofMillis(Math.max(1, next - now)));
             } catch (InterruptedException e) {
                 return;
             }
-            long second = clock.millis() / 1000;
+            long second = time.now().getEpochSecond();
             if (second <= last) {
                 continue;
             }

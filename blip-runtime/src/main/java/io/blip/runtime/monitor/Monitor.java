@@ -10,18 +10,19 @@ import io.blip.api.config.MonitorConfig;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
+import io.blip.api.time.Time;
 import io.blip.runtime.mysql.MonitorPool;
 import io.blip.runtime.delivery.SinkQueue.Lane;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * skipped, so sinks see intervals in order. Connecting and preparing retry with backoff (up to
  * 20 s apart) for as long as the monitor runs: a MySQL that is down at start is picked up when it
  * comes up. After every collection and every failed attempt to connect, the sinks get the monitor's
- * {@link MonitorHealth}.
+ * {@link MonitorHealth}. Backoff, time limits and stopping run on the {@link Time} the monitor is
+ * given (virtual in tests).
  */
 public final class Monitor implements LevelClock.Ticker {
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
@@ -50,11 +52,15 @@ public final class Monitor implements LevelClock.Ticker {
     private final List<Lane<?>> sinks;
     private final LevelClock levelClock;
     private final ExecutorService executor;
-    private final Clock clock;
+    private final Time time;
     private final Map<String, MonitorHealth.Level> levelHealth = new ConcurrentHashMap<>();
     private volatile Instant started;
     private volatile MonitorHealth lastHealth;
-    private final AtomicBoolean collecting = new AtomicBoolean();
+    /** Guards {@link #collecting}; notified when a collection ends. */
+    private final Object collection = new Object();
+    private boolean collecting;
+    private final CompletableFuture<Void> running = new CompletableFuture<>();
+    private CompletableFuture<MonitorHealth> nextHealth = new CompletableFuture<>(); // guarded by collection
     private final AtomicLong interval = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private volatile State state = State.NEW;
@@ -68,14 +74,14 @@ public final class Monitor implements LevelClock.Ticker {
      */
     public Monitor(MonitorConfig config, Plan leveledPlan, Map<String, CollectorFactory> factories,
                    CollectorContext context, MonitorPool pool, List<Lane<?>> sinks, LevelClock levelClock,
-                   ExecutorService executor, Clock clock) {
+                   ExecutorService executor, Time time) {
         this.config = config;
         this.plan = leveledPlan;
         this.pool = pool;
         this.sinks = List.copyOf(sinks);
         this.levelClock = levelClock;
         this.executor = executor;
-        this.clock = clock;
+        this.time = time;
         this.schedule = new LevelSchedule(leveledPlan);
         Map<String, Collector> collectors = new LinkedHashMap<>();
         Map<String, CollectorHelp> helps = new LinkedHashMap<>();
@@ -88,7 +94,7 @@ public final class Monitor implements LevelClock.Ticker {
                 }
             }
         }
-        this.engine = new Engine(config.id(), leveledPlan, collectors, helps, executor, clock);
+        this.engine = new Engine(config.id(), leveledPlan, collectors, helps, executor, time);
     }
 
     public String id() {
@@ -115,17 +121,25 @@ public final class Monitor implements LevelClock.Ticker {
         return pool.redactedDsn();
     }
 
-    /** Starts connecting in the background; collection begins once the plan is prepared. */
-    public synchronized void start() {
+    /**
+     * Starts connecting in the background, {@code after} from now (so that many monitors do not all
+     * connect at once); collection begins once the plan is prepared.
+     */
+    public synchronized void start(Duration after) {
         if (state != State.NEW) {
             return;
         }
         state = State.CONNECTING;
-        started = clock.instant();
-        starter = Thread.ofVirtual().name("monitor-start-" + id()).start(this::connectAndPrepare);
+        started = time.now();
+        starter = Thread.ofVirtual().name("monitor-start-" + id()).start(() -> connectAndPrepare(after));
     }
 
-    private void connectAndPrepare() {
+    private void connectAndPrepare(Duration after) {
+        try {
+            time.sleep(after);
+        } catch (InterruptedException e) {
+            return; // stopped before it started
+        }
         Duration backoff = Duration.ofSeconds(1);
         LOG.info("monitor {}: connecting to {}", id(), pool.redactedDsn());
         while (state == State.CONNECTING) {
@@ -134,10 +148,11 @@ public final class Monitor implements LevelClock.Ticker {
                     c.isValid(5);
                 }
                 engine.prepare();
-                startSecond = System.currentTimeMillis() / 1000 + 1;
+                startSecond = time.now().getEpochSecond() + 1;
                 state = State.RUNNING;
                 levelClock.register(this);
                 lastError = "";
+                running.complete(null);
                 LOG.info("monitor {}: connected; collecting plan {} (levels: {})", id(), plan.name(),
                         plan.levelsByFrequency().stream().map(l -> l.name() + " " + l.freq().toSeconds() + "s")
                                 .toList());
@@ -146,11 +161,11 @@ public final class Monitor implements LevelClock.Ticker {
                 lastError = Engine.message(e);
                 LOG.warn("monitor {}: not ready: {}; retrying in {} s", id(), lastError, backoff.toSeconds());
                 if (state == State.CONNECTING) {
-                    offerHealth(false);
+                    announce(offerHealth(false));
                 }
             }
             try {
-                Thread.sleep(backoff);
+                time.sleep(backoff);
             } catch (InterruptedException e) {
                 return;
             }
@@ -171,22 +186,34 @@ public final class Monitor implements LevelClock.Ticker {
         if (due.isEmpty()) {
             return;
         }
-        if (!collecting.compareAndSet(false, true)) {
+        boolean busy;
+        synchronized (collection) {
+            busy = collecting;
+            collecting = true;
+        }
+        if (busy) {
             long n = skipped.incrementAndGet();
             LOG.warn("monitor {}: the last collection is still running; skipped level {} ({} skipped so far)", id(),
                     due.getLast().name(), n);
             return;
         }
         executor.execute(() -> {
+            MonitorHealth health = null;
             try {
                 for (Level level : due) {
                     collectAndSend(level);
                 }
                 if (state == State.RUNNING) {
-                    offerHealth(engine.reached());
+                    health = offerHealth(engine.reached());
                 }
             } finally {
-                collecting.set(false);
+                synchronized (collection) {
+                    collecting = false;
+                    collection.notifyAll();
+                }
+            }
+            if (health != null) {
+                announce(health);
             }
         });
     }
@@ -216,8 +243,9 @@ public final class Monitor implements LevelClock.Ticker {
                 levels.put(level.name(), h);
             }
         }
-        Instant since = started == null ? clock.instant() : started;
-        return new MonitorHealth(id(), clock.instant(), since, up, levels, engine.errors(), skipped.get(),
+        Instant now = time.now();
+        Instant since = started == null ? now : started;
+        return new MonitorHealth(id(), now, since, up, levels, engine.errors(), skipped.get(),
                 sinks.stream().map(Lane::counts).toList());
     }
 
@@ -226,12 +254,40 @@ public final class Monitor implements LevelClock.Ticker {
         return java.util.Optional.ofNullable(lastHealth);
     }
 
-    private void offerHealth(boolean up) {
+    /**
+     * Completes once the monitor has connected and prepared its plan, i.e. collects at the next tick;
+     * never when it stops first.
+     */
+    public CompletionStage<Void> running() {
+        return running.minimalCompletionStage();
+    }
+
+    /**
+     * Completes with the next health the sinks are given: after the next failed attempt to connect,
+     * or once the next collection has ended (so that the next tick collects again).
+     */
+    public CompletionStage<MonitorHealth> nextHealth() {
+        synchronized (collection) {
+            return nextHealth.minimalCompletionStage();
+        }
+    }
+
+    private MonitorHealth offerHealth(boolean up) {
         MonitorHealth h = health(up);
         lastHealth = h;
         for (Lane<?> sink : sinks) {
             sink.offerHealth(h);
         }
+        return h;
+    }
+
+    private void announce(MonitorHealth h) {
+        CompletableFuture<MonitorHealth> was;
+        synchronized (collection) {
+            was = nextHealth;
+            nextHealth = new CompletableFuture<>();
+        }
+        was.complete(h);
     }
 
     /**
@@ -239,7 +295,7 @@ public final class Monitor implements LevelClock.Ticker {
      * everything, all within the given time.
      */
     public void stop(Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
+        long deadline = time.nanoTime() + within.toNanos();
         synchronized (this) {
             if (state == State.STOPPED) {
                 return;
@@ -250,20 +306,26 @@ public final class Monitor implements LevelClock.Ticker {
         if (starter != null) {
             starter.interrupt();
         }
-        while (collecting.get() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        awaitCollection(deadline);
         for (Lane<?> sink : sinks) {
-            sink.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            sink.close(Duration.ofNanos(Math.max(0, deadline - time.nanoTime())));
         }
         engine.close();
         pool.close();
         LOG.info("monitor {}: stopped", id());
+    }
+
+    /** Waits for the collection in flight, if any, to end, until the deadline. */
+    private void awaitCollection(long deadline) {
+        synchronized (collection) {
+            try {
+                while (collecting && deadline - time.nanoTime() > 0) {
+                    time.await(collection, deadline);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Counters for status output. */

@@ -4,6 +4,7 @@ import io.blip.api.BlipException;
 import io.blip.api.config.Address;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.TlsConfig;
+import io.blip.api.time.Time;
 import io.blip.api.tls.TlsProvider;
 import io.blip.runtime.config.MycnfFiles;
 import io.blip.runtime.tls.TlsClient;
@@ -28,9 +29,11 @@ import java.util.Optional;
 public record ConnectionTarget(MonitorConfig monitor, Path mycnf, TlsSettings tls, TlsClient client) {
 
     /**
+     * @param time what the TLS client judges a refused server certificate's validity on
      * @throws BlipException naming every problem: no address, TLS over a socket, an unusable TLS file
      */
-    public static ConnectionTarget resolve(MonitorConfig monitor, MycnfFiles files, List<TlsProvider> providers) {
+    public static ConnectionTarget resolve(MonitorConfig monitor, MycnfFiles files, List<TlsProvider> providers,
+                                           Time time) {
         Address address = monitor.address();
         if (address.isSocket()) {
             // A socket takes precedence over TCP, as in Blip. Local socket connections do not use TLS.
@@ -44,13 +47,17 @@ public record ConnectionTarget(MonitorConfig monitor, Path mycnf, TlsSettings tl
         }
         Path mycnf = monitor.mysql().mycnf().isEmpty() ? null : Path.of(monitor.mysql().mycnf());
         TlsSettings tls = tls(monitor, mycnf, files, providers);
-        return new ConnectionTarget(monitor, mycnf, tls, tls.mode() == TlsMode.DISABLED ? null : TlsClient.of(tls));
+        return new ConnectionTarget(monitor, mycnf, tls, client(tls, time));
     }
 
     /** The same target with TLS read again (its files changed, or access was denied). */
-    ConnectionTarget reloadTls(MycnfFiles files, List<TlsProvider> providers) {
+    ConnectionTarget reloadTls(MycnfFiles files, List<TlsProvider> providers, Time time) {
         TlsSettings again = tls(monitor, mycnf, files, providers);
-        return new ConnectionTarget(monitor, mycnf, again, again.mode() == TlsMode.DISABLED ? null : TlsClient.of(again));
+        return new ConnectionTarget(monitor, mycnf, again, client(again, time));
+    }
+
+    private static TlsClient client(TlsSettings tls, Time time) {
+        return tls.mode() == TlsMode.DISABLED ? null : TlsClient.of(tls, time);
     }
 
     public Address address() {

@@ -1,23 +1,22 @@
 package io.blip.runtime.mysql;
 
+import io.blip.api.time.Time;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
  * One monitor's connections: at most {@value #MAX_CONNECTIONS} open at once, as Blip. A connection
  * idle for more than a second is checked before it is lent, so a MySQL restart costs one failed
- * check, not a failed collection. Borrowers wait at most the connect timeout for a free slot.
+ * check, not a failed collection. Borrowers wait at most the connect timeout for a free slot. Idle
+ * times and that wait are on the monitor's {@link Time} (virtual in tests).
  *
  * <p>Why not a library pool (HikariCP, c3p0, the driver's): every new connection asks the monitor's
  * credential source, which may hand out a new password or token at any time and must be asked again
@@ -36,35 +35,51 @@ public final class MonitorPool implements DataSource, AutoCloseable {
     private final String monitorId;
     private final MysqlConnector connector;
     private final Duration borrowTimeout;
-    private final Clock clock;
-    private final Semaphore slots = new Semaphore(MAX_CONNECTIONS, true);
+    private final Time time;
+    // Guarded by this: connections lent (at most MAX_CONNECTIONS), the idle ones, whether closed.
+    private int lent;
     private final Deque<Idle> idle = new ArrayDeque<>();
     private boolean closed;
 
-    public MonitorPool(String monitorId, MysqlConnector connector, Duration borrowTimeout, Clock clock) {
+    public MonitorPool(String monitorId, MysqlConnector connector, Duration borrowTimeout, Time time) {
         this.monitorId = monitorId;
         this.connector = connector;
         this.borrowTimeout = borrowTimeout;
-        this.clock = clock;
+        this.time = time;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
+        takeSlot();
         try {
-            if (!slots.tryAcquire(borrowTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new SQLException("monitor " + monitorId + ": all " + MAX_CONNECTIONS
-                        + " connections busy for " + borrowTimeout.toMillis() + " ms", "08004");
+            return new PooledConnection(this, physical());
+        } catch (SQLException | RuntimeException e) {
+            releaseSlot();
+            throw e;
+        }
+    }
+
+    /** Waits, at most the borrow timeout, until fewer than {@value #MAX_CONNECTIONS} connections are lent. */
+    private synchronized void takeSlot() throws SQLException {
+        long deadline = time.nanoTime() + borrowTimeout.toNanos();
+        try {
+            while (lent >= MAX_CONNECTIONS) {
+                if (deadline - time.nanoTime() <= 0) {
+                    throw new SQLException("monitor " + monitorId + ": all " + MAX_CONNECTIONS
+                            + " connections busy for " + borrowTimeout.toMillis() + " ms", "08004");
+                }
+                time.await(this, deadline);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting for a connection", "08004", e);
         }
-        try {
-            return new PooledConnection(this, physical());
-        } catch (SQLException | RuntimeException e) {
-            slots.release();
-            throw e;
-        }
+        lent++;
+    }
+
+    private synchronized void releaseSlot() {
+        lent--;
+        notifyAll();
     }
 
     private Connection physical() throws SQLException {
@@ -79,7 +94,7 @@ public final class MonitorPool implements DataSource, AutoCloseable {
             if (next == null) {
                 return connector.connect();
             }
-            boolean fresh = Duration.between(next.since(), clock.instant()).compareTo(CHECK_AFTER_IDLE) < 0;
+            boolean fresh = Duration.between(next.since(), time.now()).compareTo(CHECK_AFTER_IDLE) < 0;
             if (fresh || isAlive(next.connection())) {
                 return next.connection();
             }
@@ -109,20 +124,20 @@ public final class MonitorPool implements DataSource, AutoCloseable {
         }
         synchronized (this) {
             if (keep && !closed) {
-                idle.addFirst(new Idle(physical, clock.instant()));
+                idle.addFirst(new Idle(physical, time.now()));
                 physical = null;
             }
         }
         if (physical != null) {
             closeQuietly(physical);
         }
-        slots.release();
+        releaseSlot();
     }
 
     /** Forgets a connection a borrower aborted. */
     void discard(Connection physical) {
         closeQuietly(physical);
-        slots.release();
+        releaseSlot();
     }
 
     /** Closes the idle connections (e.g. after MySQL restarted); lent ones close when given back. */

@@ -6,6 +6,7 @@ import io.blip.api.config.MonitorConfig;
 import io.blip.api.credential.CredentialReason;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.Credentials;
+import io.blip.api.time.Time;
 import io.blip.api.tls.TlsProvider;
 import io.blip.runtime.config.MycnfFiles;
 import io.blip.runtime.tls.TlsClient;
@@ -47,6 +48,7 @@ public final class MysqlConnector implements AutoCloseable {
     private final Duration socketTimeout;
     private final List<TlsProvider> tlsProviders;
     private final MycnfFiles mycnf;
+    private final Time time;
     /** This connector's key in {@link TlsSocketFactory}'s registry. */
     private final String tlsKey;
     /** Where and how to connect; its TLS is replaced when the TLS files change or access is denied. Guarded by this. */
@@ -58,14 +60,16 @@ public final class MysqlConnector implements AutoCloseable {
      * @param target       resolved at boot, with its TLS client
      * @param tlsProviders asked again, in order, when TLS is read again and neither config nor my.cnf sets it
      * @param mycnf        the boot's my.cnf files, for reading TLS again
+     * @param time         what a refused server certificate's validity is judged on when TLS is read again
      */
     public MysqlConnector(ConnectionTarget target, CredentialSource credentials, Duration socketTimeout,
-                          List<TlsProvider> tlsProviders, MycnfFiles mycnf) {
+                          List<TlsProvider> tlsProviders, MycnfFiles mycnf, Time time) {
         this.monitor = target.monitor();
         this.credentials = credentials;
         this.socketTimeout = socketTimeout;
         this.tlsProviders = List.copyOf(tlsProviders);
         this.mycnf = mycnf;
+        this.time = time;
         this.tlsKey = TlsSocketFactory.newKey(monitor.id());
         this.user = monitor.mysql().username();
         install(target);
@@ -91,7 +95,7 @@ public final class MysqlConnector implements AutoCloseable {
     /** Reads the TLS files (and asks the providers) again. */
     private void reloadTls(String why) throws SQLException {
         try {
-            install(target.reloadTls(mycnf, tlsProviders));
+            install(target.reloadTls(mycnf, tlsProviders, time));
         } catch (BlipException e) {
             throw new SQLException("monitor " + monitor.id() + ": TLS (" + why + "): " + e.getMessage(), "08000", e);
         }

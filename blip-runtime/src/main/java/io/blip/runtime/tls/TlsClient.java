@@ -1,6 +1,7 @@
 package io.blip.runtime.tls;
 
 import io.blip.api.BlipException;
+import io.blip.api.time.Time;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -36,7 +37,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * socket into a TLS socket after MySQL's plain greeting, and checks the server as the mode says —
  * nothing (PREFERRED, REQUIRED), the CA chain (VERIFY_CA), or the CA chain and the name
  * (VERIFY_IDENTITY, against {@code server-name} or the host). A refusal names the certificate,
- * what was expected and where the trusted CAs come from.
+ * what was expected and where the trusted CAs come from; whether a certificate has expired is read
+ * on the monitor's {@link Time}.
  */
 public final class TlsClient {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -54,7 +56,7 @@ public final class TlsClient {
     }
 
     /** Builds the SSL context; a setting the JDK cannot honour is an error naming it. */
-    public static TlsClient of(TlsSettings settings) {
+    public static TlsClient of(TlsSettings settings, Time time) {
         if (settings.mode() == TlsMode.DISABLED) {
             throw new IllegalArgumentException("no TLS client for ssl-mode DISABLED");
         }
@@ -62,7 +64,7 @@ public final class TlsClient {
             SSLContext context = SSLContext.getInstance("TLS");
             KeyManager[] keys = settings.client() == null ? null
                     : new KeyManager[] {new ClientKeyManager(settings.client())};
-            context.init(keys, new TrustManager[] {trustManager(settings)}, null);
+            context.init(keys, new TrustManager[] {trustManager(settings, time)}, null);
             return new TlsClient(settings, context, protocols(settings, context));
         } catch (GeneralSecurityException e) {
             throw new BlipException(settings.source() + ": cannot set up TLS: " + e.getMessage(), e);
@@ -138,7 +140,8 @@ public final class TlsClient {
         return allowed;
     }
 
-    private static X509ExtendedTrustManager trustManager(TlsSettings settings) throws GeneralSecurityException {
+    private static X509ExtendedTrustManager trustManager(TlsSettings settings, Time time)
+            throws GeneralSecurityException {
         if (!settings.mode().verifiesCa()) {
             return new TrustAll();
         }
@@ -160,7 +163,7 @@ public final class TlsClient {
         }
         for (TrustManager tm : factory.getTrustManagers()) {
             if (tm instanceof X509ExtendedTrustManager pkix) {
-                return new Verifying(pkix);
+                return new Verifying(pkix, time);
             }
         }
         throw new GeneralSecurityException("the JDK has no X.509 trust manager");
@@ -244,9 +247,11 @@ public final class TlsClient {
      */
     private static final class Verifying extends ClientOnly {
         private final X509ExtendedTrustManager pkix;
+        private final Time time;
 
-        Verifying(X509ExtendedTrustManager pkix) {
+        Verifying(X509ExtendedTrustManager pkix, Time time) {
             this.pkix = pkix;
+            this.time = time;
         }
 
         @Override
@@ -283,7 +288,7 @@ public final class TlsClient {
             try {
                 pkix.checkServerTrusted(chain, authType);
             } catch (CertificateException chainFailure) {
-                Instant now = Instant.now();
+                Instant now = time.now();
                 if (now.isAfter(leaf.getNotAfter().toInstant())) {
                     return new Refusal(Refusal.Reason.EXPIRED, leaf, chainFailure);
                 }

@@ -10,6 +10,7 @@ import io.blip.api.sink.Delivery;
 import io.blip.api.sink.Encoder;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
+import io.blip.testkit.VirtualTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class SinkQueueTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final VirtualTime time = new VirtualTime(Instant.parse("2026-01-01T00:00:00Z"));
 
     /** A collection of monitor {@code m}, interval {@code n}, encoded as "m/n" with {@code points} points. */
     private static Metrics metrics(String monitor, long n) {
@@ -117,7 +120,7 @@ class SinkQueueTest {
             }
             return null;
         };
-        var queue = new SinkQueue<>("slow", sink, options(3, 0, 1, Duration.ZERO));
+        var queue = new SinkQueue<>("slow", sink, options(3, 0, 1, Duration.ZERO), time);
         var lane = queue.lane(MonitorConfig.of("m1"));
         lane.offer(metrics("m1", 1));
         assertTrue(firstTaken.await(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -137,7 +140,7 @@ class SinkQueueTest {
     void oneSendCarriesTheCollectionsOfManyMonitorsTakenInTurn() throws Exception {
         var sink = new Recording();
         sink.points = 10;
-        var queue = new SinkQueue<>("s", sink, options(60, 0, 40, Duration.ofSeconds(5)));
+        var queue = new SinkQueue<>("s", sink, options(60, 0, 40, Duration.ofSeconds(5)), time);
         var a = queue.lane(MonitorConfig.of("a"));
         var b = queue.lane(MonitorConfig.of("b"));
         a.offer(metrics("a", 1));
@@ -155,9 +158,13 @@ class SinkQueueTest {
     void aFailureThatMayPassIsRetriedAfterABackoffAndCounted() throws Exception {
         var sink = new Recording();
         sink.answer = batch -> sink.tries() <= 2 ? new java.io.IOException("connection refused") : null;
-        var queue = new SinkQueue<>("flaky", sink, options(10, 0, 100, Duration.ZERO));
+        var queue = new SinkQueue<>("flaky", sink, options(10, 0, 100, Duration.ZERO), time);
         var lane = queue.lane(MonitorConfig.of("m1"));
         lane.offer(metrics("m1", 1));
+        for (int retry = 0; retry < 2; retry++) {
+            time.awaitWaiters(1, WAIT); // the backoff, at most 40 ms
+            time.advance(Duration.ofMillis(40));
+        }
 
         assertEquals(List.of("m1/1"), sink.next());
         lane.close(WAIT); // counts are final once the queue is closed
@@ -170,7 +177,7 @@ class SinkQueueTest {
     void aRefusedSendIsDroppedAtOnceAndNotSentAgain() throws Exception {
         var sink = new Recording();
         sink.answer = batch -> batch.contains("m1/1") ? SendException.reject("HTTP 400", "HTTP 400 bad request") : null;
-        var queue = new SinkQueue<>("strict", sink, options(10, 0, 1, Duration.ZERO));
+        var queue = new SinkQueue<>("strict", sink, options(10, 0, 1, Duration.ZERO), time);
         var lane = queue.lane(MonitorConfig.of("m1"));
         lane.offer(metrics("m1", 1));
         lane.offer(metrics("m1", 2));
@@ -185,14 +192,16 @@ class SinkQueueTest {
     void aRetryWaitsAtLeastWhatTheReceiverAsks() throws Exception {
         var sink = new Recording();
         sink.answer = batch -> sink.tries() == 1 ? SendException.retry("HTTP 503", Duration.ofMillis(300)) : null;
-        var queue = new SinkQueue<>("busy", sink, options(10, 0, 100, Duration.ZERO));
+        var queue = new SinkQueue<>("busy", sink, options(10, 0, 100, Duration.ZERO), time);
         var lane = queue.lane(MonitorConfig.of("m1"));
-        long start = System.nanoTime();
         lane.offer(metrics("m1", 1));
 
-        sink.next();
-        long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        assertTrue(waited >= 300, "retried after " + waited + " ms; the backoff alone is at most 10 ms");
+        time.awaitWaiters(1, WAIT);
+        time.advance(Duration.ofMillis(299)); // the backoff alone is at most 40 ms
+        time.awaitWaiters(1, WAIT);
+        assertEquals(1, sink.tries(), "not retried before the 300 ms the receiver asked");
+        time.advance(Duration.ofMillis(1));
+        assertEquals(List.of("m1/1"), sink.next());
         lane.close(WAIT);
     }
 
@@ -208,7 +217,7 @@ class SinkQueueTest {
             }
             return null;
         };
-        var queue = new SinkQueue<>("s", sink, options(10, 0, 1, Duration.ZERO));
+        var queue = new SinkQueue<>("s", sink, options(10, 0, 1, Duration.ZERO), time);
         var lane = queue.lane(MonitorConfig.of("m1"));
         lane.offer(metrics("m1", 1));
         lane.offerHealth(health("m1", 1));
@@ -241,7 +250,7 @@ class SinkQueueTest {
             return null;
         };
         // Each collection is 400 bytes ("m1/N" x 100): a 1000-byte budget holds two.
-        var queue = new SinkQueue<>("s", sink, options(60, 1000, 1, Duration.ZERO));
+        var queue = new SinkQueue<>("s", sink, options(60, 1000, 1, Duration.ZERO), time);
         var lane = queue.lane(MonitorConfig.of("m1"));
         lane.offer(metrics("m1", 1));
         assertTrue(firstTaken.await(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -259,15 +268,15 @@ class SinkQueueTest {
     void closeGivesUpWithinItsBoundAndCountsWhatWasNotSent() throws Exception {
         var sink = new Recording();
         sink.answer = batch -> new java.net.ConnectException("connection refused");
-        var queue = new SinkQueue<>("down", sink, options(10, 0, 100, Duration.ZERO));
+        var queue = new SinkQueue<>("down", sink, options(10, 0, 100, Duration.ZERO), time);
         var lane = queue.lane(MonitorConfig.of("m1"));
         lane.offer(metrics("m1", 1));
         lane.offer(metrics("m1", 2));
 
-        long start = System.nanoTime();
-        lane.close(Duration.ofMillis(300));
-        long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        assertTrue(took < 1500, "closed in " + took + " ms");
+        var closing = Thread.ofVirtual().start(() -> lane.close(Duration.ofMillis(300)));
+        time.awaitWaiters(2, WAIT); // the sender in its backoff, and close waiting for it
+        time.advance(Duration.ofMillis(300));
+        assertTrue(closing.join(WAIT), "close gave up when its 300 ms were over");
         assertEquals(2, lane.counts().failed());
         assertTrue(lane.status().startsWith("last send failed: ConnectException: connection refused"),
                 lane.status());
@@ -276,7 +285,7 @@ class SinkQueueTest {
 
     @Test
     void theSinkOfAConfigurationIsMadeOnceAndSharedByItsMonitors() throws Exception {
-        var sinks = new Sinks(Map.of());
+        var sinks = new Sinks(Map.of(), time);
         var made = new java.util.concurrent.atomic.AtomicInteger();
         io.blip.api.sink.SinkFactory factory = new io.blip.api.sink.SinkFactory() {
             @Override

@@ -1,6 +1,7 @@
 package io.blip.runtime.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
@@ -10,25 +11,41 @@ import io.blip.api.collect.CollectorHelp;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
+import io.blip.testkit.VirtualTime;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The engine's rules with collectors that stand in for MySQL (the engine, not MySQL, is under
- * test): parallel domains, time limits, error policies, partial success.
+ * test): parallel domains, time limits (in virtual time), error policies, partial success.
  */
 class EngineTest {
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final VirtualTime time = new VirtualTime(Instant.parse("2026-01-01T00:00:00Z"));
+    /** Released each time a domain's task has ended, its result left for the engine. */
+    private final Semaphore ended = new Semaphore(0);
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(task -> Thread.ofVirtual()
+            .unstarted(() -> {
+                try {
+                    task.run();
+                } finally {
+                    ended.release();
+                }
+            }));
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
@@ -57,7 +74,7 @@ class EngineTest {
     private Engine engine(Plan plan, Map<String, Collector> collectors) {
         Map<String, CollectorHelp> helps = new LinkedHashMap<>();
         collectors.keySet().forEach(d -> helps.put(d, help(d)));
-        return new Engine("m1", plan, collectors, helps, executor, Clock.systemUTC());
+        return new Engine("m1", plan, collectors, helps, executor, time);
     }
 
     private static Collector returning(double v) {
@@ -108,16 +125,40 @@ class EngineTest {
     }
 
     @Test
-    void aDomainThatMissesItsTimeLimitIsDroppedAndTheOthersAreDelivered() {
+    void aDomainThatMissesItsTimeLimitIsDroppedAndTheOthersAreDelivered() throws Exception {
         Plan plan = plan(Duration.ofSeconds(1), domain("fast", Map.of()), domain("stuck", Map.of()));
         Engine e = engine(plan, Map.of("fast", returning(1), "stuck", blocking()));
-        long start = System.nanoTime();
-        Metrics m = e.collect(plan.levels().get("l"), 1);
-        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        CompletableFuture<Metrics> collected = CompletableFuture.supplyAsync(
+                () -> e.collect(plan.levels().get("l"), 1), task -> Thread.ofVirtual().start(task));
+        ended.acquire(); // fast has answered
+        time.awaitWaiters(1, WAIT); // the engine waits for stuck
+        time.advance(Duration.ofMillis(799));
+        time.awaitWaiters(1, WAIT);
+        assertFalse(collected.isDone(), "stuck has 1 ms left");
+        time.advance(Duration.ofMillis(1));
+        Metrics m = collected.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(Map.of("fast.value", 1.0), values(m));
         // 1 s level: the collection limit is 900 ms, the domain limit 800 ms.
         assertEquals(Duration.ofMillis(800), e.limits().domain("stuck"));
-        assertEquals(true, tookMillis >= 800 && tookMillis < 2000, "took " + tookMillis + " ms");
+        assertEquals(Duration.ofMillis(800), Duration.between(m.begin(), m.end()), "dropped at its limit, not later");
+        assertEquals(Map.of("fast", 0L, "stuck", 1L), e.errors());
+        ended.acquire(); // stuck, cut off
+    }
+
+    @Test
+    void aCollectionWaitsForItsDomainsForAsLongAsTheyTakeWithinTheirLimits() throws Exception {
+        Plan plan = plan(Duration.ofSeconds(10), domain("slow", Map.of()), domain("fast", Map.of()));
+        Engine e = engine(plan, Map.of("slow", blocking(), "fast", returning(1)));
+        CompletableFuture<Metrics> collected = CompletableFuture.supplyAsync(
+                () -> e.collect(plan.levels().get("l"), 1), task -> Thread.ofVirtual().start(task));
+        time.awaitWaiters(1, WAIT);
+        time.advance(Duration.ofSeconds(7)); // of its 8 s
+        time.awaitWaiters(1, WAIT);
+        release.countDown();
+        Metrics m = collected.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(Map.of("slow.value", 99.0, "fast.value", 1.0), values(m));
+        assertEquals(Duration.ofSeconds(7), Duration.between(m.begin(), m.end()));
+        assertEquals(Map.of("fast", 0L, "slow", 0L), e.errors());
     }
 
     @Test

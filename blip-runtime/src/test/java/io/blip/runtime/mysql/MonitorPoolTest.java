@@ -15,18 +15,20 @@ import io.blip.api.credential.Credentials;
 import io.blip.runtime.credential.MycnfSourceFactory;
 import io.blip.runtime.credential.PasswordFileSourceFactory;
 import io.blip.testkit.EmbeddedMariaDb;
+import io.blip.testkit.VirtualTime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,29 +58,7 @@ class MonitorPoolTest {
         return TestMonitors.monitor("m1", "monitors[0]", mysql, null);
     }
 
-    /** A clock the test moves. */
-    private static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
+    private final VirtualTime time = new VirtualTime(Instant.parse("2026-01-01T00:00:00Z"));
 
     private static String currentUser(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
@@ -93,9 +73,8 @@ class MonitorPoolTest {
         Path file = dir.resolve("password");
         Files.writeString(file, "first-pw\n");
         MonitorConfig m = monitor("pf_user", file.toString(), "");
-        TestClock clock = new TestClock();
         try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m,
-                new PasswordFileSourceFactory().make(CredentialContext.of(m)), Duration.ofSeconds(5)), Duration.ofSeconds(5), clock)) {
+                new PasswordFileSourceFactory().make(CredentialContext.of(m)), Duration.ofSeconds(5)), Duration.ofSeconds(5), time)) {
             try (Connection c = pool.getConnection()) {
                 assertEquals("pf_user@%", currentUser(c));
             }
@@ -115,7 +94,7 @@ class MonitorPoolTest {
         Files.writeString(cnf, "[client]\nuser=cnf_user\npassword=first-pw\n");
         MonitorConfig m = monitor(MysqlConfig.DEFAULT_USERNAME, "", cnf.toString());
         try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, new MycnfSourceFactory().make(CredentialContext.of(m)),
-                Duration.ofSeconds(5)), Duration.ofSeconds(5), Clock.systemUTC())) {
+                Duration.ofSeconds(5)), Duration.ofSeconds(5), time)) {
             try (Connection c = pool.getConnection()) {
                 assertEquals("cnf_user@%", currentUser(c));
             }
@@ -140,7 +119,7 @@ class MonitorPoolTest {
         };
         MonitorConfig m = monitor("cached_user", "", "");
         try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, caching, Duration.ofSeconds(5)),
-                Duration.ofSeconds(5), Clock.systemUTC())) {
+                Duration.ofSeconds(5), time)) {
             try (Connection c = pool.getConnection()) {
                 assertTrue(c.isValid(2));
             }
@@ -163,7 +142,7 @@ class MonitorPoolTest {
         CredentialSource source = reason -> Credentials.of("sock_user", Secret.of("pw"));
         MysqlConnector connector = TestMonitors.connector(m, source, Duration.ofSeconds(5));
         assertEquals("sock_user:...@unix(" + db.socket() + ")/", connector.redactedDsn());
-        try (MonitorPool pool = new MonitorPool("m1", connector, Duration.ofSeconds(5), Clock.systemUTC());
+        try (MonitorPool pool = new MonitorPool("m1", connector, Duration.ofSeconds(5), time);
              Connection c = pool.getConnection();
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT @@socket, CURRENT_USER(), REPEAT('x', 100000)")) {
@@ -183,7 +162,7 @@ class MonitorPoolTest {
         MonitorConfig m = monitor("local_user", "", "");
         CredentialSource source = reason -> Credentials.of("local_user", Secret.of("pw"));
         try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, source, Duration.ofSeconds(5)),
-                Duration.ofSeconds(5), Clock.systemUTC());
+                Duration.ofSeconds(5), time);
              Connection c = pool.getConnection();
              Statement s = c.createStatement()) {
             SQLException e = assertThrows(SQLException.class, () -> s.execute(
@@ -197,16 +176,51 @@ class MonitorPoolTest {
     }
 
     @Test
+    void aBorrowerWaitingForASlotGetsTheOneGivenBack() throws Exception {
+        db.createUser("wait_user", "pw", "SELECT ON *.*");
+        MonitorConfig m = monitor("wait_user", "", "");
+        CredentialSource source = reason -> Credentials.of("wait_user", Secret.of("pw"));
+        try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, source, Duration.ofSeconds(5)),
+                Duration.ofMillis(200), time)) {
+            List<Connection> lent = new ArrayList<>(List.of(pool.getConnection(), pool.getConnection(),
+                    pool.getConnection()));
+            CompletableFuture<Connection> fourth = borrow(pool);
+            time.awaitWaiters(1, Duration.ofSeconds(10));
+            lent.getFirst().close();
+            try (Connection got = fourth.get(10, TimeUnit.SECONDS)) {
+                assertEquals("wait_user@%", currentUser(got));
+            }
+            assertEquals(Instant.parse("2026-01-01T00:00:00Z"), time.now(), "no time passed");
+            for (Connection c : lent.subList(1, 3)) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
     void wrongPasswordFailsWithoutShowingIt() {
         db.createUser("wrong_user", "right-pw", "SELECT ON *.*");
         MonitorConfig m = monitor("wrong_user", "", "");
         CredentialSource wrong = reason -> Credentials.of("wrong_user", Secret.of("s3cret-wrong"));
         try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, wrong, Duration.ofSeconds(5)),
-                Duration.ofSeconds(5), Clock.systemUTC())) {
+                Duration.ofSeconds(5), time)) {
             SQLException e = assertThrows(SQLException.class, pool::getConnection);
             assertEquals(MysqlConnector.ER_ACCESS_DENIED, e.getErrorCode());
             assertFalse(e.getMessage().contains("s3cret-wrong"));
         }
+    }
+
+    /** Borrows a connection on a thread of its own: the pool may make it wait. */
+    private static CompletableFuture<Connection> borrow(MonitorPool pool) {
+        CompletableFuture<Connection> got = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                got.complete(pool.getConnection());
+            } catch (SQLException e) {
+                got.completeExceptionally(e);
+            }
+        });
+        return got;
     }
 
     @Test
@@ -214,20 +228,25 @@ class MonitorPoolTest {
         db.createUser("pool_user", "pw", "SELECT ON *.*");
         MonitorConfig m = monitor("pool_user", "", "");
         CredentialSource source = reason -> Credentials.of("pool_user", Secret.of("pw"));
-        TestClock clock = new TestClock();
         try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, source, Duration.ofSeconds(5)),
-                Duration.ofMillis(200), clock)) {
+                Duration.ofMillis(200), time)) {
             Connection a = pool.getConnection();
             Connection b = pool.getConnection();
             Connection c = pool.getConnection();
-            SQLException busy = assertThrows(SQLException.class, pool::getConnection);
-            assertEquals("monitor m1: all 3 connections busy for 200 ms", busy.getMessage());
+            CompletableFuture<Connection> fourth = borrow(pool);
+            time.awaitWaiters(1, Duration.ofSeconds(10));
+            time.advance(Duration.ofMillis(199));
+            time.awaitWaiters(1, Duration.ofSeconds(10));
+            assertFalse(fourth.isDone(), "waits the whole borrow timeout");
+            time.advance(Duration.ofMillis(1));
+            ExecutionException busy = assertThrows(ExecutionException.class, () -> fourth.get(10, TimeUnit.SECONDS));
+            assertEquals("monitor m1: all 3 connections busy for 200 ms", busy.getCause().getMessage());
             a.close();
             b.close();
             c.close();
 
             db.restart();
-            clock.advance(Duration.ofSeconds(2));
+            time.advance(Duration.ofSeconds(2));
             try (Connection after = pool.getConnection()) {
                 assertEquals("pool_user@%", currentUser(after));
             }

@@ -17,6 +17,7 @@ import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.Credentials;
 import io.blip.api.tls.TlsMaterial;
 import io.blip.api.tls.TlsProvider;
+import io.blip.api.time.Time;
 import io.blip.runtime.tls.TlsMode;
 import io.blip.runtime.tls.TlsSettings;
 import io.blip.testkit.EmbeddedMariaDb;
@@ -34,7 +35,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,7 +155,7 @@ class MysqlTlsTest {
     @Test
     void aVerifiedConnectionThroughThePoolWithTheServerName() throws Exception {
         try (MonitorPool pool = new MonitorPool("m1", connector(monitor(tls(caFile, "mysql.test"), "")),
-                Duration.ofSeconds(5), Clock.systemUTC()); Connection c = pool.getConnection()) {
+                Duration.ofSeconds(5), Time.system()); Connection c = pool.getConnection()) {
             assertTrue(status(c, "Ssl_cipher").length() > 0);
             assertEquals(USER + "@%", currentUser(c));
         }
@@ -354,7 +354,7 @@ class MysqlTlsTest {
         MysqlConfig mysql = new MysqlConfig("", db.socket().toString(), "", USER, Secret.empty(), "",
                 Duration.ofSeconds(5), "");
         MonitorConfig m = TestMonitors.monitor("m1", ORIGIN, mysql, tls(caFile, ""));
-        BlipException e = assertThrows(BlipException.class, () -> ConnectionTarget.resolve(m, new MycnfFiles(), List.of()));
+        BlipException e = assertThrows(BlipException.class, () -> ConnectionTarget.resolve(m, new MycnfFiles(), List.of(), Time.system()));
         assertEquals(ORIGIN + ".tls: TLS is not used over a Unix socket (" + db.socket() + "); remove the tls settings"
                 + " (or set tls.disable: true for this monitor) or connect with hostname", e.getMessage());
     }

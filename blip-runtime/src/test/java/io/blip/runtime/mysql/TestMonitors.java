@@ -4,6 +4,7 @@ import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MysqlConfig;
 import io.blip.api.config.TlsConfig;
 import io.blip.api.credential.CredentialSource;
+import io.blip.api.time.Time;
 import io.blip.api.tls.TlsProvider;
 import io.blip.runtime.config.MonitorAddress;
 import io.blip.runtime.config.MycnfFiles;
@@ -27,8 +28,13 @@ public final class TestMonitors {
 
     public static MysqlConnector connector(MonitorConfig m, CredentialSource credentials, Duration socketTimeout,
                                            List<TlsProvider> providers) {
+        return connector(m, credentials, socketTimeout, providers, Time.system());
+    }
+
+    public static MysqlConnector connector(MonitorConfig m, CredentialSource credentials, Duration socketTimeout,
+                                           List<TlsProvider> providers, Time time) {
         var files = new MycnfFiles();
-        return new MysqlConnector(ConnectionTarget.resolve(m, files, providers), credentials, socketTimeout, providers,
-                files);
+        return new MysqlConnector(ConnectionTarget.resolve(m, files, providers, time), credentials, socketTimeout,
+                providers, files, time);
     }
 }

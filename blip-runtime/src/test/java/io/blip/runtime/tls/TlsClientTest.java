@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.blip.api.time.Time;
 import io.blip.runtime.tls.TlsClient.TlsHandshakeException;
 import io.blip.testkit.TestCertificates;
 import io.blip.testkit.TestCertificates.Algorithm;
@@ -106,7 +107,7 @@ class TlsClientTest {
     private static SSLSocket handshake(TlsSettings settings, int port) throws IOException {
         Socket raw = new Socket("127.0.0.1", port);
         raw.setSoTimeout(10_000);
-        return TlsClient.of(settings).handshake(raw, "127.0.0.1", port);
+        return TlsClient.of(settings, Time.system()).handshake(raw, "127.0.0.1", port);
     }
 
     @Test

@@ -1,11 +1,13 @@
 package io.blip.testkit.demo;
 
+import io.blip.api.time.Time;
 import io.blip.testkit.EmbeddedMariaDb;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +67,7 @@ public final class Demo {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 db.execute("SELECT COUNT(*) FROM shop.orders", "INSERT INTO shop.orders (item) VALUES ('bun')");
-                Thread.sleep(200);
+                Time.system().sleep(Duration.ofMillis(200));
             }
         } catch (InterruptedException | IllegalStateException e) {
             // The demo is over.

@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -124,6 +125,7 @@ public final class OtlpReceiver implements AutoCloseable {
     private final boolean tls;
     private final List<Received> received = new ArrayList<>();
     private final CountDownLatch released = new CountDownLatch(1);
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Answer answer = Answer.OK;
     private HttpServer http;
     private ExecutorService httpExecutor;
@@ -320,9 +322,21 @@ public final class OtlpReceiver implements AutoCloseable {
         return List.copyOf(received);
     }
 
-    private synchronized void keep(Received r) {
-        received.add(r);
-        notifyAll();
+    /**
+     * Runs {@code listener} after each request is kept (e.g. a {@link io.blip.testkit.Signal}'s
+     * {@code fire}), for a test that waits for a condition over this receiver and other things.
+     */
+    public OtlpReceiver onReceive(Runnable listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    private void keep(Received r) {
+        synchronized (this) {
+            received.add(r);
+            notifyAll();
+        }
+        listeners.forEach(Runnable::run);
     }
 
     private void handleHttp(HttpExchange exchange) throws IOException {

@@ -200,8 +200,8 @@ final class AwsRdsCollector implements Collector {
         if (q == null) {
             return List.of();
         }
-        long deadline = System.nanoTime() + p.budget().toNanos();
-        Instant now = context.clock().instant();
+        long deadline = context.time().nanoTime() + p.budget().toNanos();
+        Instant now = context.time().now();
         Instant begin = roundToMinute(now.minus(WINDOW));
         Map<String, MetricDataResult> results = fetch(q, begin, now, deadline, p.budget());
         return values(q, results);
@@ -219,7 +219,7 @@ final class AwsRdsCollector implements Collector {
         Map<String, MetricDataResult> results = new HashMap<>();
         String token = null;
         do {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
+            long left = (deadline - context.time().nanoTime()) / 1_000_000;
             if (left <= 0) {
                 throw error(q.level(), "cloudwatch:GetMetricData for " + q.dbId() + " did not answer all pages within "
                         + budget.toMillis() + " ms");

@@ -8,8 +8,8 @@ import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialReason;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.Credentials;
+import io.blip.api.time.Time;
 import io.blip.plugin.aws.AwsClients;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -29,11 +29,11 @@ import software.amazon.awssdk.services.rds.RdsUtilities;
  * AWS credentials, and valid 15 minutes.
  *
  * <p>A token is reused for {@link #TOKEN_LIFETIME} (870 s, as the AWS JDBC wrapper), read on the
- * context's clock from just before it was made, then renewed on the next ask: every connection
+ * context's {@link Time} from just before it was made, then renewed on the next ask: every connection
  * opened with a cached token has at least 30 s of validity left. {@link CredentialReason#ACCESS_DENIED}
  * always makes a new token (Blip renewed only then). Asks are serialised, so a monitor's
  * connections renew one at a time. The SDK signs with the system clock; the lifetime is counted
- * on the context's clock, which is the system clock outside tests.
+ * on the context's time, which is the system's outside tests.
  *
  * <p>The region is the runtime's region chain's ({@code aws.region}, EC2 instance metadata, the
  * endpoint name), else the AWS SDK's own settings without IMDS ({@code AWS_REGION},
@@ -51,7 +51,7 @@ final class IamAuthSource implements CredentialSource {
     private final String username;
     private final CredentialContext context;
     private final AwsClients clients;
-    private final Clock clock;
+    private final Time time;
     private final ReentrantLock lock = new ReentrantLock();
 
     // Guarded by lock.
@@ -66,14 +66,14 @@ final class IamAuthSource implements CredentialSource {
         this.address = address;
         this.username = monitor.mysql().username();
         this.clients = clients;
-        this.clock = context.clock();
+        this.time = context.time();
     }
 
     @Override
     public Credentials credentials(CredentialReason reason) {
         lock.lock();
         try {
-            Instant now = clock.instant();
+            Instant now = time.now();
             if (token == null || reason == CredentialReason.ACCESS_DENIED || !now.isBefore(renewAt)) {
                 token = generate(reason);
                 renewAt = now.plus(TOKEN_LIFETIME);

@@ -5,7 +5,7 @@ import io.blip.api.Secret;
 import io.blip.api.credential.CredentialReason;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.Credentials;
-import java.time.Clock;
+import io.blip.api.time.Time;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -26,17 +26,17 @@ final class SecretSource implements CredentialSource {
     private final String username;
     private final String secretId;
     private final SecretReader reader;
-    private final Clock clock;
+    private final Time time;
     private Secret password;
     private String versionId;
     private Instant readAt;
 
-    SecretSource(String monitorId, String username, String secretId, SecretReader reader, Clock clock) {
+    SecretSource(String monitorId, String username, String secretId, SecretReader reader, Time time) {
         this.monitorId = monitorId;
         this.username = username;
         this.secretId = secretId;
         this.reader = reader;
-        this.clock = clock;
+        this.time = time;
     }
 
     @Override
@@ -56,7 +56,7 @@ final class SecretSource implements CredentialSource {
                 throw e;
             }
             LOG.warn("monitor {}: {}; keeping the password read {} ago (version {})", monitorId, e.getMessage(),
-                    SecretReader.seconds(Duration.ofSeconds(Duration.between(readAt, clock.instant()).toSeconds())),
+                    SecretReader.seconds(Duration.ofSeconds(Duration.between(readAt, time.now()).toSeconds())),
                     versionId);
             return;
         }
@@ -73,7 +73,7 @@ final class SecretSource implements CredentialSource {
         }
         password = v.password();
         versionId = v.versionId();
-        readAt = clock.instant();
+        readAt = time.now();
     }
 
     @Override

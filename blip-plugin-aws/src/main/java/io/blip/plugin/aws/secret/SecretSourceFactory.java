@@ -60,7 +60,7 @@ public final class SecretSourceFactory implements CredentialSourceFactory {
         AwsClients clients = new AwsClients(regions, context.services());
         SecretReader reader = new SecretReader(secretId, CALL_TIMEOUT, () -> clients.build(
                 SecretsManagerClient.builder(), monitor, CALL_TIMEOUT));
-        return new SecretSource(monitor.id(), monitor.mysql().username(), secretId, reader, context.clock());
+        return new SecretSource(monitor.id(), monitor.mysql().username(), secretId, reader, context.time());
     }
 
     /** The region of a Secrets Manager ARN ({@code arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME}). */

@@ -19,16 +19,14 @@ import io.blip.api.region.RegionLookup;
 import io.blip.plugin.aws.AwsSettings;
 import io.blip.plugin.aws.FakeEndpointProperties;
 import io.blip.plugin.aws.TestMonitors;
+import io.blip.testkit.VirtualTime;
 import io.blip.testkit.aws.FakeCloudWatch;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +48,7 @@ class AwsRdsCollectorTest {
 
     private FakeCloudWatch cloudWatch;
     private FakeEndpointProperties env;
-    private final TestClock clock = new TestClock(NOW);
+    private final VirtualTime time = new VirtualTime(NOW);
     private final List<MonitorConfig> lookups = new CopyOnWriteArrayList<>();
     private final RegionLookup regions = m -> {
         lookups.add(m);
@@ -117,7 +115,7 @@ class AwsRdsCollectorTest {
 
             assertEquals(List.of(), c.collect("minute"), "the same two minutes again");
 
-            clock.set(NOW.plusSeconds(60));
+            time.advance(Duration.ofSeconds(60));
             cloudWatch.put("db1", "CPUUtilization", T1100, 30.0);
             assertEquals(List.of(gauge("CPUUtilization", 30.0, T1100)), c.collect("minute"));
 
@@ -329,7 +327,7 @@ class AwsRdsCollectorTest {
     }
 
     private CollectorContext context(MonitorConfig monitor) {
-        return CollectorContext.of(monitor, new NoMysql(), clock, regions, PluginServices.NONE);
+        return CollectorContext.of(monitor, new NoMysql(), time, regions, PluginServices.NONE);
     }
 
     private static MonitorConfig monitor(String id, String region) {
@@ -367,34 +365,6 @@ class AwsRdsCollectorTest {
         q.put("MetricStat", stat);
         q.put("ReturnData", true);
         return q;
-    }
-
-    /** A clock the test moves. */
-    private static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     /** aws.rds reads CloudWatch, never MySQL: any use of the pool fails the test. */

@@ -7,6 +7,7 @@ import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.credential.Credentials;
 import io.blip.api.plugin.PluginServices;
+import io.blip.api.time.Time;
 import io.blip.kit.CollectorContract;
 import io.blip.kit.CredentialSourceContract;
 import io.blip.plugin.aws.AwsSection;
@@ -14,7 +15,6 @@ import io.blip.plugin.aws.TestMonitors;
 import io.blip.plugin.aws.cloudwatch.AwsRdsFactory;
 import io.blip.plugin.aws.secret.SecretSourceFactory;
 import io.blip.testkit.aws.FakeSecretsManager;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +88,7 @@ class AwsContractTest {
         @Override
         protected CredentialContext context(MonitorConfig monitor) {
             return CredentialContext.of(monitor, m -> Optional.of("us-east-1"), PluginServices.NONE,
-                    Clock.systemUTC());
+                    Time.system());
         }
 
         @Override

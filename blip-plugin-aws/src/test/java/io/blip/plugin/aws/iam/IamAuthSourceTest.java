@@ -24,16 +24,14 @@ import io.blip.plugin.aws.TestMonitors.SystemProperties;
 import io.blip.plugin.aws.region.ConfigRegionResolver;
 import io.blip.plugin.aws.region.EndpointRegionResolver;
 import io.blip.plugin.aws.spi.AwsCredentialsFactory;
+import io.blip.testkit.VirtualTime;
 import java.lang.module.ModuleDescriptor;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +55,7 @@ class IamAuthSourceTest {
     private static final String SECRET_KEY = "blip/test/secret+key/0000000000000000000";
 
     private final SystemProperties properties = new SystemProperties();
-    private final MutableClock clock = new MutableClock(Instant.parse("2024-05-01T12:00:00Z"));
+    private final VirtualTime time = new VirtualTime(Instant.parse("2024-05-01T12:00:00Z"));
 
     @AfterEach
     void restore() {
@@ -69,7 +67,7 @@ class IamAuthSourceTest {
             .or(() -> new EndpointRegionResolver().region(monitor));
 
     private CredentialSource source(MonitorConfig monitor, RegionLookup regions, PluginServices services) {
-        return new IamAuthSourceFactory().make(CredentialContext.of(monitor, regions, services, clock));
+        return new IamAuthSourceFactory().make(CredentialContext.of(monitor, regions, services, time));
     }
 
     /** AWS credentials from a plugin (the AwsCredentialsFactory SPI) that counts how often the SDK asks. */
@@ -162,13 +160,13 @@ class IamAuthSourceTest {
 
         Secret first = source.credentials(CredentialReason.CONNECT).password();
         assertEquals(1, asked.get());
-        clock.advance(Duration.ofSeconds(869));
+        time.advance(Duration.ofSeconds(869));
         assertSame(first, source.credentials(CredentialReason.CONNECT).password());
         assertEquals(1, asked.get(), "still within 870 s: cached");
-        clock.advance(Duration.ofSeconds(1));
+        time.advance(Duration.ofSeconds(1));
         source.credentials(CredentialReason.CONNECT);
         assertEquals(2, asked.get(), "870 s after it was made, 30 s before it expires: renewed");
-        clock.advance(Duration.ofSeconds(869));
+        time.advance(Duration.ofSeconds(869));
         source.credentials(CredentialReason.CONNECT);
         assertEquals(2, asked.get(), "the renewed token is cached for 870 s from its renewal");
     }
@@ -184,7 +182,7 @@ class IamAuthSourceTest {
         assertEquals(2, asked.get());
         source.credentials(CredentialReason.ACCESS_DENIED);
         assertEquals(3, asked.get());
-        clock.advance(Duration.ofSeconds(869));
+        time.advance(Duration.ofSeconds(869));
         source.credentials(CredentialReason.CONNECT);
         assertEquals(3, asked.get(), "the token made after access denied is cached");
     }
@@ -309,33 +307,5 @@ class IamAuthSourceTest {
         assertTrue(descriptor.provides().stream()
                 .filter(p -> p.service().equals(CredentialSourceFactory.class.getName()))
                 .anyMatch(p -> p.providers().contains(IamAuthSourceFactory.class.getName())));
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

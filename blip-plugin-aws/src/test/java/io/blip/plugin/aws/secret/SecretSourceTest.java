@@ -17,15 +17,22 @@ import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
 import io.blip.plugin.aws.AwsSection;
 import io.blip.plugin.aws.TestMonitors;
+import io.blip.api.time.Time;
+import io.blip.testkit.VirtualTime;
 import io.blip.testkit.aws.FakeSecretsManager;
 import io.blip.testkit.aws.FakeSecretsManager.Fault;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,7 +95,7 @@ class SecretSourceTest {
     }
 
     CredentialSource source(String secret, RegionLookup regions) {
-        return factory.make(CredentialContext.of(monitor(secret), regions, PluginServices.NONE, Clock.systemUTC()));
+        return factory.make(CredentialContext.of(monitor(secret), regions, PluginServices.NONE, Time.system()));
     }
 
     CredentialSource source() {
@@ -168,6 +175,44 @@ class SecretSourceTest {
         assertEquals(before + calls, fake.callCount());
         fake.heal();
         assertEquals("p4ss-two", s.credentials(CredentialReason.ACCESS_DENIED).password().reveal());
+    }
+
+    @Test
+    void aKeptPasswordIsSaidToBeAsOldAsItIsOnTheSourcesTime() throws Exception {
+        fake.put(ARN, RDS_SECRET);
+        VirtualTime time = new VirtualTime(Instant.parse("2026-01-01T00:00:00Z"));
+        CredentialSource s = factory.make(CredentialContext.of(monitor(ARN), RegionLookup.NONE, PluginServices.NONE,
+                time));
+        s.credentials(CredentialReason.CONNECT);
+        time.advance(Duration.ofSeconds(90));
+        fake.failAlways(Fault.ACCESS_DENIED);
+        Logger logger = Logger.getLogger(SecretSource.class.getName());
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            assertEquals("p4ss-one", s.credentials(CredentialReason.ACCESS_DENIED).password().reveal());
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.getFirst().startsWith("monitor db1: " + PREFIX + "access denied ("), warnings.getFirst());
+        assertTrue(warnings.getFirst().contains("; keeping the password read 90 s ago (version "), warnings.getFirst());
     }
 
     @Test

@@ -2,13 +2,13 @@ package io.blip.plugin.tls.rds;
 
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.Options;
+import io.blip.api.time.Time;
 import io.blip.api.tls.TlsMaterial;
 import io.blip.api.tls.TlsProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -35,18 +35,19 @@ public final class RdsTlsProvider implements TlsProvider {
     static final Duration EXPIRY_WARNING = Duration.ofDays(90);
     private static final Logger log = LoggerFactory.getLogger(RdsTlsProvider.class);
 
-    private final Clock clock;
+    private final Time time;
     /** What has been warned about; the runtime makes one provider per JVM, so this is once per JVM. */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile CaBundle bundle;
 
     /** For {@link java.util.ServiceLoader}. */
     public RdsTlsProvider() {
-        this(Clock.systemUTC());
+        this(Time.system());
     }
 
-    RdsTlsProvider(Clock clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
+    /** Judging CA expiry on {@code time} (virtual in tests). */
+    RdsTlsProvider(Time time) {
+        this.time = Objects.requireNonNull(time, "time");
     }
 
     @Override
@@ -61,7 +62,7 @@ public final class RdsTlsProvider implements TlsProvider {
             return Optional.empty();
         }
         CaBundle b = bundle();
-        Instant now = clock.instant();
+        Instant now = time.now();
         warnAboutExpiry(b, now, monitor.id());
         List<X509Certificate> usable = b.usable(now);
         if (usable.isEmpty()) {
@@ -81,7 +82,7 @@ public final class RdsTlsProvider implements TlsProvider {
     @Override
     public String describe() {
         CaBundle b = bundle();
-        Instant now = clock.instant();
+        Instant now = time.now();
         List<X509Certificate> usable = b.usable(now);
         int expired = b.certificates().size() - usable.size();
         var text = new StringBuilder("Amazon RDS CA bundle ").append(b.packageName()).append(' ')

@@ -6,18 +6,18 @@ import io.blip.api.config.MonitorSection;
 import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
 import io.blip.api.config.TlsConfig;
+import io.blip.api.time.Time;
 import io.blip.api.tls.TlsMaterial;
 import io.blip.api.tls.TlsProvider;
+import io.blip.testkit.VirtualTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -333,8 +333,8 @@ class RdsTlsProviderTest {
                 .withSection(RdsTlsSection.NAME, aws);
     }
 
-    private static Clock at(Instant instant) {
-        return Clock.fixed(instant, ZoneOffset.UTC);
+    private static Time at(Instant instant) {
+        return new VirtualTime(instant);
     }
 
     private static String bundleName() {
