@@ -104,7 +104,7 @@ final class OtlpSink implements Sink<List<MetricData>> {
             // The exporter's own timeout ends the request; a moment more lets it say so.
             result.join(settings.timeout().plus(ANSWER_GRACE).toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            throw SendException.retry(e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+            throw SendException.retry(describe(e), null);
         }
         if (!result.isDone()) {
             throw SendException.retry("no answer within " + settings.timeout().toMillis() + " ms", null);
@@ -132,8 +132,14 @@ final class OtlpSink implements Sink<List<MetricData>> {
                     : SendException.reject("gRPC " + code, why);
         }
         Throwable cause = t instanceof FailedExportException && t.getCause() != null ? t.getCause() : t;
-        return SendException.retry(cause == null ? "export failed"
-                : cause.getClass().getSimpleName() + ": " + cause.getMessage(), null);
+        return SendException.retry(cause == null ? "export failed" : describe(cause), null);
+    }
+
+    /** The exception's kind and message; the kind alone when it has none (the JDK's ConnectException). */
+    private static String describe(Throwable t) {
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName()
+                : t.getClass().getSimpleName() + ": " + message;
     }
 
     @Override

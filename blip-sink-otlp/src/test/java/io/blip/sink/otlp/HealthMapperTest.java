@@ -28,7 +28,7 @@ class HealthMapperTest {
         levels.put("all", new MonitorHealth.Level(2, Duration.ofMillis(1500)));
         return new MonitorHealth("db1", T0.plusSeconds(60), T0, up, levels,
                 Map.of("status.global", 0L, "repl", 3L), 1,
-                List.of(new MonitorHealth.Sink("log", 12, 0, 0, 1), new MonitorHealth.Sink("otlp", 12, 1, 2, 0)));
+                List.of(new MonitorHealth.Sink("log", 12, 0, 0, 0, 1, 0), new MonitorHealth.Sink("otlp", 9, 4, 6, 1, 0, 7)));
     }
 
     private static Map<String, MetricData> byName(List<MetricData> data) {
@@ -52,8 +52,7 @@ class HealthMapperTest {
 
     @Test
     void everyHealthMetricHasItsNameTypeUnitAttributesAndValue() {
-        var own = new SharedExporter.Delivery(9, 3, 4, 1, 0, 7);
-        var data = byName(new HealthMapper(RESOURCE).map(health(true), own));
+        var data = byName(new HealthMapper(RESOURCE).map(health(true)));
         assertEquals(List.of("blip.monitor.collection.duration", "blip.monitor.collection.errors",
                 "blip.monitor.collections", "blip.monitor.collections.skipped", "blip.monitor.up", "blip.sink.dropped",
                 "blip.sink.queued", "blip.sink.retries", "blip.sink.sent"), List.copyOf(data.keySet()));
@@ -66,7 +65,7 @@ class HealthMapperTest {
         assertEquals(Map.of("domain=repl", 3.0, "domain=status.global", 0.0),
                 values(data.get("blip.monitor.collection.errors")));
         assertEquals(Map.of("", 1.0), values(data.get("blip.monitor.collections.skipped")));
-        // The log sink as the runtime counted it; this sink as the collector took it.
+        // Every sink as the runtime's delivery counted it for this monitor.
         assertEquals(Map.of("sink=log", 12.0, "sink=otlp", 9.0), values(data.get("blip.sink.sent")));
         assertEquals(Map.of("sink=log", 0.0, "sink=otlp", 4.0), values(data.get("blip.sink.queued")));
         assertEquals(Map.of("reason=buffer_full,sink=log", 0.0, "reason=failed,sink=log", 1.0,
@@ -91,10 +90,17 @@ class HealthMapperTest {
     @Test
     void aMonitorThatNeverConnectedIsDownWithNoLevels() {
         var h = new MonitorHealth("db1", T0.plusSeconds(3), T0, false, Map.of(), Map.of(), 0,
-                List.of(new MonitorHealth.Sink("otlp", 0, 0, 0, 0)));
-        var data = byName(new HealthMapper(RESOURCE).map(h, new SharedExporter.Delivery(0, 0, 0, 0, 0, 0)));
+                List.of(new MonitorHealth.Sink("otlp", 0, 0, 0, 0, 0, 0)));
+        var data = byName(new HealthMapper(RESOURCE).map(h));
         assertEquals(Map.of("", 0.0), values(data.get("blip.monitor.up")));
         assertEquals(false, data.containsKey("blip.monitor.collections"));
         assertEquals(Map.of("sink=otlp", 0.0), values(data.get("blip.sink.sent")));
+    }
+
+    @Test
+    void withoutSinkCountsThereAreNoSinkMetrics() {
+        var h = new MonitorHealth("db1", T0.plusSeconds(3), T0, true, Map.of(), Map.of(), 0, List.of());
+        assertEquals(List.of("blip.monitor.collections.skipped", "blip.monitor.up"),
+                List.copyOf(byName(new HealthMapper(RESOURCE).map(h)).keySet()));
     }
 }

@@ -20,7 +20,6 @@ import java.util.Set;
 import static io.blip.sink.otlp.TestData.at;
 import static io.blip.sink.otlp.TestData.nanos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -198,11 +197,10 @@ class MetricMapperTest {
 
     @Test
     void awsRdsValuesKeepCloudWatchTimestamps() {
-        long ts = TestData.T0.minusSeconds(60).toEpochMilli();
-        var v = new MetricValue("cpuutilization", 12.5, MetricType.GAUGE, Map.of(), Map.of("ts", String.valueOf(ts)));
+        var v = MetricValue.gauge("cpuutilization", 12.5).withTime(TestData.T0.minusSeconds(60).plusMillis(250));
         DoublePointData p = point(only(mapper(false, Set.of()).map(at("db1", 1, 0, "aws.rds", List.of(v))),
                 "mysql.aws.rds.cpuutilization"));
-        assertEquals(ts * 1_000_000L, p.getEpochNanos());
-        assertFalse(p.getAttributes().asMap().containsKey(AttributeKey.stringKey("ts")));
+        assertEquals(nanos(-60) + 250_000_000L, p.getEpochNanos(), "the value's own time, not the collection's");
+        assertEquals(Attributes.empty(), p.getAttributes());
     }
 }

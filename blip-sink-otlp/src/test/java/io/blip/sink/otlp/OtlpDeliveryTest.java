@@ -2,91 +2,78 @@ package io.blip.sink.otlp;
 
 import io.blip.api.MetricValue;
 import io.blip.api.MonitorHealth;
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
-import io.blip.api.sink.SinkContext;
+import io.blip.runtime.delivery.SinkQueue;
 import io.blip.testkit.otlp.OtlpReceiver;
 import io.blip.testkit.otlp.OtlpReceiver.Answer;
 import io.blip.testkit.otlp.OtlpReceiver.Received;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
+import static io.blip.sink.otlp.Lanes.WAIT;
 import static io.blip.sink.otlp.TestData.at;
+import static io.blip.sink.otlp.TestData.pairs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Delivery through a collector outage: the real exporter against a real receiver on loopback that
- * answers with errors, or a port nobody listens on. Retries start at a few milliseconds so an outage of
- * many retries takes a moment; outcomes are awaited by polling with a deadline.
+ * What the otlp sink tells the runtime's delivery about a collector that is down or refuses: the
+ * real exporter against a real receiver on loopback that answers with errors, or a port nobody
+ * listens on, each monitor sending through its lane as in Blip. Which answers may pass (retried) and
+ * which are refusals (dropped at once), {@code Retry-After} over HTTP, and health riding with the
+ * collections. How the runtime buffers, drops the oldest, budgets bytes and backs off is its own, and
+ * tested with the runtime ({@code SinkQueueTest}).
+ *
+ * <p>Retries start at a few milliseconds so an outage of many retries takes a moment. Each
+ * collection is one data point and one request ({@code batch-size: 1}), so the receiver's requests
+ * say what happened, in order.
  */
 class OtlpDeliveryTest {
-    private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String METRIC = "mysql.status.global.threads_running";
 
-    private static OtlpReceiver receiver(String protocol) throws IOException {
-        return protocol.equals("grpc") ? OtlpReceiver.grpc() : OtlpReceiver.http();
+    /** Options with fast retries, one collection per request. */
+    private static Options options(String protocol, String endpoint, int index, String... more) {
+        var values = pairs("protocol", protocol, "endpoint", endpoint, "batch-delay", "10ms", "batch-size", "1",
+                "retry-initial", "5ms", "retry-max", "40ms");
+        values.putAll(pairs(more));
+        return TestData.DECLARED.read(OptionSet.Input.of("monitors[" + index + "].sinks.otlp", values));
     }
 
-    /** A sink with fast retries; each collection is one data point, one collection per request. */
-    private static OtlpSink sink(OtlpSinkFactory factory, String protocol, String endpoint, String monitorId,
-                                 String... options) {
-        var values = new LinkedHashMap<String, String>();
-        values.put("protocol", protocol);
-        values.put("endpoint", endpoint);
-        values.put("batch-delay", "10ms");
-        values.put("batch-size", "1");
-        values.put("retry-initial", "5ms");
-        values.put("retry-max", "40ms");
-        for (int i = 0; i < options.length; i += 2) {
-            values.put(options[i], options[i + 1]);
-        }
-        var monitor = TestData.monitor(monitorId, monitorId + ".db:3306", Map.of());
-        return (OtlpSink) factory.make(SinkContext.of(monitor, Options.of("monitors[0].sinks.otlp", values),
-                Map.of()));
+    private static SinkQueue.Lane<?> lane(Lanes lanes, OtlpReceiver r, String monitorId, int index, String... more)
+            throws Exception {
+        return lanes.lane(monitor(monitorId), options(r.protocol(), r.endpoint(), index, more));
+    }
+
+    private static MonitorConfig monitor(String monitorId) {
+        return TestData.monitor(monitorId, monitorId + ".db", 3306, Map.of());
     }
 
     /** Collection number {@code n}: its one value is {@code n}. */
-    private static void send(OtlpSink sink, String monitorId, long n) {
-        long start = System.nanoTime();
-        sink.send(at(monitorId, n, n, "status.global", List.of(MetricValue.gauge("threads_running", n))));
-        long took = System.nanoTime() - start;
-        assertTrue(took < Duration.ofMillis(200).toNanos(), "send only queues; it took " + took / 1_000_000 + " ms");
+    private static void offer(SinkQueue.Lane<?> lane, String monitorId, long n) {
+        lane.offer(at(monitorId, n, n, "status.global", List.of(MetricValue.gauge("threads_running", n))));
     }
 
-    /** The collection numbers of one monitor in the requests the receiver answered OK, in arrival order. */
-    private static List<Long> delivered(OtlpReceiver r, String monitorId) {
-        var out = new ArrayList<Long>();
-        for (Received got : r.received()) {
-            if (got.answer() != Answer.OK) {
-                continue;
-            }
-            for (ResourceMetrics rm : got.request().getResourceMetricsList()) {
-                if (!monitorId.equals(monitor(rm))) {
-                    continue;
-                }
-                rm.getScopeMetricsList().stream().flatMap(s -> s.getMetricsList().stream())
-                        .filter(m -> m.getName().equals(METRIC))
-                        .flatMap(m -> m.getGauge().getDataPointsList().stream())
-                        .forEach(p -> out.add((long) p.getAsDouble()));
-            }
-        }
-        return out;
+    /** The metrics of one monitor in one request. */
+    private static Stream<Metric> metrics(Received got, String monitorId) {
+        return got.request().getResourceMetricsList().stream().filter(rm -> monitorId.equals(monitor(rm)))
+                .flatMap(rm -> rm.getScopeMetricsList().stream()).flatMap(s -> s.getMetricsList().stream());
     }
 
     private static String monitor(ResourceMetrics rm) {
@@ -94,14 +81,33 @@ class OtlpDeliveryTest {
                 .map(KeyValue::getValue).map(v -> v.getStringValue()).findFirst().orElse("");
     }
 
-    private static void until(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
+    /** The values of one metric of one monitor in one request. */
+    private static List<Long> values(Received got, String monitorId, String metric) {
+        return metrics(got, monitorId).filter(m -> m.getName().equals(metric))
+                .flatMap(m -> (m.hasSum() ? m.getSum().getDataPointsList() : m.getGauge().getDataPointsList()).stream())
+                .map(p -> (long) p.getAsDouble()).toList();
+    }
+
+    /** The values of one metric of one monitor in the requests answered OK, in arrival order. */
+    private static List<Long> delivered(List<Received> received, String monitorId, String metric) {
+        var out = new ArrayList<Long>();
+        for (Received got : received) {
+            if (got.answer() == Answer.OK) {
+                out.addAll(values(got, monitorId, metric));
             }
-            Thread.sleep(5);
         }
+        return out;
+    }
+
+    /** The collection numbers of one monitor in the requests answered OK, in arrival order. */
+    private static List<Long> delivered(List<Received> received, String monitorId) {
+        return delivered(received, monitorId, METRIC);
+    }
+
+    /** Waits until the collections {@code 1..last} of each monitor were answered OK. */
+    private static void awaitDelivered(OtlpReceiver r, long last, String... monitorIds) throws InterruptedException {
+        r.await("collections 1 to " + last + " of " + List.of(monitorIds) + " answered OK",
+                got -> Stream.of(monitorIds).allMatch(m -> delivered(got, m).size() >= last), WAIT);
     }
 
     private static List<Long> range(long from, long to) {
@@ -112,64 +118,51 @@ class OtlpDeliveryTest {
     @CsvSource({"http/protobuf, UNAVAILABLE", "http/protobuf, TOO_MANY_REQUESTS", "grpc, UNAVAILABLE",
             "grpc, TOO_MANY_REQUESTS"})
     void anOutageThatFitsTheBufferLosesNothing(String protocol, Answer outage) throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
-        try (OtlpReceiver r = receiver(protocol).answer(outage);
-             OtlpSink one = sink(factory, protocol, r.endpoint(), "db1", "buffer-size", "10");
-             OtlpSink two = sink(factory, protocol, r.endpoint(), "db2", "buffer-size", "10")) {
+        try (OtlpReceiver r = OtlpReceiver.of(protocol).answer(outage); Lanes lanes = new Lanes()) {
+            var one = lane(lanes, r, "db1", 0, "buffer-size", "10");
+            var two = lane(lanes, r, "db2", 1, "buffer-size", "10");
             for (long n = 1; n <= 8; n++) {
-                send(one, "db1", n);
-                send(two, "db2", n);
+                offer(one, "db1", n);
+                offer(two, "db2", n);
             }
-            // Over HTTP the receiver's Retry-After: 1 spaces the retries a second apart.
-            until("several retries", () -> one.delivery().retries() + two.delivery().retries() >= 3);
-            assertTrue(one.status().startsWith("last export failed: "), one.status());
-            r.answer(Answer.OK);
-            until("all sent", () -> one.delivery().sent() == 8 && two.delivery().sent() == 8);
-            assertEquals(range(1, 8), delivered(r, "db1"), "every collection once, in order");
-            assertEquals(range(1, 8), delivered(r, "db2"));
-            assertEquals(0, one.delivery().dropped() + two.delivery().dropped());
-            assertTrue(one.status().startsWith("ok; sent 8, queued 0, dropped 0 (buffer full), 0 (rejected)"),
-                    one.status());
-        }
-    }
+            // Over HTTP the receiver's Retry-After: 1 spaces the retries a second apart. Once a request
+            // arrived, the failure before it is counted.
+            r.await(4, WAIT);
+            assertTrue(one.counts().retries() + two.counts().retries() >= 3, one.status() + " / " + two.status());
+            String why = protocol.equals("grpc")
+                    ? (outage == Answer.UNAVAILABLE ? "gRPC UNAVAILABLE" : "gRPC RESOURCE_EXHAUSTED")
+                    : (outage == Answer.UNAVAILABLE ? "HTTP 503" : "HTTP 429");
+            assertTrue(one.status().startsWith("last send failed: " + why + "; sent 0,"), one.status());
 
-    @ParameterizedTest
-    @ValueSource(strings = {"http/protobuf", "grpc"})
-    void anOutageLongerThanTheBufferDropsTheOldestAndCountsThem(String protocol) throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
-        try (OtlpReceiver r = receiver(protocol).answer(Answer.UNAVAILABLE);
-             OtlpSink sink = sink(factory, protocol, r.endpoint(), "db1", "buffer-size", "3")) {
-            send(sink, "db1", 1);
-            r.await(1, WAIT); // collection 1 is being sent (and retried): it is out of the buffer
-            for (long n = 2; n <= 10; n++) {
-                send(sink, "db1", n);
-            }
-            assertEquals(6, sink.delivery().dropped(), "2 to 7 make way for 8, 9, 10");
-            assertEquals(3, sink.delivery().queued());
             r.answer(Answer.OK);
-            until("all left sent", () -> sink.delivery().sent() == 4);
-            assertEquals(List.of(1L, 8L, 9L, 10L), delivered(r, "db1"));
-            assertTrue(sink.status().contains("sent 4, queued 0, dropped 6 (buffer full)"), sink.status());
+            awaitDelivered(r, 8, "db1", "db2");
+            one.close(WAIT);
+            two.close(WAIT);
+            assertEquals(range(1, 8), delivered(r.received(), "db1"), "every collection once, in order");
+            assertEquals(range(1, 8), delivered(r.received(), "db2"));
+            assertEquals(new MonitorHealth.Sink("otlp", 8, 0, 0, 0, 0, one.counts().retries()), one.counts());
+            assertEquals(new MonitorHealth.Sink("otlp", 8, 0, 0, 0, 0, two.counts().retries()), two.counts());
+            assertTrue(one.status().startsWith("ok; sent 8, queued 0, dropped 0 (buffer full), 0 (rejected), "
+                    + "0 (unsent at close), retries "), one.status());
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"http/protobuf", "grpc"})
     void aRejectedRequestIsDroppedAtOnceAndNotRetried(String protocol) throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
-        try (OtlpReceiver r = receiver(protocol).answer(Answer.BAD_REQUEST);
-             OtlpSink sink = sink(factory, protocol, r.endpoint(), "db1")) {
-            send(sink, "db1", 1);
-            until("rejected", () -> sink.delivery().rejected() == 1);
-            send(sink, "db1", 2);
-            until("rejected again", () -> sink.delivery().rejected() == 2);
-            assertEquals(2, r.received().size(), "each sent once");
-            assertEquals(0, sink.delivery().retries());
-            String expected = protocol.equals("grpc") ? "last export failed: gRPC INVALID_ARGUMENT"
-                    : "last export failed: HTTP 400";
-            assertTrue(sink.status().startsWith(expected), sink.status());
-            assertTrue(sink.status().endsWith("dropped 0 (buffer full), 2 (rejected), 0 (unsent at close), "
-                    + "retries 0"), sink.status());
+        try (OtlpReceiver r = OtlpReceiver.of(protocol).answer(Answer.BAD_REQUEST); Lanes lanes = new Lanes()) {
+            var lane = lane(lanes, r, "db1", 0);
+            offer(lane, "db1", 1);
+            r.await(1, WAIT);
+            offer(lane, "db1", 2);
+            r.await(2, WAIT);
+            lane.close(WAIT);
+            assertEquals(List.of(List.of(1L), List.of(2L)),
+                    r.received().stream().map(got -> values(got, "db1", METRIC)).toList(), "each sent once");
+            String expected = protocol.equals("grpc") ? "last send failed: gRPC INVALID_ARGUMENT bad request"
+                    : "last send failed: HTTP 400";
+            assertEquals(expected + "; sent 0, queued 0, dropped 0 (buffer full), 2 (rejected), 0 (unsent at close), "
+                    + "retries 0", lane.status());
         }
     }
 
@@ -181,28 +174,34 @@ class OtlpDeliveryTest {
             port = s.getLocalPort();
         }
         String endpoint = "http://127.0.0.1:" + port + (protocol.equals("grpc") ? "" : "/v1/metrics");
-        var factory = new OtlpSinkFactory(Map.of());
-        OtlpSink sink = sink(factory, protocol, endpoint, "db1", "timeout", "500ms");
-        for (long n = 1; n <= 5; n++) {
-            send(sink, "db1", n);
+        try (Lanes lanes = new Lanes()) {
+            var lane = lanes.lane(monitor("db1"), options(protocol, endpoint, 0, "timeout", "500ms"));
+            for (long n = 1; n <= 5; n++) {
+                offer(lane, "db1", n);
+            }
+            lanes.awaitSends(lane, 4);
+            assertTrue(lane.counts().retries() >= 3, lane.status());
+            long start = System.nanoTime();
+            lane.close(WAIT);
+            long closing = System.nanoTime() - start;
+            // The flush at close lasts at most the send timeout; a send it began has as long again to end.
+            assertTrue(closing < Duration.ofMillis(2500).toNanos(), "close took " + closing / 1_000_000 + " ms");
+            var counts = lane.counts();
+            assertEquals(new MonitorHealth.Sink("otlp", 0, 0, 0, 0, 5, counts.retries()), counts,
+                    "all 5 reported unsent");
+            // The JDK's client gives no message; OkHttp (gRPC) names the address.
+            assertTrue(lane.status().startsWith(protocol.equals("grpc") ? "last send failed: ConnectException: "
+                    + "Failed to connect to /127.0.0.1:" + port + "; sent 0," : "last send failed: ConnectException; "
+                    + "sent 0,"), lane.status());
         }
-        until("retries", () -> sink.delivery().retries() >= 3);
-        long start = System.nanoTime();
-        sink.close();
-        long closing = System.nanoTime() - start;
-        assertTrue(closing < Duration.ofMillis(2500).toNanos(), "close took " + closing / 1_000_000 + " ms");
-        var d = sink.delivery();
-        assertEquals(new SharedExporter.Delivery(0, 0, 0, 0, 5, d.retries()), d, "all 5 reported unsent");
-        assertTrue(sink.status().startsWith("last export failed: "), sink.status());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"TOO_MANY_REQUESTS", "UNAVAILABLE"})
     void anHttpRetryWaitsWhatRetryAfterAsks(Answer answer) throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
-        try (OtlpReceiver r = OtlpReceiver.http().answer(answer);
-             OtlpSink sink = sink(factory, r.protocol(), r.endpoint(), "db1")) {
-            send(sink, "db1", 1);
+        try (OtlpReceiver r = OtlpReceiver.http().answer(answer); Lanes lanes = new Lanes()) {
+            var lane = lane(lanes, r, "db1", 0);
+            offer(lane, "db1", 1);
             r.await(1, WAIT);
             long first = System.nanoTime();
             r.await(2, WAIT);
@@ -210,106 +209,70 @@ class OtlpDeliveryTest {
             // The backoff alone would be at most retry-max, 40 ms; the receiver asks for 1 s.
             assertTrue(apart >= Duration.ofMillis(900).toNanos(), "retried after " + apart / 1_000_000 + " ms");
             r.answer(Answer.OK);
-            until("sent", () -> sink.delivery().sent() == 1);
-            assertEquals(List.of(1L), delivered(r, "db1"));
+            awaitDelivered(r, 1, "db1");
+            lane.close(WAIT);
+            assertEquals(List.of(1L), delivered(r.received(), "db1"));
+            assertEquals(1, lane.counts().sent());
         }
     }
 
+    /** Closing does not wait out the batch delay: what is queued goes out at once. */
     @Test
     void closeSendsWhatIsQueuedAtOnce() throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
-        try (OtlpReceiver r = OtlpReceiver.http()) {
-            OtlpSink sink = sink(factory, r.protocol(), r.endpoint(), "db1", "batch-size", "100",
-                    "batch-delay", "1m");
+        try (OtlpReceiver r = OtlpReceiver.http(); Lanes lanes = new Lanes()) {
+            var lane = lane(lanes, r, "db1", 0, "batch-size", "100", "batch-delay", "1m");
             for (long n = 1; n <= 3; n++) {
-                send(sink, "db1", n);
+                offer(lane, "db1", n);
             }
             long start = System.nanoTime();
-            sink.close();
+            lane.close(WAIT);
             long closing = System.nanoTime() - start;
             assertTrue(closing < Duration.ofSeconds(3).toNanos(), "close took " + closing / 1_000_000 + " ms");
-            assertEquals(range(1, 3), delivered(r, "db1"), "close does not wait out the batch delay");
-            assertEquals(3, sink.delivery().sent());
+            assertEquals(range(1, 3), delivered(r.received(), "db1"));
+            assertEquals(1, r.received().size(), "in one request");
+            assertEquals(3, lane.counts().sent());
         }
     }
 
-    private static MonitorHealth health(String monitorId, long skipped) {
+    /** What the runtime makes after a collection: the monitor's state, and its lane's counts. */
+    private static MonitorHealth health(SinkQueue.Lane<?> lane, String monitorId, long skipped) {
         return new MonitorHealth(monitorId, Instant.now(), Instant.now().minusSeconds(60), true, Map.of(), Map.of(),
-                skipped, List.of(new MonitorHealth.Sink("otlp", 0, 0, 0, 0)));
-    }
-
-    /** The values of a {@code blip.*} Sum or Gauge without attributes, in the requests answered OK. */
-    private static List<Long> healthValues(OtlpReceiver r, String name) {
-        var out = new ArrayList<Long>();
-        for (Received got : r.received()) {
-            if (got.answer() != Answer.OK) {
-                continue;
-            }
-            got.request().getResourceMetricsList().stream().flatMap(rm -> rm.getScopeMetricsList().stream())
-                    .flatMap(s -> s.getMetricsList().stream()).filter(m -> m.getName().equals(name))
-                    .flatMap(m -> m.hasSum() ? m.getSum().getDataPointsList().stream()
-                            : m.getGauge().getDataPointsList().stream())
-                    .forEach(p -> out.add((long) p.getAsDouble()));
-        }
-        return out;
+                skipped, List.of(lane.counts()));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"http/protobuf", "grpc"})
     void healthRidesWithTheCollectionsAndOnlyTheLatestWaitsOutAnOutage(String protocol) throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
-        try (OtlpReceiver r = receiver(protocol).answer(Answer.UNAVAILABLE);
-             OtlpSink sink = sink(factory, protocol, r.endpoint(), "db1", "buffer-size", "10")) {
+        try (OtlpReceiver r = OtlpReceiver.of(protocol).answer(Answer.UNAVAILABLE); Lanes lanes = new Lanes()) {
+            var lane = lane(lanes, r, "db1", 0, "buffer-size", "10");
             for (long n = 1; n <= 4; n++) {
-                send(sink, "db1", n);
-                sink.sendHealth(health("db1", n));
+                offer(lane, "db1", n);
+                lane.offerHealth(health(lane, "db1", n));
             }
-            until("retries", () -> sink.delivery().retries() >= 2);
+            r.await(3, WAIT);
             r.answer(Answer.OK);
-            until("all sent", () -> sink.delivery().sent() == 4 && !healthValues(r, "blip.monitor.up").isEmpty());
-            assertEquals(range(1, 4), delivered(r, "db1"));
+            r.await("the last health answered OK",
+                    all -> delivered(all, "db1", "blip.monitor.collections.skipped").contains(4L), WAIT);
+            lane.close(WAIT);
+            assertEquals(range(1, 4), delivered(r.received(), "db1"));
             // The first snapshot may have gone out with the first collection; later ones replace each other.
-            List<Long> skipped = healthValues(r, "blip.monitor.collections.skipped");
+            List<Long> skipped = delivered(r.received(), "db1", "blip.monitor.collections.skipped");
             assertEquals(4L, skipped.getLast(), "the latest snapshot arrives: " + skipped);
             assertTrue(skipped.size() <= 2, "only the latest waits: " + skipped);
-            assertEquals(4, sink.delivery().sent(), "health is not counted as a collection");
+            assertEquals(4, lane.counts().sent(), "health is not counted as a collection");
         }
     }
 
     @Test
     void healthFalseSendsNoBlipMetrics() throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
-        try (OtlpReceiver r = OtlpReceiver.http();
-             OtlpSink sink = sink(factory, r.protocol(), r.endpoint(), "db1", "health", "false")) {
-            sink.sendHealth(health("db1", 1));
-            send(sink, "db1", 1);
-            until("sent", () -> sink.delivery().sent() == 1);
-            assertEquals(List.of(), healthValues(r, "blip.monitor.up"));
-        }
-    }
-
-    @Test
-    void aByteBudgetDropsTheOldestPastIt() throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
-        long each = EncodedSize.of(new MetricMapper("mysql.", false, java.util.Set.of(), io.opentelemetry.sdk.resources
-                .Resource.empty(), Map.of()).map(at("db1", 1, 1, "status.global",
-                List.of(MetricValue.gauge("threads_running", 1)))));
-        long fits = 1024 / each;
-        try (OtlpReceiver r = OtlpReceiver.http().answer(Answer.UNAVAILABLE);
-             OtlpSink sink = sink(factory, r.protocol(), r.endpoint(), "db1", "buffer-size", "1000",
-                     "buffer-bytes", "1KiB")) {
-            send(sink, "db1", 1);
-            r.await(1, WAIT); // collection 1 is in flight, out of the buffer
-            for (long n = 2; n <= 40; n++) {
-                send(sink, "db1", n);
-            }
-            assertEquals(fits, sink.delivery().queued(), "1 KiB holds " + fits + " collections of " + each + " bytes");
-            assertEquals(39 - fits, sink.delivery().dropped());
-            r.answer(Answer.OK);
-            until("all left sent", () -> sink.delivery().sent() == 1 + fits);
-            List<Long> expected = new ArrayList<>(List.of(1L));
-            expected.addAll(range(41 - fits, 40));
-            assertEquals(expected, delivered(r, "db1"));
+        try (OtlpReceiver r = OtlpReceiver.http(); Lanes lanes = new Lanes()) {
+            var lane = lane(lanes, r, "db1", 0, "health", "false");
+            lane.offerHealth(health(lane, "db1", 1));
+            offer(lane, "db1", 1);
+            lane.close(WAIT);
+            assertEquals(List.of(1L), delivered(r.received(), "db1"));
+            assertEquals(List.of(METRIC), r.received().stream().flatMap(got -> metrics(got, "db1"))
+                    .map(Metric::getName).toList(), "no blip.* metric");
         }
     }
 }

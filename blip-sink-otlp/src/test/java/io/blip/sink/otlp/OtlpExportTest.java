@@ -2,10 +2,11 @@ package io.blip.sink.otlp;
 
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
+import io.blip.api.Metrics;
 import io.blip.api.collect.CollectorHelp;
+import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
-import io.blip.api.sink.Sink;
-import io.blip.api.sink.SinkContext;
+import io.blip.runtime.delivery.SinkQueue;
 import io.blip.testkit.otlp.OtlpReceiver;
 import io.blip.testkit.otlp.OtlpReceiver.Received;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -17,42 +18,40 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static io.blip.sink.otlp.Lanes.WAIT;
 import static io.blip.sink.otlp.TestData.at;
 import static io.blip.sink.otlp.TestData.nanos;
+import static io.blip.sink.otlp.TestData.pairs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The real exporter against a real OTLP receiver on loopback, over http/protobuf and gRPC. */
+/**
+ * The real exporter against a real OTLP receiver on loopback, over http/protobuf and gRPC, each
+ * monitor sending through its lane of the runtime's delivery as in Blip.
+ */
 class OtlpExportTest {
-    private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Map<String, CollectorHelp> DOMAINS = Map.of("size.table",
             CollectorHelp.builder("size.table", "sizes").metric("bytes", MetricType.GAUGE, "By", "Table size").build());
 
-    private static OtlpReceiver receiver(String protocol) throws IOException {
-        return protocol.equals("grpc") ? OtlpReceiver.grpc() : OtlpReceiver.http();
+    /** The options of the monitor {@code index} in the config: the receiver's, a short batch delay, and more. */
+    private static Options options(OtlpReceiver r, int index, String... more) {
+        var values = pairs("protocol", r.protocol(), "endpoint", r.endpoint(), "batch-delay", "10ms");
+        values.putAll(pairs(more));
+        return TestData.DECLARED.read(OptionSet.Input.of("monitors[" + index + "].sinks.otlp", values));
     }
 
-    private static Sink sink(OtlpSinkFactory factory, OtlpReceiver r, String monitorId, String... options)
+    private static SinkQueue.Lane<?> lane(Lanes lanes, OtlpReceiver r, String monitorId, int index, String... options)
             throws Exception {
-        var values = new LinkedHashMap<String, String>();
-        values.put("protocol", r.protocol());
-        values.put("endpoint", r.endpoint());
-        values.put("batch-delay", "10ms");
-        for (int i = 0; i < options.length; i += 2) {
-            values.put(options[i], options[i + 1]);
-        }
-        var monitor = TestData.monitor(monitorId, monitorId + ".db:3306", Map.of("team", "dba"));
-        return factory.make(SinkContext.of(monitor, Options.of("monitors[0].sinks.otlp", values), DOMAINS));
+        return lanes.lane(TestData.monitor(monitorId, monitorId + ".db", 3306, Map.of("team", "dba")),
+                options(r, index, options));
     }
 
-    private static io.blip.api.Metrics collection(String monitorId) {
+    private static Metrics collection(String monitorId) {
         return at(monitorId, 1, 0,
                 "status.global", List.of(MetricValue.counter("uptime", 100), MetricValue.counter("queries", 42),
                         MetricValue.gauge("threads_running", 3)),
@@ -77,9 +76,9 @@ class OtlpExportTest {
     @ParameterizedTest
     @ValueSource(strings = {"http/protobuf", "grpc"})
     void aCollectionArrivesWithNamesAttributesAndResource(String protocol) throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
-        try (OtlpReceiver r = receiver(protocol); Sink sink = sink(factory, r, "db1")) {
-            sink.send(collection("db1"));
+        try (OtlpReceiver r = OtlpReceiver.of(protocol); Lanes lanes = new Lanes(DOMAINS)) {
+            var lane = lane(lanes, r, "db1", 0);
+            lane.offer(collection("db1"));
             ExportMetricsServiceRequest request = r.await(1, WAIT).getFirst().request();
             assertEquals(1, request.getResourceMetricsCount());
             ResourceMetrics rm = request.getResourceMetrics(0);
@@ -102,22 +101,19 @@ class OtlpExportTest {
             assertEquals("By", bytes.getUnit());
             assertEquals(Map.of("db", "app", "tbl", "t1"),
                     attributes(bytes.getGauge().getDataPoints(0).getAttributesList()));
-            // The receiver has the request before the exporter has its answer.
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (((OtlpSink) sink).delivery().sent() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertTrue(sink.status().startsWith("ok; sent 1, queued 0, dropped 0 (buffer full)"), sink.status());
+            // The receiver has the request before the sink has its answer; closing waits for that.
+            lane.close(WAIT);
+            assertEquals("ok; sent 1, queued 0, dropped 0 (buffer full), 0 (rejected), 0 (unsent at close), retries 0",
+                    lane.status());
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"http/protobuf", "grpc"})
     void gzipAndHeadersArrive(String protocol) throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
-        try (OtlpReceiver r = receiver(protocol);
-             Sink sink = sink(factory, r, "db1", "compression", "gzip", "headers", "api-key=k%2C1,x-team=db")) {
-            sink.send(collection("db1"));
+        try (OtlpReceiver r = OtlpReceiver.of(protocol); Lanes lanes = new Lanes(DOMAINS)) {
+            lane(lanes, r, "db1", 0, "compression", "gzip", "headers", "api-key=k%2C1,x-team=db")
+                    .offer(collection("db1"));
             Received got = r.await(1, WAIT).getFirst();
             assertEquals("gzip", got.encoding());
             assertEquals("k,1", got.headers().get("api-key"));
@@ -126,59 +122,66 @@ class OtlpExportTest {
         }
     }
 
+    /** Options written for each monitor, but equal: one sink, so one exporter, and one request for both. */
     @ParameterizedTest
     @ValueSource(strings = {"http/protobuf", "grpc"})
-    void twoMonitorsShareOneExporterAndOneRequest(String protocol) throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
+    void twoMonitorsWithEqualOptionsShareOneSinkAndOneRequest(String protocol) throws Exception {
         // 4 points per collection: a batch of 8 is full only when both monitors' collections are in.
-        try (OtlpReceiver r = receiver(protocol);
-             Sink one = sink(factory, r, "db1", "batch-size", "8", "batch-delay", "1m");
-             Sink two = sink(factory, r, "db2", "batch-size", "8", "batch-delay", "1m")) {
-            assertEquals(1, factory.openExporters());
-            one.send(collection("db1"));
-            two.send(collection("db2"));
+        try (OtlpReceiver r = OtlpReceiver.of(protocol); Lanes lanes = new Lanes(DOMAINS)) {
+            var one = lane(lanes, r, "db1", 0, "batch-size", "8", "batch-delay", "1m");
+            var two = lane(lanes, r, "db2", 1, "batch-size", "8", "batch-delay", "1m");
+            assertEquals(1, lanes.sinks());
+            one.offer(collection("db1"));
+            two.offer(collection("db2"));
             List<Received> got = r.await(1, WAIT);
             assertEquals(1, got.size());
             List<String> monitors = got.getFirst().request().getResourceMetricsList().stream()
                     .map(rm -> attributes(rm.getResource().getAttributesList()).get("blip.monitor.id")).sorted().toList();
             assertEquals(List.of("db1", "db2"), monitors);
+
+            // The first monitor to stop leaves the shared exporter to the other.
+            one.close(WAIT);
+            two.offer(at("db2", 2, 5, "status.global", List.of(MetricValue.gauge("threads_running", 1))));
+            two.close(WAIT);
+            assertEquals(2, r.received().size());
+            assertTrue(two.status().startsWith("ok; sent 2,"), two.status());
         }
-        assertEquals(0, factory.openExporters(), "the last sink to close shuts the exporter down");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"http/protobuf", "grpc"})
-    void aStalledCollectorDelaysNeitherSendNorCloseBeyondTheTimeout(String protocol) throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
-        try (OtlpReceiver r = receiver(protocol).answer(OtlpReceiver.Answer.STALL)) {
-            Sink sink = sink(factory, r, "db1", "timeout", "300ms");
+    void aStalledCollectorDelaysNeitherOfferNorCloseBeyondTheTimeout(String protocol) throws Exception {
+        try (OtlpReceiver r = OtlpReceiver.of(protocol).answer(OtlpReceiver.Answer.STALL);
+             Lanes lanes = new Lanes(DOMAINS)) {
+            var lane = lane(lanes, r, "db1", 0, "timeout", "300ms", "retry-initial", "10ms");
             long start = System.nanoTime();
-            sink.send(collection("db1"));
-            assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "send only enqueues");
-            // The request may time out before a cold gRPC channel even reaches the receiver: wait for the
-            // exporter to give up, not for the receiver to see it.
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!sink.status().startsWith("last export failed: ") && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            lane.offer(collection("db1"));
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "offer only queues");
+            // A request the collector holds; a cold gRPC channel may time out before it even reaches the
+            // receiver, and then the retry does.
+            r.await(1, WAIT);
             start = System.nanoTime();
-            sink.close();
+            lane.close(WAIT);
             long closing = System.nanoTime() - start;
             assertTrue(closing < Duration.ofSeconds(3).toNanos(), "close took " + closing / 1_000_000 + " ms");
-            assertTrue(sink.status().startsWith("last export failed: "), sink.status());
+            assertTrue(lane.status().startsWith("last send failed: "), lane.status());
+            assertTrue(lane.status().endsWith("0 (rejected), 1 (unsent at close), retries " + lane.counts().retries()),
+                    lane.status());
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"http/protobuf", "grpc"})
     void aRejectedRequestIsReportedInStatus(String protocol) throws Exception {
-        var factory = new OtlpSinkFactory(Map.of());
-        try (OtlpReceiver r = receiver(protocol).answer(OtlpReceiver.Answer.BAD_REQUEST)) {
-            Sink sink = sink(factory, r, "db1");
-            sink.send(collection("db1"));
+        try (OtlpReceiver r = OtlpReceiver.of(protocol).answer(OtlpReceiver.Answer.BAD_REQUEST);
+             Lanes lanes = new Lanes(DOMAINS)) {
+            var lane = lane(lanes, r, "db1", 0);
+            lane.offer(collection("db1"));
             r.await(1, WAIT);
-            sink.close();
-            assertTrue(sink.status().startsWith("last export failed: "), sink.status());
+            lane.close(WAIT);
+            assertEquals((protocol.equals("grpc") ? "last send failed: gRPC INVALID_ARGUMENT bad request"
+                    : "last send failed: HTTP 400") + "; sent 0, queued 0, dropped 0 (buffer full), 1 (rejected), "
+                    + "0 (unsent at close), retries 0", lane.status());
             assertEquals(1, r.received().size(), "a rejected request is not sent again");
         }
     }

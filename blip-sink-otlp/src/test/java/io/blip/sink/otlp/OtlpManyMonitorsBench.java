@@ -5,8 +5,10 @@ import io.blip.api.MetricValue;
 import io.blip.api.Metrics;
 import io.blip.api.MonitorHealth;
 import io.blip.api.collect.CollectorHelp;
-import io.blip.api.config.Options;
-import io.blip.api.sink.SinkContext;
+import io.blip.api.config.OptionSet;
+import io.blip.api.sink.Delivery;
+import io.blip.runtime.delivery.SinkQueue;
+import io.blip.runtime.delivery.Sinks;
 import io.blip.testkit.otlp.OtlpReceiver;
 import io.blip.testkit.otlp.OtlpReceiver.Answer;
 import io.blip.testkit.otlp.OtlpReceiver.Received;
@@ -48,8 +50,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Many monitors sending through one shared OTLP exporter (http/protobuf, default settings) to one
- * real receiver on loopback ({@link OtlpReceiver}, in this JVM): the requests it takes, what they
- * carry, what {@code send} costs the monitor, the process's CPU and heap; then an outage long enough
+ * real receiver on loopback ({@link OtlpReceiver}, in this JVM), as Blip sends: each monitor offers
+ * its collections to its lane of the runtime's delivery ({@link Sinks}, {@link SinkQueue}), which
+ * batches them all into the one otlp sink. It measures the requests the receiver takes, what they
+ * carry, what {@code offer} costs the monitor, the process's CPU and heap; then an outage long enough
  * to fill every monitor's buffer, without and with a {@code buffer-bytes} budget, and the recovery.
  * Run with {@code ./dev bench [N] [SECONDS]}; the figures go to
  * {@code bench/results/otlp-many-monitors-N.md}. Not part of {@code ./dev test}.
@@ -59,7 +63,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code size.database} for five databases and the total, {@code repl} and {@code repl.lag}, with
  * MySQL's own names and the runtime's types, units and descriptions (string sizes matter). Every monitor
  * collects at the same wall-clock second, as Blip's level clock ticks them, each on its own virtual
- * thread, and sends its health after each collection. The collection number travels in
+ * thread, and offers its health after each collection. The collection number travels in
  * {@code status.global uptime} (5 s more each time), so the receiving side can tell exactly which
  * collections arrived, and how many times.
  *
@@ -77,6 +81,8 @@ class OtlpManyMonitorsBench {
     private static final double UPTIME0 = 864_000;
     private static final String UPTIME_METRIC = "mysql.status.global.uptime";
     private static final String HEALTH_METRIC = "blip.monitor.up";
+    /** The delivery settings of the otlp sink's defaults. */
+    private static final Delivery DEFAULTS = Delivery.of(TestData.DECLARED.defaults("monitors[0].sinks.otlp"));
 
     @Test
     void manyMonitorsShareOneExporter() throws Exception {
@@ -95,13 +101,14 @@ class OtlpManyMonitorsBench {
             var run = new Run(receiver, tally, monitors);
             run.open(Map.of());
             steady = run.steady(Math.max(1, seconds / (int) INTERVAL.toSeconds()));
-            full = run.outage("default (60 collections)", true);
-            run.close();
+            full = run.outage("default (" + DEFAULTS.bufferSize() + " collections)", true);
+            run.close(full);
             run.open(Map.of("buffer-bytes", BUFFER_BYTES / 1024 + "KiB"));
             run.realTick(); // the mappers' first collection, as before the first outage
-            run.awaitDelivered(Duration.ofSeconds(30));
-            budget = run.outage("60 collections, buffer-bytes " + BUFFER_BYTES / 1024 + "KiB", false);
-            run.close();
+            assertTrue(run.awaitDelivered(Duration.ofSeconds(30)), "first collection delivered");
+            budget = run.outage(DEFAULTS.bufferSize() + " collections, buffer-bytes " + BUFFER_BYTES / 1024 + "KiB",
+                    false);
+            run.close(budget);
         }
         String report = report(n, seconds, loadBefore, loadAverage(), monitors.getFirst(), steady, full, budget);
         Files.createDirectories(out);
@@ -113,12 +120,15 @@ class OtlpManyMonitorsBench {
         for (Outage o : List.of(full, budget)) {
             assertEquals(0, o.lost, o.name + ": delivered + dropped = offered");
             assertEquals(0, o.duplicates, o.name + ": no collection delivered twice");
-            assertEquals(o.sentTotal, o.received, o.name + ": what the sinks count as sent is what arrived");
+            assertEquals(o.sentTotal, o.received, o.name + ": what the lanes count as sent is what arrived");
             assertTrue(o.dropped > 0, o.name + ": the outage was long enough to fill the buffers");
         }
     }
 
-    /** One bench run: the monitors, their sinks of the moment, and the ticks so far. */
+    /**
+     * One bench run: the monitors, their lanes of the moment into the runtime's delivery (one otlp
+     * sink, as every monitor's options are equal), and the ticks so far.
+     */
     private static final class Run {
         private final OtlpReceiver receiver;
         private final Tally tally;
@@ -133,26 +143,30 @@ class OtlpManyMonitorsBench {
             this.n = monitors.size();
         }
 
-        /** A new factory (so a new shared exporter) and a sink for every monitor. */
-        void open(Map<String, String> options) {
-            var factory = new OtlpSinkFactory(Map.of());
+        /** New sinks, as at boot: each monitor's options read at its place in the config, one sink for all. */
+        void open(Map<String, String> options) throws Exception {
+            var sinks = new Sinks(Workload.DOMAINS);
+            var factory = new OtlpSinkFactory();
             for (int i = 0; i < n; i++) {
                 Monitor m = monitors.get(i);
                 var values = new LinkedHashMap<String, String>();
                 values.put("protocol", "http/protobuf");
                 values.put("endpoint", receiver.endpoint());
                 values.putAll(options);
-                var config = TestData.monitor(m.id, m.id + ".mysql.internal:3306",
+                var config = TestData.monitor(m.id, m.id + ".mysql.internal", 3306,
                         Map.of("env", "prod", "region", "eu-west-1"));
-                m.sink = (OtlpSink) factory.make(SinkContext.of(config,
-                        Options.of("monitors[" + i + "].sinks.otlp", values), Workload.DOMAINS));
+                m.lane = sinks.lane("otlp", factory,
+                        TestData.DECLARED.read(OptionSet.Input.of("monitors[" + i + "].sinks.otlp", values)), config);
                 m.offered = 0;
             }
+            assertEquals(1, sinks.size(), "one sink for every monitor");
             tally.forget();
         }
 
-        void close() {
-            monitors.forEach(m -> m.sink.close());
+        /** Closes every lane; the last flushes the queue and closes the sink. The counts are final after. */
+        void close(Outage outage) {
+            monitors.forEach(m -> m.lane.close(SinkQueue.FLUSH_LIMIT));
+            outage.settle(total(), offered(), tally);
         }
 
         /** Waits for the next whole 5 s of the wall clock, then collects on every monitor. */
@@ -165,16 +179,13 @@ class OtlpManyMonitorsBench {
 
         /**
          * One collection of every monitor, each on its own virtual thread as Blip's level collectors
-         * run; the collections are made first, so the threads time only {@code send} and
-         * {@code sendHealth}.
+         * run; the collections are made first, and the health (with the lane's counts, as the runtime
+         * makes it) before it is offered, so the threads time only {@code offer} and {@code offerHealth}.
          */
         Latencies tick(Instant begin) throws Exception {
             var metrics = new Metrics[n];
-            var health = new MonitorHealth[n];
             for (int i = 0; i < n; i++) {
-                Monitor m = monitors.get(i);
-                metrics[i] = m.collection(k, begin);
-                health[i] = m.health(k, metrics[i].end());
+                metrics[i] = monitors.get(i).collection(k, begin);
             }
             var lat = new Latencies(n);
             try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -184,10 +195,11 @@ class OtlpManyMonitorsBench {
                     Monitor m = monitors.get(i);
                     done.add(threads.submit(() -> {
                         long t0 = System.nanoTime();
-                        m.sink.send(metrics[at]);
+                        m.lane.offer(metrics[at]);
+                        lat.send[at] = System.nanoTime() - t0;
+                        MonitorHealth health = m.health(k, metrics[at].end());
                         long t1 = System.nanoTime();
-                        m.sink.sendHealth(health[at]);
-                        lat.send[at] = t1 - t0;
+                        m.lane.offerHealth(health);
                         lat.health[at] = System.nanoTime() - t1;
                     }));
                 }
@@ -204,32 +216,39 @@ class OtlpManyMonitorsBench {
             return monitors.stream().mapToLong(m -> m.offered).sum();
         }
 
-        SharedExporter.Delivery total() {
+        /** What the lanes counted, over all monitors. */
+        MonitorHealth.Sink total() {
             long sent = 0;
             int queued = 0;
             long dropped = 0;
             long rejected = 0;
-            long unsent = 0;
+            long failed = 0;
             long retries = 0;
             for (Monitor m : monitors) {
-                var d = m.sink.delivery();
-                sent += d.sent();
-                queued += d.queued();
-                dropped += d.dropped();
-                rejected += d.rejected();
-                unsent += d.unsent();
-                retries += d.retries();
+                var c = m.lane.counts();
+                sent += c.sent();
+                queued += c.queued();
+                dropped += c.dropped();
+                rejected += c.rejected();
+                failed += c.failed();
+                retries += c.retries();
             }
-            return new SharedExporter.Delivery(sent, queued, dropped, rejected, unsent, retries);
+            return new MonitorHealth.Sink("otlp", sent, queued, dropped, rejected, failed, retries);
         }
 
-        /** Every collection offered so far either delivered or dropped, and arrived; false after the limit. */
+        /**
+         * Whether every collection offered since the lanes opened arrived or was dropped (or refused):
+         * arrivals are what the receiver answered OK, counted as they come, and drops happen when a
+         * collection is offered, so nothing is still queued or in flight.
+         */
+        boolean delivered() {
+            var t = total();
+            return tally.collections() + t.dropped() + t.rejected() >= offered();
+        }
+
+        /** Waits until {@link #delivered()}; false after {@code limit}. */
         boolean awaitDelivered(Duration limit) throws InterruptedException {
-            return until(limit, () -> {
-                var t = total();
-                return t.queued() == 0 && t.sent() + t.dropped() + t.rejected() == offered()
-                        && tally.collections() >= t.sent();
-            });
+            return tally.await(System.nanoTime() + limit.toNanos(), this::delivered);
         }
 
         Steady steady(int ticks) throws Exception {
@@ -252,13 +271,12 @@ class OtlpManyMonitorsBench {
                 }
                 long expected = tally.collections() + n;
                 lat.add(tick(Instant.ofEpochMilli(at)));
-                // How long until the receiver had all of this tick's collections: the exporter keeps up
+                // How long until the receiver had all of this tick's collections: the sink keeps up
                 // when that is well within the interval.
-                long deadline = at + INTERVAL.toMillis() - 100;
-                while (tally.collections() < expected && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(5);
-                }
-                lag[t] = tally.collections() >= expected ? tally.lastArrivalMillis() - at : -1;
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(at + INTERVAL.toMillis() - 100
+                        - System.currentTimeMillis());
+                boolean all = tally.await(deadline, () -> tally.collections() >= expected);
+                lag[t] = all ? tally.lastArrivalMillis() - at : -1;
             }
             long end = (System.currentTimeMillis() / INTERVAL.toMillis() + 1) * INTERVAL.toMillis();
             Thread.sleep(Math.max(0, end - System.currentTimeMillis()));
@@ -266,11 +284,10 @@ class OtlpManyMonitorsBench {
             long wall = System.nanoTime() - wallStart;
             Window w = tally.window();
             boolean delivered = awaitDelivered(Duration.ofSeconds(30));
-            var d = total();
+            long warmup = (long) WARMUP_TICKS * n;
             long heap = heapAfterGc();
-            return new Steady(ticks, offered() - (long) WARMUP_TICKS * n, d.sent() - (long) WARMUP_TICKS * n,
-                    d.dropped(), delivered, w, Latencies.join(lat), lag, cpu, wall, heap, procStatus("VmRSS:") * 1024,
-                    procStatus("Threads:"));
+            return new Steady(ticks, offered() - warmup, tally.collections() - warmup, total().dropped(), delivered,
+                    w, Latencies.join(lat), lag, cpu, wall, heap, procStatus("VmRSS:") * 1024, procStatus("Threads:"));
         }
 
         /**
@@ -279,86 +296,55 @@ class OtlpManyMonitorsBench {
          * every 5 s, until the backlog is gone.
          */
         Outage outage(String name, boolean histogram) throws Exception {
-            long heapBefore = heapAfterGc();
-            var before = total();
-            long offeredBefore = offered();
+            var outage = new Outage();
+            outage.name = name;
+            outage.heapBefore = heapAfterGc();
+            outage.before = total();
+            outage.offeredBefore = offered();
             tally.window();
             receiver.answer(Answer.UNAVAILABLE);
-            int ticks = OtlpSettings.DEFAULT_BUFFER_SIZE + OVERFILL;
+            int ticks = DEFAULTS.bufferSize() + OVERFILL;
             var lat = new ArrayList<Latencies>();
             long fillStart = System.nanoTime();
             for (int t = 0; t < ticks; t++) {
                 lat.add(tick(Instant.now()));
             }
-            long fillNanos = System.nanoTime() - fillStart;
-            Thread.sleep(1000);
-            Window failing = tally.window();
-            long heapFull = heapAfterGc();
+            outage.fillNanos = System.nanoTime() - fillStart;
+            outage.fillTicks = ticks;
+            // The ticks have offered everything: every buffer is as full as it gets.
             var atFull = total();
-            List<String> classes = histogram ? histogram() : List.of();
+            Window failing = tally.window();
+            outage.heapFull = heapAfterGc();
+            outage.classes = histogram ? histogram() : List.of();
 
             receiver.answer(Answer.OK);
             long okAt = System.nanoTime();
-            long okMillis = System.currentTimeMillis();
             long droppedAtOk = total().dropped();
-            int recoveryTicks = 0;
             long deadline = okAt + DRAIN_LIMIT.toNanos();
-            long nextTick = (okMillis / INTERVAL.toMillis() + 1) * INTERVAL.toMillis();
-            var outage = new Outage();
-            while (true) {
-                var t = total();
-                if (t.queued() == 0 && t.sent() + t.dropped() + t.rejected() == offered()
-                        && tally.collections() >= t.sent()) {
-                    break;
-                }
+            long nextTick = (System.currentTimeMillis() / INTERVAL.toMillis() + 1) * INTERVAL.toMillis();
+            while (!delivered()) {
                 assertTrue(System.nanoTime() < deadline, name + ": backlog not sent within " + DRAIN_LIMIT);
                 if (System.currentTimeMillis() >= nextTick) {
                     lat.add(tick(Instant.ofEpochMilli(nextTick)));
-                    recoveryTicks++;
+                    outage.recoveryTicks++;
                     nextTick += INTERVAL.toMillis();
+                } else {
+                    tally.await(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(nextTick
+                            - System.currentTimeMillis()), this::delivered);
                 }
-                Thread.sleep(50);
             }
             outage.drainNanos = System.nanoTime() - okAt;
             Window draining = tally.window();
-            var after = total();
-            outage.name = name;
-            outage.fillTicks = ticks;
-            outage.fillNanos = fillNanos;
-            outage.heapBefore = heapBefore;
-            outage.heapFull = heapFull;
             outage.queued = atFull.queued();
-            outage.droppedFilling = atFull.dropped() - before.dropped();
-            outage.droppedDraining = after.dropped() - droppedAtOk;
+            outage.droppedFilling = atFull.dropped() - outage.before.dropped();
+            outage.droppedDraining = total().dropped() - droppedAtOk;
             outage.failedRequests = failing.requests - failing.okRequests + draining.requests - draining.okRequests;
-            outage.retries = atFull.retries() - before.retries();
-            outage.classes = classes;
+            outage.retries = atFull.retries() - outage.before.retries();
             outage.firstOkNanos = draining.firstOkNanos < 0 ? -1 : draining.firstOkNanos - okAt;
             outage.draining = draining;
-            outage.recoveryTicks = recoveryTicks;
-            outage.offered = offered() - offeredBefore;
-            outage.sent = after.sent() - before.sent();
-            outage.dropped = after.dropped() - before.dropped();
-            outage.lost = offered() - after.sent() - after.dropped();
-            outage.sentTotal = after.sent();
-            outage.received = tally.collections();
-            outage.duplicates = tally.duplicates();
-            outage.rejected = after.rejected() - before.rejected();
             outage.latencies = Latencies.join(lat);
             return outage;
         }
-    }
-
-    /** Polls {@code done} until it holds or {@code limit} passes. */
-    private static boolean until(Duration limit, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
     }
 
     /** What the steady state came to. */
@@ -370,6 +356,8 @@ class OtlpManyMonitorsBench {
     /** What one outage and its recovery came to. */
     private static final class Outage {
         String name;
+        MonitorHealth.Sink before;
+        long offeredBefore;
         int fillTicks;
         long fillNanos;
         long heapBefore;
@@ -393,9 +381,21 @@ class OtlpManyMonitorsBench {
         long duplicates;
         long rejected;
         Latencies latencies;
+
+        /** What the lanes counted once closed, against what was offered and what arrived. */
+        void settle(MonitorHealth.Sink after, long offeredAfter, Tally tally) {
+            offered = offeredAfter - offeredBefore;
+            sent = after.sent() - before.sent();
+            dropped = after.dropped() - before.dropped();
+            lost = offeredAfter - after.sent() - after.dropped();
+            sentTotal = after.sent();
+            received = tally.collections();
+            duplicates = tally.duplicates();
+            rejected = after.rejected() - before.rejected();
+        }
     }
 
-    /** One bench monitor: its sink, and values that move as a busy server's do. */
+    /** One bench monitor: its lane into the sink, and values that move as a busy server's do. */
     private static final class Monitor {
         final String id;
         final SplittableRandom random;
@@ -403,7 +403,7 @@ class OtlpManyMonitorsBench {
         final double[] innodb = new double[Workload.INNODB.size()];
         final double[] databases = new double[Workload.DATABASES.size()];
         final Instant started = Instant.now();
-        OtlpSink sink;
+        SinkQueue.Lane<?> lane;
         long offered;
 
         Monitor(String id, long seed) {
@@ -466,8 +466,15 @@ class OtlpManyMonitorsBench {
                     begin.plusNanos(1_500_000 + random.nextInt(2_000_000)), values);
         }
 
-        /** The health the runtime makes after collection {@code k}: Blip's default plan's levels and domains. */
+        /**
+         * The health the runtime makes after collection {@code k}: Blip's default plan's levels and
+         * domains, and what the lane counted.
+         */
         MonitorHealth health(long k, Instant time) {
+            return health(k, time, lane.counts());
+        }
+
+        MonitorHealth health(long k, Instant time, MonitorHealth.Sink counts) {
             var levels = new LinkedHashMap<String, MonitorHealth.Level>();
             levels.put("performance", new MonitorHealth.Level(k + 1, Duration.ofNanos(2_100_000)));
             levels.put("additional", new MonitorHealth.Level(k / 4 + 1, Duration.ofNanos(1_300_000)));
@@ -478,8 +485,7 @@ class OtlpManyMonitorsBench {
                     "size.table", "size.binlog", "var.global")) {
                 errors.put(domain, 0L);
             }
-            return new MonitorHealth(id, time, started, true, levels, errors, 0,
-                    List.of(new MonitorHealth.Sink("otlp", k + 1, 0, 0, 0)));
+            return new MonitorHealth(id, time, started, true, levels, errors, 0, List.of(counts));
         }
     }
 
@@ -583,7 +589,7 @@ class OtlpManyMonitorsBench {
         }
     }
 
-    /** Each monitor's send and sendHealth time in one tick. */
+    /** Each monitor's offer and offerHealth time in one tick. */
     private static final class Latencies {
         final long[] send;
         final long[] health;
@@ -651,7 +657,7 @@ class OtlpManyMonitorsBench {
     }
 
     /**
-     * Reads what the receiver got, every few milliseconds, and forgets it there (the receiver would
+     * Reads what the receiver got as it comes, and forgets it there (the receiver would
      * otherwise keep every decoded request): per monitor, which collections arrived (by their uptime),
      * and how many twice; per window, requests and their sizes. The body size is the decoded request's
      * serialized size: the same bytes, as the exporter sends without compression by default.
@@ -664,31 +670,29 @@ class OtlpManyMonitorsBench {
         private long collections;
         private long duplicates;
         private long lastArrivalMillis;
-        private volatile boolean running = true;
 
         Tally(OtlpReceiver receiver) {
             this.receiver = receiver;
             this.thread = Thread.ofPlatform().name("bench-tally").start(this::run);
         }
 
+        /** Takes what the receiver got as it comes, until interrupted. */
         private void run() {
-            while (running) {
-                List<Received> got = receiver.take();
-                if (got.isEmpty()) {
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    continue;
+            try {
+                while (true) {
+                    count(receiver.take(Duration.ofMinutes(1)));
                 }
-                for (Received r : got) {
-                    count(r);
-                }
+            } catch (InterruptedException e) {
+                // closed
             }
         }
 
-        private synchronized void count(Received r) {
+        private synchronized void count(List<Received> got) {
+            got.forEach(this::count);
+            notifyAll();
+        }
+
+        private void count(Received r) {
             ExportMetricsServiceRequest request = r.request();
             Window w = window;
             w.requests++;
@@ -743,6 +747,21 @@ class OtlpManyMonitorsBench {
             }
         }
 
+        /**
+         * Waits until {@code done} holds, checking each time requests are counted; false when
+         * {@code deadline} ({@link System#nanoTime()}) passes first.
+         */
+        synchronized boolean await(long deadline, BooleanSupplier done) throws InterruptedException {
+            while (!done.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
+
         /** The window so far; a new one starts. */
         synchronized Window window() {
             Window w = window;
@@ -773,16 +792,16 @@ class OtlpManyMonitorsBench {
 
         @Override
         public void close() throws InterruptedException {
-            running = false;
+            thread.interrupt();
             thread.join();
         }
     }
 
     /** The process's CPU time, and each thread's by what it does, from {@code /proc}. */
     private record Cpu(long processNanos, Map<String, Long> byRole) {
-        static final String EXPORTER = "exporter thread (batching, encoding)";
+        static final String EXPORTER = "sink thread (batching, protobuf encoding)";
         static final String HTTP_CLIENT = "JDK HTTP client threads (sending)";
-        static final String MONITORS = "monitors' send + sendHealth (virtual threads)";
+        static final String MONITORS = "monitors' offer + offerHealth (virtual threads)";
         static final String RECEIVER = "receiver (decoding; stands in for the collector)";
         static final String HARNESS = "bench harness (making collections, reading requests)";
         static final String GC = "GC";
@@ -819,7 +838,7 @@ class OtlpManyMonitorsBench {
 
         /** By the thread's name as the kernel has it (its first 15 characters). */
         private static String role(String comm) {
-            if (comm.startsWith("otlp-export")) {
+            if (comm.startsWith("sink-otlp")) {
                 return EXPORTER;
             } else if (comm.startsWith("HttpClient-")) {
                 return HTTP_CLIENT;
@@ -912,9 +931,9 @@ class OtlpManyMonitorsBench {
         var mapper = new MetricMapper("mysql.", false, Set.of(), Resource.empty(), Workload.DOMAINS);
         long estimate = EncodedSize.of(mapper.map(one));
         int healthPoints = new HealthMapper(Resource.empty())
-                .map(sample.health(0, Instant.now()), new SharedExporter.Delivery(0, 0, 0, 0, 0, 0)).stream()
+                .map(sample.health(0, Instant.now(), new MonitorHealth.Sink("otlp", 1, 0, 0, 0, 0, 0))).stream()
                 .mapToInt(d -> d.getData().getPoints().size()).sum();
-        int batchSize = OtlpSettings.DEFAULT_BATCH_SIZE;
+        int batchSize = DEFAULTS.batchSize();
         long pointsPerInterval = (long) n * (points + healthPoints);
         long minRequests = (pointsPerInterval + batchSize - 1) / batchSize;
         Window w = s.window;
@@ -924,7 +943,8 @@ class OtlpManyMonitorsBench {
         boolean allInTime = Arrays.stream(s.lagMillis).allMatch(l -> l >= 0);
 
         var rows = new ArrayList<String>();
-        rows.add("| monitors | " + n + ", one shared exporter (http/protobuf to a receiver on loopback in the same JVM) |");
+        rows.add("| monitors | " + n + ", one shared exporter (one sink, each monitor's lane into its queue; "
+                + "http/protobuf to a receiver on loopback in the same JVM) |");
         rows.add(String.format(Locale.ROOT, "| one collection | %d data points (status.global %d, var.global 3, "
                 + "innodb %d, repl 1, repl.lag 1, size.database %d), about %d bytes encoded (EncodedSize); health "
                 + "%d points | ", points, Workload.STATUS.size(), Workload.INNODB.size(),
@@ -940,8 +960,8 @@ class OtlpManyMonitorsBench {
                 w.points == 0 ? 0 : (double) w.bytes / w.points));
         rows.add(String.format(Locale.ROOT, "| all of a tick's collections at the receiver | within %s of the tick "
                 + "at worst%s |", maxLag < 0 ? "?" : maxLag + " ms", allInTime ? "" : " (some tick took longer than the interval)"));
-        rows.add("| `send()` (map + queue) | " + Latencies.describe(s.latencies.send) + " |");
-        rows.add("| `sendHealth()` | " + Latencies.describe(s.latencies.health) + " |");
+        rows.add("| `offer()` (map + queue) | " + Latencies.describe(s.latencies.send) + " |");
+        rows.add("| `offerHealth()` | " + Latencies.describe(s.latencies.health) + " |");
         rows.add(String.format(Locale.ROOT, "| process CPU | %.1f %% of one core (%.2f ms per collection) |",
                 cpuPercent, s.cpu.processNanos / 1e6 / Math.max(1, s.offered)));
         s.cpu.byRole.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
@@ -960,7 +980,7 @@ class OtlpManyMonitorsBench {
         outage.add(row("collections sent while the receiver answers 503", full, budget,
                 o -> o.fillTicks + " per monitor in " + String.format(Locale.ROOT, "%.1f s", o.fillNanos / 1e9)));
         outage.add(row("failed requests, retries", full, budget, o -> o.failedRequests + ", " + o.retries
-                + " (per sink of the request)"));
+                + " (counted per monitor in the request)"));
         outage.add(row("buffered with all buffers full", full, budget, o -> String.format(Locale.ROOT,
                 "%d collections (%.1f per monitor), %d data points", o.queued, (double) o.queued / n,
                 (long) o.queued * points)));
@@ -969,7 +989,7 @@ class OtlpManyMonitorsBench {
         outage.add(row("heap per buffered collection", full, budget, o -> String.format(Locale.ROOT,
                 "%.1f KiB (%.0f bytes per data point)", o.queued == 0 ? 0 : (o.heapFull - o.heapBefore) / 1024.0 / o.queued,
                 o.queued == 0 ? 0 : (double) (o.heapFull - o.heapBefore) / o.queued / points)));
-        outage.add(row("`send()` during outage and recovery", full, budget, o -> Latencies.describe(o.latencies.send)));
+        outage.add(row("`offer()` during outage and recovery", full, budget, o -> Latencies.describe(o.latencies.send)));
         outage.add(row("first request delivered after the receiver answers OK", full, budget,
                 o -> o.firstOkNanos < 0 ? "?" : String.format(Locale.ROOT, "%.1f s (the retry's backoff)",
                         o.firstOkNanos / 1e9)));
@@ -982,7 +1002,7 @@ class OtlpManyMonitorsBench {
         outage.add(row("dropped (oldest first)", full, budget, o -> o.dropped + " (" + o.droppedFilling
                 + " while filling, " + o.droppedDraining + " while draining)"));
         outage.add(row("offered = delivered + dropped", full, budget, o -> o.offered + " = " + o.sent + " + "
-                + o.dropped + (o.lost == 0 ? "" : " (" + o.lost + " lost!)") + "; since the sinks opened "
+                + o.dropped + (o.lost == 0 ? "" : " (" + o.lost + " lost!)") + "; since the lanes opened "
                 + o.sentTotal + " sent, " + o.received + " arrived, " + o.duplicates + " twice, " + o.rejected + " rejected"));
 
         var histogram = new StringBuilder();
@@ -1004,16 +1024,16 @@ class OtlpManyMonitorsBench {
         double perCollection = full.queued == 0 ? 0 : (double) (full.heapFull - full.heapBefore) / full.queued;
         long monitorsCpu = s.cpu.byRole.getOrDefault(Cpu.MONITORS, 0L);
         String interpretation = String.format(Locale.ROOT, """
-                In the steady state one exporter thread carries %d monitors: %.1f requests per interval against \
+                In the steady state one sink thread carries %d monitors: %.1f requests per interval against \
                 the %d that batch-size %d allows at the fewest, each tick's collections all at the receiver \
-                within %s, the exporter thread busy %.1f %% of the time. The sink's own share of the CPU is the \
-                monitors', exporter and HTTP client rows; the receiver row is the test's stand-in for a collector.
+                within %s, the sink thread busy %.1f %% of the time. The sink's own share of the CPU is the \
+                monitors', sink and HTTP client rows; the receiver row is the test's stand-in for a collector.
 
-                `send()` never waits for the network: it maps the collection and queues it, %.3f ms of CPU per \
-                collection with `sendHealth()`, and its median is %s. Its p99 (%s) and max (%s) are mostly waiting \
-                rather than work: all %d monitors send in the same instant, on virtual threads over %d carrier \
-                threads, so a sender that blocks on the exporter's lock (a virtual thread gives up its carrier on \
-                a contended monitor since JDK 24) or meets a GC pause waits behind the others.
+                `offer()` never waits for the network: it maps the collection and queues it in the monitor's lane, \
+                %.3f ms of CPU per collection with `offerHealth()`, and its median is %s. Its p99 (%s) and max (%s) \
+                are mostly waiting rather than work: all %d monitors offer in the same instant, on virtual threads \
+                over %d carrier threads, so a monitor that blocks on the sink queue's lock (a virtual thread gives \
+                up its carrier on a contended monitor since JDK 24) or meets a GC pause waits behind the others.
 
                 With every buffer full (%d collections of %d points each), the buffered data take about %.1f KiB \
                 of heap per collection, %.0f bytes per data point, against about %d bytes encoded (what \
@@ -1030,7 +1050,7 @@ class OtlpManyMonitorsBench {
                 Latencies.time(s.latencies.send[s.latencies.send.length - 1]), n,
                 Runtime.getRuntime().availableProcessors(), full.queued, points, perCollection / 1024,
                 perCollection / points, estimate, mib(full.heapFull - full.heapBefore), n,
-                OtlpSettings.DEFAULT_BUFFER_SIZE, BUFFER_BYTES / 1024, (double) budget.queued / n,
+                DEFAULTS.bufferSize(), BUFFER_BYTES / 1024, (double) budget.queued / n,
                 mib(budget.heapFull - budget.heapBefore),
                 (double) (budget.heapFull - budget.heapBefore) / ((double) n * BUFFER_BYTES),
                 mib((long) n * BUFFER_BYTES), n, BUFFER_BYTES / 1024, full.firstOkNanos / 1e9);
@@ -1040,8 +1060,10 @@ class OtlpManyMonitorsBench {
                 + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, max heap " + Runtime.getRuntime().maxMemory() / 1048576 + " MiB, load average "
                 + loadBefore + " before, " + loadAfter + " after (a shared machine); the otlp sink's defaults "
-                + "(http/protobuf, batch-size " + batchSize + ", batch-delay 200ms, buffer-size "
-                + OtlpSettings.DEFAULT_BUFFER_SIZE + ", timeout 10s, retry 1s–30s, no compression), "
+                + "(http/protobuf, batch-size " + batchSize + ", batch-delay " + DEFAULTS.batchDelay().toMillis()
+                + "ms, buffer-size " + DEFAULTS.bufferSize() + ", timeout " + DEFAULTS.sendTimeout().toSeconds()
+                + "s, retry " + DEFAULTS.sendRetryWait().toSeconds() + "s–" + DEFAULTS.retryMax().toSeconds()
+                + "s, no compression), "
                 + "OtlpReceiver on loopback in the same JVM.\n\n"
                 + "## Steady state: a collection every 5 s per monitor, with its health\n\n"
                 + "| what | figure |\n|---|---|\n" + String.join("\n", rows) + "\n\n"

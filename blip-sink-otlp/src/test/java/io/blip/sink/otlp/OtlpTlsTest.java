@@ -2,9 +2,12 @@ package io.blip.sink.otlp;
 
 import io.blip.api.BlipException;
 import io.blip.api.MetricValue;
+import io.blip.api.Metrics;
+import io.blip.api.MonitorHealth;
+import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
-import io.blip.api.sink.Sink;
 import io.blip.api.sink.SinkContext;
+import io.blip.runtime.delivery.SinkQueue;
 import io.blip.testkit.TestCertificates;
 import io.blip.testkit.TestCertificates.Algorithm;
 import io.blip.testkit.TestCertificates.Authority;
@@ -23,16 +26,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPairGenerator;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import static io.blip.sink.otlp.Lanes.WAIT;
+import static io.blip.sink.otlp.TestData.PATH;
 import static io.blip.sink.otlp.TestData.at;
+import static io.blip.sink.otlp.TestData.pairs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,14 +49,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * work stops boot with a message that names the option, the file and the fix.
  */
 class OtlpTlsTest {
-    private static final String PATH = "monitors[0].sinks.otlp";
-    private static final Duration WAIT = Duration.ofSeconds(15);
-    /**
-     * The request timeout where nothing can be delivered: closing such a sink tries to flush for as long
-     * (at most 5 s), and a handshake on loopback takes far less.
-     */
-    private static final String SHORT = "2s";
-
     private static Authority ca;
     private static Authority otherCa;
     /** For the receiver's address: {@code IP:127.0.0.1}, and {@code DNS:localhost}. */
@@ -73,28 +68,31 @@ class OtlpTlsTest {
         otherCaFile = otherCa.writeCertificate(dir.resolve("other-ca.pem"));
     }
 
-    private static Sink sink(OtlpSinkFactory factory, String protocol, String endpoint, String... options) {
-        var values = new LinkedHashMap<String, String>();
-        values.put("protocol", protocol);
-        values.put("endpoint", endpoint);
-        values.put("batch-delay", "10ms");
-        values.put("timeout", "5s");
-        values.put("retry-initial", "20ms");
-        values.put("retry-max", "100ms");
-        for (int i = 0; i < options.length; i += 2) {
-            values.put(options[i], options[i + 1]);
-        }
-        var monitor = TestData.monitor("db1", "db1.db:3306", Map.of());
-        return factory.make(SinkContext.of(monitor, Options.of(PATH, values)));
+    /**
+     * The options of a sink with fast retries, as read from a config file in {@link #dir} in an
+     * environment with these variables.
+     */
+    private static Options options(Map<String, String> env, String protocol, String endpoint, String... more) {
+        var values = pairs("protocol", protocol, "endpoint", endpoint, "batch-delay", "10ms", "retry-initial", "20ms",
+                "retry-max", "100ms");
+        values.putAll(pairs(more));
+        return TestData.DECLARED.read(OptionSet.Input.of(PATH, values).withEnv(env).withBaseDir(dir));
     }
 
-    private static Sink sink(String protocol, String endpoint, String... options) {
-        return sink(new OtlpSinkFactory(Map.of()), protocol, endpoint, options);
+    private static SinkQueue.Lane<?> lane(Lanes lanes, Map<String, String> env, String protocol, String endpoint,
+                                          String... options) throws Exception {
+        return lanes.lane(TestData.monitor("db1", "db1.db", 3306, Map.of()), options(env, protocol, endpoint, options));
     }
 
+    private static SinkQueue.Lane<?> lane(Lanes lanes, String protocol, String endpoint, String... options)
+            throws Exception {
+        return lane(lanes, Map.of(), protocol, endpoint, options);
+    }
+
+    /** Why the options, or the sink made of them, stop boot. */
     private static String bootError(Map<String, String> env, String... options) {
-        return assertThrows(BlipException.class,
-                () -> sink(new OtlpSinkFactory(env), "http/protobuf", "https://collector.test:4318", options).close())
+        return assertThrows(BlipException.class, () -> new OtlpSinkFactory().make(SinkContext.of("otlp",
+                options(env, "http/protobuf", "https://collector.test:4318", options), Map.of())).close())
                 .getMessage();
     }
 
@@ -102,52 +100,42 @@ class OtlpTlsTest {
         return bootError(Map.of(), options);
     }
 
-    private static io.blip.api.Metrics collection() {
+    private static Metrics collection() {
         return at("db1", 1, 0, "status.global", List.of(MetricValue.gauge("threads_running", 3)));
     }
 
-    /** Sends one collection; waits until the sink's status shows it arrived. */
-    private static void delivers(OtlpReceiver r, Sink sink) throws Exception {
-        sink.send(collection());
+    /** Sends one collection; waits until it arrived and the lane counts it sent. */
+    private static void delivers(OtlpReceiver r, SinkQueue.Lane<?> lane) throws Exception {
+        lane.offer(collection());
         r.await(1, WAIT);
-        awaitStatus(sink, s -> s.startsWith("ok; sent 1,"));
+        lane.close(WAIT);
+        assertTrue(lane.status().startsWith("ok; sent 1,"), lane.status());
     }
 
     /**
-     * Sends one collection that cannot arrive; waits until the sink has retried it twice. Nothing
-     * reaches the receiver, nothing is rejected (a TLS failure may pass: a renewed certificate), and
-     * the status says why; the reason is returned.
+     * Sends one collection that cannot arrive; waits until it was retried twice. Nothing reaches the
+     * receiver, nothing is rejected (a TLS failure may pass: a renewed certificate), and the status
+     * says why; the status is returned.
      */
-    private static String refused(OtlpReceiver r, Sink sink) throws Exception {
-        sink.send(collection());
-        awaitStatus(sink, s -> ((OtlpSink) sink).delivery().retries() >= 2);
-        var d = ((OtlpSink) sink).delivery();
-        assertEquals(0, d.sent());
-        assertEquals(0, d.rejected(), "a TLS failure is retried, not dropped");
+    private static String refused(OtlpReceiver r, Lanes lanes, SinkQueue.Lane<?> lane) throws Exception {
+        lane.offer(collection());
+        lanes.awaitSends(lane, 3);
+        MonitorHealth.Sink counts = lane.counts();
+        assertTrue(counts.retries() >= 2, lane.status());
+        assertEquals(0, counts.sent());
+        assertEquals(0, counts.rejected(), "a TLS failure is retried, not dropped");
         assertEquals(List.of(), r.received());
-        String status = sink.status();
-        assertTrue(status.startsWith("last export failed: "), status);
+        String status = lane.status();
+        assertTrue(status.startsWith("last send failed: "), status);
         return status;
-    }
-
-    private static String awaitStatus(Sink sink, Predicate<String> done) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!done.test(sink.status())) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("status still " + sink.status());
-            }
-            Thread.sleep(10);
-        }
-        return sink.status();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"http/protobuf", "grpc"})
     void deliversWhenTheCaIsTrustedAndTheCertificateNamesTheHost(String protocol) throws Exception {
-        try (var r = OtlpReceiver.tls(protocol, server, null);
-             Sink s = sink(protocol, r.endpoint(), "ca", caFile.toString())) {
+        try (var r = OtlpReceiver.tls(protocol, server, null); var lanes = new Lanes()) {
             assertTrue(r.endpoint().startsWith("https://127.0.0.1:"), r.endpoint());
-            delivers(r, s);
+            delivers(r, lane(lanes, protocol, r.endpoint(), "ca", caFile.toString()));
             assertEquals("", r.received().getFirst().client());
         }
     }
@@ -156,30 +144,27 @@ class OtlpTlsTest {
     @ValueSource(strings = {"http/protobuf", "grpc"})
     void theCertificateMustNameTheHostOfTheEndpoint(String protocol) throws Exception {
         Issued localhostOnly = ca.leaf("collector").dns("localhost").serverAuth().issue();
-        try (var r = OtlpReceiver.tls(protocol, localhostOnly, null)) {
-            try (Sink byName = sink(protocol, r.endpoint("localhost"), "ca", caFile.toString())) {
-                delivers(r, byName);
-            }
-            try (var again = OtlpReceiver.tls(protocol, localhostOnly, null);
-                 Sink byAddress = sink(protocol, again.endpoint(), "ca", caFile.toString(), "timeout", SHORT)) {
-                String status = refused(again, byAddress);
-                assertTrue(status.contains(protocol.equals("grpc") ? "SSLPeerUnverifiedException: Hostname 127.0.0.1 "
-                        + "not verified" : "SSLHandshakeException: (certificate_unknown) No subject alternative names "
-                        + "matching IP address 127.0.0.1 found"), status);
-            }
+        try (var r = OtlpReceiver.tls(protocol, localhostOnly, null); var lanes = new Lanes()) {
+            delivers(r, lane(lanes, protocol, r.endpoint("localhost"), "ca", caFile.toString()));
+        }
+        try (var r = OtlpReceiver.tls(protocol, localhostOnly, null); var lanes = new Lanes()) {
+            String status = refused(r, lanes, lane(lanes, protocol, r.endpoint(), "ca", caFile.toString()));
+            assertTrue(status.contains(protocol.equals("grpc") ? "SSLPeerUnverifiedException: Hostname 127.0.0.1 "
+                    + "not verified" : "SSLHandshakeException: (certificate_unknown) No subject alternative names "
+                    + "matching IP address 127.0.0.1 found"), status);
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"http/protobuf", "grpc"})
     void aCollectorWhoseCaIsNotTrustedIsRefusedAndRetried(String protocol) throws Exception {
-        try (var r = OtlpReceiver.tls(protocol, server, null);
-             Sink otherCa = sink(protocol, r.endpoint(), "ca", otherCaFile.toString(), "headers", "api-key=s3cr3t",
-                     "timeout", SHORT);
-             Sink jdkCas = sink(protocol, r.endpoint(), "timeout", SHORT)) {
-            for (Sink s : List.of(otherCa, jdkCas)) {
-                String status = refused(r, s);
-                assertTrue(status.startsWith("last export failed: SSLHandshakeException: (certificate_unknown) PKIX "
+        try (var r = OtlpReceiver.tls(protocol, server, null); var lanes = new Lanes()) {
+            var otherCa = lane(lanes, protocol, r.endpoint(), "ca", otherCaFile.toString(), "headers", "api-key=s3cr3t");
+            var jdkCas = lane(lanes, protocol, r.endpoint());
+            assertEquals(2, lanes.sinks());
+            for (var lane : List.of(otherCa, jdkCas)) {
+                String status = refused(r, lanes, lane);
+                assertTrue(status.startsWith("last send failed: SSLHandshakeException: (certificate_unknown) PKIX "
                         + "path building failed"), status);
                 assertFalse(status.contains("s3cr3t"), status);
             }
@@ -208,10 +193,9 @@ class OtlpTlsTest {
         Path key = client.writeKey(dir.resolve(name + "-key.pem"), format);
         assertTrue(Files.readString(key).startsWith(format == KeyFormat.PKCS8 ? "-----BEGIN PRIVATE KEY-----"
                 : "-----BEGIN " + algorithm + " PRIVATE KEY-----"));
-        try (var r = OtlpReceiver.tls(protocol, server, ca.certificate());
-             Sink s = sink(protocol, r.endpoint(), "ca", caFile.toString(), "cert", cert.toString(),
-                     "key", key.toString())) {
-            delivers(r, s);
+        try (var r = OtlpReceiver.tls(protocol, server, ca.certificate()); var lanes = new Lanes()) {
+            delivers(r, lane(lanes, protocol, r.endpoint(), "ca", caFile.toString(), "cert", cert.toString(),
+                    "key", key.toString()));
             assertEquals("CN=blip-" + algorithm + ",O=Blip tests", r.received().getFirst().client());
         }
     }
@@ -231,16 +215,14 @@ class OtlpTlsTest {
         Path combined = dir.resolve(protocol.replace('/', '-') + "-combined.pem");
         Files.writeString(combined, Files.readString(rsa.writeKey(dir.resolve("tmp-key.pem"), KeyFormat.PKCS8))
                 + Files.readString(rsa.writeChain(dir.resolve("tmp-cert.pem"))));
-        try (var r = OtlpReceiver.tls(protocol, server, ca.certificate());
-             Sink s = sink(protocol, r.endpoint(), "ca", caFile.toString(), "cert", ecCert.toString(),
-                     "key", ecparam.toString())) {
-            delivers(r, s);
+        try (var r = OtlpReceiver.tls(protocol, server, ca.certificate()); var lanes = new Lanes()) {
+            delivers(r, lane(lanes, protocol, r.endpoint(), "ca", caFile.toString(), "cert", ecCert.toString(),
+                    "key", ecparam.toString()));
             assertEquals("CN=blip-ecparam,O=Blip tests", r.received().getFirst().client());
         }
-        try (var r = OtlpReceiver.tls(protocol, server, ca.certificate());
-             Sink s = sink(protocol, r.endpoint(), "ca", caFile.toString(), "cert", combined.toString(),
-                     "key", combined.toString())) {
-            delivers(r, s);
+        try (var r = OtlpReceiver.tls(protocol, server, ca.certificate()); var lanes = new Lanes()) {
+            delivers(r, lane(lanes, protocol, r.endpoint(), "ca", caFile.toString(), "cert", combined.toString(),
+                    "key", combined.toString()));
             assertEquals("CN=blip-combined,O=Blip tests", r.received().getFirst().client());
         }
     }
@@ -248,11 +230,10 @@ class OtlpTlsTest {
     @ParameterizedTest
     @ValueSource(strings = {"http/protobuf", "grpc"})
     void aCollectorThatRequiresAClientCertificateRefusesASinkWithoutOne(String protocol) throws Exception {
-        try (var r = OtlpReceiver.tls(protocol, server, ca.certificate());
-             Sink s = sink(protocol, r.endpoint(), "ca", caFile.toString(), "timeout", SHORT)) {
+        try (var r = OtlpReceiver.tls(protocol, server, ca.certificate()); var lanes = new Lanes()) {
             // Under TLS 1.3 the client sees the server's certificate_required alert, or only a closed
             // connection when it reads before the alert arrives (the JDK's HTTPS server sends none).
-            refused(r, s);
+            refused(r, lanes, lane(lanes, protocol, r.endpoint(), "ca", caFile.toString()));
         }
     }
 
@@ -262,32 +243,30 @@ class OtlpTlsTest {
         Issued stranger = otherCa.leaf("stranger").clientAuth().issue();
         Path cert = stranger.writeChain(dir.resolve(protocol.replace('/', '-') + "-stranger.pem"));
         Path key = stranger.writeKey(dir.resolve(protocol.replace('/', '-') + "-stranger-key.pem"), KeyFormat.PKCS8);
-        try (var r = OtlpReceiver.tls(protocol, server, ca.certificate());
-             Sink s = sink(protocol, r.endpoint(), "ca", caFile.toString(), "cert", cert.toString(),
-                     "key", key.toString(), "timeout", SHORT)) {
-            String status = refused(r, s);
+        try (var r = OtlpReceiver.tls(protocol, server, ca.certificate()); var lanes = new Lanes()) {
+            String status = refused(r, lanes, lane(lanes, protocol, r.endpoint(), "ca", caFile.toString(),
+                    "cert", cert.toString(), "key", key.toString()));
             assertFalse(status.contains(Files.readAllLines(key).get(1)), "no key material in the status");
         }
     }
 
+    /** The variables, as OpenTelemetry SDKs read them; the metrics variable wins over the general one. */
     @ParameterizedTest
     @ValueSource(strings = {"http/protobuf", "grpc"})
     void theStandardVariablesGiveTheCaAndTheClientCertificate(String protocol) throws Exception {
         Issued client = ca.leaf("blip-env").clientAuth().issue();
         Path cert = client.writeChain(dir.resolve(protocol.replace('/', '-') + "-env.pem"));
         Path key = client.writeKey(dir.resolve(protocol.replace('/', '-') + "-env-key.pem"), KeyFormat.TRADITIONAL);
-        try (var plain = OtlpReceiver.tls(protocol, server, null);
-             Sink s = sink(new OtlpSinkFactory(Map.of("OTEL_EXPORTER_OTLP_CERTIFICATE", caFile.toString())),
-                     protocol, plain.endpoint())) {
-            delivers(plain, s);
+        try (var plain = OtlpReceiver.tls(protocol, server, null); var lanes = new Lanes()) {
+            delivers(plain, lane(lanes, Map.of("OTEL_EXPORTER_OTLP_CERTIFICATE", caFile.toString()), protocol,
+                    plain.endpoint()));
         }
         var env = Map.of("OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE", caFile.toString(),
                 "OTEL_EXPORTER_OTLP_CERTIFICATE", otherCaFile.toString(),
                 "OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE", cert.toString(),
                 "OTEL_EXPORTER_OTLP_CLIENT_KEY", key.toString());
-        try (var mutual = OtlpReceiver.tls(protocol, server, ca.certificate());
-             Sink s = sink(new OtlpSinkFactory(env), protocol, mutual.endpoint())) {
-            delivers(mutual, s);
+        try (var mutual = OtlpReceiver.tls(protocol, server, ca.certificate()); var lanes = new Lanes()) {
+            delivers(mutual, lane(lanes, env, protocol, mutual.endpoint()));
             assertEquals("CN=blip-env,O=Blip tests", mutual.received().getFirst().client());
         }
     }
@@ -295,12 +274,15 @@ class OtlpTlsTest {
     @Test
     void aTlsFileThatIsMissingUnreadableOrNotPemIsABootError() throws Exception {
         Path missing = dir.resolve("missing.pem");
-        assertEquals(PATH + ".ca: '" + missing + "' does not exist", bootError("ca", missing.toString()));
-        assertEquals(PATH + ".ca: 'certs/ca.pem' does not exist (a relative path is from the working directory, "
-                + Path.of("").toAbsolutePath() + ")", bootError("ca", "certs/ca.pem"));
-        assertEquals(PATH + ".ca: '" + dir + "' is a directory; give the PEM file in it", bootError("ca", dir.toString()));
-        assertEquals("OTEL_EXPORTER_OTLP_CERTIFICATE: '" + missing + "' does not exist",
+        // Whether the file is there the declaration checks (Option.path), a relative one from the config's directory.
+        assertEquals(PATH + ".ca: file " + missing + " does not exist", bootError("ca", missing.toString()));
+        assertEquals(PATH + ".ca: file " + dir.resolve("certs/ca.pem") + " does not exist",
+                bootError("ca", "certs/ca.pem"));
+        assertEquals(PATH + ".ca: file " + dir + " is a directory, not a file", bootError("ca", dir.toString()));
+        assertEquals("OTEL_EXPORTER_OTLP_CERTIFICATE: file " + missing + " does not exist",
                 bootError(Map.of("OTEL_EXPORTER_OTLP_CERTIFICATE", missing.toString())));
+
+        // What is in it the sink checks.
 
         Path der = Files.write(dir.resolve("ca.der"), ca.certificate().getEncoded());
         assertEquals(PATH + ".ca: no certificate in '" + der + "'; it must be PEM (-----BEGIN CERTIFICATE-----); "
@@ -399,16 +381,25 @@ class OtlpTlsTest {
                 + "the key", bootError(Map.of("OTEL_EXPORTER_OTLP_CLIENT_KEY", key.toString())));
     }
 
+    /**
+     * Every problem the declaration sees at once (files that are not there), and then every problem
+     * the sink sees at once (what is in them); the sink's checks run on options the declaration passed.
+     */
     @Test
     void everyTlsProblemIsReportedAtOnceAndNoneShowsKeyMaterial() throws Exception {
         Issued one = ca.client("one");
         Path cert = one.writeChain(dir.resolve("all-one.pem"));
         Path otherKey = ca.client("other").writeKey(dir.resolve("all-other-key.pem"), KeyFormat.PKCS8);
         Path missing = dir.resolve("nowhere.pem");
-        String message = bootError("ca", missing.toString(), "cert", cert.toString(), "key", otherKey.toString());
-        assertEquals(PATH + ".ca: '" + missing + "' does not exist; " + PATH + ".key: the key in '" + otherKey
-                + "' is not the private key of the certificate in '" + cert + "' (CN=one, O=Blip tests); give the key "
-                + "that was made with that certificate", message);
+        assertEquals(PATH + ".ca: file " + missing + " does not exist\n" + PATH + ".cert: file " + dir.resolve("gone.pem")
+                        + " does not exist",
+                bootError("ca", missing.toString(), "cert", "gone.pem", "key", otherKey.toString()));
+        Path der = Files.write(dir.resolve("all-ca.der"), ca.certificate().getEncoded());
+        String message = bootError("ca", der.toString(), "cert", cert.toString(), "key", otherKey.toString());
+        assertEquals(PATH + ".ca: no certificate in '" + der + "'; it must be PEM (-----BEGIN CERTIFICATE-----); "
+                + "a DER file converts with openssl x509 -inform der -in " + der + " -out <new file>; " + PATH
+                + ".key: the key in '" + otherKey + "' is not the private key of the certificate in '" + cert
+                + "' (CN=one, O=Blip tests); give the key that was made with that certificate", message);
         for (String line : Files.readAllLines(otherKey)) {
             if (!line.startsWith("-----")) {
                 assertFalse(message.contains(line), "key material in the message");

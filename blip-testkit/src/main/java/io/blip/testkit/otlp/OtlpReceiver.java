@@ -48,6 +48,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -308,14 +309,37 @@ public final class OtlpReceiver implements AutoCloseable {
         return out;
     }
 
-    /** Waits until at least {@code count} requests arrived; fails after {@code timeout}. */
-    public synchronized List<Received> await(int count, Duration timeout) throws InterruptedException {
+    /**
+     * Like {@link #take()}, but waits up to {@code timeout} for a request when none is left; empty
+     * when none came.
+     */
+    public synchronized List<Received> take(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (received.size() < count) {
+        for (long left = timeout.toNanos(); received.isEmpty() && left > 0; left = deadline - System.nanoTime()) {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return take();
+    }
+
+    /** Waits until at least {@code count} requests arrived; fails after {@code timeout}. */
+    public List<Received> await(int count, Duration timeout) throws InterruptedException {
+        return await(count + " OTLP request(s)", got -> got.size() >= count, timeout);
+    }
+
+    /**
+     * Waits until the requests received so far satisfy {@code done}, e.g. that three were answered
+     * {@link Answer#OK}; fails after {@code timeout}, naming {@code what} it waited for.
+     *
+     * @return the requests received so far
+     */
+    public synchronized List<Received> await(String what, Predicate<List<Received>> done, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(List.copyOf(received))) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("expected " + count + " OTLP request(s) within " + timeout + ", got "
-                        + received.size());
+                throw new AssertionError("expected " + what + " within " + timeout + ", got " + received.size()
+                        + " OTLP request(s)");
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
