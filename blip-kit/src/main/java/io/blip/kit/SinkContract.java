@@ -18,6 +18,7 @@ import io.blip.api.sink.Encoder;
 import io.blip.api.sink.Sink;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
+import io.blip.api.time.Time;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -135,7 +136,7 @@ public abstract class SinkContract {
     }
 
     private Sink<?> make() throws Exception {
-        Sink<?> sink = factory().make(SinkContext.of(factory().name(), checkedOptions(), Map.of()));
+        Sink<?> sink = factory().make(SinkContext.of(factory().name(), checkedOptions(), Map.of(), Time.system()));
         assertNotNull(sink, "make() returned null");
         return sink;
     }

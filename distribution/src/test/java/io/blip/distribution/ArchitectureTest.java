@@ -100,13 +100,12 @@ class ArchitectureTest {
     /**
      * Shipped code reads the time and waits for it through {@code io.blip.api.time.Time} alone, so
      * that tests run it in virtual time: no system clock, sleep or timed wait anywhere else. Left out:
-     * {@code Time.system()} itself; {@code System.nanoTime} where the AWS IMDS ask measures a real
-     * socket budget; and the sink delivery and the otlp sink, which are being rewritten elsewhere.
+     * {@code Time.system()} itself, and {@code System.nanoTime} where the AWS IMDS ask measures a real
+     * socket budget.
      */
     @Test
     void timeIsReadAndWaitedForOnlyThroughTime() {
-        noClasses().that().haveNameNotMatching("io\\.blip\\.api\\.time\\.SystemTime"
-                        + "|io\\.blip\\.runtime\\.sink\\.SinkDelivery(\\$.*)?|io\\.blip\\.sink\\.otlp\\..*")
+        noClasses().that().haveNameNotMatching("io\\.blip\\.api\\.time\\.SystemTime")
                 .should().callMethodWhere(readOrWaitForTheSystemsTime())
                 .because("Time is the one door to the clock (io.blip.api.time)")
                 .check(classesOf(Dist.firstPartyJars()));

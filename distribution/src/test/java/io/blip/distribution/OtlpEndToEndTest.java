@@ -53,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <ol>
  *   <li>warm-up: every monitor delivers;</li>
  *   <li>outage: the HTTP receiver answers 503 with {@code Retry-After: 1} until it has refused
- *       {@value #OUTAGE_REFUSALS} requests (some 6 s), then OK;</li>
+ *       {@value #OUTAGE_REFUSALS} requests of each of its three sinks (some 7 s), then OK;</li>
  *   <li>stall: it answers nothing until {@value #STALLED_REQUESTS} requests have hung (each ends by
  *       the exporter's 2 s {@code timeout}), then OK;</li>
  *   <li>restart: MariaDB (this class's own, not the shared one) is stopped under the running Blip until
@@ -62,8 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
  * </ol>
  *
  * <p>Monitors: {@code full} (tags, {@code meta-attributes}), {@code small} ({@code buffer-size: 3}),
- * {@code delta} ({@code temporality: delta}) share one http/protobuf exporter, so they share its
- * outage; {@code grpc} sends over OTLP/gRPC to a receiver that always answers OK. What is expected of
+ * {@code delta} ({@code temporality: delta}) send to one http/protobuf receiver, each through its
+ * own sink (their options differ), so they share its outage; {@code grpc} sends over OTLP/gRPC to a receiver that always answers OK. What is expected of
  * each metric comes from the plan ({@link #PLAN}, written out as the plan file: names) and from what
  * {@code bin/blip --print-domains} declares (types, units, group and meta keys).
  *
@@ -156,7 +156,7 @@ class OtlpEndToEndTest {
 
             Instant outageStart = Instant.now();
             http.answer(Answer.UNAVAILABLE);
-            awaitAnswered(Answer.UNAVAILABLE, OUTAGE_REFUSALS, Duration.ofSeconds(30), blip);
+            awaitAnswered(Answer.UNAVAILABLE, OUTAGE_REFUSALS * HTTP_MONITORS.size(), Duration.ofSeconds(30), blip);
             http.answer(Answer.OK);
             Instant outageEnd = Instant.now();
             // Delivery resumes within a second (Retry-After); a while more so that Blip's counts settle.
@@ -759,8 +759,8 @@ class OtlpEndToEndTest {
 
     @Test
     void anOutageThatFitsTheBufferLosesNothing() {
-        assertTrue(run.received().stream().filter(r -> r.answer() == Answer.UNAVAILABLE).count() >= OUTAGE_REFUSALS,
-                "the outage refused requests");
+        assertTrue(run.received().stream().filter(r -> r.answer() == Answer.UNAVAILABLE).count()
+                >= OUTAGE_REFUSALS * HTTP_MONITORS.size(), "the outage refused requests");
         for (String monitor : List.of(FULL, DELTA, GRPC)) {
             List<Long> times = before(collections(run.points(), monitor), run.restartBegin());
             assertEvenlySpaced(monitor + " before the restart", times);
@@ -770,8 +770,8 @@ class OtlpEndToEndTest {
                 && t <= nanos(run.outageEnd())).toList();
         assertTrue(inOutage.size() >= OUTAGE_REFUSALS - 2, "collections made during the outage arrived: "
                 + inOutage.stream().map(OtlpEndToEndTest::time).toList());
-        assertTrue(run.stdout().contains("OTLP exporter http/protobuf " + http.endpoint() + " delivers again"),
-                "delivery resuming is logged:\n" + run.stdout());
+        assertTrue(run.stdout().contains("monitors [" + FULL + "]: sink otlp (http/protobuf " + http.endpoint()
+                + ") delivers again"), "delivery resuming is logged:\n" + run.stdout());
     }
 
     /**
@@ -804,8 +804,8 @@ class OtlpEndToEndTest {
             assertTrue(kept.contains(s), "the " + SMALL_BUFFER + " newest collections in the buffer were kept; "
                     + Instant.ofEpochSecond(s) + " is missing");
         }
-        assertTrue(run.stderr().contains("monitor " + SMALL + ": OTLP exporter http/protobuf " + http.endpoint()
-                + " is behind and the buffer of " + SMALL_BUFFER + " collections is full; dropping the oldest "
+        assertTrue(run.stderr().contains("monitor " + SMALL + ": sink otlp (http/protobuf " + http.endpoint()
+                + ") is behind and the buffer of " + SMALL_BUFFER + " collections is full; dropping the oldest "
                 + "(1 dropped so far)"), "dropping is logged:\n" + run.stderr());
     }
 

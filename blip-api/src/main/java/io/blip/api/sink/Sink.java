@@ -30,6 +30,15 @@ public interface Sink<T> extends AutoCloseable {
     /** Sends the encoded collections of one or more monitors (and their health) as one request. */
     void send(List<T> batch) throws Exception;
 
+    /**
+     * Where this sink sends, for logs that must tell one configuration from another, e.g.
+     * {@code http/protobuf https://collector:4318/v1/metrics}; empty when there is nothing to tell.
+     * Never a secret.
+     */
+    default String describe() {
+        return "";
+    }
+
     /** Releases what the sink holds (clients, connections); called once, after the last send. */
     @Override
     default void close() throws Exception {

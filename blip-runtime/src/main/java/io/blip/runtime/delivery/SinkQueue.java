@@ -51,6 +51,8 @@ public final class SinkQueue<T> {
     private static final Logger LOG = LoggerFactory.getLogger(SinkQueue.class);
 
     private final String name;
+    /** What logs call the sink: its name, and where it sends when it says. */
+    private final String label;
     private final Sink<T> sink;
     private final Delivery settings;
     private final Backoff backoff;
@@ -79,6 +81,7 @@ public final class SinkQueue<T> {
      */
     public SinkQueue(String name, Sink<T> sink, Delivery settings, Time time) {
         this.name = name;
+        this.label = sink.describe().isEmpty() ? name : name + " (" + sink.describe() + ")";
         this.sink = sink;
         this.settings = settings;
         this.backoff = new Backoff(settings.sendRetryWait(), settings.retryMax(), RandomGenerator.getDefault());
@@ -226,7 +229,7 @@ public final class SinkQueue<T> {
         }
         if (droppedNow > 0) {
             LOG.warn("monitor {}: sink {} is behind and the buffer of {} is full; dropping the oldest ({} dropped so"
-                    + " far)", lane.monitorId, name, settings.bufferSize() + " collections"
+                    + " far)", lane.monitorId, label, settings.bufferSize() + " collections"
                     + (settings.bufferBytes() > 0 ? " or " + settings.bufferBytes() + " bytes" : ""), droppedNow);
         }
     }
@@ -258,7 +261,8 @@ public final class SinkQueue<T> {
                 lane.failed++;
             }
         }
-        LOG.warn("monitor {}: sink {} could not encode {}: {}", lane.monitorId, name, what, oneLine(String.valueOf(e)));
+        LOG.warn("monitor {}: sink {} could not encode {}: {}", lane.monitorId, label, what,
+                oneLine(String.valueOf(e)));
     }
 
     private void run() {
@@ -393,7 +397,7 @@ public final class SinkQueue<T> {
         lastError = "";
         if (failing) {
             failing = false;
-            LOG.info("monitors {}: sink {} delivers again", monitors(from), name);
+            LOG.info("monitors {}: sink {} delivers again", monitors(from), label);
         }
     }
 
@@ -409,9 +413,9 @@ public final class SinkQueue<T> {
         String message = "sink {}: the receiver refused a send ({}); its {} collections are dropped, and so will be"
                 + " any other it refuses this way";
         if (rejectionsLogged.add(e.kind())) {
-            LOG.error(message, name, lastError, collections(batch));
+            LOG.error(message, label, lastError, collections(batch));
         } else {
-            LOG.debug(message, name, lastError, collections(batch));
+            LOG.debug(message, label, lastError, collections(batch));
         }
     }
 
@@ -423,7 +427,7 @@ public final class SinkQueue<T> {
         if (!failing) {
             failing = true;
             LOG.warn("monitors {}: sink {} failed to send ({}); keeping {} collections and retrying with backoff",
-                    monitors(from), name, lastError, collections);
+                    monitors(from), label, lastError, collections);
         }
     }
 
@@ -523,12 +527,12 @@ public final class SinkQueue<T> {
         }
         if (unsent > 0) {
             LOG.warn("monitors {}: sink {} closed after a flush of at most {} ms; {} collections not sent", monitors,
-                    name, flush.toMillis(), unsent);
+                    label, flush.toMillis(), unsent);
         }
         try {
             sink.close();
         } catch (Exception e) {
-            LOG.warn("sink {} did not close cleanly: {}", name, oneLine(String.valueOf(e.getMessage())));
+            LOG.warn("sink {} did not close cleanly: {}", label, oneLine(String.valueOf(e.getMessage())));
         }
     }
 

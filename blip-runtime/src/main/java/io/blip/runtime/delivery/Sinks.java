@@ -43,7 +43,7 @@ public final class Sinks {
         var key = new Key(name, options);
         SinkQueue<?> queue = queues.get(key);
         if (queue == null) {
-            queue = queue(name, factory.make(SinkContext.of(name, options, domains)), options, time);
+            queue = queue(name, factory.make(SinkContext.of(name, options, domains, time)), options, time);
             queues.put(key, queue);
         }
         return queue.lane(monitor);

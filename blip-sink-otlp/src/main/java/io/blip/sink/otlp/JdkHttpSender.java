@@ -12,10 +12,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -35,9 +34,14 @@ final class JdkHttpSender implements HttpSender {
     private final HttpSenderConfig config;
     private final HttpClient client;
 
-    /** A response with what its {@code Retry-After} asks for; empty when it has none or it is unreadable. */
-    record Response(int getStatusCode, String getStatusMessage, byte[] getResponseBody, Optional<Duration> retryAfter)
+    /** A response with its {@code Retry-After} header, if it has one. */
+    record Response(int getStatusCode, String getStatusMessage, byte[] getResponseBody, Optional<String> retryAfter)
             implements HttpResponse {
+
+        /** The wait its {@code Retry-After} asks for from {@code now}; empty when it has none or it is unreadable. */
+        Optional<Duration> retryAfter(Instant now) {
+            return retryAfter.flatMap(v -> JdkHttpSender.retryAfter(v, now));
+        }
     }
 
     private JdkHttpSender(HttpSenderConfig config) {
@@ -99,21 +103,21 @@ final class JdkHttpSender implements HttpSender {
                                 ? error.getCause() : error);
                     } else {
                         onResponse.accept(new Response(response.statusCode(), "", response.body(),
-                                retryAfter(response.headers(), Clock.systemUTC())));
+                                response.headers().firstValue("Retry-After")));
                     }
                 });
     }
 
     /** {@code Retry-After} as seconds or an HTTP date (RFC 9110 §10.2.3); a date in the past is no wait. */
-    static Optional<Duration> retryAfter(HttpHeaders headers, Clock clock) {
-        return headers.firstValue("Retry-After").map(String::trim).flatMap(v -> {
+    static Optional<Duration> retryAfter(String header, Instant now) {
+        return Optional.of(header.trim()).flatMap(v -> {
             try {
                 long seconds = Long.parseLong(v);
                 return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
             } catch (NumberFormatException notSeconds) {
                 try {
                     var at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                    Duration wait = Duration.between(clock.instant(), at);
+                    Duration wait = Duration.between(now, at);
                     return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
                 } catch (DateTimeParseException notADate) {
                     return Optional.empty();

@@ -7,6 +7,7 @@ import io.blip.api.config.MonitorConfig;
 import io.blip.api.sink.Encoder;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
+import io.blip.api.time.Time;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.exporter.internal.FailedExportException;
@@ -16,6 +17,7 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +47,14 @@ final class OtlpSink implements Sink<List<MetricData>> {
     private final OtlpSettings settings;
     private final Map<String, CollectorHelp> domains;
     private final MetricExporter exporter;
+    private final Time time;
 
-    OtlpSink(OtlpSettings settings, Map<String, CollectorHelp> domains, MetricExporter exporter) {
+    /** @param time what a {@code Retry-After} date is measured from */
+    OtlpSink(OtlpSettings settings, Map<String, CollectorHelp> domains, MetricExporter exporter, Time time) {
         this.settings = settings;
         this.domains = Map.copyOf(domains);
         this.exporter = exporter;
+        this.time = time;
     }
 
     /** The monitor's mapper (and, unless {@code health} is false, its mapper of Blip's own metrics). */
@@ -110,17 +115,20 @@ final class OtlpSink implements Sink<List<MetricData>> {
             throw SendException.retry("no answer within " + settings.timeout().toMillis() + " ms", null);
         }
         if (!result.isSuccess()) {
-            throw failure(result.getFailureThrowable());
+            throw failure(result.getFailureThrowable(), time.now());
         }
     }
 
-    /** Sorts a failure into retry or refusal by the HTTP status or gRPC status the collector answered. */
-    static SendException failure(Throwable t) {
+    /**
+     * Sorts a failure into retry or refusal by the HTTP status or gRPC status the collector answered;
+     * a {@code Retry-After} date is measured from {@code now}.
+     */
+    static SendException failure(Throwable t, Instant now) {
         if (t instanceof FailedExportException.HttpExportException h && h.failedWithResponse()) {
             int code = h.getResponse().getStatusCode();
             String message = h.getResponse().getStatusMessage();
             String why = "HTTP " + code + (message == null || message.isEmpty() ? "" : " " + message);
-            Duration after = h.getResponse() instanceof JdkHttpSender.Response r ? r.retryAfter().orElse(null) : null;
+            Duration after = h.getResponse() instanceof JdkHttpSender.Response r ? r.retryAfter(now).orElse(null) : null;
             return HTTP_RETRYABLE.contains(code) ? SendException.retry(why, after)
                     : SendException.reject("HTTP " + code, why);
         }
@@ -149,6 +157,12 @@ final class OtlpSink implements Sink<List<MetricData>> {
 
     @Override
     public String toString() {
-        return "otlp " + settings.describe();
+        return "otlp " + describe();
+    }
+
+    /** The protocol, the endpoint and the header names (their values are secrets). */
+    @Override
+    public String describe() {
+        return settings.describe();
     }
 }

@@ -33,7 +33,7 @@ public final class OtlpSinkFactory implements SinkFactory {
     public Sink<List<MetricData>> make(SinkContext context) {
         OtlpSettings settings = OtlpSettings.of(context.options());
         try {
-            return new OtlpSink(settings, context.domains(), OtlpExporter.build(settings));
+            return new OtlpSink(settings, context.domains(), OtlpExporter.build(settings), context.time());
         } catch (RuntimeException e) {
             throw new BlipException(context.options().path() + ": cannot make the OTLP exporter for "
                     + settings.describe() + ": " + e.getMessage(), e);

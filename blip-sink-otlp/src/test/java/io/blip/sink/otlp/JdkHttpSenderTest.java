@@ -2,24 +2,19 @@ package io.blip.sink.otlp;
 
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpHeaders;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class JdkHttpSenderTest {
-    private static final Clock NOW = Clock.fixed(Instant.parse("2015-10-21T07:28:00Z"), ZoneOffset.UTC);
+    private static final Instant NOW = Instant.parse("2015-10-21T07:28:00Z");
 
     private static Optional<Duration> retryAfter(String... value) {
-        var headers = HttpHeaders.of(value.length == 0 ? Map.of() : Map.of("Retry-After", List.of(value)),
-                (a, b) -> true);
-        return JdkHttpSender.retryAfter(headers, NOW);
+        var response = new JdkHttpSender.Response(503, "", new byte[0], Optional.ofNullable(value.length == 0 ? null
+                : value[0]));
+        return response.retryAfter(NOW);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.blip.api.sink.Encoder;
 import io.blip.api.sink.Sink;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
+import io.blip.api.time.Time;
 import io.blip.runtime.delivery.SinkQueue;
 import io.blip.runtime.delivery.Sinks;
 
@@ -45,7 +46,7 @@ final class Lanes implements AutoCloseable {
 
     /** @param domains what the sink knows of every domain (units, descriptions) */
     Lanes(Map<String, CollectorHelp> domains) {
-        this.sinks = new Sinks(domains);
+        this.sinks = new Sinks(domains, Time.system());
     }
 
     Lanes() {

@@ -7,6 +7,7 @@ import io.blip.api.MonitorHealth;
 import io.blip.api.collect.CollectorHelp;
 import io.blip.api.config.OptionSet;
 import io.blip.api.sink.Delivery;
+import io.blip.api.time.Time;
 import io.blip.runtime.delivery.SinkQueue;
 import io.blip.runtime.delivery.Sinks;
 import io.blip.testkit.otlp.OtlpReceiver;
@@ -145,7 +146,7 @@ class OtlpManyMonitorsBench {
 
         /** New sinks, as at boot: each monitor's options read at its place in the config, one sink for all. */
         void open(Map<String, String> options) throws Exception {
-            var sinks = new Sinks(Workload.DOMAINS);
+            var sinks = new Sinks(Workload.DOMAINS, Time.system());
             var factory = new OtlpSinkFactory();
             for (int i = 0; i < n; i++) {
                 Monitor m = monitors.get(i);

@@ -10,6 +10,7 @@ import io.blip.api.config.Option;
 import io.blip.api.config.OptionSet;
 import io.blip.api.sink.Encoder;
 import io.blip.api.sink.SinkContext;
+import io.blip.api.time.Time;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.resources.Resource;
@@ -89,7 +90,7 @@ class OtlpSinkFactoryTest {
         var health = new MonitorHealth("db1", T0, T0, true, Map.of(), Map.of(), 0,
                 List.of(new MonitorHealth.Sink("otlp", 0, 0, 0, 0, 0, 0)));
         try (var sink = (OtlpSink) new OtlpSinkFactory().make(SinkContext.of("otlp", options(Map.of()),
-                domains))) {
+                domains, Time.system()))) {
             Encoder<List<MetricData>> encoder = sink.encoder(monitor);
             Encoder.Encoded<List<MetricData>> encoded = encoder.encode(at("db1", 1, 0,
                     "status.global", List.of(MetricValue.gauge("threads_running", 3)), "size.table", sizes));
@@ -100,7 +101,7 @@ class OtlpSinkFactoryTest {
             assertEquals(8, encoder.encode(health).points());
         }
         try (var sink = (OtlpSink) new OtlpSinkFactory().make(SinkContext.of("otlp",
-                options(Map.of("health", "false")), domains))) {
+                options(Map.of("health", "false")), domains, Time.system()))) {
             assertNull(sink.encoder(monitor).encode(health));
         }
     }
@@ -108,7 +109,7 @@ class OtlpSinkFactoryTest {
     @Test
     void aSinkNamesWhereItSendsButNoHeaderValue() throws Exception {
         try (var sink = (OtlpSink) new OtlpSinkFactory().make(SinkContext.of("otlp",
-                options(Map.of("endpoint", "http://c:4318", "headers", "api-key=s3cr3t")), Map.of()))) {
+                options(Map.of("endpoint", "http://c:4318", "headers", "api-key=s3cr3t")), Map.of(), Time.system()))) {
             assertEquals("otlp http/protobuf http://c:4318/v1/metrics headers [api-key]", sink.toString());
         }
     }

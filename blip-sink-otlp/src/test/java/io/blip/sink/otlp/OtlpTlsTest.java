@@ -7,6 +7,7 @@ import io.blip.api.MonitorHealth;
 import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
 import io.blip.api.sink.SinkContext;
+import io.blip.api.time.Time;
 import io.blip.runtime.delivery.SinkQueue;
 import io.blip.testkit.TestCertificates;
 import io.blip.testkit.TestCertificates.Algorithm;
@@ -92,7 +93,7 @@ class OtlpTlsTest {
     /** Why the options, or the sink made of them, stop boot. */
     private static String bootError(Map<String, String> env, String... options) {
         return assertThrows(BlipException.class, () -> new OtlpSinkFactory().make(SinkContext.of("otlp",
-                options(env, "http/protobuf", "https://collector.test:4318", options), Map.of())).close())
+                options(env, "http/protobuf", "https://collector.test:4318", options), Map.of(), Time.system())).close())
                 .getMessage();
     }
 

@@ -9,6 +9,7 @@ import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.Options;
 import io.blip.api.sink.Sink;
 import io.blip.api.sink.SinkContext;
+import io.blip.api.time.Time;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ class LogSinkFactoryTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         MonitorConfig monitor = MonitorConfig.of("db1");
         Sink<String> sink = new LogSinkFactory(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .make(SinkContext.of("log", Options.empty("sinks.log"), Map.of()));
+                .make(SinkContext.of("log", Options.empty("sinks.log"), Map.of(), Time.system()));
         sink.send(List.of(sink.encoder(monitor).encode(m).value()));
 
         assertEquals("""
