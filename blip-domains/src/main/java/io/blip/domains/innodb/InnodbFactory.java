@@ -1,14 +1,15 @@
 package io.blip.domains.innodb;
 
 import io.blip.api.MetricType;
-import io.blip.api.collect.Collector;
-import io.blip.api.collect.CollectorContext;
-import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.DomainFactory;
 import io.blip.api.config.Option;
 
-/** The {@code innodb} domain: InnoDB metrics from {@code information_schema.innodb_metrics}. */
-public final class InnodbFactory implements CollectorFactory {
+/**
+ * The {@code innodb} domain: InnoDB metrics from {@code information_schema.innodb_metrics}. Any InnoDB
+ * metric can be collected; the declared ones are gauges, all others cumulative counters.
+ */
+public final class InnodbFactory extends DomainFactory {
     static final String DOMAIN = "innodb";
 
     /**
@@ -45,14 +46,7 @@ public final class InnodbFactory implements CollectorFactory {
         return help.build();
     }
 
-    /** Any InnoDB metric can be collected; the declared ones are gauges, all others cumulative counters. */
-    @Override
-    public CollectorHelp help() {
-        return HELP;
-    }
-
-    @Override
-    public Collector make(CollectorContext context) {
-        return new InnodbCollector(context);
+    public InnodbFactory() {
+        super(HELP, InnodbCollector::new);
     }
 }

@@ -2,17 +2,13 @@ package io.blip.domains.repl;
 
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
-import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
-import io.blip.api.plan.Plan;
 import io.blip.api.collect.LevelDomain;
 import io.blip.api.collect.PerLevel;
+import io.blip.api.collect.PerLevelCollector;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -29,53 +25,47 @@ import java.util.Map;
  *
  * <p>Access denied (1227) is thrown as is: the plan's {@code access-denied} error policy handles it.
  */
-final class ReplCollector implements Collector {
+final class ReplCollector extends PerLevelCollector<ReplCollector.AtLevel> {
     static final String SHOW_REPLICA_STATUS = "SHOW REPLICA STATUS";
     static final String SHOW_SLAVE_STATUS = "SHOW SLAVE STATUS";
     static final int NOT_A_REPLICA = -1;
 
-    private record AtLevel(boolean running, boolean reportNotAReplica) {
+    /**
+     * @param statement the status statement this server understands, which {@code prepare} learns from
+     *                  its version
+     */
+    record AtLevel(boolean running, boolean reportNotAReplica, String statement) {
+        AtLevel withStatement(String statement) {
+            return new AtLevel(running, reportNotAReplica, statement);
+        }
     }
-
-    /** @param statement the status statement this server understands */
-    private record Prepared(String statement, PerLevel<AtLevel> levels) {
-    }
-
-    private final CollectorContext context;
-    private volatile Prepared prepared = new Prepared(SHOW_SLAVE_STATUS, PerLevel.none(ReplFactory.DOMAIN));
 
     ReplCollector(CollectorContext context) {
-        this.context = context;
+        super(context, ReplFactory.HELP);
     }
 
     @Override
-    public void prepare(Plan plan) throws SQLException {
-        var levels = new HashMap<String, AtLevel>();
-        for (LevelDomain at : LevelDomain.in(plan, ReplFactory.HELP)) {
-            levels.put(at.level(), new AtLevel(at.metricsOrAllDeclared().contains("running"),
-                    at.yes("report-not-a-replica")));
-        }
-        String statement = levels.isEmpty() ? SHOW_SLAVE_STATUS : statement();
-        prepared = new Prepared(statement, new PerLevel<>(ReplFactory.DOMAIN, levels));
+    protected AtLevel prepareLevel(LevelDomain at) {
+        return new AtLevel(at.metricsOrAllDeclared().contains("running"), at.yes("report-not-a-replica"),
+                SHOW_SLAVE_STATUS);
     }
 
-    private String statement() throws SQLException {
-        try (Connection c = context.db().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT @@version")) {
-            rs.next();
-            boolean replicaTerms = ServerVersion.parse(rs.getString(1)).hasShowReplicaStatus();
-            return replicaTerms ? SHOW_REPLICA_STATUS : SHOW_SLAVE_STATUS;
-        }
+    /** Reads the server's version for the status statement it understands. */
+    @Override
+    protected PerLevel<AtLevel> prepareForServer(PerLevel<AtLevel> levels) throws SQLException {
+        var versions = new ArrayList<String>(1);
+        query("SELECT @@version", row -> versions.add(row.getString(1)));
+        boolean replicaTerms = ServerVersion.parse(versions.getFirst()).hasShowReplicaStatus();
+        String statement = replicaTerms ? SHOW_REPLICA_STATUS : SHOW_SLAVE_STATUS;
+        return levels.map(at -> at.withStatement(statement));
     }
 
     @Override
-    public List<MetricValue> collect(String level) throws SQLException {
-        Prepared p = prepared;
-        AtLevel at = p.levels().at(level);
+    protected List<MetricValue> collectLevel(AtLevel at) throws SQLException {
         if (!at.running()) {
             return List.of();
         }
-        List<Map<String, String>> channels = status(p.statement());
+        List<Map<String, String>> channels = status(at.statement());
         if (channels.isEmpty()) {
             return at.reportNotAReplica() ? List.of(running(NOT_A_REPLICA, "")) : List.of();
         }
@@ -106,17 +96,14 @@ final class ReplCollector implements Collector {
     /** One map of column to value per replication channel; none when not a replica. */
     private List<Map<String, String>> status(String statement) throws SQLException {
         var rows = new ArrayList<Map<String, String>>();
-        try (Connection c = context.db().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(statement)) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                var row = new HashMap<String, String>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.put(md.getColumnLabel(i), rs.getString(i));
-                }
-                rows.add(row);
+        query(statement, row -> {
+            ResultSetMetaData md = row.getMetaData();
+            var columns = new HashMap<String, String>();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                columns.put(md.getColumnLabel(i), row.getString(i));
             }
-        }
+            rows.add(columns);
+        });
         return rows;
     }
 }

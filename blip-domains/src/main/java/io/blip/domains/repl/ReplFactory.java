@@ -1,14 +1,12 @@
 package io.blip.domains.repl;
 
 import io.blip.api.MetricType;
-import io.blip.api.collect.Collector;
-import io.blip.api.collect.CollectorContext;
-import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.DomainFactory;
 import io.blip.api.config.Option;
 
 /** The {@code repl} domain: whether replication is running, from {@code SHOW REPLICA|SLAVE STATUS}. */
-public final class ReplFactory implements CollectorFactory {
+public final class ReplFactory extends DomainFactory {
     static final String DOMAIN = "repl";
     static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
 
@@ -25,13 +23,7 @@ public final class ReplFactory implements CollectorFactory {
                     + " (need REPLICATION CLIENT; on MariaDB 10.5+ SLAVE MONITOR)", ER_SPECIFIC_ACCESS_DENIED)
             .build();
 
-    @Override
-    public CollectorHelp help() {
-        return HELP;
-    }
-
-    @Override
-    public Collector make(CollectorContext context) {
-        return new ReplCollector(context);
+    public ReplFactory() {
+        super(HELP, ReplCollector::new);
     }
 }

@@ -2,12 +2,12 @@ package io.blip.domains.repllag;
 
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
-import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
-import io.blip.api.config.Durations;
-import io.blip.api.plan.Plan;
 import io.blip.api.collect.LevelDomain;
 import io.blip.api.collect.PerLevel;
+import io.blip.api.collect.PerLevelCollector;
+import io.blip.api.config.Durations;
+import io.blip.api.plan.Plan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,47 +30,59 @@ import java.util.regex.Pattern;
  * collecting the domain, and every level must name the same writer; what to report and when to
  * drop may differ by level.
  */
-final class ReplLagCollector implements Collector {
+final class ReplLagCollector extends PerLevelCollector<ReplLagCollector.AtLevel> {
     private static final Logger log = LoggerFactory.getLogger(ReplLagCollector.class);
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z0-9_$]+");
     private static final String DEFAULT_HEARTBEAT_DATABASE = "blip";
 
-    private record AtLevel(Set<String> metrics, boolean reportNotAReplica, boolean reportNoHeartbeat,
-                           String defaultChannel) {
+    /** @param way how the plan reads lag, the same for every level; set by {@code prepare} */
+    record AtLevel(Set<String> metrics, boolean reportNotAReplica, boolean reportNoHeartbeat,
+                   String defaultChannel, Way way) {
         /** A level that names no metrics (as Blip's default plan) collects {@code current}, as Blip does. */
         AtLevel {
             metrics = metrics.isEmpty() ? Set.of("current") : metrics;
+        }
+
+        AtLevel readingBy(Way way) {
+            return new AtLevel(metrics, reportNotAReplica, reportNoHeartbeat, defaultChannel, way);
         }
     }
 
     /** MySQL's "table doesn't exist". */
     private static final int ER_NO_SUCH_TABLE = 1146;
 
-    /** Exactly one of {@code pfs} and {@code reader} is set once a plan collects the domain. */
-    private record Prepared(PerLevel<AtLevel> levels, PfsLag pfs, ReplCheck replCheck, HeartbeatReader reader) {
+    /** How the plan reads lag: exactly one of {@code pfs} and {@code reader} is set. */
+    private record Way(PfsLag pfs, ReplCheck replCheck, HeartbeatReader reader) {
     }
 
-    private final CollectorContext context;
-    private volatile Prepared prepared = new Prepared(PerLevel.none(ReplLagFactory.DOMAIN), null, null, null);
+    private HeartbeatReader reader; // the prepared plan's, to stop with it; guarded by this
     private volatile boolean toldNoTable;
 
     ReplLagCollector(CollectorContext context) {
-        this.context = context;
+        super(context, ReplLagFactory.HELP);
+    }
+
+    @Override
+    protected AtLevel prepareLevel(LevelDomain at) {
+        return new AtLevel(Set.copyOf(at.metricsOrAllDeclared()), at.yes("report-not-a-replica"),
+                at.yes("report-no-heartbeat"), at.option("default-channel-name"), null);
     }
 
     @Override
     public void prepare(Plan plan) {
-        List<LevelDomain> domains = LevelDomain.in(plan, ReplLagFactory.HELP);
-        var levels = new HashMap<String, AtLevel>();
-        for (LevelDomain at : domains) {
-            levels.put(at.level(), new AtLevel(Set.copyOf(at.metricsOrAllDeclared()), at.yes("report-not-a-replica"),
-                    at.yes("report-no-heartbeat"), at.option("default-channel-name")));
-        }
-        var perLevel = new PerLevel<>(ReplLagFactory.DOMAIN, levels);
+        PerLevel<AtLevel> levels = prepareLevels(plan);
+        // The writer and its settings are the fastest level's.
+        List<LevelDomain> domains = LevelDomain.in(plan, help());
         if (domains.isEmpty()) {
-            swap(new Prepared(perLevel, null, null, null));
+            swap(levels, null);
             return;
         }
+        Way way = way(domains);
+        swap(levels.map(at -> at.readingBy(way)), way.reader());
+    }
+
+    /** Chooses how to read lag and, for heartbeats, starts reading them. */
+    private Way way(List<LevelDomain> domains) {
         LevelDomain first = domains.getFirst();
         String writer = first.option("writer");
         for (LevelDomain at : domains) {
@@ -86,28 +97,29 @@ final class ReplLagCollector implements Collector {
         if (!writer.equals("blip")) {
             try {
                 probePfs(replCheck);
-                swap(new Prepared(perLevel, new PfsLag(), replCheck, null));
-                return;
+                return new Way(new PfsLag(), replCheck, null);
             } catch (SQLException e) {
                 if (writer.equals("pfs")) {
                     throw first.error("writer=pfs: cannot read the Performance Schema replication tables"
                             + " (MySQL 8.0+ with performance_schema=ON): " + e.getMessage(), e);
                 }
                 log.debug("{}: repl.lag writer=auto: pfs failed ({}), reading Blip heartbeats",
-                        context.monitorId(), e.getMessage());
+                        context().monitorId(), e.getMessage());
             }
         }
-        var reader = new HeartbeatReader(context.db(), context.monitorId(), follow, replCheck, latency, context.time());
+        var reader = new HeartbeatReader(context().db(), context().monitorId(), follow, replCheck, latency,
+                context().time());
         reader.start();
-        swap(new Prepared(perLevel, null, replCheck, reader));
+        return new Way(null, replCheck, reader);
     }
 
-    /** Puts the new plan's state in place and stops the old plan's reader, if any. */
-    private synchronized void swap(Prepared next) {
-        Prepared old = prepared;
-        prepared = next;
-        if (old.reader() != null) {
-            old.reader().close();
+    /** Puts the new plan's levels in place and stops the old plan's reader, if any. */
+    private synchronized void swap(PerLevel<AtLevel> levels, HeartbeatReader next) {
+        HeartbeatReader old = reader;
+        use(levels);
+        reader = next;
+        if (old != null) {
+            old.close();
         }
     }
 
@@ -120,9 +132,9 @@ final class ReplLagCollector implements Collector {
         }
         String quoted = parts.length == 2 ? "`" + parts[0] + "`.`" + parts[1] + "`"
                 : "`" + DEFAULT_HEARTBEAT_DATABASE + "`.`" + parts[0] + "`";
-        String ownId = context.monitor().heartbeat().sourceId();
+        String ownId = context().monitor().heartbeat().sourceId();
         return new HeartbeatReader.Follow(quoted, at.option("source-id"), at.option("source-role"),
-                ownId.isEmpty() ? context.monitorId() : ownId);
+                ownId.isEmpty() ? context().monitorId() : ownId);
     }
 
     /** A duration ({@code 50ms}, as Blip's docs write it) or whole milliseconds ({@code 50}, as its code reads it). */
@@ -139,21 +151,19 @@ final class ReplLagCollector implements Collector {
     }
 
     private void probePfs(ReplCheck replCheck) throws SQLException {
-        try (Connection c = context.db().getConnection()) {
+        try (Connection c = context().db().getConnection()) {
             replCheck.isReplica(c); // fails now if the variable does not exist
             PfsLag.workers(c);
         }
     }
 
     @Override
-    public List<MetricValue> collect(String level) throws SQLException {
-        Prepared p = prepared;
-        AtLevel at = p.levels().at(level);
-        if (p.reader() == null) {
-            return fromPfs(p, at);
+    protected List<MetricValue> collectLevel(AtLevel at) throws SQLException {
+        if (at.way().reader() == null) {
+            return fromPfs(at.way(), at);
         }
         try {
-            return fromHeartbeat(p.reader().report(), at);
+            return fromHeartbeat(at.way().reader().report(), at);
         } catch (SQLException e) {
             if (e.getErrorCode() != ER_NO_SUCH_TABLE) {
                 throw e;
@@ -163,7 +173,7 @@ final class ReplLagCollector implements Collector {
             if (!toldNoTable) {
                 toldNoTable = true;
                 log.info("monitor {}: repl.lag: {}; reporting no heartbeat until it exists (heartbeat.freq turns on "
-                        + "Blip's heartbeat writer on the source)", context.monitorId(), e.getMessage());
+                        + "Blip's heartbeat writer on the source)", context().monitorId(), e.getMessage());
             }
             return at.metrics().contains("current") && at.reportNoHeartbeat()
                     ? List.of(current(-1, Map.of(), "")) : List.of();
@@ -183,10 +193,10 @@ final class ReplLagCollector implements Collector {
         return List.of(current(lag.millis(), Map.of(), lag.source()));
     }
 
-    private List<MetricValue> fromPfs(Prepared p, AtLevel at) throws SQLException {
+    private List<MetricValue> fromPfs(Way way, AtLevel at) throws SQLException {
         Map<String, List<PfsLag.Worker>> channels;
-        try (Connection c = context.db().getConnection()) {
-            if (!p.replCheck().isReplica(c)) {
+        try (Connection c = context().db().getConnection()) {
+            if (!way.replCheck().isReplica(c)) {
                 return notAReplica(at);
             }
             channels = PfsLag.workers(c);
@@ -196,7 +206,7 @@ final class ReplLagCollector implements Collector {
         }
         var values = new ArrayList<MetricValue>();
         channels.forEach((channel, workers) -> {
-            PfsLag.ChannelLag lag = p.pfs().lagOf(channel, workers);
+            PfsLag.ChannelLag lag = way.pfs().lagOf(channel, workers);
             var group = Map.of("channel_name", channel.isEmpty() ? at.defaultChannel() : channel);
             if (at.metrics().contains("current")) {
                 values.add(current(lag.currentMs(), group, null));
@@ -225,6 +235,6 @@ final class ReplLagCollector implements Collector {
 
     @Override
     public void close() {
-        swap(new Prepared(PerLevel.none(ReplLagFactory.DOMAIN), null, null, null));
+        swap(PerLevel.none(help().domain()), null);
     }
 }

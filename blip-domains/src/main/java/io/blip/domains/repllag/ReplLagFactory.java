@@ -1,17 +1,15 @@
 package io.blip.domains.repllag;
 
 import io.blip.api.MetricType;
-import io.blip.api.collect.Collector;
-import io.blip.api.collect.CollectorContext;
-import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.DomainFactory;
 import io.blip.api.config.Option;
 
 /**
  * The {@code repl.lag} domain: replication lag from MySQL 8's Performance Schema or from Blip
  * heartbeats written on the source.
  */
-public final class ReplLagFactory implements CollectorFactory {
+public final class ReplLagFactory extends DomainFactory {
     static final String DOMAIN = "repl.lag";
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN, "Replication lag")
@@ -43,13 +41,7 @@ public final class ReplLagFactory implements CollectorFactory {
             .meta("source")
             .build();
 
-    @Override
-    public CollectorHelp help() {
-        return HELP;
-    }
-
-    @Override
-    public Collector make(CollectorContext context) {
-        return new ReplLagCollector(context);
+    public ReplLagFactory() {
+        super(HELP, ReplLagCollector::new);
     }
 }

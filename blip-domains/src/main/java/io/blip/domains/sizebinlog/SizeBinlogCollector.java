@@ -1,17 +1,13 @@
 package io.blip.domains.sizebinlog;
 
 import io.blip.api.MetricValue;
-import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
-import io.blip.api.plan.Plan;
 import io.blip.api.collect.LevelDomain;
+import io.blip.api.collect.PerLevelCollector;
 import io.blip.domains.MysqlValues;
-import io.blip.api.collect.PerLevel;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,31 +15,26 @@ import java.util.List;
  * (MySQL 8.0.14 added a third, {@code Encrypted}), so no version check is needed. Errors 1227
  * (access denied) and 1381 (binary log off) are thrown as is for the plan's error policies.
  */
-final class SizeBinlogCollector implements Collector {
+final class SizeBinlogCollector extends PerLevelCollector<LevelDomain> {
     static final String SHOW_BINARY_LOGS = "SHOW BINARY LOGS";
 
-    private final CollectorContext context;
-    private volatile PerLevel<LevelDomain> levels = PerLevel.none(SizeBinlogFactory.DOMAIN);
-
     SizeBinlogCollector(CollectorContext context) {
-        this.context = context;
+        super(context, SizeBinlogFactory.HELP);
+    }
+
+    /** Its one metric is listed, or none is: the default; every level collects the same. */
+    @Override
+    protected LevelDomain prepareLevel(LevelDomain at) {
+        return at;
     }
 
     @Override
-    public void prepare(Plan plan) {
-        // Its one metric is listed, or none is: the default.
-        levels = PerLevel.of(plan, SizeBinlogFactory.HELP, at -> at);
-    }
-
-    @Override
-    public List<MetricValue> collect(String level) throws SQLException {
-        levels.at(level); // throws for a level the plan did not prepare
+    protected List<MetricValue> collectLevel(LevelDomain at) throws SQLException {
+        var sizes = new ArrayList<Double>();
+        query(SHOW_BINARY_LOGS, row -> sizes.add(MysqlValues.parse(row.getString(2)).orElse(0)));
         double total = 0;
-        try (Connection c = context.db().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(SHOW_BINARY_LOGS)) {
-            while (rs.next()) {
-                total += MysqlValues.parse(rs.getString(2)).orElse(0);
-            }
+        for (double size : sizes) {
+            total += size;
         }
         return List.of(MetricValue.gauge("bytes", total));
     }

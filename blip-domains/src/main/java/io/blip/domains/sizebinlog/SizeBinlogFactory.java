@@ -1,13 +1,11 @@
 package io.blip.domains.sizebinlog;
 
 import io.blip.api.MetricType;
-import io.blip.api.collect.Collector;
-import io.blip.api.collect.CollectorContext;
-import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.DomainFactory;
 
 /** The {@code size.binlog} domain: the total size of the binary logs. */
-public final class SizeBinlogFactory implements CollectorFactory {
+public final class SizeBinlogFactory extends DomainFactory {
     static final String DOMAIN = "size.binlog";
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN, "Total size of all binary logs in bytes")
@@ -18,13 +16,7 @@ public final class SizeBinlogFactory implements CollectorFactory {
             .error("binlog-not-enabled", "MySQL error 1381: binary logging is not enabled", 1381)
             .build();
 
-    @Override
-    public CollectorHelp help() {
-        return HELP;
-    }
-
-    @Override
-    public Collector make(CollectorContext context) {
-        return new SizeBinlogCollector(context);
+    public SizeBinlogFactory() {
+        super(HELP, SizeBinlogCollector::new);
     }
 }

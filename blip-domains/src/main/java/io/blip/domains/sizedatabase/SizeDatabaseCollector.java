@@ -2,15 +2,10 @@ package io.blip.domains.sizedatabase;
 
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
-import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
-import io.blip.api.plan.Plan;
 import io.blip.api.collect.LevelDomain;
-import io.blip.api.collect.PerLevel;
+import io.blip.api.collect.PerLevelCollector;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,7 +17,7 @@ import java.util.Map;
  * exclude names are bound as parameters, never written into the SQL. The total ({@code db=""}) is
  * the sum of the reported databases; Blip reports it without setting its value, so always 0.
  */
-final class SizeDatabaseCollector implements Collector {
+final class SizeDatabaseCollector extends PerLevelCollector<SizeDatabaseCollector.AtLevel> {
     static final String PER_DATABASE = "SELECT table_schema, COALESCE(SUM(data_length + index_length), 0)"
             + " FROM information_schema.tables WHERE %s GROUP BY table_schema";
     static final String ONLY_TOTAL = "SELECT '', COALESCE(SUM(data_length + index_length), 0)"
@@ -33,22 +28,15 @@ final class SizeDatabaseCollector implements Collector {
      * @param names     the database names or patterns bound to its parameters
      * @param withTotal whether to add the total to the per-database sizes
      */
-    private record AtLevel(String sql, List<String> names, boolean withTotal) {
+    record AtLevel(String sql, List<String> names, boolean withTotal) {
     }
 
-    private final CollectorContext context;
-    private volatile PerLevel<AtLevel> levels = PerLevel.none(SizeDatabaseFactory.DOMAIN);
-
     SizeDatabaseCollector(CollectorContext context) {
-        this.context = context;
+        super(context, SizeDatabaseFactory.HELP);
     }
 
     @Override
-    public void prepare(Plan plan) {
-        levels = PerLevel.of(plan, SizeDatabaseFactory.HELP, SizeDatabaseCollector::prepareLevel);
-    }
-
-    private static AtLevel prepareLevel(LevelDomain at) {
+    protected AtLevel prepareLevel(LevelDomain at) {
         boolean like = at.yes("like");
         List<String> include = at.list("include");
         boolean including = !include.isEmpty();
@@ -74,23 +62,14 @@ final class SizeDatabaseCollector implements Collector {
     }
 
     @Override
-    public List<MetricValue> collect(String level) throws SQLException {
-        AtLevel at = levels.at(level);
+    protected List<MetricValue> collectLevel(AtLevel at) throws SQLException {
         var values = new ArrayList<MetricValue>();
-        double total = 0;
-        try (Connection c = context.db().getConnection(); PreparedStatement s = c.prepareStatement(at.sql())) {
-            for (int i = 0; i < at.names().size(); i++) {
-                s.setString(i + 1, at.names().get(i));
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    double bytes = rs.getDouble(2);
-                    total += bytes;
-                    values.add(bytes(rs.getString(1), bytes));
-                }
-            }
-        }
+        query(at.sql(), at.names(), row -> values.add(bytes(row.getString(1), row.getDouble(2))));
         if (at.withTotal()) {
+            double total = 0;
+            for (MetricValue db : values) {
+                total += db.value();
+            }
             values.add(bytes("", total));
         }
         return values;

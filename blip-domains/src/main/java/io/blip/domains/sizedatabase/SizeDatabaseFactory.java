@@ -1,14 +1,12 @@
 package io.blip.domains.sizedatabase;
 
 import io.blip.api.MetricType;
-import io.blip.api.collect.Collector;
-import io.blip.api.collect.CollectorContext;
-import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.DomainFactory;
 import io.blip.api.config.Option;
 
 /** The {@code size.database} domain: database sizes from {@code information_schema.tables}. */
-public final class SizeDatabaseFactory implements CollectorFactory {
+public final class SizeDatabaseFactory extends DomainFactory {
     static final String DOMAIN = "size.database";
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN, "Database sizes")
@@ -30,13 +28,7 @@ public final class SizeDatabaseFactory implements CollectorFactory {
             .group("db")
             .build();
 
-    @Override
-    public CollectorHelp help() {
-        return HELP;
-    }
-
-    @Override
-    public Collector make(CollectorContext context) {
-        return new SizeDatabaseCollector(context);
+    public SizeDatabaseFactory() {
+        super(HELP, SizeDatabaseCollector::new);
     }
 }

@@ -2,15 +2,10 @@ package io.blip.domains.sizetable;
 
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
-import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
-import io.blip.api.plan.Plan;
 import io.blip.api.collect.LevelDomain;
-import io.blip.api.collect.PerLevel;
+import io.blip.api.collect.PerLevelCollector;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +16,7 @@ import java.util.Map;
  * exclude item is {@code db.table}, {@code db.*} (every table of the database) or {@code table}
  * (that table in any database), as in Blip; the names are bound as parameters.
  */
-final class SizeTableCollector implements Collector {
+final class SizeTableCollector extends PerLevelCollector<SizeTableCollector.AtLevel> {
     static final String TABLE_SIZES = "SELECT table_schema, table_name, COALESCE(data_length + index_length, 0)"
             + " FROM information_schema.tables WHERE ";
 
@@ -30,22 +25,15 @@ final class SizeTableCollector implements Collector {
      * @param names     the names bound to its parameters, in order
      * @param withTotal whether to add the total of all reported tables
      */
-    private record AtLevel(String sql, List<String> names, boolean withTotal) {
+    record AtLevel(String sql, List<String> names, boolean withTotal) {
     }
 
-    private final CollectorContext context;
-    private volatile PerLevel<AtLevel> levels = PerLevel.none(SizeTableFactory.DOMAIN);
-
     SizeTableCollector(CollectorContext context) {
-        this.context = context;
+        super(context, SizeTableFactory.HELP);
     }
 
     @Override
-    public void prepare(Plan plan) {
-        levels = PerLevel.of(plan, SizeTableFactory.HELP, SizeTableCollector::prepareLevel);
-    }
-
-    private static AtLevel prepareLevel(LevelDomain at) {
+    protected AtLevel prepareLevel(LevelDomain at) {
         List<String> include = at.list("include");
         boolean including = !include.isEmpty();
         List<String> items = including ? include : at.list("exclude");
@@ -80,23 +68,14 @@ final class SizeTableCollector implements Collector {
     }
 
     @Override
-    public List<MetricValue> collect(String level) throws SQLException {
-        AtLevel at = levels.at(level);
+    protected List<MetricValue> collectLevel(AtLevel at) throws SQLException {
         var values = new ArrayList<MetricValue>();
-        double total = 0;
-        try (Connection c = context.db().getConnection(); PreparedStatement s = c.prepareStatement(at.sql())) {
-            for (int i = 0; i < at.names().size(); i++) {
-                s.setString(i + 1, at.names().get(i));
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    double bytes = rs.getDouble(3);
-                    total += bytes;
-                    values.add(bytes(rs.getString(1), rs.getString(2), bytes));
-                }
-            }
-        }
+        query(at.sql(), at.names(), row -> values.add(bytes(row.getString(1), row.getString(2), row.getDouble(3))));
         if (at.withTotal()) {
+            double total = 0;
+            for (MetricValue table : values) {
+                total += table.value();
+            }
             values.add(bytes("", "", total));
         }
         return values;

@@ -1,14 +1,12 @@
 package io.blip.domains.sizetable;
 
 import io.blip.api.MetricType;
-import io.blip.api.collect.Collector;
-import io.blip.api.collect.CollectorContext;
-import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.DomainFactory;
 import io.blip.api.config.Option;
 
 /** The {@code size.table} domain: table sizes from {@code information_schema.tables}. */
-public final class SizeTableFactory implements CollectorFactory {
+public final class SizeTableFactory extends DomainFactory {
     static final String DOMAIN = "size.table";
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN, "Table sizes")
@@ -28,13 +26,7 @@ public final class SizeTableFactory implements CollectorFactory {
             .group("tbl")
             .build();
 
-    @Override
-    public CollectorHelp help() {
-        return HELP;
-    }
-
-    @Override
-    public Collector make(CollectorContext context) {
-        return new SizeTableCollector(context);
+    public SizeTableFactory() {
+        super(HELP, SizeTableCollector::new);
     }
 }

@@ -1,14 +1,15 @@
 package io.blip.domains.statusglobal;
 
 import io.blip.api.MetricType;
-import io.blip.api.collect.Collector;
-import io.blip.api.collect.CollectorContext;
-import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.DomainFactory;
 import io.blip.api.config.Option;
 
-/** The {@code status.global} domain: global status variables from {@code SHOW GLOBAL STATUS}. */
-public final class StatusGlobalFactory implements CollectorFactory {
+/**
+ * The {@code status.global} domain: global status variables from {@code SHOW GLOBAL STATUS}. Any status
+ * variable can be collected; the declared ones are gauges, all others cumulative counters.
+ */
+public final class StatusGlobalFactory extends DomainFactory {
     static final String DOMAIN = "status.global";
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN,
@@ -27,14 +28,7 @@ public final class StatusGlobalFactory implements CollectorFactory {
             .metric("max_used_connections", MetricType.GAUGE, "Most connections open at once since start")
             .build();
 
-    /** Any status variable can be collected; the declared ones are gauges, all others cumulative counters. */
-    @Override
-    public CollectorHelp help() {
-        return HELP;
-    }
-
-    @Override
-    public Collector make(CollectorContext context) {
-        return new StatusGlobalCollector(context);
+    public StatusGlobalFactory() {
+        super(HELP, StatusGlobalCollector::new);
     }
 }

@@ -1,13 +1,11 @@
 package io.blip.domains.trx;
 
 import io.blip.api.MetricType;
-import io.blip.api.collect.Collector;
-import io.blip.api.collect.CollectorContext;
-import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.DomainFactory;
 
 /** The {@code trx} domain: transaction metrics from {@code information_schema.innodb_trx}. */
-public final class TrxFactory implements CollectorFactory {
+public final class TrxFactory extends DomainFactory {
     static final String DOMAIN = "trx";
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN, "Transaction metrics")
@@ -15,13 +13,7 @@ public final class TrxFactory implements CollectorFactory {
             .strictMetrics()
             .build();
 
-    @Override
-    public CollectorHelp help() {
-        return HELP;
-    }
-
-    @Override
-    public Collector make(CollectorContext context) {
-        return new TrxCollector(context);
+    public TrxFactory() {
+        super(HELP, TrxCollector::new);
     }
 }

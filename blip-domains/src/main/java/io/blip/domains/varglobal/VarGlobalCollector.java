@@ -1,22 +1,18 @@
 package io.blip.domains.varglobal;
 
 import io.blip.api.MetricValue;
-import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
-import io.blip.api.plan.Plan;
 import io.blip.api.collect.LevelDomain;
-import io.blip.domains.MysqlValues;
 import io.blip.api.collect.PerLevel;
+import io.blip.api.collect.PerLevelCollector;
+import io.blip.domains.MysqlValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +26,7 @@ import java.util.regex.Pattern;
  * VARIABLES}. With {@code source=auto}, {@code prepare} tries them in that order, keeps the first
  * that answers, and {@code collect} uses only that one.
  */
-final class VarGlobalCollector implements Collector {
+final class VarGlobalCollector extends PerLevelCollector<VarGlobalCollector.AtLevel> {
     private static final Logger log = LoggerFactory.getLogger(VarGlobalCollector.class);
 
     // A system variable name; '-' is left out because "@@GLOBAL.a-b" would be a subtraction.
@@ -48,39 +44,38 @@ final class VarGlobalCollector implements Collector {
      * @param metrics the variables listed, in the order of the select's columns; empty when all
      * @param sql     the query, with one parameter per metric for pfs and show
      */
-    private record AtLevel(Source source, List<String> metrics, String sql) {
-        boolean bindsNames() {
-            return source != Source.SELECT && !metrics.isEmpty();
+    private record Query(Source source, List<String> metrics, String sql) {
+        List<String> parameters() {
+            return source != Source.SELECT ? metrics : List.of();
         }
     }
 
-    private final CollectorContext context;
-    private volatile PerLevel<AtLevel> levels = PerLevel.none(VarGlobalFactory.DOMAIN);
+    /**
+     * @param at      the level, for messages
+     * @param sources the sources to try, in order; once prepared, only the one that answered
+     */
+    record AtLevel(LevelDomain at, List<Query> sources) {
+    }
 
     VarGlobalCollector(CollectorContext context) {
-        this.context = context;
+        super(context, VarGlobalFactory.HELP);
     }
 
     @Override
-    public void prepare(Plan plan) throws SQLException {
-        // Check every level before the first query, so a plan mistake is reported even if MySQL is down.
-        var candidates = new LinkedHashMap<LevelDomain, List<AtLevel>>();
-        for (LevelDomain at : LevelDomain.in(plan, VarGlobalFactory.HELP)) {
-            candidates.put(at, candidates(at));
+    protected AtLevel prepareLevel(LevelDomain at) {
+        return new AtLevel(at, candidates(at));
+    }
+
+    /** Keeps, for each level, the first of its sources that answers, trying them on one connection. */
+    @Override
+    protected PerLevel<AtLevel> prepareForServer(PerLevel<AtLevel> levels) throws SQLException {
+        try (Connection c = context().db().getConnection()) {
+            return levels.map(level -> new AtLevel(level.at(), List.of(firstThatAnswers(c, level))));
         }
-        var prepared = new HashMap<String, AtLevel>();
-        if (!candidates.isEmpty()) {
-            try (Connection c = context.db().getConnection()) {
-                for (var level : candidates.entrySet()) {
-                    prepared.put(level.getKey().level(), firstThatAnswers(c, level.getKey(), level.getValue()));
-                }
-            }
-        }
-        levels = new PerLevel<>(VarGlobalFactory.DOMAIN, prepared);
     }
 
     /** The sources to try, in order: the one the option names, or select (unless all), pfs, show. */
-    private static List<AtLevel> candidates(LevelDomain at) {
+    private static List<Query> candidates(LevelDomain at) {
         boolean all = at.yes("all");
         String source = at.option("source");
         List<String> metrics = all ? List.of() : at.metrics();
@@ -99,7 +94,7 @@ final class VarGlobalCollector implements Collector {
             }
             return List.of(build(chosen, metrics));
         }
-        var sources = new ArrayList<AtLevel>();
+        var sources = new ArrayList<Query>();
         if (!all && metrics.stream().allMatch(m -> SYSVAR.matcher(m).matches())) {
             sources.add(build(Source.SELECT, metrics));
         }
@@ -116,19 +111,20 @@ final class VarGlobalCollector implements Collector {
         }
     }
 
-    private AtLevel firstThatAnswers(Connection c, LevelDomain at, List<AtLevel> sources) {
+    private Query firstThatAnswers(Connection c, AtLevel level) {
+        LevelDomain at = level.at();
         var failures = new LinkedHashMap<String, String>();
-        for (AtLevel source : sources) {
+        for (Query source : level.sources()) {
             try {
-                read(c, source);
-                log.debug("{}: var.global at level {} reads source {}", context.monitorId(), at.level(),
+                query(c, source.sql(), source.parameters(), reader(source, new ArrayList<>()));
+                log.debug("{}: var.global at level {} reads source {}", context().monitorId(), at.level(),
                         source.source().optionValue());
                 return source;
             } catch (SQLException e) {
                 failures.put(source.source().optionValue(), e.getMessage());
             }
         }
-        if (sources.size() == 1) {
+        if (level.sources().size() == 1) {
             var only = failures.entrySet().iterator().next();
             throw at.error("source=" + only.getKey() + " failed: " + only.getValue());
         }
@@ -136,14 +132,14 @@ final class VarGlobalCollector implements Collector {
     }
 
     /** The query of a source; names are bound as parameters, except in select, where they were checked. */
-    private static AtLevel build(Source source, List<String> metrics) {
+    private static Query build(Source source, List<String> metrics) {
         String sql = switch (source) {
             case SELECT -> "SELECT " + String.join(", ", metrics.stream().map(m -> "@@GLOBAL." + m).toList());
             case PFS -> "SELECT variable_name, variable_value FROM performance_schema.global_variables"
                     + whereNameIn(metrics);
             case SHOW -> "SHOW GLOBAL VARIABLES" + whereNameIn(metrics);
         };
-        return new AtLevel(source, metrics, sql);
+        return new Query(source, metrics, sql);
     }
 
     private static String whereNameIn(List<String> metrics) {
@@ -152,44 +148,26 @@ final class VarGlobalCollector implements Collector {
     }
 
     @Override
-    public List<MetricValue> collect(String level) throws SQLException {
-        AtLevel at = levels.at(level);
-        try (Connection c = context.db().getConnection()) {
-            return read(c, at);
-        }
-    }
-
-    private static List<MetricValue> read(Connection c, AtLevel at) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(at.sql())) {
-            if (at.bindsNames()) {
-                for (int i = 0; i < at.metrics().size(); i++) {
-                    s.setString(i + 1, at.metrics().get(i));
-                }
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                return at.source() == Source.SELECT ? columns(rs, at.metrics()) : rows(rs);
-            }
-        }
-    }
-
-    /** One row, one column per variable, in the order of {@code names}. */
-    private static List<MetricValue> columns(ResultSet rs, List<String> names) throws SQLException {
-        var values = new ArrayList<MetricValue>(names.size());
-        if (rs.next()) {
-            for (int i = 0; i < names.size(); i++) {
-                add(values, names.get(i), rs.getString(i + 1));
-            }
-        }
-        return values;
-    }
-
-    /** Rows of name and value. */
-    private static List<MetricValue> rows(ResultSet rs) throws SQLException {
+    protected List<MetricValue> collectLevel(AtLevel level) throws SQLException {
+        Query source = level.sources().getFirst();
         var values = new ArrayList<MetricValue>();
-        while (rs.next()) {
-            add(values, rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2));
-        }
+        query(source.sql(), source.parameters(), reader(source, values));
         return values;
+    }
+
+    /**
+     * Adds the values of a source's rows: for select, one row, one column per variable, in the order of
+     * the metrics; for pfs and show, rows of name and value.
+     */
+    private static RowReader reader(Query source, List<MetricValue> values) {
+        if (source.source() == Source.SELECT) {
+            return row -> {
+                for (int i = 0; i < source.metrics().size(); i++) {
+                    add(values, source.metrics().get(i), row.getString(i + 1));
+                }
+            };
+        }
+        return row -> add(values, row.getString(1).toLowerCase(Locale.ROOT), row.getString(2));
     }
 
     /** Many sysvars are not numbers (paths, modes); like every exporter, skip those. */

@@ -1,13 +1,11 @@
 package io.blip.domains.varglobal;
 
-import io.blip.api.collect.Collector;
-import io.blip.api.collect.CollectorContext;
-import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.DomainFactory;
 import io.blip.api.config.Option;
 
 /** The {@code var.global} domain: numeric global system variables, as gauges. */
-public final class VarGlobalFactory implements CollectorFactory {
+public final class VarGlobalFactory extends DomainFactory {
     static final String DOMAIN = "var.global";
 
     static final CollectorHelp HELP = CollectorHelp.builder(DOMAIN,
@@ -22,13 +20,7 @@ public final class VarGlobalFactory implements CollectorFactory {
                     "no", "Collect only sysvars listed in metrics").withDefault("no"))
             .build();
 
-    @Override
-    public CollectorHelp help() {
-        return HELP;
-    }
-
-    @Override
-    public Collector make(CollectorContext context) {
-        return new VarGlobalCollector(context);
+    public VarGlobalFactory() {
+        super(HELP, VarGlobalCollector::new);
     }
 }

@@ -1,10 +1,8 @@
 package io.blip.plugin.aws.cloudwatch;
 
 import io.blip.api.MetricType;
-import io.blip.api.collect.Collector;
-import io.blip.api.collect.CollectorContext;
-import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.DomainFactory;
 import io.blip.api.config.Option;
 
 /**
@@ -16,8 +14,10 @@ import io.blip.api.config.Option;
  * any {@code AWS/RDS} metric name whose characters a plan allows (letters, digits, {@code _},
  * {@code -}). A name that matches one below in another case ({@code cpuutilization}) is asked for
  * and reported with the AWS spelling, because CloudWatch names are case-sensitive.
+ *
+ * <p>Making a collector does no I/O: it builds its CloudWatch client in {@code prepare}.
  */
-public final class AwsRdsFactory implements CollectorFactory {
+public final class AwsRdsFactory extends DomainFactory {
     public static final String DOMAIN = "aws.rds";
     public static final String OPT_DB_ID = "db-id";
 
@@ -70,19 +70,7 @@ public final class AwsRdsFactory implements CollectorFactory {
             .metric("SelectThroughput", MetricType.GAUGE, "1/s", "SELECTs per second")
             .build();
 
-    @Override
-    public String domain() {
-        return DOMAIN;
-    }
-
-    @Override
-    public CollectorHelp help() {
-        return HELP;
-    }
-
-    /** No I/O: the collector builds its CloudWatch client in {@code prepare}. */
-    @Override
-    public Collector make(CollectorContext context) {
-        return new AwsRdsCollector(context);
+    public AwsRdsFactory() {
+        super(HELP, AwsRdsCollector::new);
     }
 }
