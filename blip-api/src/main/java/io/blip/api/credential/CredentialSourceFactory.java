@@ -1,6 +1,8 @@
 package io.blip.api.credential;
 
 import io.blip.api.config.MonitorConfig;
+import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Makes credential sources: where a monitor's MySQL user and password come from. Found with
@@ -24,4 +26,47 @@ public interface CredentialSourceFactory {
 
     /** Makes the source for one monitor. No I/O here: the first fetch happens on first connect. */
     CredentialSource make(CredentialContext context);
+
+    /**
+     * A factory declared by its name, precedence and when it applies, as most are; it says only how
+     * to make the source:
+     *
+     * <pre>{@code
+     * public final class KeyringSourceFactory extends CredentialSourceFactory.Base {
+     *     public KeyringSourceFactory() {
+     *         super("keyring", 450, m -> !m.section("keyring").string("path").isEmpty());
+     *     }
+     *
+     *     @Override
+     *     public CredentialSource make(CredentialContext context) { ... }
+     * }
+     * }</pre>
+     */
+    abstract class Base implements CredentialSourceFactory {
+        private final String name;
+        private final int precedence;
+        private final Predicate<MonitorConfig> handles;
+
+        /** @param handles whether the source applies to a monitor; cheap, no I/O */
+        protected Base(String name, int precedence, Predicate<MonitorConfig> handles) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.precedence = precedence;
+            this.handles = Objects.requireNonNull(handles, "handles");
+        }
+
+        @Override
+        public final String name() {
+            return name;
+        }
+
+        @Override
+        public final int precedence() {
+            return precedence;
+        }
+
+        @Override
+        public final boolean handles(MonitorConfig monitor) {
+            return handles.test(monitor);
+        }
+    }
 }

@@ -15,20 +15,9 @@ import java.nio.file.Path;
  * new connection (the file is read again when it changes). A {@code username} set in the config wins over the file's {@code user}
  * (my.cnf values are defaults, as in Blip); the default user {@code blip} does not.
  */
-public final class MycnfSourceFactory implements CredentialSourceFactory {
-    @Override
-    public String name() {
-        return "mycnf";
-    }
-
-    @Override
-    public int precedence() {
-        return 300;
-    }
-
-    @Override
-    public boolean handles(MonitorConfig monitor) {
-        return !monitor.mysql().mycnf().isEmpty();
+public final class MycnfSourceFactory extends CredentialSourceFactory.Base {
+    public MycnfSourceFactory() {
+        super("mycnf", 300, m -> !m.mysql().mycnf().isEmpty());
     }
 
     @Override

@@ -18,20 +18,9 @@ import java.nio.file.Path;
  * {@code \r\n}) is stripped: editors and {@code echo} add one, and it is never part of a password
  * (Blip keeps it, which makes such files fail).
  */
-public final class PasswordFileSourceFactory implements CredentialSourceFactory {
-    @Override
-    public String name() {
-        return "password-file";
-    }
-
-    @Override
-    public int precedence() {
-        return 400;
-    }
-
-    @Override
-    public boolean handles(MonitorConfig monitor) {
-        return !monitor.mysql().passwordFile().isEmpty();
+public final class PasswordFileSourceFactory extends CredentialSourceFactory.Base {
+    public PasswordFileSourceFactory() {
+        super("password-file", 400, m -> !m.mysql().passwordFile().isEmpty());
     }
 
     @Override

@@ -7,20 +7,9 @@ import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.credential.Credentials;
 
 /** {@code mysql.password}: the password written in the config. */
-public final class PasswordSourceFactory implements CredentialSourceFactory {
-    @Override
-    public String name() {
-        return "password";
-    }
-
-    @Override
-    public int precedence() {
-        return 200;
-    }
-
-    @Override
-    public boolean handles(MonitorConfig monitor) {
-        return !monitor.mysql().password().isEmpty();
+public final class PasswordSourceFactory extends CredentialSourceFactory.Base {
+    public PasswordSourceFactory() {
+        super("password", 200, m -> !m.mysql().password().isEmpty());
     }
 
     @Override

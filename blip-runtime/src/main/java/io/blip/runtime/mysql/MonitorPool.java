@@ -1,16 +1,13 @@
 package io.blip.runtime.mysql;
 
+import io.blip.api.collect.ConnectionSource;
 import io.blip.api.time.Time;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * One monitor's connections: at most {@value #MAX_CONNECTIONS} open at once, as Blip. A connection
@@ -25,7 +22,7 @@ import javax.sql.DataSource;
  * per pool: a Blip with 1,000 monitors would have 1,000 pools and their threads, where this pool has
  * none (it checks a connection when it lends it) and holds at most three connections.
  */
-public final class MonitorPool implements DataSource, AutoCloseable {
+public final class MonitorPool implements ConnectionSource, AutoCloseable {
     public static final int MAX_CONNECTIONS = 3;
     private static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(1);
 
@@ -171,46 +168,9 @@ public final class MonitorPool implements DataSource, AutoCloseable {
         }
     }
 
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("a monitor's credentials come from its credential source");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // Logging goes through SLF4J.
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        // The connect timeout comes from mysql.timeout-connect.
-    }
-
+    /** The most a borrower waits for a free connection. */
     @Override
     public int getLoginTimeout() {
         return (int) borrowTimeout.toSeconds();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("logging goes through SLF4J");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper of " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
     }
 }

@@ -257,27 +257,24 @@ public final class TlsClient {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
                 throws CertificateException {
-            try {
-                pkix.checkServerTrusted(chain, authType, socket);
-            } catch (CertificateException e) {
-                throw refusal(chain, authType, e);
-            }
+            check(chain, authType, () -> pkix.checkServerTrusted(chain, authType, socket));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
                 throws CertificateException {
-            try {
-                pkix.checkServerTrusted(chain, authType, engine);
-            } catch (CertificateException e) {
-                throw refusal(chain, authType, e);
-            }
+            check(chain, authType, () -> pkix.checkServerTrusted(chain, authType, engine));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            check(chain, authType, () -> pkix.checkServerTrusted(chain, authType));
+        }
+
+        /** Runs one of the JDK's checks; a failure is a {@link Refusal} that says why. */
+        private void check(X509Certificate[] chain, String authType, PkixCheck pkixCheck) throws CertificateException {
             try {
-                pkix.checkServerTrusted(chain, authType);
+                pkixCheck.run();
             } catch (CertificateException e) {
                 throw refusal(chain, authType, e);
             }
@@ -395,5 +392,11 @@ public final class TlsClient {
         TlsHandshakeException(String message, Throwable cause) {
             super(message, cause);
         }
+    }
+
+    /** One of the JDK trust manager's checks of a server's chain. */
+    @FunctionalInterface
+    private interface PkixCheck {
+        void run() throws CertificateException;
     }
 }

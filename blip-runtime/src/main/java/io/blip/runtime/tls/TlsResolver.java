@@ -158,24 +158,22 @@ public final class TlsResolver {
         }
 
         List<X509Certificate> certificates(String key, String file) {
-            Path path = Path.of(file);
-            stamps.add(FileStamp.of(path));
-            try {
-                return Pem.certificates(path);
-            } catch (PemException e) {
-                problems.add(where(key) + ": " + e.getMessage());
-                return List.of();
-            }
+            return read(key, file, Pem::certificates, List.of());
         }
 
         PrivateKey key(String key, String file) {
+            return read(key, file, Pem::privateKey, null);
+        }
+
+        /** What {@code reader} makes of the file, watching it; {@code failed} and a problem when it cannot. */
+        private <T> T read(String key, String file, PemReader<T> reader, T failed) {
             Path path = Path.of(file);
             stamps.add(FileStamp.of(path));
             try {
-                return Pem.privateKey(path);
+                return reader.read(path);
             } catch (PemException e) {
                 problems.add(where(key) + ": " + e.getMessage());
-                return null;
+                return failed;
             }
         }
 
@@ -210,5 +208,11 @@ public final class TlsResolver {
             return new TlsSettings(s.mode(), s.trustedCas(), s.trustSource(), s.client(), s.serverName(),
                     s.minVersion(), s.source(), stamps, s.warnings());
         }
+    }
+
+    /** {@link Pem}'s readers of a file. */
+    @FunctionalInterface
+    private interface PemReader<T> {
+        T read(Path file) throws PemException;
     }
 }

@@ -164,6 +164,7 @@ class MonitorTest {
         MonitorHealth h = null;
         for (int s = 0; s < 11; s++) {
             CompletionStage<MonitorHealth> next = m.nextHealth();
+            time.awaitWaiters(1, WAIT); // the level clock, back asleep after the last tick
             time.advance(Duration.ofSeconds(1));
             h = get(next);
         }

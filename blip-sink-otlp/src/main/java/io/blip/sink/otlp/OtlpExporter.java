@@ -4,12 +4,14 @@ import io.blip.api.tls.Pem;
 import io.blip.api.tls.PemException;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
-import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
-import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporterBuilder;
 import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** Makes the OpenTelemetry exporter an otlp sink sends through. */
 final class OtlpExporter {
@@ -22,39 +24,38 @@ final class OtlpExporter {
      * HTTP it sends with {@link JdkHttpSender}, which lets the sink see {@code Retry-After}.
      */
     static MetricExporter build(OtlpSettings s) {
+        Builder b;
         if (s.protocol().equals(OtlpSettings.GRPC)) {
-            OtlpGrpcMetricExporterBuilder b = OtlpGrpcMetricExporter.builder()
-                    .setEndpoint(s.endpoint())
-                    .setTimeout(s.timeout())
-                    .setCompression(s.compression())
-                    .setRetryPolicy(null)
-                    .setMemoryMode(MemoryMode.IMMUTABLE_DATA)
+            var grpc = OtlpGrpcMetricExporter.builder().setRetryPolicy(null).setMemoryMode(MemoryMode.IMMUTABLE_DATA)
                     .setMeterProvider(MeterProvider::noop);
-            s.headers().forEach(b::addHeader);
-            if (s.ca() != null) {
-                b.setTrustedCertificates(certificates(s.ca()));
-            }
-            if (s.cert() != null) {
-                b.setClientTls(privateKey(s.key()), certificates(s.cert()));
-            }
-            return b.build();
+            b = new Builder(grpc::setEndpoint, grpc::setTimeout, grpc::setCompression, grpc::addHeader,
+                    grpc::setTrustedCertificates, grpc::setClientTls, grpc::build);
+        } else {
+            var http = OtlpHttpMetricExporter.builder().setRetryPolicy(null).setMemoryMode(MemoryMode.IMMUTABLE_DATA)
+                    .setMeterProvider(MeterProvider::noop).setComponentLoader(JdkHttpSender.loader());
+            b = new Builder(http::setEndpoint, http::setTimeout, http::setCompression, http::addHeader,
+                    http::setTrustedCertificates, http::setClientTls, http::build);
         }
-        OtlpHttpMetricExporterBuilder b = OtlpHttpMetricExporter.builder()
-                .setComponentLoader(JdkHttpSender.loader())
-                .setEndpoint(s.endpoint())
-                .setTimeout(s.timeout())
-                .setCompression(s.compression())
-                .setRetryPolicy(null)
-                .setMemoryMode(MemoryMode.IMMUTABLE_DATA)
-                .setMeterProvider(MeterProvider::noop);
-        s.headers().forEach(b::addHeader);
+        b.endpoint().accept(s.endpoint());
+        b.timeout().accept(s.timeout());
+        b.compression().accept(s.compression());
+        s.headers().forEach(b.header());
         if (s.ca() != null) {
-            b.setTrustedCertificates(certificates(s.ca()));
+            b.trustedCertificates().accept(certificates(s.ca()));
         }
         if (s.cert() != null) {
-            b.setClientTls(privateKey(s.key()), certificates(s.cert()));
+            b.clientTls().accept(privateKey(s.key()), certificates(s.cert()));
         }
-        return b.build();
+        return b.build().get();
+    }
+
+    /**
+     * The settings both exporter builders (gRPC and HTTP) take, as their own methods: the two have
+     * the same methods but no common type.
+     */
+    private record Builder(Consumer<String> endpoint, Consumer<Duration> timeout, Consumer<String> compression,
+                           BiConsumer<String, String> header, Consumer<byte[]> trustedCertificates,
+                           BiConsumer<byte[], byte[]> clientTls, Supplier<MetricExporter> build) {
     }
 
     /**

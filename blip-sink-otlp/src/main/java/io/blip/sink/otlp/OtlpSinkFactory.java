@@ -13,20 +13,10 @@ import java.util.List;
  * The runtime shares one sink, and so one exporter, among the monitors whose options are equal, so
  * the collections of many monitors go out in few requests.
  */
-public final class OtlpSinkFactory implements SinkFactory {
-    @Override
-    public String name() {
-        return "otlp";
-    }
-
-    @Override
-    public String description() {
-        return "Sends metrics to an OpenTelemetry collector over OTLP (gRPC or http/protobuf)";
-    }
-
-    @Override
-    public OptionSet options() {
-        return OtlpSettings.OPTIONS;
+public final class OtlpSinkFactory extends SinkFactory.Base {
+    public OtlpSinkFactory() {
+        super("otlp", "Sends metrics to an OpenTelemetry collector over OTLP (gRPC or http/protobuf)",
+                OtlpSettings.OPTIONS);
     }
 
     @Override

@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * Values are printed as whole numbers, as Blip does. A whole collection is printed at once, so
  * the collections of several monitors never interleave.
  */
-public final class LogSinkFactory implements SinkFactory {
+public final class LogSinkFactory extends SinkFactory.Base {
     private static final DateTimeFormatter RFC3339_NANO = DateTimeFormatter.ISO_INSTANT;
     private final PrintStream out;
 
@@ -41,27 +41,13 @@ public final class LogSinkFactory implements SinkFactory {
     }
 
     public LogSinkFactory(PrintStream out) {
+        super("log", "Prints metrics to STDOUT in Blip's log format (the default sink)", OptionSet.EMPTY);
         this.out = out;
-    }
-
-    @Override
-    public String name() {
-        return "log";
     }
 
     @Override
     public boolean isDefault() {
         return true;
-    }
-
-    @Override
-    public String description() {
-        return "Prints metrics to STDOUT in Blip's log format (the default sink)";
-    }
-
-    @Override
-    public OptionSet options() {
-        return OptionSet.EMPTY;
     }
 
     /** Each collection is formatted on its monitor's thread; a batch is printed at once, in order. */

@@ -1,29 +1,18 @@
 package io.blip.sinks.noop;
 
-import io.blip.api.config.OptionSet;
-import java.util.List;
 import io.blip.api.Metrics;
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.OptionSet;
 import io.blip.api.sink.Encoder;
 import io.blip.api.sink.Sink;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
+import java.util.List;
 
 /** The {@code noop} sink: discards every collection (for testing collection alone). */
-public final class NoopSinkFactory implements SinkFactory {
-    @Override
-    public String name() {
-        return "noop";
-    }
-
-    @Override
-    public String description() {
-        return "Discards metrics";
-    }
-
-    @Override
-    public OptionSet options() {
-        return OptionSet.EMPTY;
+public final class NoopSinkFactory extends SinkFactory.Base {
+    public NoopSinkFactory() {
+        super("noop", "Discards metrics", OptionSet.EMPTY);
     }
 
     /** Every collection is taken, and nothing is sent. */

@@ -18,20 +18,9 @@ import io.blip.plugin.aws.AwsSettings;
  * error: {@code tls.disable}, or a Unix socket (TLS is not used over a socket). The token is
  * signed for a host name, so the monitor needs one ({@code hostname}, or the my.cnf's {@code host}).
  */
-public final class IamAuthSourceFactory implements CredentialSourceFactory {
-    @Override
-    public String name() {
-        return "aws-iam";
-    }
-
-    @Override
-    public int precedence() {
-        return 600;
-    }
-
-    @Override
-    public boolean handles(MonitorConfig monitor) {
-        return AwsSettings.of(monitor).iamAuth();
+public final class IamAuthSourceFactory extends CredentialSourceFactory.Base {
+    public IamAuthSourceFactory() {
+        super("aws-iam", 600, m -> AwsSettings.of(m).iamAuth());
     }
 
     @Override

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * {@link AwsClients#retry()}). The region is the one in the secret's ARN (a secret is reachable only there), else the
  * monitor's region.
  */
-public final class SecretSourceFactory implements CredentialSourceFactory {
+public final class SecretSourceFactory extends CredentialSourceFactory.Base {
     public static final String NAME = "aws-secret";
     public static final int PRECEDENCE = 500;
     /** The bound on one GetSecretValue call, its retry included. */
@@ -31,19 +31,8 @@ public final class SecretSourceFactory implements CredentialSourceFactory {
 
     private static final Pattern ARN = Pattern.compile("arn:[^:]+:secretsmanager:([a-z0-9-]+):[^:]*:secret:.+");
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int precedence() {
-        return PRECEDENCE;
-    }
-
-    @Override
-    public boolean handles(MonitorConfig monitor) {
-        return AwsSettings.of(monitor).passwordSecret().isPresent();
+    public SecretSourceFactory() {
+        super(NAME, PRECEDENCE, m -> AwsSettings.of(m).passwordSecret().isPresent());
     }
 
     @Override

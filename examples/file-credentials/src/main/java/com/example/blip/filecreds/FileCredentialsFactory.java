@@ -20,21 +20,10 @@ import java.util.Properties;
  * monitor's {@code file-credentials.path} names. It reads the file on the first connect and keeps
  * it; after "access denied" it reads it again, so a rotated password costs one failed login.
  */
-public final class FileCredentialsFactory implements CredentialSourceFactory {
-    @Override
-    public String name() {
-        return "file-credentials";
-    }
-
-    /** Above Blip's own password-file (400), below the AWS sources. */
-    @Override
-    public int precedence() {
-        return 450;
-    }
-
-    @Override
-    public boolean handles(MonitorConfig monitor) {
-        return monitor.section(FileCredentialsSection.NAME).file("path").isPresent();
+public final class FileCredentialsFactory extends CredentialSourceFactory.Base {
+    /** Precedence 450: above Blip's own password-file (400), below the AWS sources. */
+    public FileCredentialsFactory() {
+        super("file-credentials", 450, m -> m.section(FileCredentialsSection.NAME).file("path").isPresent());
     }
 
     @Override

@@ -16,7 +16,7 @@ import io.blip.api.sink.SinkFactory;
  *     token: ${WEBHOOK_TOKEN}
  * </pre>
  */
-public final class WebhookSinkFactory implements SinkFactory {
+public final class WebhookSinkFactory extends SinkFactory.Base {
     static final OptionSet OPTIONS = OptionSet.of(
             Option.string("url", "Where to POST the collections")
                     .matching("https?://.+", "is not an http(s) URL; write it like https://hooks.example.com/blip")
@@ -24,19 +24,8 @@ public final class WebhookSinkFactory implements SinkFactory {
             Option.string("token", "Bearer token sent in the Authorization header").asSecret()
                     .env("WEBHOOK_TOKEN"));
 
-    @Override
-    public String name() {
-        return "webhook";
-    }
-
-    @Override
-    public String description() {
-        return "POSTs each batch of collections as a JSON array to a URL";
-    }
-
-    @Override
-    public OptionSet options() {
-        return OPTIONS;
+    public WebhookSinkFactory() {
+        super("webhook", "POSTs each batch of collections as a JSON array to a URL", OPTIONS);
     }
 
     @Override
