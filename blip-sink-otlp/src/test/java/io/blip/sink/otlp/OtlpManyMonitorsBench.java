@@ -172,10 +172,7 @@ class OtlpManyMonitorsBench {
 
         /** Waits for the next whole 5 s of the wall clock, then collects on every monitor. */
         Latencies realTick() throws Exception {
-            long now = System.currentTimeMillis();
-            long at = (now / INTERVAL.toMillis() + 1) * INTERVAL.toMillis();
-            Thread.sleep(at - now);
-            return tick(Instant.ofEpochMilli(at));
+            return tick(Instant.ofEpochMilli(awaitNextInterval()));
         }
 
         /**
@@ -263,9 +260,7 @@ class OtlpManyMonitorsBench {
             Cpu before = null;
             long wallStart = 0;
             for (int t = 0; t < ticks; t++) {
-                long now = System.currentTimeMillis();
-                long at = (now / INTERVAL.toMillis() + 1) * INTERVAL.toMillis();
-                Thread.sleep(at - now);
+                long at = awaitNextInterval();
                 if (t == 0) {
                     before = Cpu.now();
                     wallStart = System.nanoTime();
@@ -279,8 +274,7 @@ class OtlpManyMonitorsBench {
                 boolean all = tally.await(deadline, () -> tally.collections() >= expected);
                 lag[t] = all ? tally.lastArrivalMillis() - at : -1;
             }
-            long end = (System.currentTimeMillis() / INTERVAL.toMillis() + 1) * INTERVAL.toMillis();
-            Thread.sleep(Math.max(0, end - System.currentTimeMillis()));
+            awaitNextInterval();
             Cpu cpu = Cpu.now().minus(before);
             long wall = System.nanoTime() - wallStart;
             Window w = tally.window();
@@ -865,6 +859,14 @@ class OtlpManyMonitorsBench {
             roles.merge(OTHER, processNanos - before.processNanos - sum, Long::sum);
             return new Cpu(processNanos - before.processNanos, roles);
         }
+    }
+
+    /** Waits, in real time, for the next whole interval of the wall clock, as Blip's ticks do; returns it in ms. */
+    private static long awaitNextInterval() throws InterruptedException {
+        long now = System.currentTimeMillis();
+        long at = (now / INTERVAL.toMillis() + 1) * INTERVAL.toMillis();
+        Thread.sleep(at - now);
+        return at;
     }
 
     private static long heapAfterGc() throws InterruptedException {
