@@ -57,6 +57,23 @@ class SinkQueueTest {
         volatile Function<List<String>, Exception> answer = batch -> null;
         volatile int points = 1;
         volatile boolean closed;
+        /** Counted down when a held send starts; {@link #release} lets held sends end. */
+        final CountDownLatch taken = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        /** From now on every send waits for {@link #release}. */
+        Recording hold() {
+            answer = batch -> {
+                taken.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            };
+            return this;
+        }
 
         @Override
         public Encoder<String> encoder(MonitorConfig monitor) {
@@ -108,26 +125,15 @@ class SinkQueueTest {
 
     @Test
     void aSlowSinkGetsCollectionsInOrderAndTheOldestAreDroppedWhenTheBufferIsFull() throws Exception {
-        CountDownLatch firstTaken = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        var sink = new Recording();
-        sink.answer = batch -> {
-            firstTaken.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        };
+        var sink = new Recording().hold();
         var queue = new SinkQueue<>("slow", sink, options(3, 0, 1, Duration.ZERO), time);
         var lane = queue.lane(MonitorConfig.of("m1"));
         lane.offer(metrics("m1", 1));
-        assertTrue(firstTaken.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(sink.taken.await(WAIT.toSeconds(), TimeUnit.SECONDS));
         LongStream.rangeClosed(2, 7).forEach(i -> lane.offer(metrics("m1", i)));
         assertEquals(3, lane.counts().dropped());
         assertEquals(3, lane.counts().queued());
-        release.countDown();
+        sink.release.countDown();
         lane.close(WAIT);
 
         assertEquals(List.of(List.of("m1/1"), List.of("m1/5"), List.of("m1/6"), List.of("m1/7")),
@@ -207,16 +213,7 @@ class SinkQueueTest {
 
     @Test
     void healthGoesAfterTheCollectionsBeforeItAndOnlyTheLatestWaits() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        var sink = new Recording();
-        sink.answer = batch -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        };
+        var sink = new Recording().hold();
         var queue = new SinkQueue<>("s", sink, options(10, 0, 1, Duration.ZERO), time);
         var lane = queue.lane(MonitorConfig.of("m1"));
         lane.offer(metrics("m1", 1));
@@ -224,7 +221,7 @@ class SinkQueueTest {
         lane.offer(metrics("m1", 2));
         lane.offerHealth(health("m1", 2));
         lane.offerHealth(health("m1", 3));
-        release.countDown();
+        sink.release.countDown();
         lane.close(WAIT);
 
         List<String> all = new ArrayList<>();
@@ -237,26 +234,15 @@ class SinkQueueTest {
 
     @Test
     void aByteBudgetDropsTheOldestPastItButKeepsTheNewest() throws Exception {
-        CountDownLatch firstTaken = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        var sink = new Recording();
-        sink.answer = batch -> {
-            firstTaken.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        };
+        var sink = new Recording().hold();
         // Each collection is 400 bytes ("m1/N" x 100): a 1000-byte budget holds two.
         var queue = new SinkQueue<>("s", sink, options(60, 1000, 1, Duration.ZERO), time);
         var lane = queue.lane(MonitorConfig.of("m1"));
         lane.offer(metrics("m1", 1));
-        assertTrue(firstTaken.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(sink.taken.await(WAIT.toSeconds(), TimeUnit.SECONDS));
         LongStream.rangeClosed(2, 6).forEach(i -> lane.offer(metrics("m1", i)));
         assertEquals(3, lane.counts().dropped());
-        release.countDown();
+        sink.release.countDown();
         lane.close(WAIT);
 
         List<String> all = new ArrayList<>();

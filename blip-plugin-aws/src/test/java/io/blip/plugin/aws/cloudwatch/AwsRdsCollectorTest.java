@@ -10,6 +10,7 @@ import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
 import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
+import io.blip.api.collect.ConnectionSource;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
@@ -21,10 +22,7 @@ import io.blip.plugin.aws.FakeEndpointProperties;
 import io.blip.plugin.aws.TestMonitors;
 import io.blip.testkit.VirtualTime;
 import io.blip.testkit.aws.FakeCloudWatch;
-import java.io.PrintWriter;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -32,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -327,7 +323,7 @@ class AwsRdsCollectorTest {
     }
 
     private CollectorContext context(MonitorConfig monitor) {
-        return CollectorContext.of(monitor, new NoMysql(), time, regions, PluginServices.NONE);
+        return CollectorContext.of(monitor, NO_MYSQL, time, regions, PluginServices.NONE);
     }
 
     private static MonitorConfig monitor(String id, String region) {
@@ -368,48 +364,7 @@ class AwsRdsCollectorTest {
     }
 
     /** aws.rds reads CloudWatch, never MySQL: any use of the pool fails the test. */
-    private static final class NoMysql implements DataSource {
-        @Override
-        public Connection getConnection() throws SQLException {
-            throw new SQLException("aws.rds must not query MySQL");
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            return getConnection();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
-        }
-    }
+    private static final ConnectionSource NO_MYSQL = () -> {
+        throw new SQLException("aws.rds must not query MySQL");
+    };
 }
