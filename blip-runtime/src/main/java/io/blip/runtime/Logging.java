@@ -40,7 +40,7 @@ final class Logging {
         DRIVER.setLevel(Level.WARNING);
         // The AWS SDK's debug lines include request signing details; they are not Blip's to show.
         AWS_SDK.setLevel(Level.INFO);
-        // The OTLP exporter logs every failed export as SEVERE with a stack trace; the otlp sink reports
+        // The OTLP exporter logs every failed export as SEVERE with a stack trace; Blip's delivery reports
         // failures itself (when they start and end, with counts), so those lines only with --debug.
         OTEL_EXPORTER.setLevel(debug ? Level.FINE : Level.OFF);
     }
