@@ -7,7 +7,6 @@ module io.blip.runtime {
     requires io.blip.api;
     requires typesafe.config;
     requires org.snakeyaml.engine;
-    requires info.picocli;
     requires org.slf4j;
     requires java.logging;
     // Plugins can use only JDK modules that the boot layer has: resolve the ones they commonly need.
@@ -34,6 +33,4 @@ module io.blip.runtime {
 
     // The driver makes UnixSocketFactory by class name.
     exports io.blip.runtime.mysql to mysql.connector.j;
-    // picocli reads the annotated fields of the command line.
-    opens io.blip.runtime to info.picocli;
 }

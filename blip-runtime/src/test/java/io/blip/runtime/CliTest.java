@@ -55,6 +55,24 @@ class CliTest {
     }
 
     @Test
+    void aValueFollowsTheFlagOrItsEqualsSign() throws Exception {
+        Path cfg = config("monitors: []\n");
+        assertEquals(0, run("--config", cfg.toString(), "--run", "false", "--print-config"), err());
+        assertTrue(out().contains("monitors"), out());
+        assertEquals(0, run("--config=" + cfg, "--run=no"), err());
+    }
+
+    @Test
+    void aMissingValueOrAStrayArgumentIsAnError() {
+        assertEquals(Cli.EXIT_ERROR, run("--config"));
+        assertTrue(err().startsWith("blip: Missing value for --config (e.g. --config=CONFIG)"), err());
+        assertEquals(Cli.EXIT_ERROR, run("blip.yaml"));
+        assertTrue(err().contains("blip: Unexpected argument: 'blip.yaml' (flags start with --)"), err());
+        assertEquals(Cli.EXIT_ERROR, run("--run=maybe"));
+        assertTrue(err().contains("blip: --run=maybe: not a boolean; use true or false"), err());
+    }
+
+    @Test
     void anUnknownFlagIsAnError() {
         assertEquals(Cli.EXIT_ERROR, run("--bogus"));
         assertTrue(err().startsWith("blip: Unknown option: '--bogus'"), err());

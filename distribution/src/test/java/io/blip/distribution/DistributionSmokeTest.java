@@ -33,7 +33,7 @@ class DistributionSmokeTest {
     void theLayoutHasTheBootLayerInLibAndEachPluginInItsOwnDirectory() throws IOException {
         assertTrue(Files.getPosixFilePermissions(Dist.HOME.resolve("bin/blip")).contains(PosixFilePermission.OWNER_EXECUTE));
         List<String> lib = names(Dist.jars(Dist.HOME.resolve("lib")));
-        for (String jar : List.of("blip-api-", "blip-runtime-", "config-", "snakeyaml-engine-", "picocli-",
+        for (String jar : List.of("blip-api-", "blip-runtime-", "config-", "snakeyaml-engine-",
                 "slf4j-api-", "slf4j-jdk14-", "mysql-connector-j-")) {
             assertTrue(lib.stream().anyMatch(n -> n.startsWith(jar)), jar + "*.jar in lib/: " + lib);
         }

@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches one MySQL instance: connects, prepares its plan's collectors, then collects the levels
- * that are due at each tick of the shared {@link LevelClock} and hands each collection to its
- * sinks. One collection at a time: a tick that comes while the last collection is still running is
- * skipped, so sinks see intervals in order. Connecting and preparing retry with backoff (up to
- * 20 s apart) for as long as the monitor runs: a MySQL that is down at start is picked up when it
- * comes up. After every collection and every failed attempt to connect, the sinks get the monitor's
+ * that are due at each tick of the shared {@link LevelClock} (every level at once when it has
+ * connected) and hands each collection to its sinks. One collection at a time: a tick that comes
+ * while the last collection is still running is skipped, so sinks see intervals in order.
+ * Connecting and preparing retry with backoff (up to 20 s apart) for as long as the monitor runs: a
+ * MySQL that is down at start is picked up when it comes up. After every collection and every failed attempt to connect, the sinks get the monitor's
  * {@link MonitorHealth}. Backoff, time limits and stopping run on the {@link Time} the monitor is
  * given (virtual in tests).
  */
@@ -65,6 +65,8 @@ public final class Monitor implements LevelClock.Ticker {
     private final AtomicLong skipped = new AtomicLong();
     private volatile State state = State.NEW;
     private volatile long startSecond;
+    /** The last second {@link #tick} acted on. */
+    private final AtomicLong lastTick = new AtomicLong(Long.MIN_VALUE);
     private volatile String lastError = "";
     private Thread starter;
 
@@ -148,7 +150,8 @@ public final class Monitor implements LevelClock.Ticker {
                     c.isValid(5);
                 }
                 engine.prepare();
-                startSecond = time.now().getEpochSecond() + 1;
+                long now = time.now().getEpochSecond();
+                startSecond = now;
                 state = State.RUNNING;
                 levelClock.register(this);
                 lastError = "";
@@ -156,6 +159,9 @@ public final class Monitor implements LevelClock.Ticker {
                 LOG.info("monitor {}: connected; collecting plan {} (levels: {})", id(), plan.name(),
                         plan.levelsByFrequency().stream().map(l -> l.name() + " " + l.freq().toSeconds() + "s")
                                 .toList());
+                // The first collection at once, of every level, not a whole interval later; the clock's
+                // next tick is the next second.
+                tick(now);
                 return;
             } catch (Exception e) {
                 lastError = Engine.message(e);
@@ -175,8 +181,8 @@ public final class Monitor implements LevelClock.Ticker {
 
     @Override
     public void tick(long epochSecond) {
-        if (state != State.RUNNING) {
-            return;
+        if (state != State.RUNNING || lastTick.getAndAccumulate(epochSecond, Math::max) >= epochSecond) {
+            return; // not running, or this second was collected already (the first collection and the clock)
         }
         long elapsed = epochSecond - startSecond;
         if (elapsed < 0) {

@@ -10,21 +10,27 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * One monitor's connections: at most {@value #MAX_CONNECTIONS} open at once, as Blip. A connection
- * idle for more than a second is checked before it is lent, so a MySQL restart costs one failed
- * check, not a failed collection. Borrowers wait at most the connect timeout for a free slot. Idle
- * times and that wait are on the monitor's {@link Time} (virtual in tests).
+ * One monitor's connections: usually one, which the monitor's domains borrow in turn; at most
+ * {@value #MAX_CONNECTIONS} open at once, as Blip. A borrower that has waited {@link #SPARE_AFTER}
+ * for the one (a domain is slow) gets a connection of its own, up to that limit, and a connection
+ * given back while another is idle and nobody waits is closed, so between collections a monitor holds
+ * one connection. A connection idle for more than {@link #CHECK_AFTER_IDLE} is checked before it is
+ * lent, so a MySQL restart costs one failed check, not a failed collection. Borrowers wait at most
+ * the connect timeout. Idle times and waits are on the monitor's {@link Time} (virtual in tests).
  *
  * <p>Why not a library pool (HikariCP, c3p0, the driver's): every new connection asks the monitor's
  * credential source, which may hand out a new password or token at any time and must be asked again
  * with {@code ACCESS_DENIED} when MySQL refuses one ({@link MysqlConnector}); library pools take one
  * user and password, or a DataSource they call without saying why. And they run housekeeping threads
  * per pool: a Blip with 1,000 monitors would have 1,000 pools and their threads, where this pool has
- * none (it checks a connection when it lends it) and holds at most three connections.
+ * none (it checks a connection when it lends it) and holds one connection between collections.
  */
 public final class MonitorPool implements ConnectionSource, AutoCloseable {
     public static final int MAX_CONNECTIONS = 3;
-    private static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(1);
+    /** How long a borrower waits for the connection another holds before it gets one of its own. */
+    public static final Duration SPARE_AFTER = Duration.ofMillis(100);
+    /** Idle for longer, a connection is checked before it is lent (a level of 1 s never waits for that). */
+    static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(2);
 
     private record Idle(Connection connection, Instant since) {
     }
@@ -33,9 +39,11 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
     private final MysqlConnector connector;
     private final Duration borrowTimeout;
     private final Time time;
-    // Guarded by this: connections lent (at most MAX_CONNECTIONS), the idle ones, whether closed.
-    private int lent;
+    // Guarded by this: connections open (lent, idle, or being opened), the idle ones, borrowers
+    // waiting, whether closed.
+    private int open;
     private final Deque<Idle> idle = new ArrayDeque<>();
+    private int waiting;
     private boolean closed;
 
     public MonitorPool(String monitorId, MysqlConnector connector, Duration borrowTimeout, Time time) {
@@ -47,56 +55,67 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
 
     @Override
     public Connection getConnection() throws SQLException {
-        takeSlot();
-        try {
-            return new PooledConnection(this, physical());
-        } catch (SQLException | RuntimeException e) {
-            releaseSlot();
-            throw e;
+        while (true) {
+            Idle next = take();
+            if (next == null) {
+                // A new connection: the first, or a spare.
+                try {
+                    return new PooledConnection(this, connector.connect());
+                } catch (SQLException | RuntimeException e) {
+                    forget();
+                    throw e;
+                }
+            }
+            boolean fresh = Duration.between(next.since(), time.now()).compareTo(CHECK_AFTER_IDLE) <= 0;
+            if (fresh || isAlive(next.connection())) {
+                return new PooledConnection(this, next.connection());
+            }
+            closeQuietly(next.connection());
+            forget();
         }
     }
 
-    /** Waits, at most the borrow timeout, until fewer than {@value #MAX_CONNECTIONS} connections are lent. */
-    private synchronized void takeSlot() throws SQLException {
-        long deadline = time.nanoTime() + borrowTimeout.toNanos();
+    /**
+     * An idle connection, or null when the caller is to open a new one (counted as open already):
+     * waits for a connection given back, for {@link #SPARE_AFTER} before opening a spare, and at most
+     * the borrow timeout in all.
+     */
+    private synchronized Idle take() throws SQLException {
+        long now = time.nanoTime();
+        long deadline = now + borrowTimeout.toNanos();
+        long spareAt = now + SPARE_AFTER.toNanos();
+        waiting++;
         try {
-            while (lent >= MAX_CONNECTIONS) {
-                if (deadline - time.nanoTime() <= 0) {
-                    throw new SQLException("monitor " + monitorId + ": all " + MAX_CONNECTIONS
-                            + " connections busy for " + borrowTimeout.toMillis() + " ms", "08004");
+            while (true) {
+                if (closed) {
+                    throw new SQLException("monitor " + monitorId + ": connections closed (monitor stopped)", "08003");
                 }
-                time.await(this, deadline);
+                if (!idle.isEmpty()) {
+                    return idle.pollFirst();
+                }
+                now = time.nanoTime();
+                if (open == 0 || open < MAX_CONNECTIONS && now - spareAt >= 0) {
+                    open++;
+                    return null;
+                }
+                if (now - deadline >= 0) {
+                    throw new SQLException("monitor " + monitorId + ": all " + open + " connections busy for "
+                            + borrowTimeout.toMillis() + " ms", "08004");
+                }
+                time.await(this, open < MAX_CONNECTIONS && spareAt - deadline < 0 ? spareAt : deadline);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting for a connection", "08004", e);
+        } finally {
+            waiting--;
         }
-        lent++;
     }
 
-    private synchronized void releaseSlot() {
-        lent--;
+    /** One connection less: it failed to open, was found dead, or was closed. */
+    private synchronized void forget() {
+        open--;
         notifyAll();
-    }
-
-    private Connection physical() throws SQLException {
-        while (true) {
-            Idle next;
-            synchronized (this) {
-                if (closed) {
-                    throw new SQLException("monitor " + monitorId + ": connections closed (monitor stopped)", "08003");
-                }
-                next = idle.pollFirst();
-            }
-            if (next == null) {
-                return connector.connect();
-            }
-            boolean fresh = Duration.between(next.since(), time.now()).compareTo(CHECK_AFTER_IDLE) < 0;
-            if (fresh || isAlive(next.connection())) {
-                return next.connection();
-            }
-            closeQuietly(next.connection());
-        }
     }
 
     private static boolean isAlive(Connection c) {
@@ -107,7 +126,10 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
         }
     }
 
-    /** Takes a connection back from a borrower. */
+    /**
+     * Takes a connection back from a borrower: for a borrower waiting, else kept idle, unless
+     * another connection is idle already (then it is closed: between collections, one is enough).
+     */
     void giveBack(Connection physical) {
         boolean keep;
         try {
@@ -120,21 +142,20 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
             keep = false;
         }
         synchronized (this) {
-            if (keep && !closed) {
+            if (keep && !closed && (waiting > 0 || idle.isEmpty())) {
                 idle.addFirst(new Idle(physical, time.now()));
-                physical = null;
+                notifyAll();
+                return;
             }
         }
-        if (physical != null) {
-            closeQuietly(physical);
-        }
-        releaseSlot();
+        closeQuietly(physical);
+        forget();
     }
 
     /** Forgets a connection a borrower aborted. */
     void discard(Connection physical) {
         closeQuietly(physical);
-        releaseSlot();
+        forget();
     }
 
     /** Closes the idle connections (e.g. after MySQL restarted); lent ones close when given back. */
@@ -143,8 +164,15 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
         synchronized (this) {
             old = new ArrayDeque<>(idle);
             idle.clear();
+            open -= old.size();
+            notifyAll();
         }
         old.forEach(i -> closeQuietly(i.connection()));
+    }
+
+    /** How many connections are open now (lent, idle or opening): for tests and status. */
+    public synchronized int open() {
+        return open;
     }
 
     public String redactedDsn() {

@@ -6,6 +6,7 @@ import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +41,8 @@ final class LayerCheck {
     private final List<PluginLayer> below;
     private final List<String> problems = new ArrayList<>();
     private final ReadGraph graph;
+    /** Per module: the packages it gives every module that reads it, sorted. */
+    private final Map<Node, List<String>> exportedToAll = new HashMap<>();
 
     private LayerCheck(PluginDir dir, List<PluginLayer> parents, ModuleLayer apiLayer) {
         this.dir = dir;
@@ -221,10 +224,19 @@ final class LayerCheck {
                 + " to module " + where(reader) + ". " + SPLIT_ADVICE;
     }
 
-    /** The packages a module gives a module that reads it: an automatic module's all, else those it exports to it. */
-    private static List<String> exportedTo(Node module, Node reader) {
-        if (module.automatic()) {
-            return module.descriptor().packages().stream().sorted().toList();
+    /**
+     * The packages a module gives a module that reads it: an automatic module's all, else those it
+     * exports to it. What a module gives every reader is worked out once per module: an automatic
+     * module in the directory reads every module below, the JDK's included.
+     */
+    private List<String> exportedTo(Node module, Node reader) {
+        List<String> toAll = exportedToAll.computeIfAbsent(module, m -> m.automatic()
+                ? m.descriptor().packages().stream().sorted().toList()
+                : m.descriptor().exports().stream().filter(e -> !e.isQualified())
+                        .map(ModuleDescriptor.Exports::source).sorted().toList());
+        boolean qualified = module.descriptor().exports().stream().anyMatch(ModuleDescriptor.Exports::isQualified);
+        if (module.automatic() || !qualified) {
+            return toAll;
         }
         return module.descriptor().exports().stream()
                 .filter(e -> !e.isQualified() || e.targets().contains(reader.name()))

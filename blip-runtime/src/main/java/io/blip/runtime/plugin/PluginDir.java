@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -67,7 +68,20 @@ record PluginDir(String origin, Path dir, ModuleFinder finder, Map<String, Modul
         }
         var modules = new TreeMap<String, ModuleReference>();
         byName.forEach((name, refs) -> modules.put(name, refs.get(0)));
-        return Optional.of(new PluginDir(origin, dir, ModuleFinder.of(jars.toArray(Path[]::new)), Map.copyOf(modules)));
+        return Optional.of(new PluginDir(origin, dir, new Read(Map.copyOf(modules)), Map.copyOf(modules)));
+    }
+
+    /** Finds the modules already read, without reading their jars again. */
+    private record Read(Map<String, ModuleReference> modules) implements ModuleFinder {
+        @Override
+        public Optional<ModuleReference> find(String name) {
+            return Optional.ofNullable(modules.get(name));
+        }
+
+        @Override
+        public Set<ModuleReference> findAll() {
+            return Set.copyOf(modules.values());
+        }
     }
 
     private static Optional<ModuleReference> readJar(String origin, Path jar, List<String> problems) {

@@ -46,29 +46,50 @@ public final class TlsClient {
             "TLSv1", 1, "TLSv1.1", 2, "TLSv1.2", 3, "TLSv1.3", 4);
 
     private final TlsSettings settings;
-    private final SSLContext context;
-    private final String[] protocols;
+    private final Time time;
+    /** The JDK's TLS, with the protocols the settings allow; made once, when first needed. Guarded by this. */
+    private Context context;
 
-    private TlsClient(TlsSettings settings, SSLContext context, String[] protocols) {
-        this.settings = settings;
-        this.context = context;
-        this.protocols = protocols;
+    private record Context(SSLContext ssl, String[] protocols) {
     }
 
-    /** Builds the SSL context; a setting the JDK cannot honour is an error naming it. */
+    private TlsClient(TlsSettings settings, Time time) {
+        this.settings = settings;
+        this.time = time;
+    }
+
+    /**
+     * A client of these settings. The SSL context is built now when the settings name something the
+     * JDK might refuse (trusted CAs, a client certificate, a minimum version), so that boot reports
+     * it; otherwise (PREFERRED or REQUIRED alone) at the first handshake, which a server without TLS
+     * never asks for.
+     *
+     * @throws BlipException naming the setting the JDK cannot honour
+     */
     public static TlsClient of(TlsSettings settings, Time time) {
         if (settings.mode() == TlsMode.DISABLED) {
             throw new IllegalArgumentException("no TLS client for ssl-mode DISABLED");
         }
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            KeyManager[] keys = settings.client() == null ? null
-                    : new KeyManager[] {new ClientKeyManager(settings.client())};
-            context.init(keys, new TrustManager[] {trustManager(settings, time)}, null);
-            return new TlsClient(settings, context, protocols(settings, context));
-        } catch (GeneralSecurityException e) {
-            throw new BlipException(settings.source() + ": cannot set up TLS: " + e.getMessage(), e);
+        var client = new TlsClient(settings, time);
+        if (settings.mode().verifiesCa() || settings.client() != null || !settings.minVersion().isEmpty()) {
+            client.context();
         }
+        return client;
+    }
+
+    private synchronized Context context() {
+        if (context == null) {
+            try {
+                SSLContext ssl = SSLContext.getInstance("TLS");
+                KeyManager[] keys = settings.client() == null ? null
+                        : new KeyManager[] {new ClientKeyManager(settings.client())};
+                ssl.init(keys, new TrustManager[] {trustManager(settings, time)}, null);
+                context = new Context(ssl, protocols(settings, ssl));
+            } catch (GeneralSecurityException e) {
+                throw new BlipException(settings.source() + ": cannot set up TLS: " + e.getMessage(), e);
+            }
+        }
+        return context;
     }
 
     public TlsSettings settings() {
@@ -83,9 +104,10 @@ public final class TlsClient {
      */
     public SSLSocket handshake(Socket raw, String host, int port) throws IOException {
         String name = settings.serverName().isEmpty() ? host : settings.serverName();
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(raw, name, port, true);
+        Context tls = context();
+        SSLSocket socket = (SSLSocket) tls.ssl().getSocketFactory().createSocket(raw, name, port, true);
         SSLParameters params = socket.getSSLParameters();
-        params.setProtocols(protocols);
+        params.setProtocols(tls.protocols());
         if (settings.mode() == TlsMode.VERIFY_IDENTITY) {
             params.setEndpointIdentificationAlgorithm("HTTPS");
         }

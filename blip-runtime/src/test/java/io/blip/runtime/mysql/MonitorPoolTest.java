@@ -176,24 +176,34 @@ class MonitorPoolTest {
     }
 
     @Test
-    void aBorrowerWaitingForASlotGetsTheOneGivenBack() throws Exception {
+    void domainsTakeTurnsOnOneConnectionAndOneThatWaitsLongGetsASpare() throws Exception {
         db.createUser("wait_user", "pw", "SELECT ON *.*");
         MonitorConfig m = monitor("wait_user", "", "");
         CredentialSource source = reason -> Credentials.of("wait_user", Secret.of("pw"));
         try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, source, Duration.ofSeconds(5)),
-                Duration.ofMillis(200), time)) {
-            List<Connection> lent = new ArrayList<>(List.of(pool.getConnection(), pool.getConnection(),
-                    pool.getConnection()));
-            CompletableFuture<Connection> fourth = borrow(pool);
+                Duration.ofSeconds(1), time)) {
+            Connection first = pool.getConnection();
+            CompletableFuture<Connection> second = borrow(pool);
             time.awaitWaiters(1, Duration.ofSeconds(10));
-            lent.getFirst().close();
-            try (Connection got = fourth.get(10, TimeUnit.SECONDS)) {
-                assertEquals("wait_user@%", currentUser(got));
-            }
+            first.close();
+            Connection turn = second.get(10, TimeUnit.SECONDS);
+            assertEquals("wait_user@%", currentUser(turn));
+            assertEquals(1, pool.open(), "the second borrower got the one connection, given back");
             assertEquals(Instant.parse("2026-01-01T00:00:00Z"), time.now(), "no time passed");
-            for (Connection c : lent.subList(1, 3)) {
-                c.close();
+
+            CompletableFuture<Connection> spare = borrow(pool);
+            time.awaitWaiters(1, Duration.ofSeconds(10));
+            time.advance(MonitorPool.SPARE_AFTER.minusMillis(1));
+            time.awaitWaiters(1, Duration.ofSeconds(10));
+            assertFalse(spare.isDone(), "waits for the one connection a while");
+            time.advance(Duration.ofMillis(1));
+            try (Connection own = spare.get(10, TimeUnit.SECONDS)) {
+                assertEquals("wait_user@%", currentUser(own));
+                assertEquals(2, pool.open());
             }
+            assertEquals(2, pool.open(), "given back while no other is idle: kept");
+            turn.close();
+            assertEquals(1, pool.open(), "given back while another is idle and nobody waits: closed");
         }
     }
 
@@ -208,6 +218,14 @@ class MonitorPoolTest {
             assertEquals(MysqlConnector.ER_ACCESS_DENIED, e.getErrorCode());
             assertFalse(e.getMessage().contains("s3cret-wrong"));
         }
+    }
+
+    /** A connection of its own, as a borrower gets it while the others are lent: after SPARE_AFTER. */
+    private Connection spare(MonitorPool pool) throws Exception {
+        CompletableFuture<Connection> got = borrow(pool);
+        time.awaitWaiters(1, Duration.ofSeconds(10));
+        time.advance(MonitorPool.SPARE_AFTER);
+        return got.get(10, TimeUnit.SECONDS);
     }
 
     /** Borrows a connection on a thread of its own: the pool may make it wait. */
@@ -231,8 +249,9 @@ class MonitorPoolTest {
         try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, source, Duration.ofSeconds(5)),
                 Duration.ofMillis(200), time)) {
             Connection a = pool.getConnection();
-            Connection b = pool.getConnection();
-            Connection c = pool.getConnection();
+            Connection b = spare(pool);
+            Connection c = spare(pool);
+            assertEquals(3, pool.open());
             CompletableFuture<Connection> fourth = borrow(pool);
             time.awaitWaiters(1, Duration.ofSeconds(10));
             time.advance(Duration.ofMillis(199));
@@ -246,7 +265,7 @@ class MonitorPoolTest {
             c.close();
 
             db.restart();
-            time.advance(Duration.ofSeconds(2));
+            time.advance(Duration.ofSeconds(3));
             try (Connection after = pool.getConnection()) {
                 assertEquals("pool_user@%", currentUser(after));
             }

@@ -1,0 +1,78 @@
+package io.blip.runtime;
+
+import io.blip.api.time.Time;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The run bin/blip makes once per JDK to fill the JVM's ahead-of-time cache ({@code -XX:AOTCacheOutput}):
+ * it goes the way a real start goes, so that the classes of that way are in the cache. Boot with
+ * every plugin, a config with one monitor and Blip's default plan, the monitor's first attempt to
+ * connect (to a port nothing listens on, so the driver's connection classes load too), then stop.
+ */
+final class AotTraining {
+    /** The most the monitor's first attempt to connect is given. */
+    private static final Duration ATTEMPT = Duration.ofSeconds(10);
+
+    private AotTraining() {
+    }
+
+    static int run(Path pluginsDir) {
+        try {
+            Path dir = Files.createTempDirectory("blip-aot-training-");
+            try {
+                return train(pluginsDir, dir);
+            } finally {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        } catch (Exception e) {
+            return Cli.EXIT_ERROR;
+        }
+    }
+
+    private static int train(Path pluginsDir, Path dir) throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        Path config = dir.resolve("blip.yaml");
+        Files.writeString(config, """
+                sinks:
+                  noop: {}
+                monitors:
+                  - id: training
+                    hostname: 127.0.0.1:%d
+                    username: blip
+                    password: training
+                """.formatted(closedPort));
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        var options = new CliOptions(config, pluginsDir, false, false, false, false, false, false, false, true);
+        Time time = Time.system();
+        try (Server server = Server.boot(options, Map.of(), nowhere, time)) {
+            Object attempted = new Object();
+            boolean[] done = {false}; // guarded by attempted
+            server.monitors().getFirst().nextHealth().whenComplete((health, e) -> {
+                synchronized (attempted) {
+                    done[0] = true;
+                    attempted.notifyAll();
+                }
+            });
+            server.run();
+            long deadline = time.nanoTime() + ATTEMPT.toNanos();
+            synchronized (attempted) {
+                while (!done[0] && deadline - time.nanoTime() > 0) {
+                    time.await(attempted, deadline);
+                }
+            }
+        }
+        return 0;
+    }
+}
