@@ -14,6 +14,11 @@ class MysqlValuesTest {
         assertEquals(OptionalDouble.of(-2.5), MysqlValues.parse("-2.5"));
         assertEquals(OptionalDouble.of(1e20), MysqlValues.parse("1e20"));
         assertEquals(OptionalDouble.of(18446744073709551615.0), MysqlValues.parse("18446744073709551615"));
+        assertEquals(OptionalDouble.of(999_999_999_999_999L), MysqlValues.parse("999999999999999"));
+        assertEquals(OptionalDouble.of(0.5), MysqlValues.parse(".5"));
+        assertEquals(OptionalDouble.of(5), MysqlValues.parse("5."));
+        assertEquals(OptionalDouble.of(12), MysqlValues.parse("+12"));
+        assertEquals(OptionalDouble.of(2.5e-3), MysqlValues.parse("2.5E-3"));
     }
 
     @Test
@@ -46,5 +51,10 @@ class MysqlValuesTest {
         assertEquals(OptionalDouble.empty(), MysqlValues.parse("/var/lib/mysql/"));
         assertEquals(OptionalDouble.empty(), MysqlValues.parse("STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO"));
         assertEquals(OptionalDouble.empty(), MysqlValues.parse("12:00"));
+        assertEquals(OptionalDouble.empty(), MysqlValues.parse("."));
+        assertEquals(OptionalDouble.empty(), MysqlValues.parse("-"));
+        assertEquals(OptionalDouble.empty(), MysqlValues.parse("1e"));
+        assertEquals(OptionalDouble.empty(), MysqlValues.parse("ibdata1:12M:autoextend"));
+        assertEquals(OptionalDouble.empty(), MysqlValues.parse("Jan 99 99:99:99 9999 GMT"));
     }
 }

@@ -26,6 +26,7 @@ import io.blip.runtime.config.MycnfFiles;
 import io.blip.runtime.credential.CredentialSources;
 import io.blip.runtime.monitor.LevelClock;
 import io.blip.runtime.monitor.Monitor;
+import io.blip.runtime.monitor.QueryThreads;
 import io.blip.runtime.monitor.TimeLimits;
 import io.blip.runtime.mysql.ConnectionTarget;
 import io.blip.runtime.mysql.MonitorPool;
@@ -57,6 +58,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Boot {
     private static final Logger LOG = LoggerFactory.getLogger(Boot.class);
+    /** Platform threads for the domains' queries ({@link QueryThreads}); more run on virtual threads. */
+    private static final int QUERY_THREADS = 4;
 
     private final CliOptions options;
     private final Map<String, String> env;
@@ -136,11 +139,12 @@ final class Boot {
                     + "(see conf/blip.conf)", config.file() == null ? "no config file was found and" : config.file());
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        QueryThreads queries = new QueryThreads(QUERY_THREADS);
         LevelClock levelClock = new LevelClock(time);
         List<Monitor> monitors = new ArrayList<>();
         try {
             for (Prepared p : prepared) {
-                monitors.add(parts.build(p, levelClock, executor));
+                monitors.add(parts.build(p, levelClock, executor, queries));
             }
         } catch (RuntimeException e) {
             // Close what was built, the last first; the monitors not reached give back their credential sources.
@@ -148,10 +152,11 @@ final class Boot {
             prepared.subList(monitors.size(), prepared.size()).forEach(Prepared::discard);
             levelClock.close();
             executor.shutdownNow();
+            queries.shutdownNow();
             throw e;
         }
         LOG.info("boot-success: {} monitor(s)", monitors.size());
-        return new Server(monitors, levelClock, executor, time);
+        return new Server(monitors, levelClock, List.of(executor, queries), time);
     }
 
     private BlipConfig loadConfig(LoadContext context) {
@@ -267,7 +272,7 @@ final class Boot {
             return new Prepared(m, plan, target, credentials, sinks, sinkOptions);
         }
 
-        Monitor build(Prepared p, LevelClock levelClock, ExecutorService executor) {
+        Monitor build(Prepared p, LevelClock levelClock, ExecutorService executor, ExecutorService queries) {
             MonitorConfig config = p.config();
             TimeLimits limits = TimeLimits.of(p.plan());
             // A query still running past its collection's limit is cut off by the socket timeout.
@@ -286,7 +291,7 @@ final class Boot {
                 throw new BlipException(config.origin() + ".sinks: " + e.getMessage(), e);
             }
             CollectorContext context = CollectorContext.of(config, pool, time, regions, services);
-            return new Monitor(config, p.plan(), collectors, context, pool, lanes, levelClock, executor, time);
+            return new Monitor(config, p.plan(), collectors, context, pool, lanes, levelClock, executor, queries, time);
         }
     }
 }

@@ -24,20 +24,20 @@ public final class Server implements AutoCloseable {
 
     private final List<Monitor> monitors;
     private final LevelClock levelClock;
-    private final ExecutorService executor;
+    private final List<ExecutorService> executors;
     private final Time time;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    Server(List<Monitor> monitors, LevelClock levelClock, ExecutorService executor, Time time) {
+    Server(List<Monitor> monitors, LevelClock levelClock, List<ExecutorService> executors, Time time) {
         this.monitors = List.copyOf(monitors);
         this.levelClock = levelClock;
-        this.executor = executor;
+        this.executors = List.copyOf(executors);
         this.time = time;
     }
 
     /** A server with nothing to run: after {@code --run=false} or {@code --print-domains}. */
     static Server idle() {
-        return new Server(List.of(), null, null, Time.system());
+        return new Server(List.of(), null, List.of(), Time.system());
     }
 
     /** The whole program after flag parsing: boot, print what was asked, run. Returns the exit code. */
@@ -134,9 +134,7 @@ public final class Server implements AutoCloseable {
         if (levelClock != null) {
             levelClock.close();
         }
-        if (executor != null) {
-            executor.shutdownNow();
-        }
+        executors.forEach(ExecutorService::shutdownNow);
         LOG.info("server-stopped");
         stopped.countDown();
     }

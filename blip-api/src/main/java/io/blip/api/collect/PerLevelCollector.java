@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
 
@@ -181,10 +180,7 @@ public abstract class PerLevelCollector<T> implements Collector {
      * back to the pool) when it returns or throws.
      */
     protected final void query(String sql, RowReader reader) throws SQLException {
-        try (Connection c = context.db().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            readAll(rs, reader);
-        }
+        query(sql, List.of(), reader);
     }
 
     /**

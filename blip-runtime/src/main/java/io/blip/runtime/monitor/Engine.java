@@ -13,6 +13,7 @@ import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
 import io.blip.runtime.plan.ErrorPolicy;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,8 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects the levels of one monitor's plan: the domains of a level run in parallel (on virtual
- * threads), each bounded by its time limit; what misses its limit is dropped; what failed is
+ * Collects the levels of one monitor's plan: the domains of a level run one after another (each on
+ * a thread of {@link QueryThreads}), the next starting when the last has ended or has run
+ * {@link #HAND_OVER_AFTER}, so that on a healthy server they share the monitor's one connection and a
+ * slow one holds up the others for that long at most; each is bounded by its time limit; what misses its limit is dropped; what failed is
  * handled by the domain's error policy; what succeeded is delivered even when another domain
  * failed (partial success). The domains' results arrive through a lock the engine waits on with
  * {@link Time#await}, so that time limits run on the monitor's time (virtual in tests).
@@ -43,13 +46,15 @@ final class Engine implements AutoCloseable {
      * client's can't connect / gone away / lost connection.
      */
     private static final Set<Integer> NOT_REACHED = Set.of(1040, 1045, 1129, 1130, 1203, 2002, 2003, 2006, 2013);
+    /** How long a domain runs before the next of its level starts beside it (on a spare connection). */
+    static final Duration HAND_OVER_AFTER = Duration.ofMillis(100);
 
     private final String monitorId;
     private final Plan plan;
     private final Map<String, Collector> collectors;
     private final Map<String, CollectorHelp> helps;
     private final TimeLimits limits;
-    private final ExecutorService executor;
+    private final ExecutorService queries;
     private final Time time;
     /** Domains whose error policy said {@code stop}. */
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
@@ -60,13 +65,13 @@ final class Engine implements AutoCloseable {
     private volatile boolean reached = true;
 
     Engine(String monitorId, Plan plan, Map<String, Collector> collectors, Map<String, CollectorHelp> helps,
-           ExecutorService executor, Time time) {
+           ExecutorService queries, Time time) {
         this.monitorId = monitorId;
         this.plan = plan;
         this.collectors = Map.copyOf(collectors);
         this.helps = Map.copyOf(helps);
         this.limits = TimeLimits.of(plan);
-        this.executor = executor;
+        this.queries = queries;
         this.time = time;
         collectors.keySet().forEach(domain -> errors.put(domain, 0L));
     }
@@ -98,13 +103,27 @@ final class Engine implements AutoCloseable {
         long deadline = start + limits.collection().toNanos();
         Results results = new Results();
         Map<String, Future<?>> running = new LinkedHashMap<>();
+        String last = null;
         for (Domain domain : level.collect().values()) {
             Collector collector = collectors.get(domain.name());
             if (collector == null || stopped.contains(domain.name())) {
                 continue;
             }
-            running.put(domain.name(), executor.submit(() -> results.collect(domain.name(),
+            if (last != null) {
+                // One after another, on the monitor's one connection: the next starts when the last has
+                // ended, or has run HAND_OVER_AFTER (a slow domain does not hold up the others for long).
+                long handOver = Math.min(time.nanoTime() + HAND_OVER_AFTER.toNanos(),
+                        Math.min(deadline, start + limits.domain(last).toNanos()));
+                try {
+                    results.await(last, handOver);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            running.put(domain.name(), queries.submit(() -> results.collect(domain.name(),
                     () -> collector.collect(level.name()))));
+            last = domain.name();
         }
         Map<String, List<MetricValue>> values = new LinkedHashMap<>();
         var outcome = new Outcome();

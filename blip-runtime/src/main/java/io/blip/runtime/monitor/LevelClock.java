@@ -42,17 +42,17 @@ public final class LevelClock implements AutoCloseable {
         long last = time.now().getEpochSecond();
         while (running) {
             long now = time.now().toEpochMilli();
-            long next = (now / 1000 + 1) * 1000;
-            try {
-                time.sleep(Duration.ofMillis(Math.max(1, next - now)));
-            } catch (InterruptedException e) {
-                return;
-            }
-            long second = time.now().getEpochSecond();
+            long second = now / 1000;
             if (second <= last) {
+                try {
+                    time.sleep(Duration.ofMillis((second + 1) * 1000 - now));
+                } catch (InterruptedException e) {
+                    return;
+                }
                 continue;
             }
-            // A pause longer than a second (GC, suspended VM) skips seconds rather than bunching them.
+            // A second begun since the last tick is ticked at once, even when the clock was late to
+            // sleep; a pause longer than a second (GC, suspended VM) skips seconds rather than bunching them.
             last = second;
             for (Ticker t : tickers) {
                 try {

@@ -76,7 +76,7 @@ public final class Monitor implements LevelClock.Ticker {
      */
     public Monitor(MonitorConfig config, Plan leveledPlan, Map<String, CollectorFactory> factories,
                    CollectorContext context, MonitorPool pool, List<Lane<?>> sinks, LevelClock levelClock,
-                   ExecutorService executor, Time time) {
+                   ExecutorService executor, ExecutorService queries, Time time) {
         this.config = config;
         this.plan = leveledPlan;
         this.pool = pool;
@@ -96,7 +96,7 @@ public final class Monitor implements LevelClock.Ticker {
                 }
             }
         }
-        this.engine = new Engine(config.id(), leveledPlan, collectors, helps, executor, time);
+        this.engine = new Engine(config.id(), leveledPlan, collectors, helps, queries, time);
     }
 
     public String id() {
@@ -155,7 +155,6 @@ public final class Monitor implements LevelClock.Ticker {
                 state = State.RUNNING;
                 levelClock.register(this);
                 lastError = "";
-                running.complete(null);
                 LOG.info("monitor {}: connected; collecting plan {} (levels: {})", id(), plan.name(),
                         plan.levelsByFrequency().stream().map(l -> l.name() + " " + l.freq().toSeconds() + "s")
                                 .toList());
@@ -220,6 +219,7 @@ public final class Monitor implements LevelClock.Ticker {
             }
             if (health != null) {
                 announce(health);
+                running.complete(null);
             }
         });
     }
@@ -261,7 +261,7 @@ public final class Monitor implements LevelClock.Ticker {
     }
 
     /**
-     * Completes once the monitor has connected and prepared its plan, i.e. collects at the next tick;
+     * Completes once the monitor has connected, prepared its plan and made its first collection;
      * never when it stops first.
      */
     public CompletionStage<Void> running() {

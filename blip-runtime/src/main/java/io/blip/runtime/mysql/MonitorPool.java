@@ -27,8 +27,12 @@ import java.util.Deque;
  */
 public final class MonitorPool implements ConnectionSource, AutoCloseable {
     public static final int MAX_CONNECTIONS = 3;
-    /** How long a borrower waits for the connection another holds before it gets one of its own. */
-    public static final Duration SPARE_AFTER = Duration.ofMillis(100);
+    /**
+     * How long a borrower waits for the connection another holds before it gets one of its own: the
+     * monitor's engine starts a level's domains one after another, so a borrower waits only when a
+     * domain is slow (or something else holds the connection, e.g. the heartbeat reader).
+     */
+    public static final Duration SPARE_AFTER = Duration.ofMillis(20);
     /** Idle for longer, a connection is checked before it is lent (a level of 1 s never waits for that). */
     static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(2);
 

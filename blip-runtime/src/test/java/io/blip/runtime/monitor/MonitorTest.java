@@ -112,17 +112,18 @@ class MonitorTest {
                 reason -> Credentials.of("blip_monitor", Secret.of("pw")), Duration.ofSeconds(5), List.of(), time);
         MonitorPool pool = new MonitorPool(config.id(), connector, Duration.ofSeconds(5), time);
         Monitor m = new Monitor(config, plan(), Map.of(DOMAIN, recorder(blocks)), CollectorContext.of(config, pool, time),
-                pool, List.of(), levelClock, executor, time);
+                pool, List.of(), levelClock, executor, executor, time);
         monitors.add(m);
         return m;
     }
 
-    private Monitor connected(boolean blocks) throws Exception {
+    /** A monitor whose first collection, made on connecting, waits in the recorder for the release. */
+    private Monitor collectingWhenConnected() throws Exception {
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();
         db.createUser("blip_monitor", "pw", "PROCESS ON *.*");
-        Monitor m = monitor(db.hostPort(), blocks);
+        Monitor m = monitor(db.hostPort(), true);
         m.start(Duration.ZERO);
-        m.running().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        time.awaitWaiters(2, WAIT); // the level clock, and the engine waiting for the recorder
         return m;
     }
 
@@ -182,8 +183,7 @@ class MonitorTest {
 
     @Test
     void stoppingWaitsForTheCollectionInFlight() throws Exception {
-        Monitor m = connected(true); // its first collection, made on connecting, waits for the release
-        time.awaitWaiters(2, WAIT); // the level clock, and the engine waiting for the recorder
+        Monitor m = collectingWhenConnected();
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> m.stop(Duration.ofSeconds(5)),
                 task -> Thread.ofVirtual().start(task));
         time.awaitWaiters(3, WAIT);
@@ -196,8 +196,7 @@ class MonitorTest {
 
     @Test
     void stoppingGivesUpOnTheCollectionInFlightAtItsDeadline() throws Exception {
-        Monitor m = connected(true);
-        time.awaitWaiters(2, WAIT);
+        Monitor m = collectingWhenConnected();
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> m.stop(Duration.ofMillis(500)),
                 task -> Thread.ofVirtual().start(task));
         time.awaitWaiters(3, WAIT);
