@@ -1,5 +1,6 @@
 package io.blip.bench;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,10 +24,12 @@ final class BlipOutput {
 
     private static final Pattern CONNECTED = Pattern.compile("monitor (\\S+): connected; collecting plan ");
     private static final Pattern DURATION = Pattern.compile("^# duration: (\\d+) ms$");
+    private static final String TS = "# ts:";
     private static final String SKIPPED = "the last collection is still running; skipped level";
     private static final Pattern MONITOR_ID = Pattern.compile("monitor m\\d+");
 
     private final CompletableFuture<Long> firstMetric = new CompletableFuture<>();
+    private Instant firstBegin; // the first collection's begin, as the log sink prints it; guarded by this
     private final List<Collection> collections = new ArrayList<>(); // guarded by this
     private Map<String, Integer> valuesByDomain = new TreeMap<>(); // of the collection being read; guarded by this
     private Map<String, Integer> lastValuesByDomain = Map.of(); // of the last whole collection; guarded by this
@@ -43,6 +46,8 @@ final class BlipOutput {
                 lastValuesByDomain = valuesByDomain;
             }
             valuesByDomain = new TreeMap<>();
+        } else if (text.startsWith(TS) && firstBegin == null) {
+            firstBegin = Instant.parse(text.substring(TS.length()).strip());
         } else if ((m = DURATION.matcher(text)).matches()) {
             collections.add(new Collection(line.nanos(), Long.parseLong(m.group(1))));
         } else if (!text.startsWith("#") && text.contains(" = ")) {
@@ -82,6 +87,11 @@ final class BlipOutput {
     /** Completes with the {@link System#nanoTime()} at which the first metric line arrived. */
     CompletableFuture<Long> firstMetric() {
         return firstMetric;
+    }
+
+    /** When the first collection the log sink printed began ({@code # ts:}), if one was printed. */
+    synchronized Instant firstBegin() {
+        return firstBegin;
     }
 
     synchronized List<Collection> collectionsBetween(long fromNanos, long toNanos) {

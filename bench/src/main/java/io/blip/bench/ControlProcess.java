@@ -15,19 +15,17 @@ import java.util.function.Consumer;
  * driver.
  */
 final class ControlProcess {
-    /** Past the whole second: Blip's level clock ticks at .000, the exporter is scraped at .667. */
-    static final long OFFSET_MILLIS = 333;
-
     private ControlProcess() {
     }
 
+    /** Starts the control, querying at {@code offsetMillis} past each whole second. */
     static Launched start(String name, JvmCommand blipJvm, Path driverJar, String jdbcUrl, String user, String password,
-                          Path dir, Consumer<Output.Line> onStdout) {
+                          long offsetMillis, Path dir, Consumer<Output.Line> onStdout) {
         List<String> command = new ArrayList<>();
         command.add(blipJvm.java());
         command.addAll(blipJvm.optionsFor(dir));
         command.addAll(List.of("-cp", classes() + File.pathSeparator + driverJar, Control.class.getName(), jdbcUrl,
-                Long.toString(OFFSET_MILLIS)));
+                Long.toString(offsetMillis)));
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.keySet().removeAll(List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS"));

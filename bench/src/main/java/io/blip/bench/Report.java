@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
@@ -42,6 +43,7 @@ final class Report {
     private final String ergonomics;
     private final List<SideBySide.Result> runs;
     private final SideBySide.Result latencyRun;
+    private final PhaseProbe.Result probe;
     private final StartUp.Result startUp;
     private final ManyMonitors.Result many;
     /** Median CPU per collection of the runs, ms. */
@@ -51,7 +53,7 @@ final class Report {
     private final StringBuilder md = new StringBuilder();
 
     Report(Context context, String mariadbVersion, String maxConnections, String mysqlHostPort, String ergonomics,
-           List<SideBySide.Result> runs, SideBySide.Result latencyRun, StartUp.Result startUp,
+           List<SideBySide.Result> runs, SideBySide.Result latencyRun, PhaseProbe.Result probe, StartUp.Result startUp,
            ManyMonitors.Result many) {
         this.context = context;
         this.mariadbVersion = mariadbVersion;
@@ -60,6 +62,7 @@ final class Report {
         this.ergonomics = ergonomics;
         this.runs = List.copyOf(runs);
         this.latencyRun = latencyRun;
+        this.probe = probe;
         this.startUp = startUp;
         this.many = many;
         this.exporterCpu = median(runs, r -> r.exporter().cpuPerCollection());
@@ -89,6 +92,7 @@ final class Report {
         mainTable();
         goals();
         eachRun();
+        probe();
         threads();
         work();
         startUp();
@@ -127,7 +131,9 @@ final class Report {
         line();
         line("Ratios in parentheses: control ÷ exporter; bin/blip ÷ exporter and ÷ control. The exporter's "
                 + "\"collection\" is one scrape of /metrics. Latency: bin/blip's as its log sink prints it "
-                + "(whole ms).");
+                + "(whole ms); bin/blip collects at the whole second, the others do not, and on this machine the "
+                + "control took " + p50p99(probe.wholeSecond()) + " at the whole second and "
+                + p50p99(probe.halfSecond()) + " at the half second (the whole-second probe, below).");
         line();
     }
 
@@ -199,6 +205,19 @@ final class Report {
         line();
     }
 
+    private void probe() {
+        line("## Whole-second probe");
+        line();
+        line("bin/blip collects at the whole second; the control and the exporter's scrape are put elsewhere in the "
+                + "second. Two controls ran at once, one at .000 and one at .500, after "
+                + context.settings().probeWarmup().toSeconds() + " s of warm-up, for "
+                + context.settings().probeWindow().toSeconds() + " s, with nothing else of the harness running but "
+                + "MariaDB: p50 / p99 " + p50p99(probe.wholeSecond()) + " at .000 (" + probe.wholeSecond().size()
+                + " iterations), " + p50p99(probe.halfSecond()) + " at .500 (" + probe.halfSecond().size()
+                + " iterations).");
+        line();
+    }
+
     private void threads() {
         List<SideBySide.Result> sorted = runs.stream()
                 .sorted(Comparator.comparingDouble(r -> r.blip().cpuPerCollection())).toList();
@@ -214,14 +233,19 @@ final class Report {
         line("|---|---|---|---|");
         List<SideBySide.ThreadShare> shares = median.blipThreads().byName();
         List<SideBySide.ThreadShare> top = shares.stream().filter(t -> t.msPerSecond() > 0).limit(TOP_THREADS).toList();
-        top.forEach(t -> line("| `" + t.name() + "` | " + t.count() + " | " + num(t.msPerSecond(), 2) + " | "
+        top.forEach(t -> line("| " + code(t.name()) + " | " + t.count() + " | " + num(t.msPerSecond(), 2) + " | "
                 + pct(t.msPerSecond() / total) + " |"));
         List<SideBySide.ThreadShare> others = shares.stream().filter(t -> !top.contains(t)).toList();
         double othersMs = others.stream().mapToDouble(SideBySide.ThreadShare::msPerSecond).sum();
-        line("| " + others.size() + " other names (" + others.stream().mapToInt(SideBySide.ThreadShare::count).sum()
-                + " threads) | | " + num(othersMs, 2) + " | " + pct(othersMs / total) + " |");
+        line("| the others: " + others.stream().map(t -> code(t.name()) + (t.count() > 1 ? " ×" + t.count() : ""))
+                .collect(Collectors.joining(", ")) + " | " + others.stream().mapToInt(SideBySide.ThreadShare::count)
+                .sum() + " | " + num(othersMs, 2) + " | " + pct(othersMs / total) + " |");
         double ended = median.blipThreads().endedMsPerSecond();
         line("| threads that ended in the window | | " + num(ended, 2) + " | " + pct(ended / total) + " |");
+        line();
+        line("Threads alive at the window's start and gone at its end: " + names(median.blipThreads().ended())
+                + "; alive at its end and not at its start: " + names(median.blipThreads().started())
+                + " (threads that came and went within the window are in neither).");
         line();
     }
 
@@ -295,17 +319,38 @@ final class Report {
         line();
     }
 
+    /** Thread names with how many threads had each, e.g. {@code `C2 CompilerThre` ×2}. */
+    private static String names(List<String> names) {
+        if (names.isEmpty()) {
+            return "none";
+        }
+        Map<String, Long> counts = names.stream().collect(Collectors.groupingBy(n -> n, TreeMap::new,
+                Collectors.counting()));
+        return counts.entrySet().stream().map(e -> code(e.getKey()) + (e.getValue() > 1 ? " ×" + e.getValue() : ""))
+                .collect(Collectors.joining(", "));
+    }
+
     private static Set<String> queries(Map<String, Integer> commands) {
         return commands.keySet().stream().filter(c -> c.startsWith("Query: ")).map(c -> c.substring(7))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private void startUp() {
+        List<Double> rest = new ArrayList<>();
+        for (int i = 0; i < startUp.millis().size(); i++) {
+            rest.add(startUp.millis().get(i) - startUp.toFirstBegin().get(i));
+        }
         line("## Start to first metric");
         line();
         line("bin/blip with the one-monitor config and the log sink, started " + startUp.millis().size()
                 + " times, one after the other, with nothing else running but MariaDB: "
-                + startUp.millis().stream().map(m -> num(m, 0) + " ms").collect(Collectors.joining(", ")) + ".");
+                + startUp.millis().stream().map(m -> num(m, 0) + " ms").collect(Collectors.joining(", ")) + ". "
+                + "Of that, from the start to the begin of the first collection (the `# ts:` the log sink prints; "
+                + "the JVM's start, boot, connecting, preparing the plan and waiting for the level's tick): "
+                + startUp.toFirstBegin().stream().map(m -> num(m, 0) + " ms").collect(Collectors.joining(", "))
+                + " (median " + num(Stats.median(startUp.toFirstBegin()), 0) + " ms); from there to the first metric "
+                + "line read (the first collection, the sink, the pipe): median " + num(Stats.median(rest), 0)
+                + " ms.");
         line();
     }
 
@@ -375,11 +420,12 @@ final class Report {
         line("## How each figure was measured");
         line();
         line("- **All three at once** against one MariaDB, so that noise hits all alike, each at its own moment of "
-                + "the second: bin/blip's level clock collects at the whole second, the control at +"
-                + ControlProcess.OFFSET_MILLIS + " ms, the harness scrapes the exporter at +667 ms. Every run starts "
-                + "all three fresh, waits " + s.warmup().toSeconds() + " s, then measures " + s.window().toSeconds()
-                + " s. The accounts are `exporter`, `control` and `blip`, with the same grants (SELECT, PROCESS, "
-                + "REPLICATION CLIENT, SLAVE MONITOR). TLS off for all three.");
+                + "the second so that they do not contend with each other: bin/blip's level clock collects at the "
+                + "whole second, the control at +" + SideBySide.CONTROL_OFFSET_MILLIS + " ms, the harness scrapes the "
+                + "exporter at +" + SideBySide.SCRAPE_OFFSET_MILLIS + " ms. Every run starts all three fresh, waits "
+                + s.warmup().toSeconds() + " s, then measures " + s.window().toSeconds() + " s. The accounts are "
+                + "`exporter`, `control` and `blip`, with the same grants (SELECT, PROCESS, REPLICATION CLIENT, SLAVE "
+                + "MONITOR). TLS off for all three.");
         line("- **CPU per collection**: utime + stime of the whole process from /proc/<pid>/stat (clock ticks of "
                 + num(1000.0 / Proc.TICKS_PER_SECOND, 0) + " ms, every thread included, ended ones too) over the "
                 + "window, "
@@ -392,7 +438,9 @@ final class Report {
                 + "the last byte of the answer; control, its own System.nanoTime() around the four queries; bin/blip, "
                 + "the `# duration: N ms` its log sink prints for each collection (the collection's begin to its end, "
                 + "before the sink), in the latency run, where bin/blip has the log sink and the other two run as in "
-                + "the other runs. Percentiles by nearest rank over the collections of the window.");
+                + "the other runs. Only bin/blip is tied to the whole second: the whole-second probe says whether "
+                + "that moment is busier than others on this machine. "
+                + "Percentiles by nearest rank over the collections of the window.");
         line("- **RSS and threads**: VmRSS and Threads from /proc/<pid>/status at the end of the window; "
                 + "the median of the runs.");
         line("- **Threads' CPU**: /proc/<pid>/task/<tid>/stat at both ends of the window, by the thread's name "
@@ -458,11 +506,14 @@ final class Report {
     }
 
     private static String p50p99(SideBySide.Figures f) {
-        if (f.latencies().isEmpty()) {
+        return p50p99(f.latencies());
+    }
+
+    private static String p50p99(List<Double> latencies) {
+        if (latencies.isEmpty()) {
             return "—";
         }
-        return num(Stats.percentile(f.latencies(), 50), 1) + " / " + num(Stats.percentile(f.latencies(), 99), 1)
-                + " ms";
+        return num(Stats.percentile(latencies, 50), 1) + " / " + num(Stats.percentile(latencies, 99), 1) + " ms";
     }
 
     private static double median(List<SideBySide.Result> runs, ToDoubleFunction<SideBySide.Result> figure) {

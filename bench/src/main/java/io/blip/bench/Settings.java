@@ -13,7 +13,7 @@ import java.time.Duration;
  */
 record Settings(boolean quick, Duration warmup, Duration window, int runs, int startups, int monitors,
                 Duration manyWarmup, Duration manyWindow, Duration connectionSampling, Duration connectLimit,
-                Path out) {
+                Duration probeWarmup, Duration probeWindow, Path out) {
     static final Path RESULTS = Path.of("bench", "results", "vs-exporter.md");
     static final Path QUICK_RESULTS = Path.of("/tmp", "blip-bench", "vs-exporter.md");
 
@@ -31,6 +31,8 @@ record Settings(boolean quick, Duration warmup, Duration window, int runs, int s
                 seconds(windowSeconds, quick ? 10 : 60),
                 Duration.ofSeconds(quick ? 5 : 20),
                 Duration.ofSeconds(60).plusMillis(n * 100L),
+                Duration.ofSeconds(quick ? 5 : 20),
+                Duration.ofSeconds(quick ? 10 : 30),
                 out != null ? out : quick ? QUICK_RESULTS : RESULTS);
     }
 

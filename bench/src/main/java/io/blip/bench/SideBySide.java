@@ -7,8 +7,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 
@@ -26,7 +28,12 @@ final class SideBySide {
     static final List<String> USERS = List.of(BLIP_USER, CONTROL_USER, EXPORTER_USER);
     /** The statement every client runs once per collection: MariaDB's count of it counts collections. */
     static final String STATUS_EVENT = "statement/sql/show_status";
-    private static final long SCRAPE_OFFSET_MILLIS = 667;
+    /**
+     * When the control queries and the harness scrapes the exporter, in ms past the whole second at
+     * which bin/blip's level clock collects: apart, so that the three do not contend with each other.
+     */
+    static final long CONTROL_OFFSET_MILLIS = 333;
+    static final long SCRAPE_OFFSET_MILLIS = 667;
 
     /**
      * One process over the window.
@@ -48,8 +55,10 @@ final class SideBySide {
      * Blip's CPU by thread over the window.
      *
      * @param endedMsPerSecond the process's CPU that no thread alive at the window's end accounts for
+     * @param ended            the names of the threads alive at the window's start and gone at its end
+     * @param started          the names of the threads alive at the window's end that were not at its start
      */
-    record BlipThreads(List<ThreadShare> byName, double endedMsPerSecond) {
+    record BlipThreads(List<ThreadShare> byName, double endedMsPerSecond, List<String> ended, List<String> started) {
     }
 
     /**
@@ -74,11 +83,10 @@ final class SideBySide {
      * @param statements what MariaDB counted of each user's statements in the window, by event name
      * @param generalLog each user's commands during a few seconds after the window (first run only)
      */
-    record Result(int run, String blipSink, double windowSeconds, Figures exporter, Figures control, Figures blip,
-                  BlipThreads blipThreads, Surroundings surroundings, Work work,
+    record Result(int run, String blipSink, double windowSeconds, Figures exporter, Figures control,
+                  Figures blip, BlipThreads blipThreads, Surroundings surroundings, Work work,
                   Map<String, Map<String, MariaDbSide.Statements>> statements,
-                  Map<String, Map<String, Integer>> generalLog,
-                  Commands commands) {
+                  Map<String, Map<String, Integer>> generalLog, Commands commands) {
     }
 
     /** How the three were started, as the results file shows them. */
@@ -120,7 +128,8 @@ final class SideBySide {
              Launched blipProcess = blip.start("blip-" + tag, config, List.of(), blipOut::stdout, blipOut::stderr)) {
             JvmCommand blipJvm = JvmCommand.of(blipProcess.pid());
             try (Launched control = ControlProcess.start("control-" + tag, blipJvm, blip.distribution().driverJar(),
-                    mariadb.jdbcUrl(), CONTROL_USER, passwords.get(CONTROL_USER), dir, controlOut::stdout)) {
+                    mariadb.jdbcUrl(), CONTROL_USER, passwords.get(CONTROL_USER), CONTROL_OFFSET_MILLIS, dir,
+                    controlOut::stdout)) {
                 var three = new Three(exp.process(), control, blipProcess);
                 Time.system().sleep(settings.warmup());
                 three.requireAlive();
@@ -200,7 +209,9 @@ final class SideBySide {
 
         BlipThreads blipThreads() {
             return new BlipThreads(threadShares(before.blipThreads, after.blipThreads, seconds()),
-                    endedThreads(before.blipThreads, after.blipThreads, after.blip - before.blip, seconds()));
+                    endedThreads(before.blipThreads, after.blipThreads, after.blip - before.blip, seconds()),
+                    namesNotIn(before.blipThreads, after.blipThreads),
+                    namesNotIn(after.blipThreads, before.blipThreads));
         }
 
         /** MariaDB's and the harness's CPU, and the machine's that none of them nor the three account for. */
@@ -230,6 +241,13 @@ final class SideBySide {
                 .sorted(Comparator.comparingDouble(ThreadShare::msPerSecond).reversed()
                         .thenComparing(ThreadShare::name))
                 .toList();
+    }
+
+    /** The names of the threads of {@code these} that {@code others} does not have, by thread id, sorted. */
+    private static List<String> namesNotIn(List<Proc.ThreadCpu> these, List<Proc.ThreadCpu> others) {
+        Set<Long> ids = new HashSet<>();
+        others.forEach(t -> ids.add(t.tid()));
+        return these.stream().filter(t -> !ids.contains(t.tid())).map(Proc.ThreadCpu::name).sorted().toList();
     }
 
     /** The process's CPU in the window that no thread alive at its end accounts for (threads that ended). */

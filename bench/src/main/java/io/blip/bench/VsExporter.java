@@ -122,13 +122,16 @@ public final class VsExporter implements Callable<Integer> {
             }
             say("side by side, latency run (bin/blip with the log sink)");
             SideBySide.Result latencyRun = sideBySide.run(1, "log", false);
+            say("whole-second probe: two controls, at .000 and .500");
+            PhaseProbe.Result probe = PhaseProbe.measure(cpuRuns.getFirst().commands().blipJvm(), context.dist(),
+                    mariadb, passwords.get(SideBySide.CONTROL_USER), settings, dir);
             say("start-up to first metric, " + settings.startups() + " starts");
             StartUp.Result startUp = StartUp.measure(blip, settings.startups());
             say(n + " monitors through bin/blip");
             ManyMonitors.Result many = ManyMonitors.measure(blip, mariadb, settings);
             String ergonomics = cpuRuns.getFirst().commands().blipJvm().ergonomics(dir);
             return new Report(context, mariadb.version(), mariadb.variable("max_connections"), db.hostPort(),
-                    ergonomics, cpuRuns, latencyRun, startUp, many).markdown(Proc.loadAverage());
+                    ergonomics, cpuRuns, latencyRun, probe, startUp, many).markdown(Proc.loadAverage());
         }
     }
 
