@@ -46,7 +46,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Boot {
     private static final Logger LOG = LoggerFactory.getLogger(Boot.class);
-    /** Platform threads for the domains' queries ({@link QueryThreads}); more run on virtual threads. */
-    private static final int QUERY_THREADS = 4;
+    /** Platform threads for collections and their queries ({@link QueryThreads}); more run on virtual threads. */
+    private static final int QUERY_THREADS = 3;
 
     private final CliOptions options;
     private final Map<String, String> env;
@@ -138,25 +137,27 @@ final class Boot {
             LOG.warn("no monitors: {} has none, so Blip runs with nothing to monitor. Add monitors: to the config "
                     + "(see conf/blip.conf)", config.file() == null ? "no config file was found and" : config.file());
         }
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         QueryThreads queries = new QueryThreads(QUERY_THREADS);
         LevelClock levelClock = new LevelClock(time);
         List<Monitor> monitors = new ArrayList<>();
         try {
             for (Prepared p : prepared) {
-                monitors.add(parts.build(p, levelClock, executor, queries));
+                monitors.add(parts.build(p, levelClock, queries));
             }
         } catch (RuntimeException e) {
             // Close what was built, the last first; the monitors not reached give back their credential sources.
             monitors.reversed().forEach(m -> m.stop(Duration.ofSeconds(1)));
             prepared.subList(monitors.size(), prepared.size()).forEach(Prepared::discard);
             levelClock.close();
-            executor.shutdownNow();
             queries.shutdownNow();
             throw e;
         }
+        HeapKeeper keeper = HeapKeeper.forThisJvm(monitors.size(), time);
+        if (keeper != null) {
+            levelClock.register(keeper);
+        }
         LOG.info("boot-success: {} monitor(s)", monitors.size());
-        return new Server(monitors, levelClock, List.of(executor, queries), time);
+        return new Server(monitors, levelClock, List.of(queries), time);
     }
 
     private BlipConfig loadConfig(LoadContext context) {
@@ -272,7 +273,7 @@ final class Boot {
             return new Prepared(m, plan, target, credentials, sinks, sinkOptions);
         }
 
-        Monitor build(Prepared p, LevelClock levelClock, ExecutorService executor, ExecutorService queries) {
+        Monitor build(Prepared p, LevelClock levelClock, ExecutorService queries) {
             MonitorConfig config = p.config();
             TimeLimits limits = TimeLimits.of(p.plan());
             // A query still running past its collection's limit is cut off by the socket timeout.
@@ -291,7 +292,7 @@ final class Boot {
                 throw new BlipException(config.origin() + ".sinks: " + e.getMessage(), e);
             }
             CollectorContext context = CollectorContext.of(config, pool, time, regions, services);
-            return new Monitor(config, p.plan(), collectors, context, pool, lanes, levelClock, executor, queries, time);
+            return new Monitor(config, p.plan(), collectors, context, pool, lanes, levelClock, queries, time);
         }
     }
 }

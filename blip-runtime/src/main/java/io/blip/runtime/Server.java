@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
 public final class Server implements AutoCloseable {
     public static final int STOP_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+    /** How long the starts of all monitors are spread over ({@link #run}). */
+    static final Duration START_SPREAD = Duration.ofSeconds(2);
+    /** The most time between two monitors' starts. */
+    private static final Duration MAX_START_GAP = Duration.ofMillis(100);
 
     private final List<Monitor> monitors;
     private final LevelClock levelClock;
@@ -69,12 +73,14 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Starts every monitor, each a little after the last (20 to 100 ms, on the server's time) so that
-     * 1,000 monitors do not connect in the same instant. Returns at once: the monitors wait their turn.
+     * Starts every monitor, each a little after the last (on the server's time), so that 1,000 monitors
+     * do not connect in the same instant, and all within {@link #START_SPREAD}: 100 ms apart for up to
+     * 20 monitors, 2 ms apart for 1,000. Returns at once: the monitors wait their turn.
      */
     void run() {
-        Duration gap = Duration.ofMillis(monitors.isEmpty() ? 0 : Math.clamp(1000L / monitors.size(), 20, 100));
-        LOG.info("server-run: starting {} monitor(s), {} ms apart", monitors.size(), gap.toMillis());
+        Duration gap = monitors.isEmpty() ? Duration.ZERO
+                : Duration.ofNanos(Math.min(MAX_START_GAP.toNanos(), START_SPREAD.toNanos() / monitors.size()));
+        LOG.info("server-run: starting {} monitor(s), {} ms apart", monitors.size(), gap.toNanos() / 1e6);
         for (int i = 0; i < monitors.size(); i++) {
             monitors.get(i).start(gap.multipliedBy(i));
         }

@@ -318,7 +318,7 @@ class ServerTest {
             List<CompletableFuture<MonitorHealth>> firstAttempts = server.monitors().stream()
                     .map(m -> m.nextHealth().toCompletableFuture()).toList();
             server.run();
-            // Three monitors: 1000 ms / 3, within 20..100 ms: 100 ms apart.
+            // Three monitors: 2 s / 3, at most 100 ms: 100 ms apart.
             assertEquals(START, get(firstAttempts.get(0)).time());
             time.awaitWaiters(4, WAIT); // the level clock, a backing off, b and c waiting their turn
             time.advance(Duration.ofMillis(99));

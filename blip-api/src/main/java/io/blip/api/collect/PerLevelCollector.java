@@ -199,13 +199,22 @@ public abstract class PerLevelCollector<T> implements Collector {
      */
     protected static void query(Connection c, String sql, List<String> parameters, RowReader reader)
             throws SQLException {
+        if (c.isWrapperFor(ReusableStatements.class)) {
+            // The pool's connection keeps the statement for the next collection.
+            execute(c.unwrap(ReusableStatements.class).reusable(sql), parameters, reader);
+            return;
+        }
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                s.setString(i + 1, parameters.get(i));
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                readAll(rs, reader);
-            }
+            execute(s, parameters, reader);
+        }
+    }
+
+    private static void execute(PreparedStatement s, List<String> parameters, RowReader reader) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            s.setString(i + 1, parameters.get(i));
+        }
+        try (ResultSet rs = s.executeQuery()) {
+            readAll(rs, reader);
         }
     }
 

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One ticker for every monitor: a single thread wakes at each whole second of the wall clock (of
  * the {@link Time} it is given, virtual in tests) and tells each monitor the second. A monitor's
- * {@code tick} must return at once (it hands collection to a virtual thread), so 1,000 monitors
+ * {@code tick} must return at once (it hands collection to {@link QueryThreads}), so 1,000 monitors
  * cost one thread and 1,000 calls a second.
  */
 public final class LevelClock implements AutoCloseable {

@@ -18,6 +18,11 @@ public final class LevelSchedule {
         this.levels = leveled.levelsByFrequency();
     }
 
+    /** The plan's levels, fastest first. */
+    public List<Level> levels() {
+        return levels;
+    }
+
     /** The levels to collect when {@code elapsedSeconds} have passed since the plan started. */
     public List<Level> due(long elapsedSeconds) {
         List<Level> due = new ArrayList<>();

@@ -51,7 +51,8 @@ public final class Monitor implements LevelClock.Ticker {
     private final LevelSchedule schedule;
     private final List<Lane<?>> sinks;
     private final LevelClock levelClock;
-    private final ExecutorService executor;
+    /** Where collections and their domains' queries run ({@link QueryThreads} at run time). */
+    private final ExecutorService threads;
     private final Time time;
     private final Map<String, MonitorHealth.Level> levelHealth = new ConcurrentHashMap<>();
     private volatile Instant started;
@@ -76,13 +77,13 @@ public final class Monitor implements LevelClock.Ticker {
      */
     public Monitor(MonitorConfig config, Plan leveledPlan, Map<String, CollectorFactory> factories,
                    CollectorContext context, MonitorPool pool, List<Lane<?>> sinks, LevelClock levelClock,
-                   ExecutorService executor, ExecutorService queries, Time time) {
+                   ExecutorService threads, Time time) {
         this.config = config;
         this.plan = leveledPlan;
         this.pool = pool;
         this.sinks = List.copyOf(sinks);
         this.levelClock = levelClock;
-        this.executor = executor;
+        this.threads = threads;
         this.time = time;
         this.schedule = new LevelSchedule(leveledPlan);
         Map<String, Collector> collectors = new LinkedHashMap<>();
@@ -96,7 +97,7 @@ public final class Monitor implements LevelClock.Ticker {
                 }
             }
         }
-        this.engine = new Engine(config.id(), leveledPlan, collectors, helps, queries, time);
+        this.engine = new Engine(config.id(), leveledPlan, collectors, helps, threads, time);
     }
 
     public String id() {
@@ -156,7 +157,7 @@ public final class Monitor implements LevelClock.Ticker {
                 levelClock.register(this);
                 lastError = "";
                 LOG.info("monitor {}: connected; collecting plan {} (levels: {})", id(), plan.name(),
-                        plan.levelsByFrequency().stream().map(l -> l.name() + " " + l.freq().toSeconds() + "s")
+                        schedule.levels().stream().map(l -> l.name() + " " + l.freq().toSeconds() + "s")
                                 .toList());
                 // The first collection at once, of every level, not a whole interval later; the clock's
                 // next tick is the next second.
@@ -202,7 +203,7 @@ public final class Monitor implements LevelClock.Ticker {
                     due.getLast().name(), n);
             return;
         }
-        executor.execute(() -> {
+        threads.execute(() -> {
             MonitorHealth health = null;
             try {
                 for (Level level : due) {
@@ -243,7 +244,7 @@ public final class Monitor implements LevelClock.Ticker {
     /** The monitor's health now; {@code up} as given. */
     MonitorHealth health(boolean up) {
         Map<String, MonitorHealth.Level> levels = new LinkedHashMap<>();
-        for (Level level : plan.levelsByFrequency()) {
+        for (Level level : schedule.levels()) {
             MonitorHealth.Level h = levelHealth.get(level.name());
             if (h != null) {
                 levels.put(level.name(), h);

@@ -7,12 +7,13 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where the domains' collects run: on one of a few platform threads when one is free, else on a
- * virtual thread of its own. A collect mostly waits for MySQL's answer on a socket; a platform thread
- * waits in the kernel, where a virtual thread parks, and is woken through the JDK's poller and
- * scheduler: for one monitor that costs about a millisecond more per collection (of some five;
- * docs/jvm.md). Virtual threads take the rest, so that many monitors collecting at the same second,
- * or a MySQL that hangs, never wait for a platform thread.
+ * Where collections and their domains' collects run: on one of a few platform threads when one is
+ * free, else on a virtual thread of its own. A collect mostly waits for MySQL's answer on a socket,
+ * and a collection for its domains with a time limit; a platform thread waits in the kernel, where a
+ * virtual thread parks and is woken through the JDK's poller, timer and scheduler: for one monitor
+ * that costs about a millisecond more per collection (of some five; docs/jvm.md). Virtual threads
+ * take the rest, so that many monitors collecting at the same second, or a MySQL that hangs, never
+ * wait for a platform thread.
  */
 public final class QueryThreads extends AbstractExecutorService {
     private final SynchronousQueue<Runnable> handoff = new SynchronousQueue<>();

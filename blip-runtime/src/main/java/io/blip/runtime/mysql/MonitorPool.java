@@ -3,11 +3,15 @@ package io.blip.runtime.mysql;
 import io.blip.api.collect.ConnectionSource;
 import io.blip.api.time.Time;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One monitor's connections: usually one, which the monitor's domains borrow in turn; at most
@@ -35,6 +39,8 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
     public static final Duration SPARE_AFTER = Duration.ofMillis(20);
     /** Idle for longer, a connection is checked before it is lent (a level of 1 s never waits for that). */
     static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(2);
+    /** Statements kept prepared per connection (a plan's domains run a few dozen at most). */
+    static final int MAX_STATEMENTS = 64;
 
     private record Idle(Connection connection, Instant since) {
     }
@@ -49,6 +55,11 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
     private final Deque<Idle> idle = new ArrayDeque<>();
     private int waiting;
     private boolean closed;
+    /**
+     * Per open connection, its reusable statements by SQL ({@link PooledConnection#reusable}); a
+     * connection is used by one borrower at a time, so each inner map by one thread at a time.
+     */
+    private final Map<Connection, Map<String, PreparedStatement>> statements = new ConcurrentHashMap<>();
 
     public MonitorPool(String monitorId, MysqlConnector connector, Duration borrowTimeout, Time time) {
         this.monitorId = monitorId;
@@ -156,6 +167,28 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
         forget();
     }
 
+    /**
+     * The connection's statement for {@code sql}, prepared on first use and kept while the connection
+     * is open; at most {@link #MAX_STATEMENTS} per connection (the plan's statements; more, e.g. SQL
+     * made from changing names, start the set afresh).
+     */
+    PreparedStatement reusable(Connection physical, String sql) throws SQLException {
+        Map<String, PreparedStatement> prepared = statements.computeIfAbsent(physical, c -> new HashMap<>());
+        PreparedStatement s = prepared.get(sql);
+        if (s != null && !s.isClosed()) {
+            return s;
+        }
+        if (prepared.size() >= MAX_STATEMENTS) {
+            for (PreparedStatement old : prepared.values()) {
+                old.close();
+            }
+            prepared.clear();
+        }
+        s = physical.prepareStatement(sql);
+        prepared.put(sql, s);
+        return s;
+    }
+
     /** Forgets a connection a borrower aborted. */
     void discard(Connection physical) {
         closeQuietly(physical);
@@ -192,7 +225,8 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
         connector.close();
     }
 
-    private static void closeQuietly(Connection c) {
+    private void closeQuietly(Connection c) {
+        statements.remove(c); // closed with the connection
         try {
             c.close();
         } catch (SQLException e) {

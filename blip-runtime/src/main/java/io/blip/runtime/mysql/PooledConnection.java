@@ -1,5 +1,6 @@
 package io.blip.runtime.mysql;
 
+import io.blip.api.collect.ReusableStatements;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -23,9 +24,10 @@ import java.util.concurrent.Executor;
 /**
  * A connection lent by {@link MonitorPool}: {@link #close()} gives the physical connection back to
  * the pool instead of closing it. Every other call goes to the physical connection while the loan
- * lasts, and fails once it has been given back.
+ * lasts, and fails once it has been given back. Statements asked for with {@link #reusable} stay
+ * prepared on the physical connection for the next loan (the pool keeps them).
  */
-final class PooledConnection implements Connection {
+final class PooledConnection implements Connection, ReusableStatements {
     private final MonitorPool pool;
     private final Connection physical;
     private volatile boolean returned;
@@ -47,6 +49,11 @@ final class PooledConnection implements Connection {
             throw new SQLClientInfoException("connection already closed (given back to the pool)", Map.of());
         }
         return physical;
+    }
+
+    @Override
+    public PreparedStatement reusable(String sql) throws SQLException {
+        return pool.reusable(open(), sql);
     }
 
     @Override

@@ -112,7 +112,7 @@ class MonitorTest {
                 reason -> Credentials.of("blip_monitor", Secret.of("pw")), Duration.ofSeconds(5), List.of(), time);
         MonitorPool pool = new MonitorPool(config.id(), connector, Duration.ofSeconds(5), time);
         Monitor m = new Monitor(config, plan(), Map.of(DOMAIN, recorder(blocks)), CollectorContext.of(config, pool, time),
-                pool, List.of(), levelClock, executor, executor, time);
+                pool, List.of(), levelClock, executor, time);
         monitors.add(m);
         return m;
     }
