@@ -57,8 +57,16 @@ import org.slf4j.LoggerFactory;
  */
 final class Boot {
     private static final Logger LOG = LoggerFactory.getLogger(Boot.class);
-    /** Platform threads for collections and their queries ({@link QueryThreads}); more run on virtual threads. */
-    private static final int QUERY_THREADS = 3;
+    /**
+     * Platform threads for collections and their queries ({@link QueryThreads}): a collection and two
+     * domains (one ending, the next starting) for one monitor, one more per 100 monitors, at most
+     * {@value #MAX_QUERY_THREADS}; beyond, virtual threads.
+     */
+    static int queryThreads(int monitors) {
+        return Math.min(MAX_QUERY_THREADS, 3 + monitors / 100);
+    }
+
+    private static final int MAX_QUERY_THREADS = 16;
 
     private final CliOptions options;
     private final Map<String, String> env;
@@ -137,7 +145,7 @@ final class Boot {
             LOG.warn("no monitors: {} has none, so Blip runs with nothing to monitor. Add monitors: to the config "
                     + "(see conf/blip.conf)", config.file() == null ? "no config file was found and" : config.file());
         }
-        QueryThreads queries = new QueryThreads(QUERY_THREADS);
+        QueryThreads queries = new QueryThreads(queryThreads(prepared.size()));
         LevelClock levelClock = new LevelClock(time);
         List<Monitor> monitors = new ArrayList<>();
         try {

@@ -179,6 +179,15 @@ class ReplLagTest {
     }
 
     @Test
+    void failedReadsAreRetriedLessOftenTheLongerTheyFail() {
+        assertEquals(Duration.ofSeconds(2), HeartbeatReader.errorWait(1));
+        assertEquals(Duration.ofSeconds(4), HeartbeatReader.errorWait(2));
+        assertEquals(Duration.ofSeconds(16), HeartbeatReader.errorWait(4));
+        assertEquals(HeartbeatReader.MAX_ERROR_WAIT, HeartbeatReader.errorWait(5));
+        assertEquals(HeartbeatReader.MAX_ERROR_WAIT, HeartbeatReader.errorWait(1000));
+    }
+
+    @Test
     void pfsOnMariaDbIsRefusedWithTheReason() {
         var e = assertThrows(BlipException.class, () -> collect(Map.of("writer", "pfs")));
         assertEquals("repl.lag: level 'fast': writer=pfs: cannot read the Performance Schema replication tables"

@@ -69,7 +69,7 @@ public final class Monitor implements LevelClock.Ticker {
     /** The last second {@link #tick} acted on. */
     private final AtomicLong lastTick = new AtomicLong(Long.MIN_VALUE);
     private volatile String lastError = "";
-    private Thread starter;
+    private Thread starter; // guarded by this
 
     /**
      * Makes the monitor's collectors (no I/O: factories are cheap) and takes ownership of the pool
@@ -138,6 +138,16 @@ public final class Monitor implements LevelClock.Ticker {
     }
 
     private void connectAndPrepare(Duration after) {
+        try {
+            connectAndPrepareLoop(after);
+        } finally {
+            synchronized (this) {
+                starter = null; // an ended thread keeps its stack; 1,000 monitors would keep 1,000
+            }
+        }
+    }
+
+    private void connectAndPrepareLoop(Duration after) {
         try {
             time.sleep(after);
         } catch (InterruptedException e) {
@@ -310,8 +320,10 @@ public final class Monitor implements LevelClock.Ticker {
             state = State.STOPPED;
         }
         levelClock.unregister(this);
-        if (starter != null) {
-            starter.interrupt();
+        synchronized (this) {
+            if (starter != null) {
+                starter.interrupt();
+            }
         }
         awaitCollection(deadline);
         for (Lane<?> sink : sinks) {

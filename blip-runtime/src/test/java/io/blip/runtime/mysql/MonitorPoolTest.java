@@ -265,7 +265,17 @@ class MonitorPoolTest {
             c.close();
 
             db.restart();
+            // Idle for less than CHECK_AFTER_IDLE: lent unchecked; its first query fails and it is closed.
             time.advance(Duration.ofSeconds(3));
+            try (Connection dead = pool.getConnection()) {
+                assertThrows(SQLException.class, () -> currentUser(dead));
+            }
+            try (Connection after = pool.getConnection()) {
+                assertEquals("pool_user@%", currentUser(after));
+            }
+            // Idle for longer: checked before it is lent, and replaced when dead.
+            db.restart();
+            time.advance(MonitorPool.CHECK_AFTER_IDLE.plusSeconds(1));
             try (Connection after = pool.getConnection()) {
                 assertEquals("pool_user@%", currentUser(after));
             }
