@@ -24,13 +24,13 @@ import org.slf4j.LoggerFactory;
  */
 final class HeapKeeper implements LevelClock.Ticker {
     static final String PROPERTY = "blip.heap-keeper";
-    static final Duration CHECK_EVERY = Duration.ofSeconds(10);
+    static final Duration CHECK_EVERY = Duration.ofSeconds(5);
     /** The smallest budget: what Blip holds with one monitor (about 5 MiB) and room to work. */
     static final long FLOOR = 24L << 20;
     /** The first estimate, per monitor: a connection (about 60 KiB in the driver) and its plan's state. */
     static final long PER_MONITOR = 160L << 10;
     /** The budget as a multiple of what the last full collection left. */
-    static final double HEADROOM = 1.7;
+    static final double HEADROOM = 1.5;
     private static final Duration PAST_THE_TICK = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(HeapKeeper.class);
 

@@ -62,14 +62,14 @@ class HeapKeeperTest {
     }
 
     @Test
-    void looksOnlyEveryTenSeconds() throws Exception {
+    void looksOnlyEveryFiveSeconds() throws Exception {
         HeapKeeper k = keeper(1, 5 * MIB);
         committed.set(k.budget());
-        k.tick(100); // within budget: the next look is at 110
+        k.tick(100); // within budget: the next look is at 105
         committed.set(k.budget() + 1);
-        k.tick(109);
+        k.tick(104);
         assertEquals(0, time.waiters());
-        k.tick(110);
+        k.tick(105);
         time.awaitWaiters(1, WAIT);
         time.advance(Duration.ofMillis(500));
         awaitCollections(1);

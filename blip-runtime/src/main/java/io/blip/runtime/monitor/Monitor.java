@@ -161,7 +161,11 @@ public final class Monitor implements LevelClock.Ticker {
                     c.isValid(5);
                 }
                 engine.prepare();
-                long now = time.now().getEpochSecond();
+                // The first collection, made at once, stands for the nearest whole second: connected at
+                // .95, it is the next second's, so that the clock's tick 50 ms later does not find it
+                // running and skip (a missed interval in the log at every start).
+                Instant at = time.now();
+                long now = at.getEpochSecond() + (at.getNano() >= 500_000_000 ? 1 : 0);
                 startSecond = now;
                 state = State.RUNNING;
                 levelClock.register(this);
@@ -169,8 +173,7 @@ public final class Monitor implements LevelClock.Ticker {
                 LOG.info("monitor {}: connected; collecting plan {} (levels: {})", id(), plan.name(),
                         schedule.levels().stream().map(l -> l.name() + " " + l.freq().toSeconds() + "s")
                                 .toList());
-                // The first collection at once, of every level, not a whole interval later; the clock's
-                // next tick is the next second.
+                // The first collection at once, of every level, not a whole interval later.
                 tick(now);
                 return;
             } catch (Exception e) {

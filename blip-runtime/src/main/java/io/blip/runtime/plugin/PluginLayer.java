@@ -20,10 +20,11 @@ import java.util.stream.Collectors;
 
 /**
  * One plugin directory made into one child {@link ModuleLayer}: of the layer that holds blip-api,
- * or of the layers of the plugin directories it builds on ({@link PluginGraph}). Before the JDK
- * resolves it, {@link LayerCheck} finds from the module descriptors what would keep it from being
- * a layer, in messages that name the directory, the jar, the module and the package, and say what
- * to do; the JDK's own errors are reported as they are only for what that check did not foresee.
+ * or of the layers of the plugin directories it builds on ({@link PluginGraph}). {@link LayerCheck}
+ * finds from the module descriptors what would keep it from being a layer, in messages that name the
+ * directory, the jar, the module and the package, and say what to do: before the JDK resolves it,
+ * what the JDK would let through; once the JDK has refused it, why. The JDK's own errors are
+ * reported as they are only for what that check did not foresee.
  *
  * @param origin  the directory as given (e.g. {@code plugins/aws}), used in messages and {@link Provider#origin()}
  * @param dir     the directory
@@ -45,9 +46,8 @@ record PluginLayer(String origin, Path dir, ModuleLayer layer, List<String> modu
      */
     static Optional<PluginLayer> build(PluginDir dir, List<PluginLayer> parents, ModuleLayer apiLayer,
                                        ClassLoader parentLoader, List<String> problems) {
-        List<String> found = LayerCheck.problems(dir, parents, apiLayer);
-        if (!found.isEmpty()) {
-            problems.addAll(found);
+        if (!LayerCheck.passesWhatTheJdkDoesNotCheck(dir, parents, apiLayer)) {
+            problems.addAll(LayerCheck.problems(dir, parents, apiLayer)); // every problem at once
             return Optional.empty();
         }
         List<ModuleLayer> parentLayers = parentLayers(parents, apiLayer);
@@ -57,21 +57,29 @@ record PluginLayer(String origin, Path dir, ModuleLayer layer, List<String> modu
                     parentLayers.stream().map(ModuleLayer::configuration).toList(), ModuleFinder.of(),
                     dir.modules().keySet());
         } catch (FindException | ResolutionException e) {
-            problems.add(dir.origin() + ": the modules do not resolve: " + withCause(e) + ". " + checkRequires(dir));
+            problems.addAll(explained(dir, parents, apiLayer,
+                    dir.origin() + ": the modules do not resolve: " + withCause(e) + ". " + checkRequires(dir)));
             return Optional.empty();
         }
         ModuleLayer layer;
         try {
             layer = ModuleLayer.defineModulesWithOneLoader(configuration, parentLayers, parentLoader).layer();
         } catch (LayerInstantiationException e) {
-            problems.add(dir.origin() + ": the plugin layer cannot be defined: " + withCause(e) + ". "
-                    + checkRequires(dir));
+            problems.addAll(explained(dir, parents, apiLayer, dir.origin() + ": the plugin layer cannot be defined: "
+                    + withCause(e) + ". " + checkRequires(dir)));
             return Optional.empty();
         }
         List<String> modules = layer.modules().stream().map(Module::getName).sorted().toList();
         log.debug("{}: plugin layer with {} modules: {}; parents: {}", dir.origin(), modules.size(), modules,
                 parents.isEmpty() ? "blip-api" : parents.stream().map(PluginLayer::origin).toList());
         return Optional.of(new PluginLayer(dir.origin(), dir.dir(), layer, modules, List.copyOf(parents)));
+    }
+
+    /** Why the JDK refused the directory, in {@link LayerCheck}'s words; the JDK's own when the check found nothing. */
+    private static List<String> explained(PluginDir dir, List<PluginLayer> parents, ModuleLayer apiLayer,
+                                          String jdkSays) {
+        List<String> found = LayerCheck.problems(dir, parents, apiLayer);
+        return found.isEmpty() ? List.of(jdkSays) : found;
     }
 
     /** The parents of a directory's layer: the layers of the directories it builds on, else the layer of blip-api. */
