@@ -2,19 +2,23 @@ package io.blip.runtime;
 
 import io.blip.api.time.Time;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The run bin/blip makes once per JDK to fill the JVM's ahead-of-time cache ({@code -XX:AOTCacheOutput}):
  * it goes the way a real start goes, so that the classes of that way are in the cache. Boot with
  * every plugin, a config with one monitor and Blip's default plan, the monitor's first attempt to
- * connect (to a port nothing listens on, so the driver's connection classes load too), then stop.
+ * connect (to a port nothing listens on, so the driver's connection classes load too), then stop;
+ * then the classes a real start loads past that point ({@code aot-classes.txt}), by name.
  */
 final class AotTraining {
     /** The most the monitor's first attempt to connect is given. */
@@ -73,6 +77,34 @@ final class AotTraining {
                 }
             }
         }
+        loadClassesOfARealStart();
         return 0;
+    }
+
+    /** The classes of {@code aot-classes.txt}, loaded (not initialised); a name that no longer exists is skipped. */
+    static int loadClassesOfARealStart() throws IOException {
+        ClassLoader loader = AotTraining.class.getClassLoader();
+        int loaded = 0;
+        for (String name : classesOfARealStart()) {
+            try {
+                Class.forName(name, false, loader);
+                loaded++;
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Renamed or gone in this JDK or driver: the cache is only the smaller for it.
+            }
+        }
+        return loaded;
+    }
+
+    static List<String> classesOfARealStart() throws IOException {
+        try (InputStream in = AotTraining.class.getResourceAsStream("aot-classes.txt")) {
+            if (in == null) {
+                throw new IOException("aot-classes.txt is missing from blip-runtime");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .toList();
+        }
     }
 }
