@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
 final class HeapKeeper implements LevelClock.Ticker {
     static final String PROPERTY = "blip.heap-keeper";
     static final Duration CHECK_EVERY = Duration.ofSeconds(5);
+    /**
+     * No look in the first 30 s: what the monitors allocate while they start is mostly kept, and a full
+     * collection then (some 150 ms with 1,000 monitors) only delays their start.
+     */
+    static final Duration QUIET_AT_START = Duration.ofSeconds(30);
     /** The smallest budget: what Blip holds with one monitor (about 5 MiB) and room to work. */
     static final long FLOOR = 24L << 20;
     /** The first estimate, per monitor: a connection (about 60 KiB in the driver) and its plan's state. */
@@ -39,7 +44,7 @@ final class HeapKeeper implements LevelClock.Ticker {
     private final LongSupplier used;
     private final Runnable collect;
     private volatile long budget;
-    private long nextCheck; // the clock's thread only
+    private long nextCheck = Long.MIN_VALUE; // the clock's thread only; MIN_VALUE before the first tick
     private volatile boolean collecting;
 
     /**
@@ -70,6 +75,10 @@ final class HeapKeeper implements LevelClock.Ticker {
 
     @Override
     public void tick(long epochSecond) {
+        if (nextCheck == Long.MIN_VALUE) {
+            nextCheck = epochSecond + QUIET_AT_START.toSeconds();
+            return;
+        }
         if (epochSecond < nextCheck || collecting) {
             return;
         }

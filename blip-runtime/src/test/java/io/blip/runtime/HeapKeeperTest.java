@@ -41,7 +41,7 @@ class HeapKeeperTest {
 
     @Test
     void collectsHalfASecondPastTheTickWhenTheHeapIsOverItsBudgetThenFollowsWhatWasLeft() throws Exception {
-        HeapKeeper k = keeper(1000, 100 * MIB);
+        HeapKeeper k = started(keeper(1000, 100 * MIB));
         committed.set(k.budget() + 1);
         k.tick(100);
         time.awaitWaiters(1, WAIT);
@@ -54,7 +54,7 @@ class HeapKeeperTest {
 
     @Test
     void leavesAHeapWithinItsBudgetAlone() {
-        HeapKeeper k = keeper(10, 5 * MIB);
+        HeapKeeper k = started(keeper(10, 5 * MIB));
         committed.set(k.budget());
         k.tick(100);
         assertEquals(0, time.waiters());
@@ -63,7 +63,7 @@ class HeapKeeperTest {
 
     @Test
     void looksOnlyEveryFiveSeconds() throws Exception {
-        HeapKeeper k = keeper(1, 5 * MIB);
+        HeapKeeper k = started(keeper(1, 5 * MIB));
         committed.set(k.budget());
         k.tick(100); // within budget: the next look is at 105
         committed.set(k.budget() + 1);
@@ -71,6 +71,19 @@ class HeapKeeperTest {
         assertEquals(0, time.waiters());
         k.tick(105);
         time.awaitWaiters(1, WAIT);
+        time.advance(Duration.ofMillis(500));
+        awaitCollections(1);
+    }
+
+    @Test
+    void leavesTheStartAlone() throws Exception {
+        HeapKeeper k = keeper(1000, 100 * MIB);
+        committed.set(k.budget() * 2);
+        k.tick(100); // the first tick
+        k.tick(129);
+        assertEquals(0, time.waiters(), "no look in the first 30 s");
+        k.tick(130);
+        time.awaitWaiters(1, WAIT); // a look at 30 s: over budget, it waits to collect past the tick
         time.advance(Duration.ofMillis(500));
         awaitCollections(1);
     }
@@ -86,6 +99,12 @@ class HeapKeeperTest {
     void isOffUnlessBinBlipTurnedItOn() {
         assertNull(System.getProperty(HeapKeeper.PROPERTY));
         assertNull(HeapKeeper.forThisJvm(1, time));
+    }
+
+    /** A keeper past its quiet start: its first tick was 30 s before second 100. */
+    private static HeapKeeper started(HeapKeeper k) {
+        k.tick(100 - HeapKeeper.QUIET_AT_START.toSeconds());
+        return k;
     }
 
     /** Waits (in real time: the keeper collects on a thread of its own) for the n-th collection. */

@@ -29,7 +29,7 @@ final class StatusGlobalCollector extends PerLevelCollector<StatusGlobalCollecto
     private static final Set<String> GAUGES = StatusGlobalFactory.HELP.metrics().stream()
             .map(MetricHelp::name).collect(Collectors.toUnmodifiableSet());
 
-    /** At most this many names are remembered (MySQL has some 500 status variables). */
+    /** At most this many names are remembered (MySQL has some 500 status variables; MariaDB others). */
     private static final int MAX_NAMES = 4096;
 
     /** @param metrics the variables to keep, lowercase; unused when {@code all} */
@@ -42,9 +42,11 @@ final class StatusGlobalCollector extends PerLevelCollector<StatusGlobalCollecto
 
     /**
      * Per name as MySQL spells it ({@code Aborted_clients}), its metric: one lookup per row, where
-     * lowercasing made a new string and the type another lookup (3 % of a collection's CPU).
+     * lowercasing made a new string and the type another lookup (3 % of a collection's CPU). One map
+     * for every monitor: the names are MySQL's, the same on every server (one map per monitor held
+     * 90 MiB with 1,000 monitors).
      */
-    private final Map<String, Name> names = new ConcurrentHashMap<>();
+    private static final Map<String, Name> NAMES = new ConcurrentHashMap<>();
 
     StatusGlobalCollector(CollectorContext context) {
         super(context, StatusGlobalFactory.HELP);
@@ -75,15 +77,15 @@ final class StatusGlobalCollector extends PerLevelCollector<StatusGlobalCollecto
         return values;
     }
 
-    private Name name(String mysqlName) {
-        Name known = names.get(mysqlName);
+    private static Name name(String mysqlName) {
+        Name known = NAMES.get(mysqlName);
         if (known != null) {
             return known;
         }
         String name = mysqlName.toLowerCase(Locale.ROOT);
         Name made = new Name(name, GAUGES.contains(name) ? MetricType.GAUGE : MetricType.CUMULATIVE_COUNTER);
-        if (names.size() < MAX_NAMES) {
-            names.put(mysqlName, made);
+        if (NAMES.size() < MAX_NAMES) {
+            NAMES.put(mysqlName, made);
         }
         return made;
     }
