@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * Collects the levels of one monitor's plan: the domains of a level run one after another (each on
  * a thread of {@link QueryThreads}), the next starting when the last has ended or has run
  * {@link #HAND_OVER_AFTER}, so that on a healthy server they share the monitor's one connection and a
- * slow one holds up the others for that long at most; each is bounded by its time limit; what misses its limit is dropped; what failed is
- * handled by the domain's error policy; what succeeded is delivered even when another domain
+ * slow one holds up the others for that long at most. Each is bounded by its time limit; what misses
+ * its limit is dropped; what failed is handled by the domain's error policy; what succeeded is delivered even when another domain
  * failed (partial success). The domains' results arrive through a lock the engine waits on with
  * {@link Time#await}, so that time limits run on the monitor's time (virtual in tests).
  */

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * connected) and hands each collection to its sinks. One collection at a time: a tick that comes
  * while the last collection is still running is skipped, so sinks see intervals in order.
  * Connecting and preparing retry with backoff (up to 20 s apart) for as long as the monitor runs: a
- * MySQL that is down at start is picked up when it comes up. After every collection and every failed attempt to connect, the sinks get the monitor's
- * {@link MonitorHealth}. Backoff, time limits and stopping run on the {@link Time} the monitor is
+ * MySQL that is down at start is picked up when it comes up. After every collection and every failed
+ * attempt to connect, the sinks get the monitor's {@link MonitorHealth}. Backoff, time limits and stopping run on the {@link Time} the monitor is
  * given (virtual in tests).
  */
 public final class Monitor implements LevelClock.Ticker {
