@@ -16,27 +16,27 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects the levels of one monitor's plan: the domains of a level run one after another (each on
- * a thread of {@link QueryThreads}), the next starting when the last has ended or has run
- * {@link #HAND_OVER_AFTER}, so that on a healthy server they share the monitor's one connection and a
- * slow one holds up the others for that long at most. Each is bounded by its time limit; what misses
- * its limit is dropped; what failed is handled by the domain's error policy; what succeeded is delivered even when another domain
- * failed (partial success). The domains' results arrive through a lock the engine waits on with
- * {@link Time#await}, so that time limits run on the monitor's time (virtual in tests).
+ * Collects the levels of one monitor's plan: the domains of a level run one after another on the
+ * collection's thread, the next starting when the last has ended or, on another thread of
+ * {@link QueryThreads}, when the last has run {@link #HAND_OVER_AFTER}; so on a healthy server they
+ * share the monitor's one connection and one thread, and a slow one holds up the others for that
+ * long at most. Each is bounded by its time limit; what misses its limit is dropped; what failed is
+ * handled by the domain's error policy; what succeeded is delivered even when another domain failed
+ * (partial success). The {@link LevelClock} watches each collection in flight and acts at its
+ * deadlines, on the monitor's time (virtual in tests); no thread waits beside a collection.
  */
 final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -55,6 +55,7 @@ final class Engine implements AutoCloseable {
     private final Map<String, CollectorHelp> helps;
     private final TimeLimits limits;
     private final ExecutorService queries;
+    private final LevelClock clock;
     private final Time time;
     /** Domains whose error policy said {@code stop}. */
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
@@ -65,13 +66,14 @@ final class Engine implements AutoCloseable {
     private volatile boolean reached = true;
 
     Engine(String monitorId, Plan plan, Map<String, Collector> collectors, Map<String, CollectorHelp> helps,
-           ExecutorService queries, Time time) {
+           ExecutorService queries, LevelClock clock, Time time) {
         this.monitorId = monitorId;
         this.plan = plan;
         this.collectors = Map.copyOf(collectors);
         this.helps = Map.copyOf(helps);
         this.limits = TimeLimits.of(plan);
         this.queries = queries;
+        this.clock = clock;
         this.time = time;
         collectors.keySet().forEach(domain -> errors.put(domain, 0L));
     }
@@ -96,82 +98,220 @@ final class Engine implements AutoCloseable {
         stopped.clear();
     }
 
-    /** Collects one level. Never throws: failures are logged and their values dropped. */
+    /** Collects one level on this thread (and others, when a domain is slow) and returns it. */
     Metrics collect(Level level, long interval) {
-        Instant begin = time.now();
-        long start = time.nanoTime();
-        long deadline = start + limits.collection().toNanos();
-        Results results = new Results();
-        Map<String, Future<?>> running = new LinkedHashMap<>();
-        String last = null;
-        for (Domain domain : level.collect().values()) {
-            Collector collector = collectors.get(domain.name());
-            if (collector == null || stopped.contains(domain.name())) {
-                continue;
-            }
-            if (last != null) {
-                // One after another, on the monitor's one connection: the next starts when the last has
-                // ended, or has run HAND_OVER_AFTER (a slow domain does not hold up the others for long).
-                long handOver = Math.min(time.nanoTime() + HAND_OVER_AFTER.toNanos(),
-                        Math.min(deadline, start + limits.domain(last).toNanos()));
-                try {
-                    results.await(last, handOver);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            running.put(domain.name(), queries.submit(() -> results.collect(domain.name(),
-                    () -> collector.collect(level.name()))));
-            last = domain.name();
-        }
-        Map<String, List<MetricValue>> values = new LinkedHashMap<>();
-        var outcome = new Outcome();
-        for (Map.Entry<String, Future<?>> r : running.entrySet()) {
-            String domain = r.getKey();
-            long domainDeadline = Math.min(deadline, start + limits.domain(domain).toNanos());
-            Optional<List<MetricValue>> got = await(level, domain, results, r.getValue(), domainDeadline, outcome);
-            got.filter(v -> !v.isEmpty()).ifPresent(v -> values.put(domain, v));
-        }
-        reached = running.isEmpty() || (outcome.failed < running.size() && !outcome.lost);
-        return new Metrics(monitorId, plan.name(), level.name(), interval, begin, time.now(), values);
+        CompletableFuture<Metrics> collected = new CompletableFuture<>();
+        collect(level, interval, collected::complete);
+        return collected.join();
+    }
+
+    /**
+     * Collects one level and gives the metrics to {@code then}, on the thread that ends the collection:
+     * this one on a healthy server, where every domain runs here one after another. Never throws:
+     * failures are logged and their values dropped.
+     */
+    void collect(Level level, long interval, Consumer<Metrics> then) {
+        new Run(level, interval, then).start();
     }
 
     /** What one domain's collect returned or threw. */
     private record Result(List<MetricValue> values, Throwable error) {
     }
 
-    /** Where the domains of one collection leave their results; the engine waits on it. */
-    private final class Results {
-        private final Map<String, Result> done = new HashMap<>(); // guarded by this
+    /** The result of a domain cut off at its time limit, or never started before the collection's. */
+    private static final Result MISSED = new Result(null, null);
 
-        /** Runs one domain's collect (on its own thread) and leaves what came of it. */
-        void collect(String domain, Callable<List<MetricValue>> collect) {
-            Result r;
+    /**
+     * One collection of one level, in flight. Its domains run one after another on one thread, the
+     * chain; when the chain's domain has run {@link #HAND_OVER_AFTER} (or up to its limit), the level
+     * clock, which watches the run, hands the chain to another thread and the slow domain goes on
+     * beside it. A domain still running at its time limit is cut off (interrupted, its values dropped),
+     * and at the collection's limit every domain not yet started is missed. Whoever leaves the last
+     * result, a domain's thread or the clock, ends the collection.
+     */
+    private final class Run implements LevelClock.Watched {
+        private final Level level;
+        private final long interval;
+        private final Consumer<Metrics> then;
+        private final Instant begin = time.now();
+        private final long start = time.nanoTime();
+        private final long deadline = start + limits.collection().toNanos();
+        private final List<Domain> domains = new ArrayList<>();
+        private final List<Collector> run = new ArrayList<>();
+        // All guarded by this.
+        private final Result[] results;
+        /** The thread running each domain, while it runs. */
+        private final Thread[] threads;
+        /** When each domain started ({@link Time#nanoTime()}). */
+        private final long[] started;
+        private int next;
+        private int ended;
+        /** The generation of the chain: a chain's thread whose generation has passed stops after its domain. */
+        private int chain;
+        /** The domain the chain's thread runs now, or -1. */
+        private int current = -1;
+        private boolean finished;
+
+        Run(Level level, long interval, Consumer<Metrics> then) {
+            this.level = level;
+            this.interval = interval;
+            this.then = then;
+            for (Domain domain : level.collect().values()) {
+                Collector collector = collectors.get(domain.name());
+                if (collector != null && !stopped.contains(domain.name())) {
+                    domains.add(domain);
+                    run.add(collector);
+                }
+            }
+            results = new Result[domains.size()];
+            threads = new Thread[domains.size()];
+            started = new long[domains.size()];
+        }
+
+        void start() {
+            if (domains.isEmpty()) {
+                end();
+                return;
+            }
+            clock.watch(this, handOver(0, start));
+            chain(0);
+        }
+
+        /** Runs domains one after another on this thread for as long as it has the chain. */
+        private void chain(int generation) {
+            while (true) {
+                int i;
+                synchronized (this) {
+                    if (generation != chain || next == domains.size()) {
+                        return;
+                    }
+                    i = next++;
+                    current = i;
+                    threads[i] = Thread.currentThread();
+                    started[i] = time.nanoTime();
+                }
+                Result r = call(i);
+                boolean last;
+                synchronized (this) {
+                    threads[i] = null;
+                    Thread.interrupted(); // a cut-off's interrupt is not the next domain's
+                    if (generation == chain) {
+                        current = -1;
+                    }
+                    if (results[i] != null) {
+                        continue; // cut off at its limit
+                    }
+                    results[i] = r;
+                    last = ++ended == domains.size() && !finished;
+                    finished |= last;
+                }
+                if (last) {
+                    end();
+                    return;
+                }
+            }
+        }
+
+        private Result call(int i) {
             try {
-                r = new Result(collect.call(), null);
+                return new Result(run.get(i).collect(level.name()), null);
             } catch (Throwable t) {
-                r = new Result(null, t);
+                return new Result(null, t);
             }
+        }
+
+        /** When domain {@code i}, started at {@code at}, hands the chain over if it is still running. */
+        private long handOver(int i, long at) {
+            return Math.min(at + HAND_OVER_AFTER.toNanos(), domainDeadline(i));
+        }
+
+        private long domainDeadline(int i) {
+            return Math.min(deadline, start + limits.domain(domains.get(i).name()).toNanos());
+        }
+
+        @Override
+        public long check(long now) {
+            boolean last;
+            long nextCheck = DONE;
             synchronized (this) {
-                done.put(domain, r);
-                notifyAll();
+                if (finished) {
+                    return DONE;
+                }
+                for (int i = 0; i < next; i++) {
+                    if (results[i] == null && now - domainDeadline(i) >= 0) {
+                        results[i] = MISSED;
+                        ended++;
+                        threads[i].interrupt();
+                    }
+                }
+                if (now - deadline >= 0) {
+                    for (; next < domains.size(); next++) {
+                        results[next] = MISSED;
+                        ended++;
+                    }
+                }
+                if (current >= 0 && next < domains.size() && now - handOver(current, started[current]) >= 0) {
+                    int generation = ++chain;
+                    current = -1;
+                    queries.execute(() -> chain(generation));
+                }
+                last = ended == domains.size();
+                finished |= last;
+                if (!last) {
+                    nextCheck = nextCheck(now);
+                }
             }
+            if (last) {
+                queries.execute(this::end);
+            }
+            return nextCheck;
         }
 
-        /** The domain's result, or null when {@code deadline} came first. */
-        synchronized Result await(String domain, long deadline) throws InterruptedException {
-            while (!done.containsKey(domain) && deadline - time.nanoTime() > 0) {
-                time.await(this, deadline);
+        /** The earliest of the deadlines still ahead: a running domain's limit, the chain's hand-over. */
+        private long nextCheck(long now) {
+            long at = next < domains.size() ? deadline : DONE;
+            for (int i = 0; i < next; i++) {
+                if (results[i] == null) {
+                    at = Math.min(at, domainDeadline(i));
+                }
             }
-            return done.get(domain);
+            if (next < domains.size()) {
+                // The chain's next domain starts no earlier than now.
+                at = Math.min(at, current >= 0 ? handOver(current, started[current]) : handOver(next, now));
+            }
+            return at;
         }
-    }
 
-    /** What went wrong in one collection. */
-    private static final class Outcome {
-        int failed;
-        boolean lost;
+        /** Hands the collection to {@code then}: each domain's values, or its failure handled. */
+        private void end() {
+            clock.unwatch(this);
+            Map<String, List<MetricValue>> values = new LinkedHashMap<>();
+            int failed = 0;
+            boolean lost = false;
+            for (int i = 0; i < domains.size(); i++) {
+                String domain = domains.get(i).name();
+                Result r;
+                synchronized (this) {
+                    r = results[i];
+                }
+                if (r == MISSED) {
+                    failed++;
+                    errors.merge(domain, 1L, Long::sum);
+                    LOG.warn("monitor {}: {} of level {} missed its time limit of {} ms; its values are dropped "
+                            + "(collector-cmr-timeout)", monitorId, domain, level.name(),
+                            limits.domain(domain).toMillis());
+                } else if (r.error() != null) {
+                    failed++;
+                    lost |= isConnectionFailure(r.error());
+                    errors.merge(domain, 1L, Long::sum);
+                    onError(level, domain, r.error()).filter(v -> !v.isEmpty()).ifPresent(v -> values.put(domain, v));
+                } else if (r.values() != null && !r.values().isEmpty()) {
+                    values.put(domain, r.values());
+                }
+            }
+            reached = domains.isEmpty() || (failed < domains.size() && !lost);
+            then.accept(new Metrics(monitorId, plan.name(), level.name(), interval, begin, time.now(), values));
+        }
     }
 
     /** Whether the last collection reached MySQL (see {@link io.blip.api.MonitorHealth#up()}). */
@@ -182,33 +322,6 @@ final class Engine implements AutoCloseable {
     /** Per domain, collections in which it failed or missed its time limit, so far. */
     Map<String, Long> errors() {
         return new java.util.TreeMap<>(errors);
-    }
-
-    private Optional<List<MetricValue>> await(Level level, String domain, Results results, Future<?> task,
-                                              long deadlineNanos, Outcome outcome) {
-        Result r;
-        try {
-            r = results.await(domain, deadlineNanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            task.cancel(true);
-            return Optional.empty();
-        }
-        if (r == null) {
-            outcome.failed++;
-            errors.merge(domain, 1L, Long::sum);
-            task.cancel(true);
-            LOG.warn("monitor {}: {} of level {} missed its time limit of {} ms; its values are dropped "
-                    + "(collector-cmr-timeout)", monitorId, domain, level.name(), limits.domain(domain).toMillis());
-            return Optional.empty();
-        }
-        if (r.error() != null) {
-            outcome.failed++;
-            outcome.lost |= isConnectionFailure(r.error());
-            errors.merge(domain, 1L, Long::sum);
-            return onError(level, domain, r.error());
-        }
-        return Optional.ofNullable(r.values());
     }
 
     /**

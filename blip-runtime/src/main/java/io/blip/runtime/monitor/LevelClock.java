@@ -2,15 +2,23 @@ package io.blip.runtime.monitor;
 
 import io.blip.api.time.Time;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One ticker for every monitor: a single thread wakes at each whole second of the wall clock (of
- * the {@link Time} it is given, virtual in tests) and tells each monitor the second. A monitor's
- * {@code tick} must return at once (it hands collection to {@link QueryThreads}), so 1,000 monitors
- * cost one thread and 1,000 calls a second.
+ * One ticker for every monitor, and the one watch over their collections in flight. A single thread
+ * wakes at each whole second of the wall clock (of the {@link Time} it is given, virtual in tests)
+ * and tells each monitor the second; a monitor's {@code tick} must return at once (it hands
+ * collection to {@link QueryThreads}), so 1,000 monitors cost one thread and 1,000 calls a second.
+ *
+ * <p>Between ticks the same thread checks what is {@linkplain #watch watched}: a collection in
+ * flight asks to be checked when one of its domains is due to hand over to the next or to be cut
+ * off at its time limit. A collection then runs its domains on the thread it was given, with no
+ * thread waiting beside it; on a healthy server the clock finds it ended at the one check it makes
+ * {@link Engine#HAND_OVER_AFTER} after the tick, and a collection costs no wake-up of its own.
  */
 public final class LevelClock implements AutoCloseable {
     /** Told the second at each tick. */
@@ -18,12 +26,32 @@ public final class LevelClock implements AutoCloseable {
         void tick(long epochSecond);
     }
 
+    /** Something in flight with deadlines, which the clock's thread checks. */
+    interface Watched {
+        /** What {@link #check} returns when nothing is left to check. */
+        long DONE = Long.MAX_VALUE;
+
+        /**
+         * Acts on what is due at {@code nowNanos} ({@link Time#nanoTime()}) and returns when to be
+         * checked next, or {@link #DONE}. Runs on the clock's thread: it must return at once.
+         */
+        long check(long nowNanos);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(LevelClock.class);
+    /** {@link #wakeAt} while the thread is awake: a watch added then is seen before it sleeps. */
+    private static final long AWAKE = Long.MIN_VALUE;
 
     private final Time time;
     private final CopyOnWriteArrayList<Ticker> tickers = new CopyOnWriteArrayList<>();
+    /** What is watched, and when each is next checked. */
+    private final Map<Watched, Long> watched = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Guards {@link #wakeAt} and {@link #addedWhileAwake}; the thread sleeps on it. */
+    private final Object lock = new Object();
+    private long wakeAt = AWAKE;
+    private long addedWhileAwake = Watched.DONE;
 
     public LevelClock(Time time) {
         this.time = time;
@@ -38,30 +66,106 @@ public final class LevelClock implements AutoCloseable {
         tickers.remove(ticker);
     }
 
+    /** Checks {@code w} at {@code firstCheckNanos} and then whenever it asks, until it is done or unwatched. */
+    void watch(Watched w, long firstCheckNanos) {
+        watched.put(w, firstCheckNanos);
+        synchronized (lock) {
+            if (wakeAt == AWAKE) {
+                addedWhileAwake = Math.min(addedWhileAwake, firstCheckNanos);
+            } else if (firstCheckNanos - wakeAt < 0) {
+                wakeAt = firstCheckNanos;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    void unwatch(Watched w) {
+        watched.remove(w);
+    }
+
     private void run() {
         long last = time.now().getEpochSecond();
         while (running) {
-            long now = time.now().toEpochMilli();
-            long second = now / 1000;
-            if (second <= last) {
-                try {
-                    time.sleep(Duration.ofMillis((second + 1) * 1000 - now));
-                } catch (InterruptedException e) {
-                    return;
-                }
-                continue;
+            long nowMillis = time.now().toEpochMilli();
+            long second = nowMillis / 1000;
+            boolean ticked = second > last;
+            if (ticked) {
+                // A second begun since the last tick is ticked at once, even when the clock was late to
+                // sleep; a pause longer than a second (GC, suspended VM) skips seconds rather than bunching them.
+                last = second;
+                tick(second);
             }
-            // A second begun since the last tick is ticked at once, even when the clock was late to
-            // sleep; a pause longer than a second (GC, suspended VM) skips seconds rather than bunching them.
-            last = second;
-            for (Ticker t : tickers) {
-                try {
-                    t.tick(second);
-                } catch (RuntimeException e) {
-                    LOG.error("tick failed: {}", e.toString());
-                }
+            long now = time.nanoTime();
+            long wake = now + Duration.ofMillis((last + 1) * 1000 - nowMillis).toNanos();
+            wake = earliest(wake, checkWatched(now));
+            if (ticked && !tickers.isEmpty()) {
+                // The collections just handed out start a moment later; their first check is no
+                // earlier than this, so they need not wake the thread to say so.
+                wake = earliest(wake, now + Engine.HAND_OVER_AFTER.toNanos());
+            }
+            try {
+                sleepUntil(wake);
+            } catch (InterruptedException e) {
+                return;
             }
         }
+    }
+
+    private void tick(long second) {
+        for (Ticker t : tickers) {
+            try {
+                t.tick(second);
+            } catch (RuntimeException e) {
+                LOG.error("tick failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Checks what is due; returns the earliest next check. */
+    private long checkWatched(long now) {
+        long next = Watched.DONE;
+        for (Map.Entry<Watched, Long> e : watched.entrySet()) {
+            long at = e.getValue();
+            if (at - now <= 0) {
+                try {
+                    at = e.getKey().check(now);
+                } catch (RuntimeException ex) {
+                    LOG.error("check failed: {}", ex.toString());
+                    at = Watched.DONE;
+                }
+                if (at == Watched.DONE) {
+                    watched.remove(e.getKey(), e.getValue());
+                    continue;
+                }
+                // Not replace(): a collection that ended meanwhile has removed itself and stays removed.
+                watched.replace(e.getKey(), e.getValue(), at);
+            }
+            next = earliest(next, at);
+        }
+        return next;
+    }
+
+    private void sleepUntil(long wake) throws InterruptedException {
+        synchronized (lock) {
+            wake = earliest(wake, addedWhileAwake);
+            addedWhileAwake = Watched.DONE;
+            wakeAt = wake;
+            try {
+                while (running && wakeAt - time.nanoTime() > 0) {
+                    time.await(lock, wakeAt);
+                }
+            } finally {
+                wakeAt = AWAKE;
+            }
+        }
+    }
+
+    /** The earlier of two {@link Time#nanoTime()} readings, either of which may be {@link Watched#DONE}. */
+    private static long earliest(long a, long b) {
+        if (a == Watched.DONE || b == Watched.DONE) {
+            return a == Watched.DONE ? b : a;
+        }
+        return a - b <= 0 ? a : b;
     }
 
     @Override

@@ -23,20 +23,27 @@ public final class LevelSchedule {
         return levels;
     }
 
-    /** The levels to collect when {@code elapsedSeconds} have passed since the plan started. */
+    /** The levels to collect when {@code elapsedSeconds} have passed since the plan started, fastest first. */
     public List<Level> due(long elapsedSeconds) {
-        List<Level> due = new ArrayList<>();
+        // Plain loops: this runs once a second per monitor, mostly before the JIT has compiled it.
+        List<Level> due = new ArrayList<>(2);
         for (int i = levels.size() - 1; i >= 0; i--) {
             Level level = levels.get(i);
             long freq = level.freq().toSeconds();
-            if (freq <= 0 || elapsedSeconds % freq != 0) {
-                continue;
-            }
-            boolean included = due.stream().anyMatch(higher -> higher.freq().toSeconds() % freq == 0);
-            if (!included) {
-                due.add(level);
+            if (freq > 0 && elapsedSeconds % freq == 0 && !includedIn(due, freq)) {
+                due.addFirst(level);
             }
         }
-        return due.reversed();
+        return due;
+    }
+
+    /** Whether a level of {@code freq} is collected by one of {@code higher} already. */
+    private static boolean includedIn(List<Level> higher, long freq) {
+        for (Level h : higher) {
+            if (h.freq().toSeconds() % freq == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

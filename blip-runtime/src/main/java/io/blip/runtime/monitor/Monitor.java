@@ -97,7 +97,7 @@ public final class Monitor implements LevelClock.Ticker {
                 }
             }
         }
-        this.engine = new Engine(config.id(), leveledPlan, collectors, helps, threads, time);
+        this.engine = new Engine(config.id(), leveledPlan, collectors, helps, threads, levelClock, time);
     }
 
     public String id() {
@@ -194,7 +194,7 @@ public final class Monitor implements LevelClock.Ticker {
 
     @Override
     public void tick(long epochSecond) {
-        if (state != State.RUNNING || lastTick.getAndAccumulate(epochSecond, Math::max) >= epochSecond) {
+        if (state != State.RUNNING || !advanceTick(epochSecond)) {
             return; // not running, or this second was collected already (the first collection and the clock)
         }
         long elapsed = epochSecond - startSecond;
@@ -216,30 +216,65 @@ public final class Monitor implements LevelClock.Ticker {
                     due.getLast().name(), n);
             return;
         }
-        threads.execute(() -> {
-            MonitorHealth health = null;
-            try {
-                for (Level level : due) {
-                    collectAndSend(level);
-                }
-                if (state == State.RUNNING) {
-                    health = offerHealth(engine.reached());
-                }
-            } finally {
-                synchronized (collection) {
-                    collecting = false;
-                    collection.notifyAll();
-                }
-            }
-            if (health != null) {
-                announce(health);
-                running.complete(null);
-            }
-        });
+        threads.execute(() -> collectFrom(due, 0));
     }
 
-    private void collectAndSend(Level level) {
-        Metrics metrics = engine.collect(level, interval.incrementAndGet());
+    /** Whether {@code epochSecond} is later than any second ticked before (and is now the last). */
+    private boolean advanceTick(long epochSecond) {
+        long was;
+        do {
+            was = lastTick.get();
+            if (was >= epochSecond) {
+                return false;
+            }
+        } while (!lastTick.compareAndSet(was, epochSecond));
+        return true;
+    }
+
+    /**
+     * Collects {@code due.get(i)}, sends it, then goes on with the next level; after the last, ends
+     * the collection. The engine calls back on the thread that ended the level's collection.
+     */
+    private void collectFrom(List<Level> due, int i) {
+        Level level = due.get(i);
+        try {
+            engine.collect(level, interval.incrementAndGet(), metrics -> {
+                try {
+                    send(level, metrics);
+                } catch (RuntimeException e) {
+                    LOG.error("monitor {}: level {} not sent: {}", id(), level.name(), e.toString());
+                }
+                if (i + 1 < due.size()) {
+                    collectFrom(due, i + 1);
+                } else {
+                    endCollection();
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.error("monitor {}: level {} not collected: {}", id(), level.name(), e.toString());
+            endCollection();
+        }
+    }
+
+    private void endCollection() {
+        MonitorHealth health = null;
+        try {
+            if (state == State.RUNNING) {
+                health = offerHealth(engine.reached());
+            }
+        } finally {
+            synchronized (collection) {
+                collecting = false;
+                collection.notifyAll();
+            }
+        }
+        if (health != null) {
+            announce(health);
+            running.complete(null);
+        }
+    }
+
+    private void send(Level level, Metrics metrics) {
         levelHealth.merge(level.name(), new MonitorHealth.Level(1, Duration.between(metrics.begin(), metrics.end())),
                 (was, now) -> new MonitorHealth.Level(was.collections() + 1, now.lastDuration()));
         if (metrics.values().isEmpty()) {

@@ -36,22 +36,30 @@ class EngineTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final VirtualTime time = new VirtualTime(Instant.parse("2026-01-01T00:00:00Z"));
-    /** Released each time a domain's task has ended, its result left for the engine. */
+    private final LevelClock clock = new LevelClock(time);
+    /** Tasks the engine handed to threads other than the collection's own. */
+    private final AtomicInteger handedOut = new AtomicInteger();
+    /** Released each time such a task has ended. */
     private final Semaphore ended = new Semaphore(0);
-    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(task -> Thread.ofVirtual()
-            .unstarted(() -> {
-                try {
-                    task.run();
-                } finally {
-                    ended.release();
-                }
-            }));
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(task -> {
+        handedOut.incrementAndGet();
+        return Thread.ofVirtual().unstarted(() -> {
+            try {
+                task.run();
+            } finally {
+                ended.release();
+            }
+        });
+    });
     private final CountDownLatch release = new CountDownLatch(1);
+    /** Released when a blocking collector begins to wait for the release. */
+    private final Semaphore entered = new Semaphore(0);
 
     @AfterEach
     void stop() {
         release.countDown();
         executor.shutdownNow();
+        clock.close();
     }
 
     private static Domain domain(String name, Map<String, String> errors) {
@@ -74,7 +82,7 @@ class EngineTest {
     private Engine engine(Plan plan, Map<String, Collector> collectors) {
         Map<String, CollectorHelp> helps = new LinkedHashMap<>();
         collectors.keySet().forEach(d -> helps.put(d, help(d)));
-        return new Engine("m1", plan, collectors, helps, executor, time);
+        return new Engine("m1", plan, collectors, helps, executor, clock, time);
     }
 
     private static Collector returning(double v) {
@@ -112,6 +120,7 @@ class EngineTest {
 
             @Override
             public List<MetricValue> collect(String level) throws InterruptedException {
+                entered.release();
                 release.await();
                 return List.of(MetricValue.gauge("value", 99));
             }
@@ -125,13 +134,23 @@ class EngineTest {
     }
 
     @Test
-    void aDomainThatMissesItsTimeLimitIsDroppedAndTheOthersAreDelivered() throws Exception {
+    void onAHealthyServerTheDomainsRunOneAfterAnotherOnTheCollectionsOwnThread() {
+        Plan plan = plan(Duration.ofSeconds(1), domain("a", Map.of()), domain("b", Map.of()), domain("c", Map.of()));
+        Engine e = engine(plan, Map.of("a", returning(1), "b", returning(2), "c", returning(3)));
+        Metrics m = e.collect(plan.levels().get("l"), 1);
+        assertEquals(Map.of("a.value", 1.0, "b.value", 2.0, "c.value", 3.0), values(m));
+        assertEquals(List.of("a", "b", "c"), List.copyOf(m.values().keySet()), "in the plan's order");
+        assertEquals(0, handedOut.get(), "no other thread, no thread waiting beside it");
+    }
+
+    @Test
+    void aDomainThatMissesItsTimeLimitIsCutOffAndTheOthersAreDelivered() throws Exception {
         Plan plan = plan(Duration.ofSeconds(1), domain("fast", Map.of()), domain("stuck", Map.of()));
         Engine e = engine(plan, Map.of("fast", returning(1), "stuck", blocking()));
         CompletableFuture<Metrics> collected = CompletableFuture.supplyAsync(
                 () -> e.collect(plan.levels().get("l"), 1), task -> Thread.ofVirtual().start(task));
-        ended.acquire(); // fast has answered
-        time.awaitWaiters(1, WAIT); // the engine waits for stuck
+        entered.acquire(); // fast has answered, stuck waits
+        time.awaitWaiters(1, WAIT); // the clock, watching
         time.advance(Duration.ofMillis(799));
         time.awaitWaiters(1, WAIT);
         assertFalse(collected.isDone(), "stuck has 1 ms left");
@@ -142,21 +161,30 @@ class EngineTest {
         assertEquals(Duration.ofMillis(800), e.limits().domain("stuck"));
         assertEquals(Duration.ofMillis(800), Duration.between(m.begin(), m.end()), "dropped at its limit, not later");
         assertEquals(Map.of("fast", 0L, "stuck", 1L), e.errors());
-        ended.acquire(); // stuck, cut off
+        assertEquals(1, release.getCount(), "stuck was interrupted, not released");
     }
 
     @Test
-    void aCollectionWaitsForItsDomainsForAsLongAsTheyTakeWithinTheirLimits() throws Exception {
+    void aSlowDomainHandsOverToTheNextAfter100MsAndTheCollectionWaitsWithinTheLimits() throws Exception {
         Plan plan = plan(Duration.ofSeconds(10), domain("slow", Map.of()), domain("fast", Map.of()));
         Engine e = engine(plan, Map.of("slow", blocking(), "fast", returning(1)));
         CompletableFuture<Metrics> collected = CompletableFuture.supplyAsync(
                 () -> e.collect(plan.levels().get("l"), 1), task -> Thread.ofVirtual().start(task));
+        entered.acquire();
         time.awaitWaiters(1, WAIT);
-        time.advance(Duration.ofSeconds(7)); // of its 8 s
+        time.advance(Duration.ofMillis(99));
         time.awaitWaiters(1, WAIT);
+        assertEquals(0, handedOut.get(), "fast waits its turn for 100 ms");
+        time.advance(Duration.ofMillis(1));
+        ended.acquire(); // fast, on a thread of its own
+        assertEquals(1, handedOut.get());
+        time.advance(Duration.ofMillis(6900)); // 7 s of slow's 8
+        time.awaitWaiters(1, WAIT);
+        assertFalse(collected.isDone(), "slow is within its limit");
         release.countDown();
         Metrics m = collected.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(Map.of("slow.value", 99.0, "fast.value", 1.0), values(m));
+        assertEquals(List.of("slow", "fast"), List.copyOf(m.values().keySet()), "in the plan's order");
         assertEquals(Duration.ofSeconds(7), Duration.between(m.begin(), m.end()));
         assertEquals(Map.of("fast", 0L, "slow", 0L), e.errors());
     }

@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,8 @@ class MonitorTest {
     private final LevelClock levelClock = new LevelClock(time);
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final CountDownLatch release = new CountDownLatch(1);
+    /** Released when a blocking recorder begins to wait for the release. */
+    private final Semaphore entered = new Semaphore(0);
     /** Each collection: level @ seconds since START. */
     private final List<String> collected = new CopyOnWriteArrayList<>();
     private final List<Monitor> monitors = new ArrayList<>();
@@ -95,6 +98,7 @@ class MonitorTest {
                     public List<MetricValue> collect(String level) throws InterruptedException {
                         collected.add(level + " @" + Duration.between(START, context.time().now()).toSeconds());
                         if (blocks) {
+                            entered.release();
                             release.await();
                         }
                         return List.of(MetricValue.gauge("value", 1));
@@ -123,7 +127,7 @@ class MonitorTest {
         db.createUser("blip_monitor", "pw", "PROCESS ON *.*");
         Monitor m = monitor(db.hostPort(), true);
         m.start(Duration.ZERO);
-        time.awaitWaiters(2, WAIT); // the level clock, and the engine waiting for the recorder
+        entered.acquire(); // the recorder runs, on the collection's own thread
         return m;
     }
 
@@ -186,7 +190,7 @@ class MonitorTest {
         Monitor m = collectingWhenConnected();
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> m.stop(Duration.ofSeconds(5)),
                 task -> Thread.ofVirtual().start(task));
-        time.awaitWaiters(3, WAIT);
+        time.awaitWaiters(2, WAIT); // the level clock, and stop waiting for the collection
         assertFalse(stopped.isDone(), "a collection is in flight");
         release.countDown();
         stopped.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -199,9 +203,9 @@ class MonitorTest {
         Monitor m = collectingWhenConnected();
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> m.stop(Duration.ofMillis(500)),
                 task -> Thread.ofVirtual().start(task));
-        time.awaitWaiters(3, WAIT);
+        time.awaitWaiters(2, WAIT);
         time.advance(Duration.ofMillis(499));
-        time.awaitWaiters(3, WAIT);
+        time.awaitWaiters(2, WAIT);
         assertFalse(stopped.isDone(), "1 ms left");
         time.advance(Duration.ofMillis(1));
         stopped.get(WAIT.toSeconds(), TimeUnit.SECONDS);
