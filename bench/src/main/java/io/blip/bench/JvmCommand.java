@@ -31,8 +31,25 @@ record JvmCommand(String java, List<String> options, Map<String, String> options
     private static final List<String> OPTIONS_ENV = List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS");
     private static final String SHARED_ARCHIVE = "-XX:SharedArchiveFile=";
 
-    static JvmCommand of(long pid) {
-        return parse(Proc.cmdline(pid), Proc.environ(pid));
+    /**
+     * The JVM command of a running process, once it is java: bin/blip is a shell script until it execs
+     * java, and /proc shows an empty command line at the moment of the exec.
+     */
+    static JvmCommand of(long pid) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        List<String> cmdline = Proc.cmdline(pid);
+        while (!isJava(cmdline) && System.nanoTime() - end < 0) {
+            Thread.sleep(20); // a harness waiting for another process, not a test waiting for an outcome
+            cmdline = Proc.cmdline(pid);
+        }
+        if (!isJava(cmdline)) {
+            throw new IllegalStateException("process " + pid + " is not java after 10 s: " + cmdline);
+        }
+        return parse(cmdline, Proc.environ(pid));
+    }
+
+    private static boolean isJava(List<String> cmdline) {
+        return !cmdline.isEmpty() && Path.of(cmdline.getFirst()).getFileName().toString().equals("java");
     }
 
     /** The JVM command of a process started with {@code cmdline} in {@code environ}. */

@@ -120,6 +120,7 @@ final class Engine implements AutoCloseable {
 
     /** The result of a domain cut off at its time limit, or never started before the collection's. */
     private static final Result MISSED = new Result(null, null);
+    private static final long MILLISECOND = 1_000_000;
 
     /**
      * One collection of one level, in flight. Its domains run one after another on one thread, the
@@ -181,17 +182,28 @@ final class Engine implements AutoCloseable {
         private void chain(int generation) {
             while (true) {
                 int i;
+                boolean last;
                 synchronized (this) {
                     if (generation != chain || next == domains.size()) {
                         return;
                     }
                     i = next++;
+                    long now = time.nanoTime();
+                    if (now - domainDeadline(i) >= 0) {
+                        // Its limit has passed before its turn came: missed, not started.
+                        results[i] = MISSED;
+                        last = ++ended == domains.size() && !finished;
+                        finished |= last;
+                        if (last) {
+                            break;
+                        }
+                        continue;
+                    }
                     current = i;
                     threads[i] = Thread.currentThread();
-                    started[i] = time.nanoTime();
+                    started[i] = now;
                 }
                 Result r = call(i);
-                boolean last;
                 synchronized (this) {
                     threads[i] = null;
                     Thread.interrupted(); // a cut-off's interrupt is not the next domain's
@@ -206,10 +218,10 @@ final class Engine implements AutoCloseable {
                     finished |= last;
                 }
                 if (last) {
-                    end();
-                    return;
+                    break;
                 }
             }
+            end();
         }
 
         private Result call(int i) {
@@ -275,9 +287,12 @@ final class Engine implements AutoCloseable {
                     at = Math.min(at, domainDeadline(i));
                 }
             }
-            if (next < domains.size()) {
-                // The chain's next domain starts no earlier than now.
-                at = Math.min(at, current >= 0 ? handOver(current, started[current]) : handOver(next, now));
+            if (current >= 0 && next < domains.size()) {
+                at = Math.min(at, handOver(current, started[current]));
+            } else if (next < domains.size()) {
+                // Between two domains: the next starts no earlier than now, or is missed (by the chain's
+                // thread) when its limit has passed.
+                at = Math.min(at, Math.max(handOver(next, now), now + MILLISECOND));
             }
             return at;
         }

@@ -190,6 +190,60 @@ class EngineTest {
     }
 
     @Test
+    void aDomainWhoseLimitPassedBeforeItsTurnIsMissedWithoutRunning() throws Exception {
+        Plan plan = plan(Duration.ofSeconds(1), domain("stuck", Map.of()), domain("late", Map.of()));
+        AtomicInteger lateCalls = new AtomicInteger();
+        java.util.concurrent.BlockingQueue<Runnable> held = new java.util.concurrent.LinkedBlockingQueue<>();
+        Map<String, CollectorHelp> helps = Map.of("stuck", help("stuck"), "late", help("late"));
+        // An executor with no thread free: what it is given waits until the test runs it.
+        Engine e = new Engine("m1", plan, Map.of("stuck", blocking(), "late", failing(1227, lateCalls)), helps,
+                new java.util.concurrent.AbstractExecutorService() {
+                    @Override
+                    public void execute(Runnable task) {
+                        held.add(task);
+                    }
+
+                    @Override
+                    public void shutdown() {
+                    }
+
+                    @Override
+                    public List<Runnable> shutdownNow() {
+                        return List.of();
+                    }
+
+                    @Override
+                    public boolean isShutdown() {
+                        return false;
+                    }
+
+                    @Override
+                    public boolean isTerminated() {
+                        return false;
+                    }
+
+                    @Override
+                    public boolean awaitTermination(long timeout, TimeUnit unit) {
+                        return false;
+                    }
+                }, clock, time);
+        CompletableFuture<Metrics> collected = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> e.collect(plan.levels().get("l"), 1, collected::complete));
+        entered.acquire();
+        time.awaitWaiters(1, WAIT);
+        time.advance(Duration.ofMillis(100)); // stuck hands over: late's turn, but no thread is free
+        Runnable handedOver = held.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        time.awaitWaiters(1, WAIT);
+        time.advance(Duration.ofMillis(700)); // 800 ms: both domains' limit; stuck is cut off
+        time.awaitWaiters(1, WAIT);
+        handedOver.run(); // late's turn comes after its limit
+        Metrics m = collected.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(Map.of(), values(m));
+        assertEquals(0, lateCalls.get(), "not started");
+        assertEquals(Map.of("late", 1L, "stuck", 1L), e.errors());
+    }
+
+    @Test
     void aDeclaredErrorFollowsItsPolicy() {
         AtomicInteger ignored = new AtomicInteger();
         AtomicInteger zeroed = new AtomicInteger();
