@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How a running JVM was started, read from {@code /proc}: its java, the JVM options (everything
@@ -36,7 +37,7 @@ record JvmCommand(String java, List<String> options, Map<String, String> options
      * java, and /proc shows an empty command line at the moment of the exec.
      */
     static JvmCommand of(long pid) throws InterruptedException {
-        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<String> cmdline = Proc.cmdline(pid);
         while (!isJava(cmdline) && System.nanoTime() - end < 0) {
             Thread.sleep(20); // a harness waiting for another process, not a test waiting for an outcome
