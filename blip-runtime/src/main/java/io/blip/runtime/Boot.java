@@ -58,12 +58,12 @@ import org.slf4j.LoggerFactory;
 final class Boot {
     private static final Logger LOG = LoggerFactory.getLogger(Boot.class);
     /**
-     * Platform threads for collections and their queries ({@link QueryThreads}): a collection and two
-     * domains (one ending, the next starting) for one monitor, one more per 100 monitors, at most
-     * {@value #MAX_QUERY_THREADS}; beyond, virtual threads.
+     * Platform threads for collections ({@link QueryThreads}): for one monitor, a collection (whose
+     * domains run on its thread) and the domains of a level handed over beside a slow one; one more
+     * per 100 monitors, at most {@value #MAX_QUERY_THREADS}; beyond, virtual threads.
      */
     static int queryThreads(int monitors) {
-        return Math.min(MAX_QUERY_THREADS, 3 + monitors / 100);
+        return Math.min(MAX_QUERY_THREADS, 2 + monitors / 100);
     }
 
     private static final int MAX_QUERY_THREADS = 16;

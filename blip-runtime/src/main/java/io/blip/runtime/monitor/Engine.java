@@ -121,6 +121,12 @@ final class Engine implements AutoCloseable {
     /** The result of a domain cut off at its time limit, or never started before the collection's. */
     private static final Result MISSED = new Result(null, null);
     private static final long MILLISECOND = 1_000_000;
+    /**
+     * Hand-overs fall on a 10 ms grid of {@link Time#nanoTime()}, so that the collections of many
+     * monitors in flight together share the level clock's wake-ups (a hand-over 10 ms late costs
+     * nothing; limits are kept to the nanosecond).
+     */
+    private static final long HAND_OVER_GRID = 10 * MILLISECOND;
 
     /**
      * One collection of one level, in flight. Its domains run one after another on one thread, the
@@ -232,9 +238,13 @@ final class Engine implements AutoCloseable {
             }
         }
 
-        /** When domain {@code i}, started at {@code at}, hands the chain over if it is still running. */
+        /**
+         * When domain {@code i}, started at {@code at}, hands the chain over if it is still running: after
+         * {@link #HAND_OVER_AFTER}, rounded up to the {@link #HAND_OVER_GRID}, or at its limit.
+         */
         private long handOver(int i, long at) {
-            return Math.min(at + HAND_OVER_AFTER.toNanos(), domainDeadline(i));
+            long after = at + HAND_OVER_AFTER.toNanos();
+            return Math.min(after + Math.floorMod(-after, HAND_OVER_GRID), domainDeadline(i));
         }
 
         private long domainDeadline(int i) {

@@ -48,7 +48,7 @@ public final class LevelClock implements AutoCloseable {
     private final Map<Watched, Long> watched = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
-    /** Guards {@link #wakeAt} and {@link #addedWhileAwake}; the thread sleeps on it. */
+    /** Guards {@link #wakeAt} and {@link #addedWhileAwake}. */
     private final Object lock = new Object();
     private long wakeAt = AWAKE;
     private long addedWhileAwake = Watched.DONE;
@@ -74,7 +74,7 @@ public final class LevelClock implements AutoCloseable {
                 addedWhileAwake = Math.min(addedWhileAwake, firstCheckNanos);
             } else if (firstCheckNanos - wakeAt < 0) {
                 wakeAt = firstCheckNanos;
-                lock.notifyAll();
+                thread.interrupt(); // wakes it to look again (a collection of a monitor that just connected)
             }
         }
     }
@@ -86,6 +86,7 @@ public final class LevelClock implements AutoCloseable {
     private void run() {
         long last = time.now().getEpochSecond();
         while (running) {
+            Thread.interrupted(); // a watch's wake-up, taken already
             long nowMillis = time.now().toEpochMilli();
             long second = nowMillis / 1000;
             boolean ticked = second > last;
@@ -145,16 +146,24 @@ public final class LevelClock implements AutoCloseable {
         return next;
     }
 
+    /**
+     * Sleeps until {@code wake}, or until a watch that must be checked earlier interrupts it. A plain
+     * sleep, not a wait on a lock: waiting on an object's monitor inflates it, twice a second.
+     */
     private void sleepUntil(long wake) throws InterruptedException {
         synchronized (lock) {
             wake = earliest(wake, addedWhileAwake);
             addedWhileAwake = Watched.DONE;
             wakeAt = wake;
-            try {
-                while (running && wakeAt - time.nanoTime() > 0) {
-                    time.await(lock, wakeAt);
-                }
-            } finally {
+        }
+        try {
+            time.sleep(Duration.ofNanos(wake - time.nanoTime()));
+        } catch (InterruptedException e) {
+            if (!running) {
+                throw e;
+            }
+        } finally {
+            synchronized (lock) {
                 wakeAt = AWAKE;
             }
         }
