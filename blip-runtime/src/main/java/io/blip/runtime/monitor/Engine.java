@@ -144,7 +144,9 @@ final class Engine implements AutoCloseable {
         private final long start = time.nanoTime();
         private final long deadline = start + limits.collection().toNanos();
         private final List<Domain> domains = new ArrayList<>();
-        private final List<Collector> run = new ArrayList<>();
+        private final List<Collector> domainCollectors = new ArrayList<>();
+        /** Each domain's limit ({@link Time#nanoTime()}): the collection's, or its own if sooner. */
+        private final long[] deadlines;
         // All guarded by this.
         private final Result[] results;
         /** The thread running each domain, while it runs. */
@@ -167,8 +169,12 @@ final class Engine implements AutoCloseable {
                 Collector collector = collectors.get(domain.name());
                 if (collector != null && !stopped.contains(domain.name())) {
                     domains.add(domain);
-                    run.add(collector);
+                    domainCollectors.add(collector);
                 }
+            }
+            deadlines = new long[domains.size()];
+            for (int i = 0; i < deadlines.length; i++) {
+                deadlines[i] = Math.min(deadline, start + limits.domain(domains.get(i).name()).toNanos());
             }
             results = new Result[domains.size()];
             threads = new Thread[domains.size()];
@@ -195,12 +201,9 @@ final class Engine implements AutoCloseable {
                     }
                     i = next++;
                     long now = time.nanoTime();
-                    if (now - domainDeadline(i) >= 0) {
+                    if (now - deadlines[i] >= 0) {
                         // Its limit has passed before its turn came: missed, not started.
-                        results[i] = MISSED;
-                        last = ++ended == domains.size() && !finished;
-                        finished |= last;
-                        if (last) {
+                        if (leave(i, MISSED)) {
                             break;
                         }
                         continue;
@@ -219,9 +222,7 @@ final class Engine implements AutoCloseable {
                     if (results[i] != null) {
                         continue; // cut off at its limit
                     }
-                    results[i] = r;
-                    last = ++ended == domains.size() && !finished;
-                    finished |= last;
+                    last = leave(i, r);
                 }
                 if (last) {
                     break;
@@ -230,9 +231,19 @@ final class Engine implements AutoCloseable {
             end();
         }
 
+        /** Leaves domain {@code i}'s result; whether it was the last, which ends the collection. */
+        private boolean leave(int i, Result r) {
+            results[i] = r;
+            if (++ended == domains.size() && !finished) {
+                finished = true;
+                return true;
+            }
+            return false;
+        }
+
         private Result call(int i) {
             try {
-                return new Result(run.get(i).collect(level.name()), null);
+                return new Result(domainCollectors.get(i).collect(level.name()), null);
             } catch (Throwable t) {
                 return new Result(null, t);
             }
@@ -244,32 +255,26 @@ final class Engine implements AutoCloseable {
          */
         private long handOver(int i, long at) {
             long after = at + HAND_OVER_AFTER.toNanos();
-            return Math.min(after + Math.floorMod(-after, HAND_OVER_GRID), domainDeadline(i));
-        }
-
-        private long domainDeadline(int i) {
-            return Math.min(deadline, start + limits.domain(domains.get(i).name()).toNanos());
+            return Math.min(after + Math.floorMod(-after, HAND_OVER_GRID), deadlines[i]);
         }
 
         @Override
         public long check(long now) {
-            boolean last;
+            boolean last = false;
             long nextCheck = DONE;
             synchronized (this) {
                 if (finished) {
                     return DONE;
                 }
                 for (int i = 0; i < next; i++) {
-                    if (results[i] == null && now - domainDeadline(i) >= 0) {
-                        results[i] = MISSED;
-                        ended++;
+                    if (results[i] == null && now - deadlines[i] >= 0) {
+                        last |= leave(i, MISSED);
                         threads[i].interrupt();
                     }
                 }
                 if (now - deadline >= 0) {
                     for (; next < domains.size(); next++) {
-                        results[next] = MISSED;
-                        ended++;
+                        last |= leave(next, MISSED);
                     }
                 }
                 if (current >= 0 && next < domains.size() && now - handOver(current, started[current]) >= 0) {
@@ -277,8 +282,6 @@ final class Engine implements AutoCloseable {
                     current = -1;
                     queries.execute(() -> chain(generation));
                 }
-                last = ended == domains.size();
-                finished |= last;
                 if (!last) {
                     nextCheck = nextCheck(now);
                 }
@@ -294,7 +297,7 @@ final class Engine implements AutoCloseable {
             long at = next < domains.size() ? deadline : DONE;
             for (int i = 0; i < next; i++) {
                 if (results[i] == null) {
-                    at = Math.min(at, domainDeadline(i));
+                    at = Math.min(at, deadlines[i]);
                 }
             }
             if (current >= 0 && next < domains.size()) {
