@@ -1,22 +1,27 @@
 package io.blip.runtime;
 
 import io.blip.api.BlipException;
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
 import io.blip.runtime.monitor.LevelClock;
 import io.blip.runtime.monitor.Monitor;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
- * The running half: what {@link Boot} built, started, then stopped on SIGTERM or SIGINT within
- * {@value #STOP_SECONDS} s.
+ * The running half: the monitors {@link Boot} built, started, reloaded ({@link #reload}), started and
+ * stopped one by one, then all stopped on SIGTERM or SIGINT within {@value #STOP_SECONDS} s.
  */
 public final class Server implements AutoCloseable {
     public static final int STOP_SECONDS = 10;
@@ -25,23 +30,59 @@ public final class Server implements AutoCloseable {
     static final Duration START_SPREAD = Duration.ofSeconds(2);
     /** The most time between two monitors' starts. */
     private static final Duration MAX_START_GAP = Duration.ofMillis(100);
+    /** How long a reload or {@link #stop(String)} gives a monitor to stop. */
+    private static final Duration MONITOR_STOP = Duration.ofSeconds(5);
 
-    private final List<Monitor> monitors;
+    /** What a reload did, or why it did nothing. */
+    public enum ReloadOutcome { RELOADED, INVALID, STOP_LOSS, BUSY }
+
+    /**
+     * @param message what happened, for a person: the problems of an invalid load, the stop-loss refusal
+     * @param added   monitors new in the load, started
+     * @param removed monitors no longer in the load, stopped
+     * @param changed monitors whose config or plan changed, restarted
+     */
+    public record Reload(ReloadOutcome outcome, String message, List<String> added, List<String> removed,
+                         List<String> changed) {
+        static Reload refused(ReloadOutcome outcome, String message) {
+            return new Reload(outcome, message, List.of(), List.of(), List.of());
+        }
+    }
+
+    /** What starting or stopping one monitor did. */
+    public enum Control { DONE, UNKNOWN_ID, ALREADY, BUSY }
+
+    /**
+     * A loaded monitor: its config and plan, and its latest {@link Monitor}, stopped or not; a
+     * monitor stopped by {@link #stop(String)} stays loaded and starts again as a new {@link Monitor}.
+     */
+    private record Slot(MonitorConfig config, Plan plan, Monitor monitor) {
+        boolean stopped() {
+            return monitor.state() == Monitor.State.STOPPED;
+        }
+    }
+
+    private final Fleet fleet; // null when idle
+    private final StopLoss stopLoss;
     private final LevelClock levelClock;
-    private final List<ExecutorService> executors;
+    private final ExecutorService queries;
     private final Time time;
+    private final Map<String, Slot> slots = new LinkedHashMap<>(); // guarded by this
+    private boolean changing; // a reload, start or stop in progress; guarded by this
+    private boolean closed; // guarded by this
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    Server(List<Monitor> monitors, LevelClock levelClock, List<ExecutorService> executors, Time time) {
-        this.monitors = List.copyOf(monitors);
+    Server(Fleet fleet, String stopLoss, LevelClock levelClock, ExecutorService queries, Time time) {
+        this.fleet = fleet;
+        this.stopLoss = StopLoss.parse(stopLoss);
         this.levelClock = levelClock;
-        this.executors = List.copyOf(executors);
+        this.queries = queries;
         this.time = time;
     }
 
     /** A server with nothing to run: after {@code --run=false} or {@code --print-domains}. */
     static Server idle() {
-        return new Server(List.of(), null, List.of(), Time.system());
+        return new Server(null, "", null, null, Time.system());
     }
 
     /** The whole program after flag parsing: boot, print what was asked, run. Returns the exit code. */
@@ -59,6 +100,7 @@ public final class Server implements AutoCloseable {
             return 0;
         }
         server.installShutdownHook();
+        server.installReloadSignal();
         server.run();
         server.awaitStop();
         return 0;
@@ -73,21 +115,199 @@ public final class Server implements AutoCloseable {
     }
 
     /**
+     * Builds the monitors of a load (not started yet). On a failure, what was built is stopped and the
+     * rest discarded, and the exception thrown.
+     */
+    synchronized void add(List<Fleet.Prepared> prepared) {
+        for (int i = 0; i < prepared.size(); i++) {
+            Fleet.Prepared p = prepared.get(i);
+            try {
+                slots.put(p.id(), new Slot(p.config(), p.plan(), fleet.build(p, levelClock, queries)));
+            } catch (RuntimeException e) {
+                prepared.subList(i + 1, prepared.size()).forEach(Fleet.Prepared::discard);
+                throw e;
+            }
+        }
+    }
+
+    /**
      * Starts every monitor, each a little after the last (on the server's time), so that 1,000 monitors
      * do not connect in the same instant, and all within {@link #START_SPREAD}: 100 ms apart for up to
      * 20 monitors, 2 ms apart for 1,000. Returns at once: the monitors wait their turn.
      */
     void run() {
-        Duration gap = monitors.isEmpty() ? Duration.ZERO
-                : Duration.ofNanos(Math.min(MAX_START_GAP.toNanos(), START_SPREAD.toNanos() / monitors.size()));
-        LOG.info("server-run: starting {} monitor(s), {} ms apart", monitors.size(), gap.toNanos() / 1e6);
+        List<Monitor> all = monitors();
+        LOG.info("server-run: starting {} monitor(s), {} ms apart", all.size(), startGap(all.size()).toNanos() / 1e6);
+        startSpread(all);
+    }
+
+    private static Duration startGap(int monitors) {
+        return monitors == 0 ? Duration.ZERO
+                : Duration.ofNanos(Math.min(MAX_START_GAP.toNanos(), START_SPREAD.toNanos() / monitors));
+    }
+
+    private static void startSpread(List<Monitor> monitors) {
+        Duration gap = startGap(monitors.size());
         for (int i = 0; i < monitors.size(); i++) {
             monitors.get(i).start(gap.multipliedBy(i));
         }
     }
 
-    List<Monitor> monitors() {
-        return monitors;
+    /** Every loaded monitor, in load order: its latest {@link Monitor}, stopped or not. */
+    synchronized List<Monitor> monitors() {
+        return slots.values().stream().map(Slot::monitor).toList();
+    }
+
+    /**
+     * Loads the monitors again as boot did (the config file, its monitor files, the monitor loaders,
+     * the plans) and makes the running set match: new monitors start, removed ones stop, those whose
+     * config or plan changed restart; the others run on untouched. Nothing changes when the load has
+     * problems (all of them are reported) or when more monitors would go than
+     * {@code monitor-loader.stop-loss} allows. One at a time: a reload while another reload, start or
+     * stop runs is {@link ReloadOutcome#BUSY}.
+     */
+    public Reload reload() {
+        synchronized (this) {
+            if (fleet == null || closed || changing) {
+                return Reload.refused(ReloadOutcome.BUSY, closed || fleet == null ? "the server is not running"
+                        : "a reload, start or stop is in progress");
+            }
+            changing = true;
+        }
+        try {
+            return reloadNow();
+        } finally {
+            synchronized (this) {
+                changing = false;
+            }
+        }
+    }
+
+    private Reload reloadNow() {
+        LOG.info("monitors-loading: reload");
+        Fleet.Loaded loaded;
+        try {
+            loaded = fleet.load();
+        } catch (BlipException e) {
+            LOG.error("monitors-reload-error: the running monitors are kept:\n{}", e.getMessage());
+            return Reload.refused(ReloadOutcome.INVALID, e.getMessage());
+        }
+        Map<String, Slot> current;
+        synchronized (this) {
+            current = new LinkedHashMap<>(slots);
+        }
+        Map<String, Fleet.Prepared> next = new LinkedHashMap<>();
+        loaded.prepared().forEach(p -> next.put(p.id(), p));
+        List<String> removed = current.keySet().stream().filter(id -> !next.containsKey(id)).toList();
+        List<String> added = next.keySet().stream().filter(id -> !current.containsKey(id)).toList();
+        List<String> changed = next.keySet().stream().filter(current::containsKey)
+                .filter(id -> !same(current.get(id), next.get(id))).toList();
+        if (stopLoss.refuses(removed.size(), current.size())) {
+            loaded.discard();
+            String message = removed.size() + " of " + current.size() + " monitors would stop (" + removed
+                    + "), more than monitor-loader.stop-loss " + stopLoss + " allows; nothing changed";
+            LOG.warn("monitors-stoploss: {}", message);
+            return Reload.refused(ReloadOutcome.STOP_LOSS, message);
+        }
+        next.values().stream().filter(p -> !added.contains(p.id()) && !changed.contains(p.id()))
+                .forEach(Fleet.Prepared::discard);
+        List<Monitor> going = new ArrayList<>();
+        removed.forEach(id -> going.add(current.get(id).monitor()));
+        changed.forEach(id -> going.add(current.get(id).monitor()));
+        stopAll(going, MONITOR_STOP);
+        List<Monitor> starting = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        synchronized (this) {
+            if (closed) { // stopped meanwhile: start nothing
+                loaded.prepared().stream().filter(p -> added.contains(p.id()) || changed.contains(p.id()))
+                        .forEach(Fleet.Prepared::discard);
+                return Reload.refused(ReloadOutcome.BUSY, "the server stopped during the reload");
+            }
+            removed.forEach(slots::remove);
+            Map<String, Slot> reordered = new LinkedHashMap<>();
+            for (Fleet.Prepared p : loaded.prepared()) {
+                Slot slot = slots.get(p.id());
+                if (added.contains(p.id()) || changed.contains(p.id())) {
+                    try {
+                        slot = new Slot(p.config(), p.plan(), fleet.build(p, levelClock, queries));
+                        starting.add(slot.monitor());
+                    } catch (RuntimeException e) {
+                        problems.add(p.id() + ": " + e.getMessage());
+                        continue;
+                    }
+                }
+                reordered.put(p.id(), slot);
+            }
+            slots.clear();
+            slots.putAll(reordered);
+        }
+        startSpread(starting);
+        String message = "added " + added + ", removed " + removed + ", changed " + changed
+                + (problems.isEmpty() ? "" : "; not started: " + String.join("; ", problems));
+        LOG.info("monitors-loaded: reload: {}", message);
+        return new Reload(ReloadOutcome.RELOADED, message, added, removed, changed);
+    }
+
+    /** Whether a loaded monitor runs as the new load has it: the same config (wherever it was written) and plan. */
+    private static boolean same(Slot slot, Fleet.Prepared p) {
+        return slot.config().withOrigin("").equals(p.config().withOrigin("")) && Objects.equals(slot.plan(), p.plan());
+    }
+
+    /** Starts a loaded monitor that was stopped by {@link #stop(String)}. */
+    public Control start(String id) {
+        Slot slot;
+        synchronized (this) {
+            slot = slots.get(id);
+            if (slot == null) {
+                return Control.UNKNOWN_ID;
+            }
+            if (!slot.stopped()) {
+                return Control.ALREADY;
+            }
+            if (changing || closed) {
+                return Control.BUSY;
+            }
+            changing = true;
+        }
+        try {
+            Monitor monitor = fleet.build(fleet.prepare(slot.config(), slot.plan()), levelClock, queries);
+            synchronized (this) {
+                slots.put(id, new Slot(slot.config(), slot.plan(), monitor));
+            }
+            monitor.start(Duration.ZERO);
+            LOG.info("monitor-started: {}", id);
+            return Control.DONE;
+        } finally {
+            synchronized (this) {
+                changing = false;
+            }
+        }
+    }
+
+    /** Stops a monitor without unloading it: it stays listed, and {@link #start(String)} starts it again. */
+    public Control stop(String id) {
+        Slot slot;
+        synchronized (this) {
+            slot = slots.get(id);
+            if (slot == null) {
+                return Control.UNKNOWN_ID;
+            }
+            if (slot.stopped()) {
+                return Control.ALREADY;
+            }
+            if (changing || closed) {
+                return Control.BUSY;
+            }
+            changing = true;
+        }
+        try {
+            slot.monitor().stop(MONITOR_STOP);
+            return Control.DONE;
+        } finally {
+            synchronized (this) {
+                changing = false;
+            }
+        }
     }
 
     /** Blocks until the server has stopped (by {@link #close}, e.g. from the shutdown hook). */
@@ -103,17 +323,43 @@ public final class Server implements AutoCloseable {
      * SIGTERM and SIGINT run the JVM's shutdown hooks: this one stops the monitors and flushes the
      * sinks within {@value #STOP_SECONDS} s. (The exit status is then the signal's, 143 or 130.)
      */
+    /** SIGHUP reloads the monitors, as {@code POST /monitors/reload} does (instead of stopping the JVM). */
+    private void installReloadSignal() {
+        try {
+            Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("blip-reload").start(this::reload));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("SIGHUP cannot reload monitors on this system ({}); use POST /monitors/reload", e.getMessage());
+        }
+    }
+
     private void installShutdownHook() {
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("blip-stop").unstarted(this::close));
     }
 
     /** Stops every monitor (in parallel, within {@value #STOP_SECONDS} s in all) and releases everything. */
     @Override
-    public synchronized void close() {
-        if (stopped.getCount() == 0) {
-            return;
+    public void close() {
+        List<Monitor> all;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = monitors();
         }
-        Duration within = Duration.ofSeconds(STOP_SECONDS - 1);
+        stopAll(all, Duration.ofSeconds(STOP_SECONDS - 1));
+        if (levelClock != null) {
+            levelClock.close();
+        }
+        if (queries != null) {
+            queries.shutdownNow();
+        }
+        LOG.info("server-stopped");
+        stopped.countDown();
+    }
+
+    /** Stops the monitors in parallel, each within {@code within}; returns when all have, or a second later. */
+    private void stopAll(List<Monitor> monitors, Duration within) {
         long deadline = time.nanoTime() + within.plusSeconds(1).toNanos();
         int[] stopping = {monitors.size()}; // guarded by itself: the monitors still stopping
         for (Monitor m : monitors) {
@@ -137,11 +383,5 @@ public final class Server implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (levelClock != null) {
-            levelClock.close();
-        }
-        executors.forEach(ExecutorService::shutdownNow);
-        LOG.info("server-stopped");
-        stopped.countDown();
     }
 }

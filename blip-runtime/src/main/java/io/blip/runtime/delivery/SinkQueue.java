@@ -67,6 +67,7 @@ public final class SinkQueue<T> {
     private long queuedPoints;
     private int healthWaiting;
     private boolean closing;
+    private boolean retired; // the last lane closed: the queue is closing or about to; guarded by this
     private long flushDeadline;
     /** Set when the worker has ended. */
     private boolean workerDone;
@@ -186,9 +187,13 @@ public final class SinkQueue<T> {
 
     /**
      * A lane for the monitor, with the sink's encoder of its collections; the first starts the
-     * queue's thread.
+     * queue's thread. Null when the queue is closing (its last lane closed): the sink is being
+     * flushed and closed, and a monitor started now needs a new queue ({@link Sinks}).
      */
     public synchronized Lane<T> lane(MonitorConfig monitor) {
+        if (retired || closing) {
+            return null;
+        }
         var lane = new Lane<>(this, monitor.id(), sink.encoder(monitor));
         lanes.add(lane);
         open++;
@@ -479,6 +484,7 @@ public final class SinkQueue<T> {
             }
             lane.closed = true;
             last = --open == 0;
+            retired |= last; // no new lane from now on
         }
         if (last) {
             close(within);

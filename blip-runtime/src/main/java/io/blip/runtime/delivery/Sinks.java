@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The sinks of one boot: one {@link SinkQueue} per sink configuration (a sink name and its checked
  * options), made by the sink's factory on first use and shared by every monitor whose options for
- * that sink are equal.
+ * that sink are equal; made again for a monitor started after all the others of that sink stopped
+ * (a reload), since the last one to stop closed it.
  */
 public final class Sinks {
     private record Key(String name, Options options) {
@@ -42,11 +43,13 @@ public final class Sinks {
                                                MonitorConfig monitor) throws Exception {
         var key = new Key(name, options);
         SinkQueue<?> queue = queues.get(key);
-        if (queue == null) {
+        SinkQueue.Lane<?> lane = queue == null ? null : queue.lane(monitor);
+        if (lane == null) { // the first monitor of this sink, or the first since its monitors all stopped
             queue = queue(name, factory.make(SinkContext.of(name, options, domains, time)), options, time);
             queues.put(key, queue);
+            lane = queue.lane(monitor);
         }
-        return queue.lane(monitor);
+        return lane;
     }
 
     private static <T> SinkQueue<T> queue(String name, Sink<T> sink, Options options, Time time) {

@@ -164,9 +164,14 @@ public final class Monitor implements LevelClock.Ticker {
                 // running and skip (a missed interval in the log at every start).
                 Instant at = time.now();
                 long now = at.getEpochSecond() + (at.getNano() >= 500_000_000 ? 1 : 0);
-                startSecond = now;
-                state = State.RUNNING;
-                levelClock.register(this);
+                synchronized (this) {
+                    if (state != State.CONNECTING) {
+                        return; // stopped meanwhile
+                    }
+                    startSecond = now;
+                    state = State.RUNNING;
+                    levelClock.register(this);
+                }
                 lastError = "";
                 LOG.info("monitor {}: connected; collecting plan {} (levels: {})", id(), plan.name(),
                         schedule.levels().stream().map(l -> l.name() + " " + l.freq().toSeconds() + "s")

@@ -1,0 +1,240 @@
+package io.blip.runtime;
+
+import io.blip.api.BlipException;
+import io.blip.api.collect.CollectorContext;
+import io.blip.api.collect.CollectorFactory;
+import io.blip.api.collect.CollectorHelp;
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.Options;
+import io.blip.api.credential.CredentialContext;
+import io.blip.api.credential.CredentialSource;
+import io.blip.api.monitor.MonitorLoader;
+import io.blip.api.monitor.MonitorLoaderContext;
+import io.blip.api.monitor.MonitorSpec;
+import io.blip.api.plan.Plan;
+import io.blip.api.plugin.PluginServices;
+import io.blip.api.region.RegionLookup;
+import io.blip.api.sink.SinkFactory;
+import io.blip.api.time.Time;
+import io.blip.api.tls.TlsProvider;
+import io.blip.runtime.config.BlipConfig;
+import io.blip.runtime.config.ConfigLoader;
+import io.blip.runtime.config.Declarations;
+import io.blip.runtime.config.LoadContext;
+import io.blip.runtime.credential.CredentialSources;
+import io.blip.runtime.delivery.SinkQueue;
+import io.blip.runtime.delivery.Sinks;
+import io.blip.runtime.monitor.LevelClock;
+import io.blip.runtime.monitor.Monitor;
+import io.blip.runtime.monitor.TimeLimits;
+import io.blip.runtime.mysql.ConnectionTarget;
+import io.blip.runtime.mysql.MonitorPool;
+import io.blip.runtime.mysql.MysqlConnector;
+import io.blip.runtime.plan.PlanSet;
+import io.blip.runtime.plugin.Plugins;
+import io.blip.runtime.plugin.Provider;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitors Blip runs: read from the config file, its monitor files and the monitor loaders
+ * (e.g. {@code monitor-loader.aws}), checked, and built. Boot loads them once; every reload
+ * ({@link Server#reload}) loads them again the same way, from the same config file, with the same
+ * plugins and sinks.
+ */
+final class Fleet {
+    private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
+
+    private final Path configFile; // null: no config file, no monitors but those of the loaders
+    private final Plugins plugins;
+    private final Declarations declarations;
+    private final LoadContext context;
+    private final Map<String, CollectorFactory> collectors;
+    private final Map<String, CollectorHelp> helps;
+    private final Sinks sinks;
+    private final RegionLookup regions;
+    private final PluginServices services;
+    private final Time time;
+
+    Fleet(Path configFile, Plugins plugins, Declarations declarations, LoadContext context, Time time) {
+        this.configFile = configFile;
+        this.plugins = plugins;
+        this.declarations = declarations;
+        this.context = context;
+        this.time = time;
+        var factories = new LinkedHashMap<String, CollectorFactory>();
+        plugins.collectors().forEach(p -> factories.put(p.name(), p.instance()));
+        this.collectors = factories;
+        var domainHelps = new LinkedHashMap<String, CollectorHelp>();
+        factories.forEach((domain, f) -> domainHelps.put(domain, f.help()));
+        this.helps = domainHelps;
+        this.sinks = new Sinks(domainHelps, time);
+        this.regions = plugins.regionChain();
+        this.services = plugins.services();
+    }
+
+    /** What one load found: the config, its plans, and every monitor checked and ready to build. */
+    record Loaded(BlipConfig config, PlanSet plans, List<MonitorConfig> monitors, List<Prepared> prepared) {
+        /** Releases what the monitors not built hold (their credential sources). */
+        void discard() {
+            prepared.forEach(Prepared::discard);
+        }
+    }
+
+    /** One monitor's checked parts, ready to build; {@link #discard} releases them if it is not built. */
+    record Prepared(MonitorConfig config, Plan plan, ConnectionTarget target, CredentialSource credentials,
+                    Map<String, SinkFactory> sinks, Map<String, Options> sinkOptions) {
+        String id() {
+            return config.id();
+        }
+
+        void discard() {
+            credentials.close();
+        }
+    }
+
+    /**
+     * Reads the config file (or none), its plans and monitors, and checks every monitor.
+     *
+     * @throws BlipException listing every problem found; nothing is left open
+     */
+    Loaded load() {
+        BlipConfig config = configFile == null ? ConfigLoader.empty(context) : ConfigLoader.load(configFile, context);
+        PlanSet plans = PlanSet.load(config, helps, plugins::missingCollector, context.env());
+        List<MonitorConfig> monitors = loadMonitors(config);
+        List<String> problems = new ArrayList<>();
+        List<Prepared> prepared = new ArrayList<>();
+        for (MonitorConfig m : monitors) {
+            try {
+                prepared.add(prepare(m, plans));
+            } catch (BlipException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            prepared.forEach(Prepared::discard);
+            throw new BlipException(String.join("\n", problems));
+        }
+        return new Loaded(config, plans, monitors, prepared);
+    }
+
+    /**
+     * The config's monitors, then those of each plugin loader named under {@code monitor-loader}
+     * (e.g. {@code monitor-loader.aws}), with the same defaults, interpolation and validation.
+     */
+    private List<MonitorConfig> loadMonitors(BlipConfig config) {
+        List<MonitorConfig> all = new ArrayList<>(config.monitors());
+        for (Map.Entry<String, Options> e : config.monitorLoader().plugins().entrySet()) {
+            MonitorLoader loader = plugins.monitorLoader(e.getKey(), e.getValue().path());
+            if (!loader.enabled(e.getValue())) {
+                continue;
+            }
+            List<MonitorSpec> specs;
+            try {
+                specs = loader.load(MonitorLoaderContext.of(e.getValue(), regions, services));
+            } catch (Exception ex) {
+                throw new BlipException(e.getValue().path() + ": monitor loader " + loader.name() + " failed: "
+                        + ex.getMessage(), ex);
+            }
+            List<MonitorConfig> found = config.defaults().monitors(specs, all);
+            LOG.info("monitors-loaded: {} monitor(s) from monitor-loader.{}", found.size(), loader.name());
+            all.addAll(found);
+        }
+        return all;
+    }
+
+    private List<TlsProvider> tlsProviders() {
+        return plugins.tlsProviders().stream().map(Provider::instance).toList();
+    }
+
+    /** Checks one monitor: its plan among {@code plans}, then as {@link #prepare(MonitorConfig, Plan)} does. */
+    private Prepared prepare(MonitorConfig m, PlanSet plans) {
+        List<String> problems = new ArrayList<>();
+        Plan plan = null;
+        try {
+            plan = plans.forMonitor(m);
+        } catch (BlipException e) {
+            problems.add(e.getMessage());
+        }
+        return prepare(m, plan, problems);
+    }
+
+    /**
+     * Checks one monitor with its plan: where and how it connects, its credential source, its sinks.
+     *
+     * @throws BlipException with every problem of the monitor
+     */
+    Prepared prepare(MonitorConfig m, Plan plan) {
+        return prepare(m, plan, new ArrayList<>());
+    }
+
+    private Prepared prepare(MonitorConfig m, Plan plan, List<String> problems) {
+        ConnectionTarget target = null;
+        try {
+            target = ConnectionTarget.resolve(m, context.mycnf(), tlsProviders(), time);
+        } catch (BlipException e) {
+            problems.add(e.getMessage());
+        }
+        CredentialSource credentials = null;
+        try {
+            credentials = CredentialSources.make(CredentialContext.of(m, regions, services, time),
+                    plugins.credentialSourceFor(m), context.mycnf());
+        } catch (BlipException e) {
+            problems.add(e.getMessage());
+        }
+        Map<String, Options> sinkOptions = new LinkedHashMap<>(m.sinks());
+        if (sinkOptions.isEmpty()) {
+            try {
+                String sink = plugins.defaultSink();
+                sinkOptions.put(sink, declarations.sinks().get(sink).defaults(m.origin() + ".sinks." + sink));
+            } catch (BlipException e) {
+                problems.add(m.origin() + ": " + e.getMessage());
+            }
+        }
+        Map<String, SinkFactory> sinkFactories = new LinkedHashMap<>();
+        for (String name : sinkOptions.keySet()) {
+            try {
+                sinkFactories.put(name, plugins.sink(name, sinkOptions.get(name).path()));
+            } catch (BlipException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            if (credentials != null) {
+                credentials.close();
+            }
+            throw new BlipException(String.join("\n", problems));
+        }
+        return new Prepared(m, plan, target, credentials, sinkFactories, sinkOptions);
+    }
+
+    /** The monitor of prepared parts: its connector and pool, its lanes into its sinks, its collectors. */
+    Monitor build(Prepared p, LevelClock levelClock, ExecutorService queries) {
+        MonitorConfig config = p.config();
+        TimeLimits limits = TimeLimits.of(p.plan());
+        // A query still running past its collection's limit is cut off by the socket timeout.
+        Duration socketTimeout = limits.collection().plusSeconds(2);
+        MysqlConnector connector = new MysqlConnector(p.target(), p.credentials(), socketTimeout, tlsProviders(),
+                context.mycnf(), time);
+        MonitorPool pool = new MonitorPool(config.id(), connector, config.mysql().timeoutConnect(), time);
+        List<SinkQueue.Lane<?>> lanes = new ArrayList<>();
+        try {
+            for (Map.Entry<String, SinkFactory> s : p.sinks().entrySet()) {
+                lanes.add(sinks.lane(s.getKey(), s.getValue(), p.sinkOptions().get(s.getKey()), config));
+            }
+        } catch (Exception e) {
+            lanes.forEach(l -> l.close(Duration.ofSeconds(1)));
+            pool.close();
+            throw new BlipException(config.origin() + ".sinks: " + e.getMessage(), e);
+        }
+        CollectorContext collectorContext = CollectorContext.of(config, pool, time, regions, services);
+        return new Monitor(config, p.plan(), collectors, collectorContext, pool, lanes, levelClock, queries, time);
+    }
+}

@@ -1,0 +1,210 @@
+package io.blip.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.blip.runtime.monitor.Monitor;
+import io.blip.testkit.EmbeddedMariaDb;
+import io.blip.testkit.VirtualTime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reloading monitors ({@link Server#reload}) against a real MariaDB: the monitor file is edited
+ * between reloads, as a person or a config system would; the server runs on virtual time.
+ */
+class ReloadTest {
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final VirtualTime time = new VirtualTime(START);
+    private EmbeddedMariaDb db;
+    private Path monitors;
+    private Server server;
+
+    @BeforeEach
+    void boot() throws Exception {
+        db = EmbeddedMariaDb.shared();
+        db.createUser("reload", "reload-pw", "SELECT, PROCESS, REPLICATION CLIENT ON *.*");
+        monitors = dir.resolve("monitors.yaml");
+        writeMonitors("a", "b", "c", "d");
+        writeConfig("");
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void writeConfig(String stopLoss) throws Exception {
+        Files.writeString(dir.resolve("blip.yaml"), """
+                mysql:
+                  username: reload
+                  password: reload-pw
+                sinks:
+                  noop: {}
+                monitor-loader:
+                  files: [monitors.yaml]
+                  stop-loss: "%s"
+                """.formatted(stopLoss));
+    }
+
+    /** The monitor file: one monitor per id, all of the test's MariaDB, each with its own tag. */
+    private void writeMonitors(String... ids) throws Exception {
+        var text = new StringBuilder("monitors:\n");
+        for (String id : ids) {
+            text.append("  - id: ").append(id).append("\n    hostname: ").append(db.hostPort())
+                    .append("\n    tags: {v: \"1\"}\n");
+        }
+        Files.writeString(monitors, text.toString());
+    }
+
+    private Server started() {
+        server = Server.boot(new CliOptions(dir.resolve("blip.yaml"), dir.resolve("no-plugins"), false, false, false,
+                false, false, false, false, true), Map.of(), System.out, time);
+        server.run();
+        return server;
+    }
+
+    private Map<String, Monitor> byId() {
+        var out = new LinkedHashMap<String, Monitor>();
+        server.monitors().forEach(m -> out.put(m.id(), m));
+        return out;
+    }
+
+    /**
+     * Moves time on a second at a time until the monitor has made its first collection (a monitor may
+     * begin to wait for its turn to start after a given second has passed).
+     */
+    private void awaitRunning(Monitor m) throws Exception {
+        var running = m.running().toCompletableFuture();
+        for (int s = 0; s < 30 && !running.isDone(); s++) {
+            time.advance(Duration.ofSeconds(1));
+            try {
+                running.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                // not yet
+            }
+        }
+        running.get(1, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aReloadStartsNewMonitorsStopsRemovedOnesAndRestartsChangedOnesOnly() throws Exception {
+        started();
+        Map<String, Monitor> before = byId();
+        for (Monitor m : before.values()) {
+            awaitRunning(m);
+        }
+        Files.writeString(monitors, Files.readString(monitors)
+                .replace("  - id: b\n    hostname: " + db.hostPort() + "\n    tags: {v: \"1\"}\n", "")
+                .replace("id: c\n    hostname: " + db.hostPort() + "\n    tags: {v: \"1\"}",
+                        "id: c\n    hostname: " + db.hostPort() + "\n    tags: {v: \"2\"}")
+                + "  - id: e\n    hostname: " + db.hostPort() + "\n");
+
+        Server.Reload r = server.reload();
+
+        assertEquals(Server.ReloadOutcome.RELOADED, r.outcome(), r.message());
+        assertEquals(List.of("e"), r.added());
+        assertEquals(List.of("b"), r.removed());
+        assertEquals(List.of("c"), r.changed());
+        Map<String, Monitor> after = byId();
+        assertEquals(List.of("a", "c", "d", "e"), List.copyOf(after.keySet()));
+        assertSame(before.get("a"), after.get("a"), "an unchanged monitor runs on");
+        assertEquals(Monitor.State.RUNNING, after.get("a").state());
+        assertEquals(Monitor.State.STOPPED, before.get("b").state());
+        assertEquals(Monitor.State.STOPPED, before.get("c").state());
+        assertNotSame(before.get("c"), after.get("c"));
+        assertEquals(Map.of("v", "2"), after.get("c").config().tags());
+        awaitRunning(after.get("c"));
+        awaitRunning(after.get("e"));
+    }
+
+    @Test
+    void aReloadWithAnInvalidFileKeepsTheRunningMonitorsAndReportsEveryProblem() throws Exception {
+        started();
+        Map<String, Monitor> before = byId();
+        Files.writeString(monitors, """
+                monitors:
+                  - id: a
+                    hostname: %s
+                    tls: {ca: /no/such/ca.pem}
+                  - id: b
+                    hostname: %s
+                    no-such-key: 1
+                """.formatted(db.hostPort(), db.hostPort()));
+
+        Server.Reload r = server.reload();
+
+        assertEquals(Server.ReloadOutcome.INVALID, r.outcome());
+        assertTrue(r.message().contains("/no/such/ca.pem"), r.message());
+        assertTrue(r.message().contains("no-such-key"), r.message());
+        assertEquals(before, byId());
+        before.values().forEach(m -> assertTrue(m.state() != Monitor.State.STOPPED, m.id()));
+    }
+
+    @Test
+    void stopLossRefusesAReloadThatWouldStopMoreMonitorsThanItAllows() throws Exception {
+        writeConfig("50%");
+        started();
+        writeMonitors("a");
+
+        Server.Reload r = server.reload();
+
+        assertEquals(Server.ReloadOutcome.STOP_LOSS, r.outcome());
+        assertEquals("3 of 4 monitors would stop ([b, c, d]), more than monitor-loader.stop-loss 50% allows; "
+                + "nothing changed", r.message());
+        assertEquals(List.of("a", "b", "c", "d"), List.copyOf(byId().keySet()));
+
+        writeMonitors("a", "b");
+        assertEquals(Server.ReloadOutcome.RELOADED, server.reload().outcome(), "2 of 4 is 50%: allowed");
+        assertEquals(List.of("a", "b"), List.copyOf(byId().keySet()));
+    }
+
+    @Test
+    void aMonitorStoppedByIdStaysLoadedAndStartsAgain() throws Exception {
+        started();
+        Monitor b = byId().get("b");
+        awaitRunning(b);
+
+        assertEquals(Server.Control.DONE, server.stop("b"));
+        assertEquals(Server.Control.ALREADY, server.stop("b"));
+        assertEquals(Monitor.State.STOPPED, b.state());
+        assertEquals(List.of("a", "b", "c", "d"), List.copyOf(byId().keySet()));
+        assertEquals(Server.Control.UNKNOWN_ID, server.stop("zz"));
+        assertEquals(Server.Control.UNKNOWN_ID, server.start("zz"));
+
+        assertEquals(Server.Control.DONE, server.start("b"));
+        assertEquals(Server.Control.ALREADY, server.start("b"));
+        Monitor again = byId().get("b");
+        assertNotSame(b, again);
+        awaitRunning(again);
+    }
+
+    @Test
+    void stopLossValues() {
+        assertTrue(StopLoss.parse("2").refuses(3, 10));
+        assertTrue(!StopLoss.parse("2").refuses(2, 10));
+        assertTrue(StopLoss.parse("10%").refuses(2, 10));
+        assertTrue(!StopLoss.parse("10%").refuses(1, 10));
+        assertTrue(!StopLoss.parse("").refuses(10, 10));
+        assertTrue(!StopLoss.parse("0").refuses(10, 10));
+    }
+}
