@@ -177,9 +177,7 @@ public final class Server implements AutoCloseable {
         try {
             return reloadNow();
         } finally {
-            synchronized (this) {
-                changing = false;
-            }
+            doneChanging();
         }
     }
 
@@ -253,6 +251,10 @@ public final class Server implements AutoCloseable {
         return slot.config().withOrigin("").equals(p.config().withOrigin("")) && Objects.equals(slot.plan(), p.plan());
     }
 
+    private synchronized void doneChanging() {
+        changing = false;
+    }
+
     /** Starts a loaded monitor that was stopped by {@link #stop(String)}. */
     public Control start(String id) {
         Slot slot;
@@ -278,9 +280,7 @@ public final class Server implements AutoCloseable {
             LOG.info("monitor-started: {}", id);
             return Control.DONE;
         } finally {
-            synchronized (this) {
-                changing = false;
-            }
+            doneChanging();
         }
     }
 
@@ -304,9 +304,7 @@ public final class Server implements AutoCloseable {
             slot.monitor().stop(MONITOR_STOP);
             return Control.DONE;
         } finally {
-            synchronized (this) {
-                changing = false;
-            }
+            doneChanging();
         }
     }
 
