@@ -72,7 +72,7 @@ final class Boot {
         }
         Declarations declarations = plugins.declarations(Delivery.OPTIONS);
         var context = new LoadContext(env, systemProperties(), declarations, new MycnfFiles());
-        var fleet = new Fleet(configFile(), plugins, declarations, context, time);
+        var fleet = new Fleet(configFile(), plugins, declarations, context, time, LocalCandidates.ofThisHost());
         Fleet.Loaded loaded = fleet.load();
         if (options.printPlans()) {
             out.print(loaded.plans().describeShared());

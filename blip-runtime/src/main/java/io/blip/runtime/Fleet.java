@@ -5,6 +5,7 @@ import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.MysqlConfig;
 import io.blip.api.config.Options;
 import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSource;
@@ -34,11 +35,13 @@ import io.blip.runtime.plan.PlanSet;
 import io.blip.runtime.plugin.Plugins;
 import io.blip.runtime.plugin.Provider;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +65,16 @@ final class Fleet {
     private final RegionLookup regions;
     private final PluginServices services;
     private final Time time;
+    private final LocalCandidates local;
 
-    Fleet(Path configFile, Plugins plugins, Declarations declarations, LoadContext context, Time time) {
+    /**
+     * @param local where to look for a local MySQL when nothing else loads monitors
+     *              ({@code monitor-loader.local}); {@link LocalCandidates#ofThisHost()} but in tests
+     */
+    Fleet(Path configFile, Plugins plugins, Declarations declarations, LoadContext context, Time time,
+          LocalCandidates local) {
         this.configFile = configFile;
+        this.local = local;
         this.plugins = plugins;
         this.declarations = declarations;
         this.context = context;
@@ -147,7 +157,75 @@ final class Fleet {
             LOG.info("monitors-loaded: {} monitor(s) from monitor-loader.{}", found.size(), loader.name());
             all.addAll(found);
         }
+        if (all.isEmpty() && !config.monitorLoader().localDisableAuto()) {
+            detectLocal(config).ifPresent(all::add);
+        }
         return all;
+    }
+
+    /** How long auto-detection waits for each candidate to answer, as Blip does. */
+    static final Duration LOCAL_PING = Duration.ofMillis(200);
+
+    /**
+     * Local auto-detection, when nothing else loaded a monitor: for the user {@code mysql.username},
+     * then {@code root} (unless {@code monitor-loader.local.disable-auto-root}), every candidate socket,
+     * then TCP; the first that connects within {@link #LOCAL_PING} is the monitor {@code localhost},
+     * with the monitor defaults of the config like any other.
+     */
+    private Optional<MonitorConfig> detectLocal(BlipConfig config) {
+        List<String> users = new ArrayList<>();
+        users.add(config.defaults().monitors(List.of(localSpec(Map.of("hostname", local.tcp()))), List.of()).getFirst()
+                .mysql().username());
+        if (!config.monitorLoader().localDisableAutoRoot() && !users.contains("root")) {
+            users.add("root");
+        }
+        for (String user : users) {
+            List<Map<String, Object>> places = new ArrayList<>();
+            local.sockets().forEach(s -> places.add(Map.of("socket", s.toString())));
+            places.add(Map.of("hostname", local.tcp()));
+            for (Map<String, Object> place : places) {
+                var spec = new LinkedHashMap<String, Object>(place);
+                spec.put("username", user);
+                MonitorConfig m = config.defaults().monitors(List.of(localSpec(spec)), List.of()).getFirst();
+                if (answers(m)) {
+                    LOG.info("monitors-loaded: auto-detected local MySQL: {} as {}", place.values().iterator().next(),
+                            user);
+                    return Optional.of(m);
+                }
+            }
+        }
+        LOG.info("monitors-loaded: no local MySQL found (sockets {}, then {}; users {})", local.sockets(),
+                local.tcp(), users);
+        return Optional.empty();
+    }
+
+    private static MonitorSpec localSpec(Map<String, Object> config) {
+        var spec = new LinkedHashMap<String, Object>(config);
+        spec.put("id", "localhost");
+        return new MonitorSpec("monitor-loader.local", spec);
+    }
+
+    /** Whether the monitor connects within {@link #LOCAL_PING}. */
+    private boolean answers(MonitorConfig m) {
+        Prepared p;
+        try {
+            MysqlConfig my = m.mysql();
+            p = prepare(m.withMysql(new MysqlConfig(my.hostname(), my.socket(), my.mycnf(), my.username(), my.password(),
+                    my.passwordFile(), LOCAL_PING, my.credentialSource())), (Plan) null);
+        } catch (BlipException e) {
+            LOG.debug("local auto-detect {}: {}", m.address(), e.getMessage());
+            return false;
+        }
+        var connector = new MysqlConnector(p.target(), p.credentials(), LOCAL_PING, tlsProviders(), context.mycnf(),
+                time);
+        try (var c = connector.connect()) {
+            return c.isValid(1);
+        } catch (SQLException e) {
+            LOG.debug("local auto-detect {} as {}: {}", m.address(), m.mysql().username(), e.getMessage());
+            return false;
+        } finally {
+            connector.close();
+        }
     }
 
     private List<TlsProvider> tlsProviders() {
