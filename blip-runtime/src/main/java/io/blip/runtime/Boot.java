@@ -15,7 +15,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +71,7 @@ final class Boot {
         }
         if (options.printDomains()) {
             out.print(DomainPrinter.print(plugins.collectors().stream().map(p -> p.instance().help()).toList()));
-            return Server.idle();
+            return Server.idle(0);
         }
         Declarations declarations = plugins.declarations(Delivery.OPTIONS);
         var context = new LoadContext(env, systemProperties(), declarations, new MycnfFiles());
@@ -85,8 +88,11 @@ final class Boot {
         }
         if (!options.run()) {
             LOG.info("boot-success: {} monitor(s) valid; not running (--run=false)", loaded.prepared().size());
+            return Server.idle(tryEach(fleet, loaded.prepared()) ? 0 : Server.EXIT_UNREACHABLE);
+        }
+        if (printsOnly()) {
             loaded.discard();
-            return Server.idle();
+            return Server.idle(0);
         }
         BlipConfig config = loaded.config();
         if (loaded.prepared().isEmpty()) {
@@ -108,6 +114,37 @@ final class Boot {
         }
         LOG.info("boot-success: {} monitor(s)", loaded.prepared().size());
         return server;
+    }
+
+    /** Whether a {@code --print-*} flag asked for something to print, and nothing more. */
+    private boolean printsOnly() {
+        return options.printConfig() || options.printMonitors() || options.printPlans() || options.printPlugins();
+    }
+
+    /**
+     * {@code --run=false}: connects once as each monitor, all at once (each within its
+     * {@code mysql.timeout-connect}), and prints those that could not, one line each. Whether all did.
+     */
+    private boolean tryEach(Fleet fleet, List<Fleet.Prepared> prepared) {
+        Map<String, String> problems = new ConcurrentSkipListMap<>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Fleet.Prepared p : prepared) {
+                threads.execute(() -> {
+                    String problem = fleet.tryConnect(p);
+                    if (problem != null) {
+                        problems.put(p.id(), problem);
+                    }
+                });
+            }
+        }
+        problems.forEach((id, problem) -> out.println("monitor " + id + ": cannot connect: " + problem));
+        if (problems.isEmpty()) {
+            out.println("blip: config valid; all " + prepared.size() + " monitor(s) connected");
+        } else {
+            out.println("blip: config valid; " + problems.size() + " of " + prepared.size()
+                    + " monitor(s) could not connect");
+        }
+        return problems.isEmpty();
     }
 
     /** The config file: {@code --config}, else {@code blip.yaml} in the working directory, else none. */

@@ -216,13 +216,25 @@ final class Fleet {
             LOG.debug("local auto-detect {}: {}", m.address(), e.getMessage());
             return false;
         }
-        var connector = new MysqlConnector(p.target(), p.credentials(), LOCAL_PING, tlsProviders(), context.mycnf(),
-                time);
+        String problem = tryConnect(p);
+        if (problem != null) {
+            LOG.debug("local auto-detect {} as {}: {}", m.address(), m.mysql().username(), problem);
+        }
+        return problem == null;
+    }
+
+    /**
+     * Connects once as the monitor would (its credentials, TLS, {@code mysql.timeout-connect}), then
+     * closes the connection and the prepared parts (they are not built after): null when that worked,
+     * else why not.
+     */
+    String tryConnect(Prepared p) {
+        Duration timeout = p.config().mysql().timeoutConnect();
+        var connector = new MysqlConnector(p.target(), p.credentials(), timeout, tlsProviders(), context.mycnf(), time);
         try (var c = connector.connect()) {
-            return c.isValid(1);
+            return c.isValid((int) Math.max(1, timeout.toSeconds())) ? null : "the connection did not answer a ping";
         } catch (SQLException e) {
-            LOG.debug("local auto-detect {} as {}: {}", m.address(), m.mysql().username(), e.getMessage());
-            return false;
+            return e.getMessage();
         } finally {
             connector.close();
         }

@@ -25,6 +25,8 @@ import sun.misc.Signal;
  */
 public final class Server implements AutoCloseable {
     public static final int STOP_SECONDS = 10;
+    /** The exit code of {@code --run=false} when the config is valid but some monitor could not connect. */
+    public static final int EXIT_UNREACHABLE = 2;
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
     /** How long the starts of all monitors are spread over ({@link #run}). */
     static final Duration START_SPREAD = Duration.ofSeconds(2);
@@ -71,6 +73,7 @@ public final class Server implements AutoCloseable {
     private boolean changing; // a reload, start or stop in progress; guarded by this
     private boolean closed; // guarded by this
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private int exitCode; // of an idle server
 
     Server(Fleet fleet, String stopLoss, LevelClock levelClock, ExecutorService queries, Time time) {
         this.fleet = fleet;
@@ -80,9 +83,14 @@ public final class Server implements AutoCloseable {
         this.time = time;
     }
 
-    /** A server with nothing to run: after {@code --run=false} or {@code --print-domains}. */
-    static Server idle() {
-        return new Server(null, "", null, null, Time.system());
+    /**
+     * A server with nothing to run, after {@code --run=false} or a {@code --print-*} flag, and the
+     * exit code of the program: 0, or {@link #EXIT_UNREACHABLE}.
+     */
+    static Server idle(int exitCode) {
+        Server idle = new Server(null, "", null, null, Time.system());
+        idle.exitCode = exitCode;
+        return idle;
     }
 
     /** The whole program after flag parsing: boot, print what was asked, run. Returns the exit code. */
@@ -95,9 +103,9 @@ public final class Server implements AutoCloseable {
             err.println(e.getMessage());
             return Cli.EXIT_ERROR;
         }
-        if (!options.run() || options.printDomains()) {
+        if (server.fleet == null) { // --run=false, --print-*
             server.close();
-            return 0;
+            return server.exitCode;
         }
         server.installShutdownHook();
         server.installReloadSignal();

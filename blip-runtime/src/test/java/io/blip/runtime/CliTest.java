@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import io.blip.testkit.EmbeddedMariaDb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,18 +80,43 @@ class CliTest {
     }
 
     @Test
-    void runFalseExitsZeroAfterAGoodBootAndMasksSecretsInPrintedConfig() throws Exception {
+    void runFalseExits2WhenAValidConfigsMonitorCannotConnectAndMasksSecretsInPrintedConfig() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
         Path cfg = config("""
                 monitors:
                   - id: db1
-                    hostname: 127.0.0.1:3306
+                    hostname: 127.0.0.1:%d
                     username: blip
                     password: hunter2-secret
-                """);
-        assertEquals(0, run("--config", cfg.toString(), "--run=false", "--print-config", "--print-monitors"), err());
+                """.formatted(closedPort));
+        assertEquals(Server.EXIT_UNREACHABLE, run("--config", cfg.toString(), "--run=false", "--print-config",
+                "--print-monitors"), err());
         assertTrue(out().contains("id: db1"), out());
+        assertTrue(out().contains("\nmonitor db1: cannot connect: "), out());
+        assertTrue(out().contains("\nblip: config valid; 1 of 1 monitor(s) could not connect\n"), out());
         assertFalse(out().contains("hunter2-secret"), out());
         assertFalse(err().contains("hunter2-secret"), err());
+    }
+
+    @Test
+    void runFalseExitsZeroWhenEveryMonitorConnects() throws Exception {
+        EmbeddedMariaDb db = EmbeddedMariaDb.shared();
+        db.createUser("cli", "cli-pw", "SELECT ON *.*");
+        Path cfg = config("""
+                mysql:
+                  username: cli
+                  password: cli-pw
+                monitors:
+                  - id: db1
+                    hostname: %s
+                  - id: db2
+                    socket: %s
+                """.formatted(db.hostPort(), db.socket()));
+        assertEquals(0, run("--config", cfg.toString(), "--run=false"), err());
+        assertTrue(out().contains("blip: config valid; all 2 monitor(s) connected\n"), out());
     }
 
     @Test
