@@ -53,14 +53,10 @@ public final class HeartbeatWriter implements AutoCloseable {
     /** The longest frequency the table's {@code freq smallint unsigned} (milliseconds) holds. */
     public static final Duration MAX_FREQ = Duration.ofMillis(65_535);
 
-    /** Blip's table, as its docs and {@code BLIP_TABLE_DDL} give it. */
-    public static final String TABLE_DDL = """
-            CREATE TABLE IF NOT EXISTS %s (
-              src_id   varchar(200)      NOT NULL PRIMARY KEY,
-              src_role varchar(200)          NULL DEFAULT NULL,
-              ts       timestamp(3)      NOT NULL,  -- heartbeat
-              freq     smallint unsigned NOT NULL   -- milliseconds
-            ) ENGINE=InnoDB""";
+    /** Blip's table ({@code BLIP_TABLE_DDL}), {@code %s} its name: {@code ts} the heartbeat, {@code freq} in ms. */
+    public static final String TABLE_DDL = "CREATE TABLE IF NOT EXISTS %s (src_id varchar(200) NOT NULL PRIMARY KEY,"
+            + " src_role varchar(200) NULL DEFAULT NULL, ts timestamp(3) NOT NULL, freq smallint unsigned NOT NULL)"
+            + " ENGINE=InnoDB";
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z0-9_$]+");
     /** MySQL error codes: read-only ({@code ER_OPTION_PREVENTS_STATEMENT}, {@code ER_READ_ONLY_MODE}). */
@@ -111,9 +107,10 @@ public final class HeartbeatWriter implements AutoCloseable {
         }
         this.sourceId = config.sourceId().isEmpty() ? monitorId : config.sourceId();
         this.role = config.role();
-        this.table = config.table().isEmpty() ? DEFAULT_TABLE : config.table();
-        String quoted = quotedTable(table).orElseThrow(
-                () -> new IllegalArgumentException("heartbeat.table: '" + table + "' is not a table name"));
+        String name = config.table().isEmpty() ? DEFAULT_TABLE : config.table();
+        String quoted = quotedTable(name).orElseThrow(
+                () -> new IllegalArgumentException("heartbeat.table: '" + name + "' is not a table name"));
+        this.table = name.contains(".") ? name : DEFAULT_DATABASE + "." + name;
         // Blip writes NULL for no role, and so replaces a role the row had.
         this.insert = "INSERT INTO " + quoted + " (src_id, src_role, ts, freq) VALUES (?, ?, NOW(3), ?)"
                 + " ON DUPLICATE KEY UPDATE ts=NOW(3), freq=?, src_role=?";
@@ -204,16 +201,34 @@ public final class HeartbeatWriter implements AutoCloseable {
      */
     Outcome attempt(boolean rowWritten) {
         try (Connection c = db.getConnection()) {
-            if (rowWritten && beat(c) > 0) {
+            try {
+                if (rowWritten && beat(c) > 0) {
+                    return written();
+                }
+                if (readOnly(c)) {
+                    return readOnly();
+                }
+                writeRow(c);
                 return written();
+            } catch (SQLException e) {
+                return failed(e, grantee(c, e.getErrorCode()));
             }
-            if (readOnly(c)) {
-                return readOnly();
-            }
-            writeRow(c);
-            return written();
         } catch (SQLException | RuntimeException e) {
-            return failed(e);
+            return failed(e, "<user>");
+        }
+    }
+
+    /** The account to grant to when MySQL denied a write, as {@code GRANT} wants it: {@code 'blip'@'%'}. */
+    private static String grantee(Connection c, int error) {
+        if (error != TABLE_ACCESS_DENIED && error != COLUMN_ACCESS_DENIED && error != DB_ACCESS_DENIED) {
+            return "<user>";
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT CURRENT_USER()"); ResultSet rs = s.executeQuery()) {
+            String account = rs.next() ? rs.getString(1) : "";
+            int at = account.lastIndexOf('@');
+            return at < 0 ? "<user>" : "'" + account.substring(0, at) + "'@'" + account.substring(at + 1) + "'";
+        } catch (SQLException e) {
+            return "<user>";
         }
     }
 
@@ -274,7 +289,7 @@ public final class HeartbeatWriter implements AutoCloseable {
         return Outcome.READ_ONLY;
     }
 
-    private Outcome failed(Exception e) {
+    private Outcome failed(Exception e, String grantee) {
         if (isClosed()) {
             return Outcome.ERROR; // interrupted by close, most likely
         }
@@ -282,7 +297,7 @@ public final class HeartbeatWriter implements AutoCloseable {
         if (code == OPTION_PREVENTS_STATEMENT || code == READ_ONLY_MODE) {
             return readOnly();
         }
-        String advice = advice(code);
+        String advice = advice(code, grantee);
         if (advice != null) {
             report("error " + code, "cannot write heartbeats to " + table + ": " + e.getMessage() + "; " + advice
                     + "; trying again every " + SETUP_ERROR_WAIT.toSeconds() + " s", true);
@@ -295,14 +310,14 @@ public final class HeartbeatWriter implements AutoCloseable {
     }
 
     /** What a person should do about an error the writer cannot get over by itself, or null. */
-    private String advice(int code) {
-        String create = "create the table on the source: " + TABLE_DDL.formatted(table).replaceAll("\\s*--[^\\n]*", "")
-                .replaceAll("\\s+", " ").replace("( ", "(");
-        String grant = "grant the monitor's MySQL user: GRANT SELECT, INSERT, UPDATE, DELETE ON " + table
-                + " TO <user>";
+    private String advice(int code, String grantee) {
+        String create = "create it on the source: CREATE DATABASE IF NOT EXISTS " + table.substring(0, table.indexOf('.'))
+                + "; " + TABLE_DDL.formatted(table);
+        String grant = "grant the monitor's MySQL user on the source: GRANT SELECT, INSERT, UPDATE, DELETE ON " + table
+                + " TO " + grantee;
         return switch (code) {
             case NO_SUCH_TABLE, BAD_DB -> create;
-            case BAD_FIELD -> "the table is not Blip's heartbeat table; " + create;
+            case BAD_FIELD -> "it is not Blip's heartbeat table, which is: " + TABLE_DDL.formatted(table);
             case TABLE_ACCESS_DENIED, COLUMN_ACCESS_DENIED, DB_ACCESS_DENIED -> grant;
             case ACCESS_DENIED -> "check the monitor's MySQL user and password";
             default -> null;
