@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.blip.api.config.HeartbeatConfig;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.VirtualTime;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,53 +149,6 @@ class HeartbeatWriterTest {
             assertEquals("writing", w.status());
         } finally {
             EmbeddedMariaDb.shared().execute("REVOKE INSERT, UPDATE, DELETE ON hbtest.heartbeat FROM 'hb_reader'@'%'");
-        }
-    }
-
-    /** A data source that counts the connections it hands out. */
-    private record CountingDataSource(DataSource db, AtomicInteger count) implements DataSource {
-        @Override
-        public Connection getConnection() throws SQLException {
-            count.incrementAndGet();
-            return db.getConnection();
-        }
-
-        @Override
-        public Connection getConnection(String user, String password) throws SQLException {
-            throw new SQLException("not used");
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() {
-            return Logger.getGlobal();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
         }
     }
 }
