@@ -11,11 +11,11 @@ import java.util.logging.Logger;
  * The events one class logs, as SLF4J hands them to java.util.logging in tests: {@code LEVEL message}.
  * Closing stops listening.
  */
-final class LogEvents extends Handler implements AutoCloseable {
+public final class LogEvents extends Handler implements AutoCloseable {
     private final Logger logger;
     private final List<String> events = new CopyOnWriteArrayList<>();
 
-    LogEvents(Class<?> of) {
+    public LogEvents(Class<?> of) {
         this.logger = Logger.getLogger(of.getName());
         logger.addHandler(this);
     }
@@ -29,12 +29,12 @@ final class LogEvents extends Handler implements AutoCloseable {
     }
 
     /** The events so far, oldest first. */
-    List<String> all() {
+    public List<String> all() {
         return List.copyOf(events);
     }
 
     /** The events so far at {@code level} ({@code WARN}, {@code INFO}). */
-    List<String> at(String level) {
+    public List<String> at(String level) {
         return events.stream().filter(e -> e.startsWith(level + " ")).map(e -> e.substring(level.length() + 1)).toList();
     }
 
