@@ -149,7 +149,7 @@ class HeartbeatReplicationTest {
         VirtualTime time = new VirtualTime(Instant.parse("2026-01-01T00:00:00Z"));
         AtomicInteger tries = new AtomicInteger();
         var writer = new HeartbeatWriter("replica", new HeartbeatConfig("1s", "", "", "blip.heartbeat"),
-                new CountingDataSource(replica.dataSource(USER, "pw"), tries), time);
+                HeartbeatWriterTest.counting(replica.dataSource(USER, "pw"), tries), time);
         try (LogEvents log = new LogEvents(HeartbeatWriter.class); writer) {
             writer.start();
             time.awaitWaiters(1, DEADLINE);

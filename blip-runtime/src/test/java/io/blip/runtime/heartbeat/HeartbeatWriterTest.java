@@ -3,6 +3,7 @@ package io.blip.runtime.heartbeat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.blip.api.collect.ConnectionSource;
 import io.blip.api.config.HeartbeatConfig;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.VirtualTime;
@@ -53,7 +54,7 @@ class HeartbeatWriterTest {
     /** Writes as {@code user}, counting the connections taken (one per attempt). */
     private HeartbeatWriter start(String user, HeartbeatConfig config) {
         DataSource plain = EmbeddedMariaDb.shared().dataSource(user, "pw");
-        HeartbeatWriter w = new HeartbeatWriter("hb1", config, new CountingDataSource(plain, connections), time);
+        HeartbeatWriter w = new HeartbeatWriter("hb1", config, counting(plain, connections), time);
         writers.add(w);
         w.start();
         return w;
@@ -150,5 +151,13 @@ class HeartbeatWriterTest {
         } finally {
             EmbeddedMariaDb.shared().execute("REVOKE INSERT, UPDATE, DELETE ON hbtest.heartbeat FROM 'hb_reader'@'%'");
         }
+    }
+
+    /** {@code db}, counting the connections it hands out: the writer takes one per attempt. */
+    static ConnectionSource counting(DataSource db, AtomicInteger count) {
+        return () -> {
+            count.incrementAndGet();
+            return db.getConnection();
+        };
     }
 }
