@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -26,12 +28,16 @@ import java.util.stream.Stream;
  * would otherwise win over {@code 'blip'@'%'} for a client on 127.0.0.1.
  *
  * <p>Binary logging is on so that {@code size.binlog} has something to read, and the
- * performance schema is on for the domains that read it.
+ * performance schema is on for the domains that read it. {@link #replicaOf} starts a second
+ * server that replicates from a first.
  */
 public final class EmbeddedMariaDb implements AutoCloseable {
     public static final String VERSION = "mariadb-10.11.5";
     public static final String ADMIN_USER = "blip_admin";
     public static final String ADMIN_PASSWORD = "admin-test-only";
+    /** The account a replica made by {@link #replicaOf} replicates as. */
+    public static final String REPLICATION_USER = "blip_repl";
+    static final String REPLICATION_PASSWORD = "repl-test-only";
 
     private static EmbeddedMariaDb shared;
 
@@ -76,6 +82,70 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("embedded MariaDB did not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts a new server that replicates from {@code source} (server id 2), from the source's
+     * binary log position now: what the source has written before is not on the replica, what it
+     * writes from now on is. Returns once the replica's I/O and SQL threads both run.
+     */
+    public static EmbeddedMariaDb replicaOf(EmbeddedMariaDb source, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of(extraArgs));
+        args.addFirst("--server-id=2"); // after the source's --server-id=1: the last one wins
+        EmbeddedMariaDb replica = start(args.toArray(String[]::new));
+        try {
+            source.createUser(REPLICATION_USER, REPLICATION_PASSWORD, "REPLICATION SLAVE ON *.*");
+            String file;
+            long position;
+            try (Connection c = source.admin(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("the source has no binary log: SHOW MASTER STATUS is empty");
+                }
+                file = rs.getString("File");
+                position = rs.getLong("Position");
+            }
+            replica.execute("CHANGE MASTER TO MASTER_HOST=" + quote(source.host()) + ", MASTER_PORT=" + source.port()
+                            + ", MASTER_USER=" + quote(REPLICATION_USER) + ", MASTER_PASSWORD=" + quote(REPLICATION_PASSWORD)
+                            + ", MASTER_LOG_FILE=" + quote(file) + ", MASTER_LOG_POS=" + position
+                            + ", MASTER_CONNECT_RETRY=1",
+                    "START SLAVE");
+            replica.awaitReplicating(Duration.ofSeconds(30));
+            return replica;
+        } catch (SQLException | RuntimeException e) {
+            replica.close();
+            throw new IllegalStateException("replica of " + source.hostPort() + " did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until this replica's I/O and SQL threads both run ({@code SHOW SLAVE STATUS}), after
+     * {@code START SLAVE} or {@code START SLAVE SQL_THREAD}.
+     *
+     * @throws IllegalStateException when they do not within {@code timeout}; it gives the last error
+     */
+    public void awaitReplicating(Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        String last = "no replica status";
+        while (System.nanoTime() - end < 0) {
+            try (Connection c = admin(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+                if (rs.next()) {
+                    if ("Yes".equals(rs.getString("Slave_IO_Running")) && "Yes".equals(rs.getString("Slave_SQL_Running"))) {
+                        return;
+                    }
+                    last = "IO " + rs.getString("Slave_IO_Running") + " (" + rs.getString("Last_IO_Error") + "), SQL "
+                            + rs.getString("Slave_SQL_Running") + " (" + rs.getString("Last_SQL_Error") + ")";
+                }
+                Thread.sleep(50); // a test fixture: no condition to wait on but the server's status
+            } catch (SQLException e) {
+                last = e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for replication", e);
+            }
+        }
+        throw new IllegalStateException("replication not running after " + timeout.toMillis() + " ms: " + last);
     }
 
     /**

@@ -3,6 +3,8 @@ package io.blip.runtime.config;
 import io.blip.runtime.config.ConfigNode.ListNode;
 import io.blip.runtime.config.ConfigNode.MapNode;
 import io.blip.runtime.config.ConfigNode.ScalarNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +22,7 @@ import java.util.function.UnaryOperator;
  * section is checked against its own declaration ({@link NodeOptions}).
  */
 final class Keys {
+    private static final Logger log = LoggerFactory.getLogger(Keys.class);
 
     /** The shape a key's value must have. */
     enum Shape {
@@ -47,8 +50,13 @@ final class Keys {
      * @param shape       the value's shape
      * @param children    for sections, the keys inside
      * @param unsupported why a recognised Blip key is refused, or null when it is supported
+     * @param aliasOf     for a spelling Blip's docs use but its code does not, the key's name in the
+     *                    code, which the config builder reads it as; null otherwise
      */
-    record Key(Shape shape, Map<String, Key> children, String unsupported) {
+    record Key(Shape shape, Map<String, Key> children, String unsupported, String aliasOf) {
+        Key(Shape shape, Map<String, Key> children, String unsupported) {
+            this(shape, children, unsupported, null);
+        }
     }
 
     private static final String EXPORTER = "Prometheus exporter emulation is not supported yet; remove ";
@@ -65,7 +73,9 @@ final class Keys {
             "server-name", scalar(), "min-version", scalar());
 
     private static final Map<String, Key> HEARTBEAT = keys(
-            "freq", scalar(), "source-id", scalar(), "role", scalar(), "table", scalar());
+            "freq", scalar(), "source-id", scalar(), "role", scalar(), "table", scalar(),
+            // Blip's docs (config/heartbeat.md) write source; its code reads source-id.
+            "source", new Key(Shape.SCALAR, Map.of(), null, "source-id"));
 
     private static final Map<String, Key> EXPORTER_KEYS = keys(
             "mode", new Key(Shape.SCALAR, Map.of(), EXPORTER + "exporter.mode or leave it empty"),
@@ -153,6 +163,10 @@ final class Keys {
                     problems.add(value, key.unsupported());
                 }
             } else {
+                if (key.aliasOf() != null) {
+                    log.warn("{}: {}: deprecated spelling (Blip's docs); write {} instead", value.origin(), value.path(),
+                            key.aliasOf());
+                }
                 checkShape(value, key, problems, env);
             }
         });

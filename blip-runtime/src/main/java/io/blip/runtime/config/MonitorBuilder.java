@@ -15,6 +15,7 @@ import io.blip.api.config.TlsConfig;
 import io.blip.runtime.config.ConfigNode.ListNode;
 import io.blip.runtime.config.ConfigNode.MapNode;
 import io.blip.runtime.config.ConfigNode.ScalarNode;
+import io.blip.runtime.heartbeat.HeartbeatWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,6 @@ import java.util.function.UnaryOperator;
  */
 final class MonitorBuilder {
     private static final Logger log = LoggerFactory.getLogger(MonitorBuilder.class);
-    private static final String HEARTBEAT_TABLE = "blip.heartbeat";
 
     private final LoadContext context;
     private final Map<String, String> env;
@@ -80,7 +80,7 @@ final class MonitorBuilder {
     }
 
     private MonitorConfig build(MapNode monitor, MapNode defaults, String origin, boolean needsTarget) {
-        MapNode merged = merge(monitor, defaults);
+        MapNode merged = merge(heartbeatSource(monitor), heartbeatSource(defaults));
         MapNode withEnv = (MapNode) env(merged);
         var fields = new Fields(withEnv);
         MapNode m = (MapNode) rewrite(withEnv, s -> {
@@ -292,6 +292,30 @@ final class MonitorBuilder {
         });
     }
 
+    /**
+     * {@code heartbeat.source}, the spelling of Blip's docs ({@link Keys} warns about it), read as
+     * {@code source-id}, its code's, before the monitor and its defaults merge; both in one section
+     * is a problem.
+     */
+    private MapNode heartbeatSource(MapNode m) {
+        MapNode hb = m.map("heartbeat");
+        ConfigNode source = hb.entries().get("source");
+        if (source == null) {
+            return m;
+        }
+        var keys = new LinkedHashMap<>(hb.entries());
+        keys.remove("source");
+        if (!hb.text("source-id").isEmpty()) {
+            problems.add(source, "source and source-id are both set; source is the older spelling of source-id:"
+                    + " keep source-id only");
+        } else {
+            keys.put("source-id", source);
+        }
+        var entries = new LinkedHashMap<>(m.entries());
+        entries.put("heartbeat", new MapNode(hb.origin(), hb.path(), keys));
+        return new MapNode(m.origin(), m.path(), entries);
+    }
+
     private HeartbeatConfig heartbeat(MapNode hb) {
         String freq = hb.text("freq");
         if (freq.isEmpty()) {
@@ -302,10 +326,14 @@ final class MonitorBuilder {
             }
             return HeartbeatConfig.EMPTY;
         }
-        scalar(hb, "freq").ifPresent(f -> parse(f).filter(Duration::isZero).ifPresent(zero -> problems.add(f,
-                "must be greater than zero; to turn the heartbeat off, remove freq")));
+        scalar(hb, "freq").ifPresent(f -> parse(f).flatMap(HeartbeatWriter::freqProblem)
+                .ifPresent(problem -> problems.add(f, Problems.quote(f) + ": " + problem)));
         String table = hb.text("table");
-        return new HeartbeatConfig(freq, hb.text("source-id"), hb.text("role"), table.isEmpty() ? HEARTBEAT_TABLE : table);
+        scalar(hb, "table").filter(t -> HeartbeatWriter.quotedTable(t.value()).isEmpty()).ifPresent(t -> problems.add(t,
+                Problems.quote(t) + " is not a table name; write database.table or table (in database "
+                        + HeartbeatWriter.DEFAULT_DATABASE + "), e.g. " + HeartbeatWriter.DEFAULT_TABLE));
+        return new HeartbeatConfig(freq, hb.text("source-id"), hb.text("role"),
+                table.isEmpty() ? HeartbeatWriter.DEFAULT_TABLE : table);
     }
 
     private PlansConfig plans(MapNode plans) {

@@ -11,6 +11,7 @@ import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
+import io.blip.runtime.heartbeat.HeartbeatWriter;
 import io.blip.runtime.mysql.MonitorPool;
 import io.blip.runtime.delivery.SinkQueue.Lane;
 import java.time.Duration;
@@ -47,6 +48,8 @@ public final class Monitor implements LevelClock.Ticker {
     private final Plan plan;
     private final MonitorPool pool;
     private final Engine engine;
+    /** Writes heartbeats once the monitor runs, when {@code heartbeat.freq} is set. */
+    private final java.util.Optional<HeartbeatWriter> heartbeat;
     private final LevelSchedule schedule;
     private final List<Lane<?>> sinks;
     private final LevelClock levelClock;
@@ -97,6 +100,7 @@ public final class Monitor implements LevelClock.Ticker {
             }
         }
         this.engine = new Engine(config.id(), leveledPlan, collectors, helps, threads, levelClock, time);
+        this.heartbeat = HeartbeatWriter.of(config, pool, time);
     }
 
     public String id() {
@@ -171,6 +175,7 @@ public final class Monitor implements LevelClock.Ticker {
                     startSecond = now;
                     state = State.RUNNING;
                     levelClock.register(this);
+                    heartbeat.ifPresent(HeartbeatWriter::start);
                 }
                 lastError = "";
                 LOG.info("monitor {}: connected; collecting plan {} (levels: {})", id(), plan.name(),
@@ -366,6 +371,7 @@ public final class Monitor implements LevelClock.Ticker {
                 starter.interrupt();
             }
         }
+        heartbeat.ifPresent(HeartbeatWriter::close);
         awaitCollection(deadline);
         for (Lane<?> sink : sinks) {
             sink.close(Duration.ofNanos(Math.max(0, deadline - time.nanoTime())));
@@ -400,6 +406,7 @@ public final class Monitor implements LevelClock.Ticker {
         }
         s.put("intervals", interval.get());
         s.put("skipped", skipped.get());
+        heartbeat.ifPresent(writer -> s.put("heartbeat-writer", writer.status()));
         if (!lastError.isEmpty()) {
             s.put("error", lastError);
         }

@@ -352,7 +352,7 @@ class ConfigLoaderTest {
                         file + ":18: monitors[1].tls: cert is set but key is not; cert and key go together (valid"
                                 + " sets: ca; cert and key; ca, cert and key)",
                         file + ":20: monitors[1].tls.ca: file " + dir.resolve("missing-ca.pem") + " does not exist",
-                        file + ":17: monitors[1].heartbeat.freq: must be greater than zero; to turn the heartbeat"
+                        file + ":17: monitors[1].heartbeat.freq: '0': must be greater than zero; to turn the heartbeat"
                                 + " off, remove freq",
                         file + ":4: monitor-loader.stop-loss: '150%': a percentage stop-loss must be below 100%",
                         file + ":2: api.bind: '127.0.0.1' has no port; write host:port or :port, e.g. 127.0.0.1:7522"),
