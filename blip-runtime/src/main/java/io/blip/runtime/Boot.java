@@ -7,6 +7,7 @@ import io.blip.runtime.config.ConfigPrinter;
 import io.blip.runtime.config.Declarations;
 import io.blip.runtime.config.LoadContext;
 import io.blip.runtime.config.MycnfFiles;
+import io.blip.runtime.http.HttpProxy;
 import io.blip.runtime.monitor.LevelClock;
 import io.blip.runtime.monitor.QueryThreads;
 import io.blip.runtime.plugin.Plugins;
@@ -77,6 +78,9 @@ final class Boot {
         var context = new LoadContext(env, systemProperties(), declarations, new MycnfFiles());
         var fleet = new Fleet(configFile(), plugins, declarations, context, time, LocalCandidates.ofThisHost());
         Fleet.Loaded loaded = fleet.load();
+        if (!loaded.config().httpProxy().isEmpty()) {
+            HttpProxy.parse(loaded.config().httpProxy(), env.getOrDefault("NO_PROXY", env.get("no_proxy"))).install();
+        }
         if (options.printPlans()) {
             out.print(loaded.plans().describeShared());
         }

@@ -1,11 +1,13 @@
 package io.blip.runtime.config;
 
+import io.blip.api.BlipException;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.Options;
 import io.blip.api.config.PlansConfig;
 import io.blip.runtime.config.ConfigNode.ListNode;
 import io.blip.runtime.config.ConfigNode.MapNode;
 import io.blip.runtime.config.ConfigNode.ScalarNode;
+import io.blip.runtime.http.HttpProxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +93,16 @@ public final class ConfigLoader {
                 problems.add(api.entries().get("bind"), bad);
             }
         }
+        server.map("http").get("proxy").ifPresent(node -> {
+            String proxy = server.map("http").text("proxy");
+            if (!proxy.isEmpty()) {
+                try {
+                    HttpProxy.parse(proxy, "");
+                } catch (BlipException e) {
+                    problems.add(node, e.getMessage());
+                }
+            }
+        });
         var result = new BlipConfig(file, new ApiConfig(bind, builder.bool(api, "disable")),
                 server.map("http").text("proxy"), loader,
                 new PlansConfig(MonitorBuilder.list(server.map("plans").entries().get("files")), "",
