@@ -9,6 +9,8 @@ module io.blip.runtime {
     requires org.snakeyaml.engine;
     requires org.slf4j;
     requires java.logging;
+    // The REST API (io.blip.runtime.api) serves on the JDK's HTTP server.
+    requires jdk.httpserver;
     // Plugins can use only JDK modules that the boot layer has: resolve the ones they commonly need.
     requires java.naming;
     requires java.net.http;

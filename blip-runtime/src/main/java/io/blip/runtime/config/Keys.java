@@ -92,6 +92,11 @@ final class Keys {
 
     private final Declarations.Advice advice;
 
+    /** Blip's {@code api} keys and ours: a bearer token and TLS for the API. */
+    private static final Map<String, Key> API = keys(
+            "bind", scalar(), "disable", scalar(), "auth-token-file", scalar(),
+            "tls", section(keys("cert", scalar(), "key", scalar(), "ca", scalar())));
+
     private static final Map<String, Key> MONITOR_LOADER = keys(
             "files", new Key(Shape.LIST, Map.of(), null),
             "stop-loss", scalar(),
@@ -109,7 +114,7 @@ final class Keys {
         monitor = Collections.unmodifiableMap(monitorKeys);
 
         var topKeys = new LinkedHashMap<String, Key>();
-        topKeys.put("api", section(keys("bind", scalar(), "disable", scalar())));
+        topKeys.put("api", section(API));
         topKeys.put("http", section(keys("proxy", scalar())));
         topKeys.put("monitor-loader", new Key(Shape.LOADERS, MONITOR_LOADER, null));
         topKeys.putAll(defaults(declarations));
