@@ -205,6 +205,7 @@ public final class ConfigLoader {
                 problems.add(api.entries().get("bind"), bad);
             }
         }
+        boolean disable = builder.bool(api, "disable");
         MapNode tls = api.map("tls");
         var files = new LinkedHashMap<String, String>();
         files.put("auth-token-file", api.text("auth-token-file"));
@@ -232,7 +233,7 @@ public final class ConfigLoader {
         } else if (!cert && !files.get("tls.ca").isEmpty()) {
             problems.add(tls, "ca is set but cert and key are not; client certificates need TLS: set cert and key too");
         }
-        return new ApiConfig(bind, builder.bool(api, "disable"), files.get("auth-token-file"), files.get("tls.cert"),
+        return new ApiConfig(bind, disable, files.get("auth-token-file"), files.get("tls.cert"),
                 files.get("tls.key"), files.get("tls.ca"));
     }
 

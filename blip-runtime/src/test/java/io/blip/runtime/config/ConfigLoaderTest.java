@@ -299,7 +299,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeyWithoutSuggestionListsTheKeys() throws Exception {
         Path file = dir.resolve("blip.yaml");
-        assertEquals(List.of(file + ":2: api.port: unknown key; valid keys here: bind, disable"),
+        assertEquals(List.of(file + ":2: api.port: unknown key; valid keys here: bind, disable, auth-token-file, tls"),
                 problems("blip.yaml", "api:\n  port: 7522\n"));
     }
 
