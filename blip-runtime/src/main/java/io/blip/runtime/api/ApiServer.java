@@ -68,6 +68,8 @@ public final class ApiServer implements AutoCloseable {
     /** SHA-256 of the token, compared in constant time; null when no token is asked for. */
     private final byte[] tokenDigest;
     private ExecutorService requests;
+    /** Made by the first request, so that nothing of the handling is loaded while monitors start. */
+    private Routes routes;
 
     private ApiServer(HttpServer http, ApiBackend backend, String version, Time time, byte[] tokenDigest) {
         this.http = http;
@@ -118,10 +120,16 @@ public final class ApiServer implements AutoCloseable {
         }
         requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("blip-api-", 0).factory());
         http.setExecutor(requests);
-        var routes = new Routes(this);
-        http.createContext("/", routes::serve);
+        http.createContext("/", exchange -> routes().serve(exchange));
         http.start();
         log.info("API listening on {}://{}", http instanceof HttpsServer ? "https" : "http", hostPort(address()));
+    }
+
+    private synchronized Routes routes() {
+        if (routes == null) {
+            routes = new Routes(this);
+        }
+        return routes;
     }
 
     /** The address the API listens on (its port when {@code api.bind} asked for port 0). */
@@ -201,9 +209,7 @@ public final class ApiServer implements AutoCloseable {
     private record Route(String method, Function<Request, Reply> handler) {
     }
 
-    /**
-     * The endpoints and their handling; made by {@link #start}, so none of it is loaded before.
-     */
+    /** The endpoints and their handling. */
     private static final class Routes {
         private final ApiServer api;
         private final ApiBackend backend;
