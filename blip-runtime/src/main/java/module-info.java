@@ -1,6 +1,6 @@
 /**
  * The Blip runtime: CLI, boot, config, plugin layers, plans, monitors, engine, MySQL connections
- * and delivery to sinks. It reads no plugin class: plugins are found through the SPIs of
+ * delivery to sinks and the REST API. It reads no plugin class: plugins are found through the SPIs of
  * {@code io.blip.api}.
  */
 module io.blip.runtime {

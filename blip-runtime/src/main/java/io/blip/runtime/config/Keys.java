@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
 /**
  * The keys of a Blip config file and the shape of their values, from Blip's {@code config.go}
  * (plus our additions: {@code mysql.credential-source}, {@code tls.server-name},
- * {@code tls.min-version}), and the monitor sections that loaded plugins declare (Blip's
+ * {@code tls.min-version}, {@code api.auth-token-file}, {@code api.tls}), and the monitor sections that loaded plugins declare (Blip's
  * {@code aws} is the AWS plugin's). Checking a tree against them finds unknown keys (with the
  * closest known key), values of the wrong shape, and Blip keys we do not support yet; a plugin's
  * section is checked against its own declaration ({@link NodeOptions}).
