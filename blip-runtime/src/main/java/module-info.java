@@ -1,5 +1,5 @@
 /**
- * The Blip runtime: CLI, boot, config, plugin layers, plans, monitors, engine, MySQL connections
+ * The Blip runtime: CLI, boot, config, plugin layers, plans, monitors, engine, MySQL connections,
  * delivery to sinks and the REST API. It reads no plugin class: plugins are found through the SPIs of
  * {@code io.blip.api}.
  */
