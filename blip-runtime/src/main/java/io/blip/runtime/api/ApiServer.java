@@ -30,7 +30,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -249,10 +248,10 @@ public final class ApiServer implements AutoCloseable {
                 try {
                     reply = reply(exchange, method, path);
                 } catch (RuntimeException e) {
-                    log.error("API {} {}: {}", method, path, e.toString(), e);
+                    log.error("API {} {}: {}", method, printable(path), e.toString(), e);
                     reply = Reply.text(500, "internal error; see Blip's log");
                 }
-                log.debug("API {} {}: {}", method, path, reply.status());
+                log.debug("API {} {}: {}", method, printable(path), reply.status());
                 send(exchange, reply);
             }
         }
@@ -267,8 +266,8 @@ public final class ApiServer implements AutoCloseable {
                 return Reply.text(404, "404 page not found");
             }
             if (!route.method().equals(method)) {
-                return new Reply(405, TEXT, method + " is not allowed on " + path + "; use " + route.method() + "\n",
-                        Map.of("Allow", route.method()));
+                String text = printable(method) + " is not allowed on " + printable(path) + "; use " + route.method();
+                return new Reply(405, TEXT, text + "\n", Map.of("Allow", route.method()));
             }
             return route.handler().apply(new Request(method, path, query(exchange.getRequestURI().getRawQuery()),
                     authorized));
@@ -276,7 +275,8 @@ public final class ApiServer implements AutoCloseable {
 
         private static Reply unauthorized(boolean sentOne) {
             String challenge = "Bearer realm=\"blip\"" + (sentOne ? ", error=\"invalid_token\"" : "");
-            return new Reply(401, TEXT, "401 unauthorized: send Authorization: Bearer <the token in api.auth-token-file>\n",
+            return new Reply(401, TEXT,
+                    "401 unauthorized: send Authorization: Bearer <the token in api.auth-token-file>\n",
                     Map.of("WWW-Authenticate", challenge));
         }
 
@@ -329,7 +329,8 @@ public final class ApiServer implements AutoCloseable {
             return switch (backend.reload()) {
                 case Outcome.Done d -> Reply.text(200, "");
                 case Outcome.StopLoss s -> Reply.text(412, "Stop-loss prevented reloading: " + s.why());
-                case Outcome.Conflict c -> Reply.text(409, "Error reloading monitors: " + String.join("\n", c.problems()));
+                case Outcome.Conflict c ->
+                        Reply.text(409, "Error reloading monitors: " + String.join("\n", c.problems()));
                 case Outcome.UnknownMonitor u -> notLoaded(u.monitorId());
             };
         }
@@ -409,7 +410,8 @@ public final class ApiServer implements AutoCloseable {
         }
 
         private static String rfc3339(Instant t) {
-            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC));
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                    t.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC));
         }
 
         /** A client's text for a response or a log: no line breaks or other control characters. */
@@ -460,9 +462,10 @@ public final class ApiServer implements AutoCloseable {
         if (tokenDigest == null) {
             return true;
         }
-        if (header == null || header.length() < 7 || !header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+        String scheme = "bearer ";
+        if (header == null || !header.regionMatches(true, 0, scheme, 0, scheme.length())) {
             return false;
         }
-        return MessageDigest.isEqual(tokenDigest, sha256(header.substring(7).strip()));
+        return MessageDigest.isEqual(tokenDigest, sha256(header.substring(scheme.length()).strip()));
     }
 }

@@ -40,8 +40,8 @@ final class ApiTls {
             throw new BlipException("api.tls.key: " + api.tlsKey() + ": " + e.getMessage(), e);
         }
         if (!Pem.matches(key, chain.getFirst())) {
-            throw new BlipException("api.tls.key: " + api.tlsKey() + " is not the key of the certificate in api.tls.cert ("
-                    + api.tlsCert() + ", " + chain.getFirst().getSubjectX500Principal().getName() + ")");
+            throw new BlipException("api.tls.key: " + api.tlsKey()
+                    + " is not the key of the certificate in api.tls.cert (" + api.tlsCert() + ", " + chain.getFirst().getSubjectX500Principal().getName() + ")");
         }
         try {
             KeyStore keys = emptyStore();

@@ -17,14 +17,10 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,7 +122,7 @@ class ApiSecurityTest {
         Authority ca = TestCertificates.authority("API CA");
         ApiConfig config = tls(ca, "");
         try (ApiServer server = start(config)) {
-            HttpResponse<String> reply = new ApiClient(server, client(ca, null)).get("/version");
+            HttpResponse<String> reply = new ApiClient(server, ca.clientContext(null)).get("/version");
             assertEquals(200, reply.statusCode());
             assertEquals("\"1.2.3\"\n", reply.body());
             assertEquals("CN=blip.test,O=Blip tests", ((X509Certificate) reply.sslSession().orElseThrow().getPeerCertificates()[0])
@@ -142,11 +138,11 @@ class ApiSecurityTest {
         Authority clients = TestCertificates.authority("Client CA");
         Path clientCa = clients.writeCertificate(dir.resolve("client-ca.pem"));
         try (ApiServer server = start(tls(ca, clientCa.toString()))) {
-            assertThrows(IOException.class, () -> new ApiClient(server, client(ca, null)).get("/version"));
+            assertThrows(IOException.class, () -> new ApiClient(server, ca.clientContext(null)).get("/version"));
             assertThrows(IOException.class,
-                    () -> new ApiClient(server, client(ca, ca.client("stranger"))).get("/version"));
+                    () -> new ApiClient(server, ca.clientContext(ca.client("stranger"))).get("/version"));
 
-            HttpResponse<String> reply = new ApiClient(server, client(ca, clients.client("operator"))).get("/version");
+            HttpResponse<String> reply = new ApiClient(server, ca.clientContext(clients.client("operator"))).get("/version");
             assertEquals(200, reply.statusCode());
         }
     }
@@ -175,27 +171,5 @@ class ApiSecurityTest {
         Path cert = server.writeChain(dir.resolve("server.pem"));
         Path key = server.writeKey(dir.resolve("server-key.pem"), KeyFormat.TRADITIONAL);
         return new ApiConfig("127.0.0.1:0", false, "", cert.toString(), key.toString(), clientCa);
-    }
-
-    /** A client's SSL context trusting {@code ca}, presenting {@code certificate} when not null. */
-    private static SSLContext client(Authority ca, Issued certificate) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.certificate());
-        var trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trust);
-        KeyManagerFactory keyManagers = null;
-        if (certificate != null) {
-            char[] password = "test".toCharArray();
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("client", certificate.key(), password,
-                    certificate.chain().toArray(X509Certificate[]::new));
-            keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keys, password);
-        }
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-        return ssl;
     }
 }

@@ -100,7 +100,8 @@ class ApiServerTest {
 
     @Test
     void configIsYamlByDefaultAndJsonWithTheJsonKey() throws Exception {
-        backend.config = Map.of("api", Map.of("bind", "127.0.0.1:7522"), "monitors", List.of());
+        backend.config = new java.util.LinkedHashMap<>(Map.of("api", Map.of("bind", "127.0.0.1:7522")));
+        backend.config.put("monitors", List.of());
 
         HttpResponse<String> yaml = client.get("/config");
         assertReply(200, ConfigPrinter.yaml(backend.config), yaml);
