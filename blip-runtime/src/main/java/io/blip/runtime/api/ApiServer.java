@@ -87,7 +87,7 @@ public final class ApiServer implements AutoCloseable {
      * @param version Blip's version, for {@code /version} and {@code /status}
      * @param time    the server's time, for {@code uptime}
      * @throws BlipException naming the key and the address or file: the address is taken or not
-     *                       local, the token file is unreadable or empty, a PEM file is invalid
+     *                       this host's, the token file is unreadable or empty, a PEM file is invalid
      */
     public static ApiServer bind(ApiConfig config, ApiBackend backend, String version, Time time) {
         byte[] token = config.authTokenFile().isEmpty() ? null
@@ -104,8 +104,10 @@ public final class ApiServer implements AutoCloseable {
                 http = https;
             }
         } catch (BindException e) {
-            throw new BlipException("api.bind: cannot listen on " + config.bind() + ": " + e.getMessage()
-                    + "; is another Blip running? Set api.bind to a free address, or api.disable: true", e);
+            String hint = String.valueOf(e.getMessage()).contains("in use") ? "; is another Blip running?" : ";"
+                    + " is the address this host's?";
+            throw new BlipException("api.bind: cannot listen on " + config.bind() + ": " + e.getMessage() + hint
+                    + " Set api.bind to a free address, or api.disable: true", e);
         } catch (IOException e) {
             throw new BlipException("api.bind: cannot listen on " + config.bind() + ": " + e.getMessage(), e);
         }

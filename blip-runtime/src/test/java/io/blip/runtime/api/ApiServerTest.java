@@ -258,6 +258,15 @@ class ApiServerTest {
     }
 
     @Test
+    void anAddressOfAnotherHostIsABootErrorNamingApiBindAndTheAddress() {
+        BlipException e = assertThrows(BlipException.class, () -> ApiServer.bind(
+                new ApiConfig("192.0.2.1:7522", false), backend, "1.2.3", Time.system()));
+
+        assertEquals("api.bind: cannot listen on 192.0.2.1:7522: Cannot assign requested address; is the address this"
+                + " host's? Set api.bind to a free address, or api.disable: true", e.getMessage());
+    }
+
+    @Test
     void anUnknownHostIsABootErrorNamingIt() {
         BlipException e = assertThrows(BlipException.class, () -> ApiServer.bind(
                 new ApiConfig("no-such-host.invalid:7522", false), backend, "1.2.3", Time.system()));
