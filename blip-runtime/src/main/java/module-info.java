@@ -1,6 +1,6 @@
 /**
- * The Blip runtime: CLI, boot, config, plugin layers, plans, monitors, engine, MySQL connections
- * and delivery to sinks. It reads no plugin class: plugins are found through the SPIs of
+ * The Blip runtime: CLI, boot, config, plugin layers, plans, monitors, engine, MySQL connections,
+ * delivery to sinks and the REST API. It reads no plugin class: plugins are found through the SPIs of
  * {@code io.blip.api}.
  */
 module io.blip.runtime {
@@ -9,6 +9,8 @@ module io.blip.runtime {
     requires org.snakeyaml.engine;
     requires org.slf4j;
     requires java.logging;
+    // The REST API (io.blip.runtime.api) serves on the JDK's HTTP server.
+    requires jdk.httpserver;
     // Plugins can use only JDK modules that the boot layer has: resolve the ones they commonly need.
     requires java.naming;
     requires java.net.http;

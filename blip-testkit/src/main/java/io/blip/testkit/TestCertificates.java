@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyStore;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -23,6 +24,9 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
@@ -126,6 +130,32 @@ public final class TestCertificates {
         /** Writes this CA's certificate (PEM) and returns the file. */
         public Path writeCertificate(Path file) {
             return writePem(file, List.of(certificate));
+        }
+
+        /** An SSL context for a test's HTTPS client: trusts this CA, presents {@code client} when not null. */
+        public SSLContext clientContext(Issued client) {
+            try {
+                char[] password = "in-memory".toCharArray();
+                KeyStore trust = KeyStore.getInstance("PKCS12");
+                trust.load(null, null);
+                trust.setCertificateEntry("ca", certificate);
+                var trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trustManagers.init(trust);
+                KeyManagerFactory keyManagers = null;
+                if (client != null) {
+                    KeyStore keys = KeyStore.getInstance("PKCS12");
+                    keys.load(null, null);
+                    keys.setKeyEntry("client", client.key(), password, client.chain().toArray(X509Certificate[]::new));
+                    keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                    keyManagers.init(keys, password);
+                }
+                SSLContext ssl = SSLContext.getInstance("TLS");
+                ssl.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(),
+                        null);
+                return ssl;
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalStateException("an in-memory SSL context for a test client", e);
+            }
         }
 
         /** An intermediate CA signed by this one. */

@@ -85,14 +85,6 @@ public final class ConfigLoader {
             monitors.addAll(monitorFile(f, base, env, defaults, builder, keys, ids, problems));
         }
 
-        MapNode api = server.map("api");
-        String bind = api.text("bind");
-        if (!bind.isEmpty()) {
-            String bad = bindProblem(bind);
-            if (bad != null) {
-                problems.add(api.entries().get("bind"), bad);
-            }
-        }
         server.map("http").get("proxy").ifPresent(node -> {
             String proxy = server.map("http").text("proxy");
             if (!proxy.isEmpty()) {
@@ -103,7 +95,7 @@ public final class ConfigLoader {
                 }
             }
         });
-        var result = new BlipConfig(file, new ApiConfig(bind, builder.bool(api, "disable")),
+        var result = new BlipConfig(file, api(server.map("api"), base, builder, problems),
                 server.map("http").text("proxy"), loader,
                 new PlansConfig(MonitorBuilder.list(server.map("plans").entries().get("files")), "",
                         builder.bool(server.map("plans"), "disable-default-plans")),
@@ -209,6 +201,51 @@ public final class ConfigLoader {
             case ScalarNode s when !s.isEmpty() -> List.of(s);
             case null, default -> List.of();
         };
+    }
+
+    /**
+     * The {@code api} section. Files must exist (a relative path is resolved against the config
+     * file's directory); the token file is read once here so that a dry run reports an empty one,
+     * and the token is dropped. The PEM files are parsed when the server binds.
+     */
+    private static ApiConfig api(MapNode api, Path base, MonitorBuilder builder, Problems problems) {
+        String bind = api.text("bind");
+        if (!bind.isEmpty()) {
+            String bad = bindProblem(bind);
+            if (bad != null) {
+                problems.add(api.entries().get("bind"), bad);
+            }
+        }
+        boolean disable = builder.bool(api, "disable");
+        MapNode tls = api.map("tls");
+        var files = new LinkedHashMap<String, String>();
+        files.put("auth-token-file", api.text("auth-token-file"));
+        files.put("tls.cert", tls.text("cert"));
+        files.put("tls.key", tls.text("key"));
+        files.put("tls.ca", tls.text("ca"));
+        files.replaceAll((key, path) -> path.isEmpty() ? "" : base.resolve(path).normalize().toString());
+        files.forEach((key, path) -> {
+            ConfigNode node = key.startsWith("tls.") ? tls.entries().get(key.substring(4)) : api.entries().get(key);
+            if (!path.isEmpty() && !Files.isRegularFile(Path.of(path))) {
+                problems.add(node, "file " + path + " does not exist");
+            } else if (!path.isEmpty() && key.equals("auth-token-file")) {
+                try {
+                    ApiConfig.readToken(path);
+                } catch (BlipException e) {
+                    problems.add(node.origin() + ": " + e.getMessage());
+                }
+            }
+        });
+        boolean cert = !files.get("tls.cert").isEmpty();
+        boolean key = !files.get("tls.key").isEmpty();
+        if (cert != key) {
+            problems.add(tls, (cert ? "cert is set but key is not" : "key is set but cert is not")
+                    + "; the API serves TLS with both (and ca to require client certificates)");
+        } else if (!cert && !files.get("tls.ca").isEmpty()) {
+            problems.add(tls, "ca is set but cert and key are not; client certificates need TLS: set cert and key too");
+        }
+        return new ApiConfig(bind, disable, files.get("auth-token-file"), files.get("tls.cert"),
+                files.get("tls.key"), files.get("tls.ca"));
     }
 
     /** {@code api.bind}: {@code host:port} or {@code :port}; null when valid. */

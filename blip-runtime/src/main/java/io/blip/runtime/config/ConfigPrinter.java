@@ -35,11 +35,21 @@ public final class ConfigPrinter {
 
     /** The whole config: server settings, shared plans, server sinks and the final monitors. */
     public static String yaml(BlipConfig c) {
+        return yaml(tree(c));
+    }
+
+    /** A tree of {@link #tree} (or a part of one) as YAML. */
+    public static String yaml(Map<String, Object> tree) {
+        return DUMP.dumpToString(tree);
+    }
+
+    /**
+     * The whole config as the YAML prints it, secrets masked: maps (in print order), lists, strings
+     * and booleans, plus what plugins' options hold; the API's {@code /config} writes it as YAML or JSON.
+     */
+    public static Map<String, Object> tree(BlipConfig c) {
         var out = new LinkedHashMap<String, Object>();
-        var api = new LinkedHashMap<String, Object>();
-        api.put("bind", c.api().bind());
-        putTrue(api, "disable", c.api().disable());
-        out.put("api", api);
+        out.put("api", api(c.api()));
         if (!c.httpProxy().isEmpty()) {
             out.put("http", Map.of("proxy", Secrets.maskUrl(c.httpProxy())));
         }
@@ -47,7 +57,21 @@ public final class ConfigPrinter {
         putNonEmpty(out, "plans", plans(c.plans()));
         putNonEmpty(out, "sinks", sinks(c.sinks()));
         out.put("monitors", c.monitors().stream().map(ConfigPrinter::monitor).toList());
-        return DUMP.dumpToString(out);
+        return out;
+    }
+
+    /** The token file's path prints; the token is never read here. */
+    private static Map<String, Object> api(ApiConfig a) {
+        var out = new LinkedHashMap<String, Object>();
+        out.put("bind", a.bind());
+        putTrue(out, "disable", a.disable());
+        putNonEmpty(out, "auth-token-file", a.authTokenFile());
+        var tls = new LinkedHashMap<String, Object>();
+        putNonEmpty(tls, "cert", a.tlsCert());
+        putNonEmpty(tls, "key", a.tlsKey());
+        putNonEmpty(tls, "ca", a.tlsCa());
+        putNonEmpty(out, "tls", tls);
+        return out;
     }
 
     /** Monitors as a {@code monitors:} list, loadable as a config or a monitor file. */

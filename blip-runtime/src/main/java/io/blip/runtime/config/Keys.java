@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
 /**
  * The keys of a Blip config file and the shape of their values, from Blip's {@code config.go}
  * (plus our additions: {@code mysql.credential-source}, {@code tls.server-name},
- * {@code tls.min-version}), and the monitor sections that loaded plugins declare (Blip's
+ * {@code tls.min-version}, {@code api.auth-token-file}, {@code api.tls}), and the monitor sections that loaded plugins declare (Blip's
  * {@code aws} is the AWS plugin's). Checking a tree against them finds unknown keys (with the
  * closest known key), values of the wrong shape, and Blip keys we do not support yet; a plugin's
  * section is checked against its own declaration ({@link NodeOptions}).
@@ -102,6 +102,11 @@ final class Keys {
 
     private final Declarations.Advice advice;
 
+    /** Blip's {@code api} keys and ours: a bearer token and TLS for the API. */
+    private static final Map<String, Key> API = keys(
+            "bind", scalar(), "disable", scalar(), "auth-token-file", scalar(),
+            "tls", section(keys("cert", scalar(), "key", scalar(), "ca", scalar())));
+
     private static final Map<String, Key> MONITOR_LOADER = keys(
             "files", new Key(Shape.LIST, Map.of(), null),
             "stop-loss", scalar(),
@@ -119,7 +124,7 @@ final class Keys {
         monitor = Collections.unmodifiableMap(monitorKeys);
 
         var topKeys = new LinkedHashMap<String, Key>();
-        topKeys.put("api", section(keys("bind", scalar(), "disable", scalar())));
+        topKeys.put("api", section(API));
         topKeys.put("http", section(keys("proxy", scalar())));
         topKeys.put("monitor-loader", new Key(Shape.LOADERS, MONITOR_LOADER, null));
         topKeys.putAll(defaults(declarations));

@@ -299,7 +299,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeyWithoutSuggestionListsTheKeys() throws Exception {
         Path file = dir.resolve("blip.yaml");
-        assertEquals(List.of(file + ":2: api.port: unknown key; valid keys here: bind, disable"),
+        assertEquals(List.of(file + ":2: api.port: unknown key; valid keys here: bind, disable, auth-token-file, tls"),
                 problems("blip.yaml", "api:\n  port: 7522\n"));
     }
 
@@ -594,7 +594,7 @@ class ConfigLoaderTest {
     void secretsAreMaskedInPrintedYaml() throws Exception {
         BlipConfig c = ConfigLoader.load(write("blip.yaml", """
                 http:
-                  proxy: http://user:proxy-pw@proxy:3128
+                  proxy: http://proxy:3128
                 sinks:
                   otlp:
                     endpoint: https://otel:4318
@@ -610,14 +610,23 @@ class ConfigLoaderTest {
                 """), TestDeclarations.context(Map.of()));
 
         String printed = ConfigPrinter.yaml(c) + ConfigPrinter.monitorsYaml(c.monitors());
-        for (String secret : List.of("proxy-pw", "hc-key", "dd-key", "dd-token", "db-pw")) {
+        for (String secret : List.of("hc-key", "dd-key", "dd-token", "db-pw")) {
             assertFalse(printed.contains(secret), secret + " in\n" + printed);
         }
         assertTrue(printed.contains("endpoint: https://otel:4318"), printed);
         assertTrue(printed.contains("password: '...'"), printed);
-        assertTrue(printed.contains("proxy: http://...@proxy:3128"), printed);
+        assertTrue(printed.contains("proxy: http://proxy:3128"), printed);
         assertFalse(c.toString().contains("db-pw"));
-        assertFalse(c.toString().contains("proxy-pw"));
+    }
+
+    @Test
+    void aProxyWithAPasswordIsRefusedWithoutShowingIt() throws Exception {
+        Path file = write("blip.yaml", "http:\n  proxy: http://user:proxy-pw@proxy:3128\n");
+        String message = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(file, TestDeclarations.context(Map.of()))).getMessage();
+        assertTrue(message.contains(":2: http.proxy: 'http://...@proxy:3128': not supported: a user and password for "
+                + "the proxy; allow Blip's hosts on the proxy by address instead"), message);
+        assertFalse(message.contains("proxy-pw"), message);
     }
 
     // ----------------------------------------------------------------------------- monitor files

@@ -10,14 +10,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -56,9 +52,9 @@ class OtlpReceiverTest {
     void anHttpsReceiverWithAClientCaTakesOnlyClientsWithACertificate() throws Exception {
         Issued client = ca.leaf("client").clientAuth().issue();
         try (var r = OtlpReceiver.https(server, ca.certificate())) {
-            assertEquals(200, post(r.endpoint(), clientTls(client)));
+            assertEquals(200, post(r.endpoint(), ca.clientContext(client)));
             assertEquals("CN=client,O=Blip tests", r.await(1, Duration.ofSeconds(10)).getFirst().client());
-            assertThrows(IOException.class, () -> post(r.endpoint(), clientTls(null)));
+            assertThrows(IOException.class, () -> post(r.endpoint(), ca.clientContext(null)));
             assertEquals(1, r.received().size(), "the request without a certificate never arrived");
         }
     }
@@ -77,26 +73,5 @@ class OtlpReceiverTest {
         } finally {
             c.disconnect();
         }
-    }
-
-    /** Trusts the test CA; presents {@code client} when given. */
-    private static SSLContext clientTls(Issued client) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        KeyManagerFactory kmf = null;
-        if (client != null) {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("client", client.key(), "pw".toCharArray(),
-                    client.chain().toArray(X509Certificate[]::new));
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, "pw".toCharArray());
-        }
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context;
     }
 }

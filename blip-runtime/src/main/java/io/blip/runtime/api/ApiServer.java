@@ -1,0 +1,473 @@
+package io.blip.runtime.api;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.blip.api.BlipException;
+import io.blip.api.MonitorHealth;
+import io.blip.api.time.Time;
+import io.blip.runtime.api.ApiBackend.MonitorInternal;
+import io.blip.runtime.api.ApiBackend.Outcome;
+import io.blip.runtime.config.ApiConfig;
+import io.blip.runtime.config.ConfigPrinter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Blip's REST API on the JDK's HTTP server: Blip's endpoints, JSON shapes and status codes, plus
+ * {@code /health} and {@code /ready}, an optional bearer token and optional TLS (with client
+ * certificates when {@code api.tls.ca} is set). Unlike Blip, each endpoint takes one method (another
+ * gets 405 with {@code Allow}).
+ *
+ * <p>Two steps, so that boot reports a busy address and nothing is served before the monitors run:
+ * {@link #bind} (at boot: reads the token and PEM files, opens the socket) and {@link #start}
+ * (serves, each request on its own virtual thread, so a long reload does not hold up {@code /health}).
+ * Handlers, the JSON writer and the YAML printer are loaded by the first request, not before.
+ *
+ * <p>{@code /health} and {@code /ready} need no token, so that probes which cannot send one (a
+ * kubelet's) still work; without the token {@code /ready} says only whether all monitors are ready,
+ * not which are not.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    private static final Set<String> OPEN = Set.of("/health", "/ready");
+    private static final String JSON = "application/json";
+    private static final String TEXT = "text/plain; charset=utf-8";
+
+    private final HttpServer http;
+    private final ApiBackend backend;
+    private final String version;
+    private final Time time;
+    /** SHA-256 of the token, compared in constant time; null when no token is asked for. */
+    private final byte[] tokenDigest;
+    private ExecutorService requests;
+    /** Made by the first request, so that nothing of the handling is loaded while monitors start. */
+    private Routes routes;
+
+    private ApiServer(HttpServer http, ApiBackend backend, String version, Time time, byte[] tokenDigest) {
+        this.http = http;
+        this.backend = backend;
+        this.version = version;
+        this.time = time;
+        this.tokenDigest = tokenDigest;
+    }
+
+    /**
+     * Reads {@code api.auth-token-file} and {@code api.tls.*} and opens the listening socket on
+     * {@code api.bind}; serves nothing until {@link #start}.
+     *
+     * @param config  the {@code api} section (not disabled)
+     * @param backend the running server
+     * @param version Blip's version, for {@code /version} and {@code /status}
+     * @param time    the server's time, for {@code uptime}
+     * @throws BlipException naming the key and the address or file: the address is taken or not
+     *                       this host's, the token file is unreadable or empty, a PEM file is invalid
+     */
+    public static ApiServer bind(ApiConfig config, ApiBackend backend, String version, Time time) {
+        byte[] token = config.authTokenFile().isEmpty() ? null
+                : sha256(ApiConfig.readToken(config.authTokenFile()));
+        SSLContext ssl = config.tls() ? ApiTls.context(config) : null;
+        InetSocketAddress address = address(config.bind());
+        HttpServer http;
+        try {
+            if (ssl == null) {
+                http = HttpServer.create(address, 0);
+            } else {
+                var https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(configurator(ssl, !config.tlsCa().isEmpty()));
+                http = https;
+            }
+        } catch (BindException e) {
+            String hint = String.valueOf(e.getMessage()).contains("in use") ? "; is another Blip running?" : ";"
+                    + " is the address this host's?";
+            throw new BlipException("api.bind: cannot listen on " + config.bind() + ": " + e.getMessage() + hint
+                    + " Set api.bind to a free address, or api.disable: true", e);
+        } catch (IOException e) {
+            throw new BlipException("api.bind: cannot listen on " + config.bind() + ": " + e.getMessage(), e);
+        }
+        return new ApiServer(http, backend, version, time, token);
+    }
+
+    /** Starts serving requests. */
+    public synchronized void start() {
+        if (requests != null) {
+            throw new IllegalStateException("the API is already started");
+        }
+        requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("blip-api-", 0).factory());
+        http.setExecutor(requests);
+        http.createContext("/", exchange -> routes().serve(exchange));
+        http.start();
+        log.info("API listening on {}://{}", http instanceof HttpsServer ? "https" : "http", hostPort(address()));
+    }
+
+    private synchronized Routes routes() {
+        if (routes == null) {
+            routes = new Routes(this);
+        }
+        return routes;
+    }
+
+    /** The address the API listens on (its port when {@code api.bind} asked for port 0). */
+    public InetSocketAddress address() {
+        return http.getAddress();
+    }
+
+    /** Stops listening and drops open connections; a control already running finishes in the background. */
+    @Override
+    public synchronized void close() {
+        http.stop(0);
+        if (requests != null) {
+            requests.shutdown();
+        }
+    }
+
+    private static InetSocketAddress address(String bind) {
+        int colon = bind.lastIndexOf(':');
+        String host = bind.substring(0, colon);
+        int port = Integer.parseInt(bind.substring(colon + 1));
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        var address = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new BlipException("api.bind: cannot listen on " + bind + ": host '" + host + "' is not known");
+        }
+        return address;
+    }
+
+    private static HttpsConfigurator configurator(SSLContext ssl, boolean clientCertificates) {
+        return new HttpsConfigurator(ssl) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters p = getSSLContext().getDefaultSSLParameters();
+                p.setNeedClientAuth(clientCertificates);
+                params.setSSLParameters(p);
+            }
+        };
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** A request as the handlers see it. */
+    private record Request(String method, String path, Map<String, String> query, boolean authorized) {
+        String id() {
+            return query.getOrDefault("id", "");
+        }
+    }
+
+    /** A response: status, content type and body; {@code headers} beside them. */
+    private record Reply(int status, String type, String body, Map<String, String> headers) {
+        static Reply json(int status, Object value) {
+            return new Reply(status, JSON, Json.write(value), Map.of());
+        }
+
+        static Reply json(Object value) {
+            return json(200, value);
+        }
+
+        static Reply text(int status, String body) {
+            return new Reply(status, TEXT, body.isEmpty() ? "" : body + "\n", Map.of());
+        }
+    }
+
+    private record Route(String method, Function<Request, Reply> handler) {
+    }
+
+    /** The endpoints and their handling. */
+    private static final class Routes {
+        private final ApiServer api;
+        private final ApiBackend backend;
+        private final Map<String, Route> routes = new LinkedHashMap<>();
+
+        Routes(ApiServer api) {
+            this.api = api;
+            this.backend = api.backend;
+            get("/status", r -> Reply.json(status()));
+            get("/status/monitors", r -> Reply.json(sorted(backend.monitorStatus())));
+            get("/status/monitor/internal", this::monitorInternal);
+            get("/monitors", r -> Reply.json(new TreeMap<>(backend.monitors())));
+            get("/registered", r -> Reply.json(registered()));
+            get("/config", this::config);
+            get("/debug", r -> Reply.json(Map.of("debugging", backend.toggleDebug())));
+            get("/version", r -> Reply.json(api.version));
+            get("/health", r -> Reply.json(Map.of("live", true)));
+            get("/ready", this::ready);
+            post("/monitors/reload", r -> reload());
+            post("/monitors/start", r -> withId(r, "starting", backend::start));
+            post("/monitors/stop", r -> withId(r, "stopping", backend::stop));
+        }
+
+        private void get(String path, Function<Request, Reply> handler) {
+            routes.put(path, new Route("GET", handler));
+        }
+
+        private void post(String path, Function<Request, Reply> handler) {
+            routes.put(path, new Route("POST", handler));
+        }
+
+        void serve(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                String path = exchange.getRequestURI().getPath();
+                String method = exchange.getRequestMethod();
+                Reply reply;
+                try {
+                    reply = reply(exchange, method, path);
+                } catch (RuntimeException e) {
+                    log.error("API {} {}: {}", method, printable(path), e.toString(), e);
+                    reply = Reply.text(500, "internal error; see Blip's log");
+                }
+                log.debug("API {} {}: {}", method, printable(path), reply.status());
+                send(exchange, reply);
+            }
+        }
+
+        private Reply reply(HttpExchange exchange, String method, String path) {
+            boolean authorized = api.authorized(exchange.getRequestHeaders().getFirst("Authorization"));
+            if (!authorized && !OPEN.contains(path)) {
+                return unauthorized(exchange.getRequestHeaders().containsKey("Authorization"));
+            }
+            Route route = routes.get(path);
+            if (route == null) {
+                return Reply.text(404, "404 page not found");
+            }
+            if (!route.method().equals(method)) {
+                String text = printable(method) + " is not allowed on " + printable(path) + "; use " + route.method();
+                return new Reply(405, TEXT, text + "\n", Map.of("Allow", route.method()));
+            }
+            return route.handler().apply(new Request(method, path, query(exchange.getRequestURI().getRawQuery()),
+                    authorized));
+        }
+
+        private static Reply unauthorized(boolean sentOne) {
+            String challenge = "Bearer realm=\"blip\"" + (sentOne ? ", error=\"invalid_token\"" : "");
+            return new Reply(401, TEXT,
+                    "401 unauthorized: send Authorization: Bearer <the token in api.auth-token-file>\n",
+                    Map.of("WWW-Authenticate", challenge));
+        }
+
+        /** Blip's {@code /status}: a Go map of strings, so keys sorted and every value text. */
+        private Map<String, String> status() {
+            ApiBackend.ServerStatus s = backend.status();
+            var out = new TreeMap<String, String>();
+            out.put("monitor-loader", s.monitorLoader());
+            out.put("monitors", Integer.toString(s.monitors()));
+            out.put("server", s.server());
+            out.put("started", rfc3339(s.started()));
+            out.put("uptime", Long.toString(Math.max(0, Duration.between(s.started(), api.time.now()).toSeconds())));
+            out.put("version", api.version);
+            return out;
+        }
+
+        private Map<String, List<String>> registered() {
+            ApiBackend.Registered r = backend.registered();
+            var out = new LinkedHashMap<String, List<String>>();
+            out.put("collectors", r.collectors().stream().sorted().toList());
+            out.put("sinks", r.sinks().stream().sorted().toList());
+            return out;
+        }
+
+        private Reply config(Request r) {
+            Map<String, Object> tree = backend.config();
+            return r.query().containsKey("json") ? Reply.json(tree)
+                    : new Reply(200, "application/yaml; charset=utf-8", ConfigPrinter.yaml(tree), Map.of());
+        }
+
+        private Reply ready(Request r) {
+            ApiBackend.Readiness readiness = backend.readiness();
+            var out = new LinkedHashMap<String, Object>();
+            out.put("ready", readiness.ready());
+            if (r.authorized() && !readiness.ready()) {
+                out.put("not-ready", readiness.notReady());
+            }
+            return Reply.json(readiness.ready() ? 200 : 503, out);
+        }
+
+        private Reply monitorInternal(Request r) {
+            if (r.id().isEmpty()) {
+                return missingId();
+            }
+            return backend.monitorInternal(r.id()).map(m -> Reply.json(internal(m)))
+                    .orElseGet(() -> notLoaded(r.id()));
+        }
+
+        private Reply reload() {
+            return switch (backend.reload()) {
+                case Outcome.Done d -> Reply.text(200, "");
+                case Outcome.StopLoss s -> Reply.text(412, "Stop-loss prevented reloading: " + s.why());
+                case Outcome.Conflict c ->
+                        Reply.text(409, "Error reloading monitors: " + String.join("\n", c.problems()));
+                case Outcome.UnknownMonitor u -> notLoaded(u.monitorId());
+            };
+        }
+
+        private Reply withId(Request r, String doing, Function<String, Outcome> control) {
+            String id = r.id();
+            if (id.isEmpty()) {
+                return missingId();
+            }
+            return switch (control.apply(id)) {
+                case Outcome.Done d -> Reply.text(200, "");
+                case Outcome.UnknownMonitor u -> notLoaded(id);
+                case Outcome.Conflict c -> Reply.text(409, "Error " + doing + " monitor " + printable(id) + ": "
+                        + String.join("\n", c.problems()));
+                case Outcome.StopLoss s -> Reply.text(412, "Stop-loss prevented " + doing + " monitor " + printable(id)
+                        + ": " + s.why());
+            };
+        }
+
+        private static Reply missingId() {
+            return Reply.text(400, "missing id=monitorId in query");
+        }
+
+        private static Reply notLoaded(String id) {
+            return Reply.text(404, "monitor " + printable(id) + " not loaded");
+        }
+
+        /** Blip's {@code proto.MonitorStatus}, Go field names; {@code Health} is ours. */
+        private static Map<String, Object> internal(MonitorInternal m) {
+            var out = new LinkedHashMap<String, Object>();
+            out.put("MonitorId", m.monitorId());
+            out.put("DSN", m.dsn());
+            out.put("Started", m.started());
+            var collector = new LinkedHashMap<String, Object>();
+            collector.put("State", m.state());
+            collector.put("Plan", m.plan());
+            m.lastHealth().ifPresent(h -> collector.put("LastCollectTs", h.time().toString()));
+            out.put("Collector", collector);
+            if (!m.error().isEmpty()) {
+                out.put("Error", m.error());
+            }
+            m.lastHealth().ifPresent(h -> out.put("Health", health(h)));
+            return out;
+        }
+
+        private static Map<String, Object> health(MonitorHealth h) {
+            var out = new LinkedHashMap<String, Object>();
+            out.put("Time", h.time().toString());
+            out.put("Started", h.started().toString());
+            out.put("Up", h.up());
+            var levels = new TreeMap<String, Object>();
+            h.levels().forEach((name, level) -> levels.put(name,
+                    ordered("Collections", level.collections(), "LastDuration", level.lastDuration().toNanos())));
+            out.put("Levels", levels);
+            out.put("Errors", new TreeMap<>(h.errors()));
+            out.put("Skipped", h.skipped());
+            out.put("Sinks", h.sinks().stream().map(s -> {
+                var sink = ordered("Name", s.name(), "Sent", s.sent(), "Queued", s.queued(), "Dropped", s.dropped());
+                sink.putAll(ordered("Rejected", s.rejected(), "Failed", s.failed(), "Retries", s.retries()));
+                return sink;
+            }).toList());
+            return out;
+        }
+
+        private static Map<String, Object> ordered(Object... keyAndValue) {
+            var out = new LinkedHashMap<String, Object>();
+            for (int i = 0; i < keyAndValue.length; i += 2) {
+                out.put((String) keyAndValue[i], keyAndValue[i + 1]);
+            }
+            return out;
+        }
+
+        private static Map<String, Map<String, String>> sorted(Map<String, Map<String, String>> byMonitor) {
+            var out = new TreeMap<String, Map<String, String>>();
+            byMonitor.forEach((id, components) -> out.put(id, new TreeMap<>(components)));
+            return out;
+        }
+
+        private static String rfc3339(Instant t) {
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                    t.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC));
+        }
+
+        /** A client's text for a response or a log: no line breaks or other control characters. */
+        private static String printable(String s) {
+            return s.codePoints().filter(c -> !Character.isISOControl(c))
+                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        }
+
+        private static Map<String, String> query(String raw) {
+            var out = new LinkedHashMap<String, String>();
+            if (raw == null || raw.isEmpty()) {
+                return out;
+            }
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+                out.putIfAbsent(key, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            }
+            return out;
+        }
+
+        private static String decode(String s) {
+            try {
+                return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return s; // a stray '%': take it as written
+            }
+        }
+
+        private static void send(HttpExchange exchange, Reply reply) throws IOException {
+            byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+            var headers = exchange.getResponseHeaders();
+            headers.set("Content-Type", reply.type());
+            headers.set("X-Content-Type-Options", "nosniff");
+            headers.set("Cache-Control", "no-store");
+            reply.headers().forEach(headers::set);
+            exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+
+    /** Whether an {@code Authorization} header carries the token; always when none is configured. */
+    private boolean authorized(String header) {
+        if (tokenDigest == null) {
+            return true;
+        }
+        String scheme = "bearer ";
+        if (header == null || !header.regionMatches(true, 0, scheme, 0, scheme.length())) {
+            return false;
+        }
+        return MessageDigest.isEqual(tokenDigest, sha256(header.substring(scheme.length()).strip()));
+    }
+}
