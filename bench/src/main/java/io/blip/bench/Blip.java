@@ -72,7 +72,8 @@ final class Blip {
     }
 
     private String header(String what) {
-        return "# Written by ./dev bench vs-exporter: " + what + ".\n"
+        return "# Written by ./dev bench vs-exporter: " + what + "; the API on (as by default), on a free port.\n"
+                + "api:\n  bind: 127.0.0.1:0\n"
                 + "mysql:\n  username: blip\n  password-file: " + passwordFile + "\n"
                 + "tls:\n  disable: true\n";
     }

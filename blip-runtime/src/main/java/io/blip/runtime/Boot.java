@@ -2,6 +2,7 @@ package io.blip.runtime;
 
 import io.blip.api.BlipException;
 import io.blip.api.time.Time;
+import io.blip.runtime.api.ApiServer;
 import io.blip.runtime.config.BlipConfig;
 import io.blip.runtime.config.ConfigPrinter;
 import io.blip.runtime.config.Declarations;
@@ -105,7 +106,16 @@ final class Boot {
         }
         QueryThreads queries = new QueryThreads(queryThreads(loaded.prepared().size()));
         LevelClock levelClock = new LevelClock(time);
-        Server server = new Server(fleet, config.monitorLoader().stopLoss(), levelClock, queries, time);
+        Server server = new Server(fleet, config, levelClock, queries, time);
+        if (!config.api().disable()) {
+            try {
+                server.serve(ApiServer.bind(config.api(), new ServerApi(server, plugins, time), Version.get(), time));
+            } catch (RuntimeException e) {
+                loaded.discard();
+                server.close();
+                throw e;
+            }
+        }
         try {
             server.add(loaded.prepared());
         } catch (RuntimeException e) {

@@ -25,7 +25,24 @@ final class Logging {
     private Logging() {
     }
 
-    static void configure(boolean debug, boolean log, PrintStream out, PrintStream err) {
+    /** What the last {@link #configure} set: the JVM's one logging set-up, changed by {@link #toggleDebug}. */
+    private static boolean debugging;
+    private static boolean logging;
+    private static PrintStream stdout = System.out;
+    private static PrintStream stderr = System.err;
+
+    /** Turns debug logging on if it was off, off if it was on ({@code SIGUSR1}, {@code GET /debug}); the new state. */
+    static synchronized boolean toggleDebug() {
+        configure(!debugging, logging, stdout, stderr);
+        Logger.getLogger(Logging.class.getName()).info("debug logging " + (debugging ? "on" : "off"));
+        return debugging;
+    }
+
+    static synchronized void configure(boolean debug, boolean log, PrintStream out, PrintStream err) {
+        debugging = debug;
+        logging = log;
+        stdout = out;
+        stderr = err;
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         root.setLevel(debug ? Level.FINE : Level.INFO);

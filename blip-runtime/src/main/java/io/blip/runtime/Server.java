@@ -4,10 +4,13 @@ import io.blip.api.BlipException;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
+import io.blip.runtime.api.ApiServer;
+import io.blip.runtime.config.BlipConfig;
 import io.blip.runtime.monitor.LevelClock;
 import io.blip.runtime.monitor.Monitor;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +69,10 @@ public final class Server implements AutoCloseable {
 
     private final Fleet fleet; // null when idle
     private final StopLoss stopLoss;
+    private volatile BlipConfig config; // the last one loaded (boot or reload)
+    private volatile Instant started; // when run() started the monitors; null before
+    private volatile String lastLoad = "";
+    private ApiServer api; // null when api.disable or idle; guarded by this
     private final LevelClock levelClock;
     private final ExecutorService queries;
     private final Time time;
@@ -75,9 +82,10 @@ public final class Server implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private int exitCode; // of an idle server
 
-    Server(Fleet fleet, String stopLoss, LevelClock levelClock, ExecutorService queries, Time time) {
+    Server(Fleet fleet, BlipConfig config, LevelClock levelClock, ExecutorService queries, Time time) {
         this.fleet = fleet;
-        this.stopLoss = StopLoss.parse(stopLoss);
+        this.config = config;
+        this.stopLoss = StopLoss.parse(config == null ? "" : config.monitorLoader().stopLoss());
         this.levelClock = levelClock;
         this.queries = queries;
         this.time = time;
@@ -88,7 +96,7 @@ public final class Server implements AutoCloseable {
      * exit code of the program: 0, or {@link #EXIT_UNREACHABLE}.
      */
     static Server idle(int exitCode) {
-        Server idle = new Server(null, "", null, null, Time.system());
+        Server idle = new Server(null, null, null, null, Time.system());
         idle.exitCode = exitCode;
         return idle;
     }
@@ -108,7 +116,7 @@ public final class Server implements AutoCloseable {
             return server.exitCode;
         }
         server.installShutdownHook();
-        server.installReloadSignal();
+        server.installSignals();
         server.run();
         server.awaitStop();
         return 0;
@@ -145,8 +153,45 @@ public final class Server implements AutoCloseable {
      */
     void run() {
         List<Monitor> all = monitors();
+        started = time.now();
+        lastLoad = all.size() + " monitor(s) loaded at boot, " + started;
         LOG.info("server-run: starting {} monitor(s), {} ms apart", all.size(), startGap(all.size()).toNanos() / 1e6);
         startSpread(all);
+        synchronized (this) {
+            if (api != null) {
+                api.start();
+            }
+        }
+    }
+
+    /** The REST API of this server, bound at boot; it starts serving when the monitors start ({@link #run}). */
+    synchronized void serve(ApiServer bound) {
+        this.api = bound;
+    }
+
+    /** When the monitors were started; the boot's time before. */
+    Instant started() {
+        Instant s = started;
+        return s == null ? time.now() : s;
+    }
+
+    /** What the server is doing, for {@code /status}. */
+    String describe() {
+        return closedNow() ? "stopped" : started == null ? "booted, not running" : "running since " + started;
+    }
+
+    private synchronized boolean closedNow() {
+        return closed;
+    }
+
+    /** The last load of monitors, for {@code /status}: boot or a reload, what it did and when. */
+    String lastLoad() {
+        return lastLoad;
+    }
+
+    /** The config of the last load (boot or reload). */
+    BlipConfig config() {
+        return config;
     }
 
     private static Duration startGap(int monitors) {
@@ -248,8 +293,10 @@ public final class Server implements AutoCloseable {
             slots.putAll(reordered);
         }
         startSpread(starting);
+        config = loaded.config();
         String message = "added " + added + ", removed " + removed + ", changed " + changed
                 + (problems.isEmpty() ? "" : "; not started: " + String.join("; ", problems));
+        lastLoad = "reloaded at " + time.now() + ": " + message;
         LOG.info("monitors-loaded: reload: {}", message);
         return new Reload(ReloadOutcome.RELOADED, message, added, removed, changed);
     }
@@ -329,12 +376,20 @@ public final class Server implements AutoCloseable {
      * SIGTERM and SIGINT run the JVM's shutdown hooks: this one stops the monitors and flushes the
      * sinks within {@value #STOP_SECONDS} s. (The exit status is then the signal's, 143 or 130.)
      */
-    /** SIGHUP reloads the monitors, as {@code POST /monitors/reload} does (instead of stopping the JVM). */
-    private void installReloadSignal() {
+    /**
+     * SIGHUP reloads the monitors, as {@code POST /monitors/reload} does (instead of stopping the JVM);
+     * SIGUSR1 toggles debug logging, as in Blip.
+     */
+    private void installSignals() {
         try {
             Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("blip-reload").start(this::reload));
         } catch (IllegalArgumentException e) {
             LOG.warn("SIGHUP cannot reload monitors on this system ({}); use POST /monitors/reload", e.getMessage());
+        }
+        try {
+            Signal.handle(new Signal("USR1"), signal -> Logging.toggleDebug());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("SIGUSR1 cannot toggle debug logging on this system ({}); use GET /debug", e.getMessage());
         }
     }
 
@@ -352,6 +407,9 @@ public final class Server implements AutoCloseable {
             }
             closed = true;
             all = monitors();
+            if (api != null) {
+                api.close();
+            }
         }
         stopAll(all, Duration.ofSeconds(STOP_SECONDS - 1));
         if (levelClock != null) {

@@ -105,6 +105,7 @@ class ManyMonitorsBench {
 
     private Path writeConfig(EmbeddedMariaDb db, int n) throws IOException {
         StringBuilder yaml = new StringBuilder("""
+                api: {disable: true}
                 mysql:
                   username: blip
                   password: bench-pw

@@ -55,6 +55,7 @@ class ReloadTest {
 
     private void writeConfig(String stopLoss) throws Exception {
         Files.writeString(dir.resolve("blip.yaml"), """
+                api: {bind: "127.0.0.1:0"}
                 mysql:
                   username: reload
                   password: reload-pw

@@ -122,6 +122,7 @@ class ServerTest {
                 """);
         Path config = dir.resolve("blip.yaml");
         Files.writeString(config, """
+                api: {bind: "127.0.0.1:0"}
                 mysql:
                   username: %s
                   password-file: %s
@@ -237,6 +238,7 @@ class ServerTest {
                 """);
         Path config = dir.resolve("blip.yaml");
         Files.writeString(config, """
+                api: {bind: "127.0.0.1:0"}
                 plans:
                   files: [fast.yaml]
                 monitors:
@@ -302,6 +304,7 @@ class ServerTest {
         }
         Path config = dir.resolve("blip.yaml");
         Files.writeString(config, """
+                api: {bind: "127.0.0.1:0"}
                 mysql:
                   username: nobody
                   password: never

@@ -139,6 +139,7 @@ class TlsBootTest {
                           metrics: [threads_running]
                     """);
             Path config = Files.writeString(dir.resolve("blip.yaml"), """
+                    api: {bind: "127.0.0.1:0"}
                     mysql:
                       username: blip_x509
                     tls:

@@ -104,6 +104,7 @@ class CustomAwsCredentialsEndToEndTest {
                 """);
         Path config = work.resolve("blip.yaml");
         Files.writeString(config, """
+                api: {bind: "127.0.0.1:0"}
                 plans:
                   files: [%s]
                 monitors:

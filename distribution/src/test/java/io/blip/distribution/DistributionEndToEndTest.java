@@ -56,6 +56,7 @@ class DistributionEndToEndTest {
         Files.writeString(password, "e2e-password\n");
         Path config = work.resolve("blip.yaml");
         Files.writeString(config, """
+                api: {bind: "127.0.0.1:0"}
                 mysql:
                   username: blip
                   password-file: %s
@@ -131,6 +132,7 @@ class DistributionEndToEndTest {
                 .onReceive(received::fire)) {
             Path config = work.resolve("blip.yaml");
             Files.writeString(config, """
+                    api: {bind: "127.0.0.1:0"}
                     mysql:
                       username: blip
                       password-file: %s
@@ -177,6 +179,7 @@ class DistributionEndToEndTest {
     void aBadConfigExitsNonZeroWithEveryProblemAndWithoutTheSecret() throws Exception {
         Path config = work.resolve("blip.yaml");
         Files.writeString(config, """
+                api: {bind: "127.0.0.1:0"}
                 monitors:
                   - id: bad
                     hostname: db1:notaport

@@ -55,6 +55,7 @@ class HttpProxyEndToEndTest {
                     """);
             Path config = work.resolve("blip.yaml");
             Files.writeString(config, """
+                    api: {bind: "127.0.0.1:0"}
                     http:
                       proxy: http://%s
                     plans:

@@ -236,6 +236,7 @@ class OtlpEndToEndTest {
         Files.writeString(plan, p);
 
         StringBuilder c = new StringBuilder("""
+                api: {bind: "127.0.0.1:0"}
                 mysql:
                   username: %s
                   password-file: %s

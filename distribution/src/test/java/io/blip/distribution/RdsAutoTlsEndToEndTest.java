@@ -69,6 +69,7 @@ class RdsAutoTlsEndToEndTest {
                 """);
         String hostname = RDS_HOST + ":" + db.port();
         Path config = Files.writeString(work.resolve("blip.yaml"), """
+                api: {bind: "127.0.0.1:0"}
                 mysql:
                   username: blip_tls
                   password: tls-pw

@@ -82,6 +82,7 @@ class SecretRotationEndToEndTest {
                 """);
         Path config = work.resolve("blip.yaml");
         Files.writeString(config, """
+                api: {bind: "127.0.0.1:0"}
                 plans:
                   files: [%s]
                 monitors:

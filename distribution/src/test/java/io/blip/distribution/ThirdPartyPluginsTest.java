@@ -75,6 +75,7 @@ class ThirdPartyPluginsTest {
         try (HttpReceiver webhook = HttpReceiver.start()) {
             Path config = work.resolve("blip.yaml");
             Files.writeString(config, """
+                    api: {bind: "127.0.0.1:0"}
                     plans:
                       files: [%s]
                     file-credentials:

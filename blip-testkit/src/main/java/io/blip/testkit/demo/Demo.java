@@ -38,7 +38,9 @@ public final class Demo {
             Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
             Path config = db.dir().resolve("blip.yaml");
             Files.writeString(config, String.join("\n",
-                    "# Written by ./dev demo: one monitor, the default plan, the log sink.",
+                    "# Written by ./dev demo: one monitor, the default plan, the log sink; the API on a free port.",
+                    "api:",
+                    "  bind: 127.0.0.1:0",
                     "monitors:",
                     "  - id: demo",
                     "    hostname: " + db.hostPort(),
