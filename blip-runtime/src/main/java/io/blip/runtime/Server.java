@@ -9,6 +9,7 @@ import io.blip.runtime.config.BlipConfig;
 import io.blip.runtime.monitor.LevelClock;
 import io.blip.runtime.monitor.Monitor;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
@@ -167,6 +169,11 @@ public final class Server implements AutoCloseable {
     /** The REST API of this server, bound at boot; it starts serving when the monitors start ({@link #run}). */
     synchronized void serve(ApiServer bound) {
         this.api = bound;
+    }
+
+    /** Where the REST API listens, when it is on. */
+    synchronized Optional<InetSocketAddress> apiAddress() {
+        return api == null ? Optional.empty() : Optional.of(api.address());
     }
 
     /** When the monitors were started; the boot's time before. */
