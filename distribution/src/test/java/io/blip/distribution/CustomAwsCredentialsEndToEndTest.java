@@ -117,7 +117,7 @@ class CustomAwsCredentialsEndToEndTest {
                 """.formatted(plan, db.hostPort(), ARN));
 
         ProcessBuilder pb = new ProcessBuilder(Dist.HOME.resolve("bin/blip").toString(), "--config", config.toString(),
-                "--plugins", plugins.toString(), "--print-plugins")
+                "--plugins", plugins.toString())
                 .directory(work.toFile());
         Map<String, String> env = pb.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
@@ -139,8 +139,10 @@ class CustomAwsCredentialsEndToEndTest {
                     () -> "a collection:\n" + out.text() + err.text());
             String stdout = out.text();
             assertTrue(stdout.contains("# monitor:  custom-creds"), "a collection:\n" + stdout + err.text());
-            assertTrue(stdout.lines().anyMatch(l -> l.contains(plugins.resolve("awscreds") + " (parents: " + plugins.resolve("aws"))
-                    && l.contains("com.example.blip.awscreds")), "the layer above plugins/aws:\n" + stdout);
+            String listing = Dist.printPlugins(plugins);
+            assertTrue(listing.lines().anyMatch(l -> l.contains(plugins.resolve("awscreds") + " (parents: "
+                    + plugins.resolve("aws")) && l.contains("com.example.blip.awscreds")),
+                    "the layer above plugins/aws:\n" + listing);
             assertEquals(PLUGIN_KEY, secrets.lastAccessKeyId().orElseThrow());
             List<String> keys = secrets.calls().stream().map(FakeSecretsManager.Call::accessKeyId).distinct().toList();
             assertEquals(List.of(PLUGIN_KEY), keys);

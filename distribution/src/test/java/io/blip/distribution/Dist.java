@@ -42,4 +42,18 @@ final class Dist {
                 .filter(jar -> jar.getFileName().toString().startsWith("blip-"))
                 .toList();
     }
+
+    /** {@code bin/blip --plugins DIR --print-plugins}: what it printed (it prints and exits 0). */
+    static String printPlugins(Path plugins) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(HOME.resolve("bin/blip").toString(), "--plugins", plugins.toString(),
+                "--print-plugins").redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("JAVA_OPTS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new AssertionError("bin/blip --print-plugins exited " + p.exitValue() + ":\n" + out);
+        }
+        return out;
+    }
 }
