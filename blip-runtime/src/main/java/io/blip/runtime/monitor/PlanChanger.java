@@ -1,0 +1,154 @@
+package io.blip.runtime.monitor;
+
+import io.blip.api.config.PlanChangeConfig;
+import io.blip.api.plan.Plan;
+import io.blip.api.time.Time;
+import io.blip.runtime.plan.MonitorPlans;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Blip's plan changer ({@code monitor/plan_changer.go}): decides when a monitor changes plans by
+ * MySQL's state ({@code plans.change}). Each check observes the state; a state other than the
+ * current one becomes pending ({@code state-change-begin}) and must still be observed
+ * {@code after} later for the switch ({@code state-change-end}); seeing the current state again
+ * first drops it ({@code state-change-abort}). While the monitor is offline, checks back off (1 s,
+ * doubling, up to 60 s, as Blip's backoff). The switch itself is the monitor's ({@link Switch});
+ * when it fails ({@code change-plan-error}) the state stays pending and the next check tries again.
+ * Checks are serial: the monitor runs one at a time.
+ */
+final class PlanChanger {
+    private static final Logger LOG = LoggerFactory.getLogger(PlanChanger.class);
+    private static final Duration MAX_OFFLINE_BACKOFF = Duration.ofSeconds(60);
+
+    /** Makes the monitor collect a state's plan, or pause when it has none; throws when it cannot. */
+    interface Switch {
+        void to(String state, Optional<Plan> plan) throws Exception;
+    }
+
+    private final String monitorId;
+    private final MonitorPlans plans;
+    private final Switch target;
+    private final Time time;
+    // Guarded by this.
+    private String current = PlanChangeConfig.OFFLINE;
+    private Instant since;
+    private String pending = "";
+    private Instant pendingSince;
+    private Duration backoff = Duration.ofSeconds(1);
+    private Instant nextCheck = Instant.MIN;
+    private String lastError = "";
+
+    PlanChanger(String monitorId, MonitorPlans plans, Switch target, Time time) {
+        this.monitorId = monitorId;
+        this.plans = plans;
+        this.target = target;
+        this.time = time;
+    }
+
+    /**
+     * Starts in the state observed on connecting: its plan at once, without waiting {@code after}
+     * (Blip's first change, made when it boots into a state).
+     *
+     * @throws Exception when the state's plan cannot be prepared
+     */
+    synchronized void start(String observed) throws Exception {
+        change(observed);
+        current = observed;
+        since = time.now();
+        pending = "";
+        LOG.info("monitor {}: state-change-end: {} (at start)", monitorId, observed);
+    }
+
+    /** Whether a check is due now (every second; while offline, after the backoff). */
+    synchronized boolean due() {
+        return !time.now().isBefore(nextCheck);
+    }
+
+    /** Acts on one observation of MySQL's state. */
+    synchronized void observe(String observed) {
+        Instant now = time.now();
+        if (observed.equals(current)) {
+            if (!pending.isEmpty()) {
+                LOG.info("monitor {}: state-change-abort: {} (back to {} before {} passed)", monitorId, pending,
+                        current, format(plans.change().of(pending).after()));
+                pending = "";
+            }
+        } else if (observed.equals(pending)) {
+            if (Duration.between(pendingSince, now).compareTo(plans.change().of(pending).after()) >= 0
+                    && changeLogged(pending)) {
+                current = pending;
+                since = now;
+                pending = "";
+                LOG.info("monitor {}: state-change-end: {}", monitorId, current);
+            }
+        } else {
+            pending = observed;
+            pendingSince = now;
+            backoff = Duration.ofSeconds(1);
+            LOG.info("monitor {}: state-change-begin: {} (from {}); switching after {}", monitorId, observed, current,
+                    format(plans.change().of(observed).after()));
+        }
+        boolean offline = current.equals(PlanChangeConfig.OFFLINE) && pending.isEmpty();
+        nextCheck = now.plus(offline ? backoff : Duration.ofSeconds(1));
+        if (offline) {
+            backoff = backoff.multipliedBy(2).compareTo(MAX_OFFLINE_BACKOFF) > 0 ? MAX_OFFLINE_BACKOFF
+                    : backoff.multipliedBy(2);
+        } else {
+            backoff = Duration.ofSeconds(1);
+        }
+    }
+
+    /** Switches to the state's plan; false (and {@code change-plan-error}) when that failed. */
+    private boolean changeLogged(String state) {
+        try {
+            change(state);
+            lastError = "";
+            return true;
+        } catch (Exception e) {
+            lastError = Engine.message(e);
+            LOG.warn("monitor {}: change-plan-error: state:{} plan:{}: {}; trying again at the next check", monitorId,
+                    state, plans.change().of(state).plan(), lastError);
+            return false;
+        }
+    }
+
+    private void change(String state) throws Exception {
+        Optional<Plan> plan = plans.forState(state);
+        if (plan.isEmpty()) {
+            target.to(state, plan); // pauses: Blip sends no change-plan events for it
+            return;
+        }
+        String change = "state:" + current + " -> state:" + state + " plan:" + plan.get().name();
+        LOG.info("monitor {}: change-plan: {}", monitorId, change);
+        target.to(state, plan);
+        LOG.info("monitor {}: change-plan-success: {}", monitorId, change);
+    }
+
+    /** For the monitor's status: the state, since when, what is pending, the last error. */
+    synchronized Map<String, Object> status() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("state", current + (since == null ? "" : " since " + since));
+        if (!pending.isEmpty()) {
+            s.put("state-pending", pending + " since " + pendingSince + ", switching after "
+                    + format(plans.change().of(pending).after()));
+        }
+        if (!lastError.isEmpty()) {
+            s.put("error:plan-changer", lastError);
+        }
+        return s;
+    }
+
+    synchronized String state() {
+        return current;
+    }
+
+    private static String format(Duration d) {
+        return io.blip.api.config.Durations.format(d);
+    }
+}
