@@ -296,12 +296,12 @@ public final class Monitor implements LevelClock.Ticker {
     }
 
     /** One state check, on a thread of its own; the next may start once it has ended. */
-    private void checkState() {
+    private void checkState(long epochSecond) {
         String observed = PlanChangeConfig.OFFLINE;
         try {
             observed = observeState();
             if (state == State.RUNNING) {
-                changer.observe(observed);
+                changer.observe(observed, epochSecond);
             }
         } catch (RuntimeException e) {
             LOG.error("monitor {}: plan changer: {}", id(), e.toString());
@@ -369,9 +369,15 @@ public final class Monitor implements LevelClock.Ticker {
         if (state != State.RUNNING || !advanceTick(epochSecond)) {
             return; // not running, or this second was collected already (the first collection and the clock)
         }
-        if (changer != null && changer.due() && checking.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("plan-changer-" + id()).start(this::checkState);
+        collectDue(epochSecond);
+        // After the collection has begun: a switch the check makes waits for it to end.
+        if (changer != null && changer.due(epochSecond) && checking.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("plan-changer-" + id()).start(() -> checkState(epochSecond));
         }
+    }
+
+    /** Starts collecting the levels due at {@code epochSecond}, if any and no collection is in flight. */
+    private void collectDue(long epochSecond) {
         Collecting c = current;
         if (c == null) {
             return; // paused

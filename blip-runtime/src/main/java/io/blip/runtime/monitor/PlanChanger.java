@@ -41,7 +41,8 @@ final class PlanChanger {
     private String pending = "";
     private Instant pendingSince;
     private Duration backoff = Duration.ofSeconds(1);
-    private Instant nextCheck = Instant.MIN;
+    /** The first second of the level clock at which the next check is due. */
+    private long nextCheck = Long.MIN_VALUE;
     private String lastError = "";
 
     PlanChanger(String monitorId, MonitorPlans plans, Switch target, Time time) {
@@ -62,16 +63,17 @@ final class PlanChanger {
         current = observed;
         since = time.now();
         pending = "";
+        nextCheck = since.getEpochSecond() + 1;
         LOG.info("monitor {}: state-change-end: {} (at start)", monitorId, observed);
     }
 
-    /** Whether a check is due now (every second; while offline, after the backoff). */
-    synchronized boolean due() {
-        return !time.now().isBefore(nextCheck);
+    /** Whether a check is due at this second of the level clock (every second; while offline, after the backoff). */
+    synchronized boolean due(long epochSecond) {
+        return epochSecond >= nextCheck;
     }
 
-    /** Acts on one observation of MySQL's state. */
-    synchronized void observe(String observed) {
+    /** Acts on one observation of MySQL's state, made at this second of the level clock. */
+    synchronized void observe(String observed, long epochSecond) {
         Instant now = time.now();
         if (observed.equals(current)) {
             if (!pending.isEmpty()) {
@@ -95,7 +97,7 @@ final class PlanChanger {
                     format(plans.change().of(observed).after()));
         }
         boolean offline = current.equals(PlanChangeConfig.OFFLINE) && pending.isEmpty();
-        nextCheck = now.plus(offline ? backoff : Duration.ofSeconds(1));
+        nextCheck = epochSecond + (offline ? backoff : Duration.ofSeconds(1)).toSeconds();
         if (offline) {
             backoff = backoff.multipliedBy(2).compareTo(MAX_OFFLINE_BACKOFF) > 0 ? MAX_OFFLINE_BACKOFF
                     : backoff.multipliedBy(2);
@@ -124,7 +126,8 @@ final class PlanChanger {
             target.to(state, plan); // pauses: Blip sends no change-plan events for it
             return;
         }
-        String change = "state:" + current + " -> state:" + state + " plan:" + plan.get().name();
+        String change = "state:" + current + " plan:" + plans.change().of(current).plan() + " -> state:" + state
+                + " plan:" + plan.get().name();
         LOG.info("monitor {}: change-plan: {}", monitorId, change);
         target.to(state, plan);
         LOG.info("monitor {}: change-plan-success: {}", monitorId, change);
