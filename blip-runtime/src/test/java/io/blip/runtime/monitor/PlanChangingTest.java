@@ -18,6 +18,7 @@ import io.blip.api.config.PlanChangeConfig;
 import io.blip.api.config.PlanChangeConfig.StatePlan;
 import io.blip.api.config.TlsConfig;
 import io.blip.api.credential.Credentials;
+import io.blip.api.ha.HaManager;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
@@ -37,6 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,20 +126,27 @@ class PlanChangingTest {
     }
 
     private Monitor monitor() {
+        return monitor(plans(), Monitor.NOT_STANDBY);
+    }
+
+    private Monitor monitor(MonitorPlans plans, HaManager ha) {
         MysqlConfig mysql = new MysqlConfig(db.hostPort(), "", "", "blip_monitor", Secret.of("pw"), "",
                 Duration.ofSeconds(5), "");
         MonitorConfig config = TestMonitors.monitor("m1", "monitors[0]", mysql, TlsConfig.EMPTY);
         MysqlConnector connector = TestMonitors.connector(config,
                 reason -> Credentials.of("blip_monitor", Secret.of("pw")), Duration.ofSeconds(5), List.of(), time);
         MonitorPool pool = new MonitorPool(config.id(), connector, Duration.ofSeconds(5), time);
-        Monitor m = new Monitor(config, plans(), Monitor.NOT_STANDBY, Map.of(DOMAIN, recorder()),
+        Monitor m = new Monitor(config, plans, ha, Map.of(DOMAIN, recorder()),
                 CollectorContext.of(config, pool, time), pool, List.of(), levelClock, executor, time);
         monitors.add(m);
         return m;
     }
 
     private Monitor started() throws Exception {
-        Monitor m = monitor();
+        return started(monitor());
+    }
+
+    private Monitor started(Monitor m) throws Exception {
         CompletionStage<MonitorHealth> first = m.nextHealth();
         m.start(Duration.ZERO);
         get(first);
@@ -236,6 +245,23 @@ class PlanChangingTest {
         seconds(m, 2);
         List<String> expected = new ArrayList<>(at("rw", 0, 6));
         expected.addAll(at("rw", 10, 11));
+        assertEquals(expected, collected);
+    }
+
+    @Test
+    void theHaManagerSaysStandbyBeforeReadOnlyIsLookedAt() throws Exception {
+        var standby = new AtomicBoolean();
+        var change = new PlanChangeConfig(StatePlan.NONE, new StatePlan(Duration.ofSeconds(1), "ro"), StatePlan.NONE,
+                new StatePlan(Duration.ZERO, "rw"));
+        Monitor m = started(monitor(new MonitorPlans(RW, change, Map.of(PlanChangeConfig.STANDBY, RO,
+                PlanChangeConfig.ACTIVE, RW)), standby::get));
+        standby.set(true);
+        db.execute("SET GLOBAL read_only = 1"); // a standby is a standby, read-only or not
+        assertEquals(PlanChangeConfig.STANDBY, second(m, true));
+        second(m, true); // 1 s later: the switch
+        seconds(m, 1);
+        List<String> expected = new ArrayList<>(at("rw", 0, 2));
+        expected.addAll(at("ro", 3, 3));
         assertEquals(expected, collected);
     }
 }
