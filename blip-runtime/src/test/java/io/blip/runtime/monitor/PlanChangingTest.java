@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.blip.api.MetricType;
-import io.blip.api.MetricValue;
 import io.blip.api.MonitorHealth;
 import io.blip.api.Secret;
-import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
-import io.blip.api.collect.CollectorHelp;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MysqlConfig;
 import io.blip.api.config.PlanChangeConfig;
@@ -53,7 +49,7 @@ import org.junit.jupiter.api.Test;
 class PlanChangingTest {
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String DOMAIN = "test.recorder";
+    private static final String DOMAIN = Recorder.DOMAIN;
     private static final Plan RW = plan("rw");
     private static final Plan RO = plan("ro");
 
@@ -100,29 +96,7 @@ class PlanChangingTest {
     }
 
     private CollectorFactory recorder() {
-        CollectorHelp help = CollectorHelp.builder(DOMAIN, "notes each collection")
-                .metric("value", MetricType.GAUGE, "a value").build();
-        return new CollectorFactory() {
-            @Override
-            public CollectorHelp help() {
-                return help;
-            }
-
-            @Override
-            public Collector make(CollectorContext context) {
-                return new Collector() {
-                    @Override
-                    public void prepare(Plan plan) {
-                    }
-
-                    @Override
-                    public List<MetricValue> collect(String level) {
-                        collected.add(level + " @" + Duration.between(START, context.time().now()).toSeconds());
-                        return List.of(MetricValue.gauge("value", 1));
-                    }
-                };
-            }
-        };
+        return Recorder.factory(collected, START, () -> { });
     }
 
     private Monitor monitor() {
