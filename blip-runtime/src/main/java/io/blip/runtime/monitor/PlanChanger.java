@@ -44,6 +44,8 @@ final class PlanChanger {
     /** The first second of the level clock at which the next check is due. */
     private long nextCheck = Long.MIN_VALUE;
     private String lastError = "";
+    /** What {@link #status} shows, published after each start and check so that reading it never waits for a switch. */
+    private volatile Map<String, Object> status = Map.of("plan-state", PlanChangeConfig.OFFLINE);
 
     PlanChanger(String monitorId, MonitorPlans plans, Switch target, Time time) {
         this.monitorId = monitorId;
@@ -64,6 +66,7 @@ final class PlanChanger {
         since = time.now();
         pending = "";
         nextCheck = since.getEpochSecond() + 1;
+        publish();
         LOG.info("monitor {}: state-change-end: {} (at start)", monitorId, observed);
     }
 
@@ -104,6 +107,7 @@ final class PlanChanger {
         } else {
             backoff = Duration.ofSeconds(1);
         }
+        publish();
     }
 
     /** Switches to the state's plan; false (and {@code change-plan-error}) when that failed. */
@@ -114,6 +118,7 @@ final class PlanChanger {
             return true;
         } catch (Exception e) {
             lastError = Engine.message(e);
+            publish();
             LOG.warn("monitor {}: change-plan-error: state:{} plan:{}: {}; trying again at the next check", monitorId,
                     state, plans.change().of(state).plan(), lastError);
             return false;
@@ -133,22 +138,31 @@ final class PlanChanger {
         LOG.info("monitor {}: change-plan-success: {}", monitorId, change);
     }
 
-    /** For the monitor's status: the state, since when, what is pending, the last error. */
-    synchronized Map<String, Object> status() {
+    /**
+     * For the monitor's status: MySQL's state and since when ({@code plan-state}; Blip's status
+     * calls it {@code state}, which our status uses for the monitor's own), what is pending, the last
+     * error.
+     */
+    Map<String, Object> status() {
+        return status;
+    }
+
+    /** The state whose plan the monitor collects (or, with none, pauses in). */
+    String state() {
+        return String.valueOf(status.get("plan-state")).split(" ")[0];
+    }
+
+    private void publish() {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("state", current + (since == null ? "" : " since " + since));
+        s.put("plan-state", current + (since == null ? "" : " since " + since));
         if (!pending.isEmpty()) {
-            s.put("state-pending", pending + " since " + pendingSince + ", switching after "
+            s.put("plan-state-pending", pending + " since " + pendingSince + ", switching after "
                     + format(plans.change().of(pending).after()));
         }
         if (!lastError.isEmpty()) {
             s.put("error:plan-changer", lastError);
         }
-        return s;
-    }
-
-    synchronized String state() {
-        return current;
+        status = java.util.Collections.unmodifiableMap(s);
     }
 
     private static String format(Duration d) {

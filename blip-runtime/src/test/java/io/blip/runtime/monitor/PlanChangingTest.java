@@ -176,7 +176,8 @@ class PlanChangingTest {
         assertEquals(expected, collected, "the schedule starts again at the switch; no second half in each plan");
         Map<String, Object> status = m.status();
         assertEquals("ro", status.get("plan"));
-        assertTrue(String.valueOf(status.get("state")).startsWith("read-only since"), status.toString());
+        assertTrue(String.valueOf(status.get("plan-state")).startsWith("read-only since"), status.toString());
+        assertEquals("running", status.get("state"), "the monitor's own state");
     }
 
     @Test
@@ -185,12 +186,12 @@ class PlanChangingTest {
         db.execute("SET GLOBAL read_only = 1");
         assertEquals(PlanChangeConfig.READ_ONLY, second(m, true));
         seconds(m, 3);
-        assertTrue(String.valueOf(m.status().get("state-pending")).startsWith("read-only since"));
+        assertTrue(String.valueOf(m.status().get("plan-state-pending")).startsWith("read-only since"));
         db.execute("SET GLOBAL read_only = 0");
         assertEquals(PlanChangeConfig.ACTIVE, second(m, true), "second 5: state-change-abort");
         seconds(m, 5);
         assertEquals(at("rw", 0, 10), collected);
-        assertNull(m.status().get("state-pending"));
+        assertNull(m.status().get("plan-state-pending"));
     }
 
     @Test
