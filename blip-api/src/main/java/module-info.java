@@ -9,6 +9,7 @@ module io.blip.api {
     exports io.blip.api.collect;
     exports io.blip.api.config;
     exports io.blip.api.credential;
+    exports io.blip.api.ha;
     exports io.blip.api.monitor;
     exports io.blip.api.plan;
     exports io.blip.api.plugin;

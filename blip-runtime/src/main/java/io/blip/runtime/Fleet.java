@@ -9,10 +9,10 @@ import io.blip.api.config.MysqlConfig;
 import io.blip.api.config.Options;
 import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSource;
+import io.blip.api.ha.HaManager;
 import io.blip.api.monitor.MonitorLoader;
 import io.blip.api.monitor.MonitorLoaderContext;
 import io.blip.api.monitor.MonitorSpec;
-import io.blip.api.plan.Plan;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
 import io.blip.api.sink.SinkFactory;
@@ -31,7 +31,9 @@ import io.blip.runtime.monitor.TimeLimits;
 import io.blip.runtime.mysql.ConnectionTarget;
 import io.blip.runtime.mysql.MonitorPool;
 import io.blip.runtime.mysql.MysqlConnector;
+import io.blip.runtime.plan.MonitorPlans;
 import io.blip.runtime.plan.PlanSet;
+import io.blip.runtime.plan.PlanTable;
 import io.blip.runtime.plugin.Plugins;
 import io.blip.runtime.plugin.Provider;
 import java.nio.file.Path;
@@ -98,8 +100,11 @@ final class Fleet {
         }
     }
 
-    /** One monitor's checked parts, ready to build; {@link #discard} releases them if it is not built. */
-    record Prepared(MonitorConfig config, Plan plan, ConnectionTarget target, CredentialSource credentials,
+    /**
+     * One monitor's checked parts, ready to build; {@link #discard} releases them if it is not built.
+     * {@code plan} is all its plans: the one it collects and those of {@code plans.change}.
+     */
+    record Prepared(MonitorConfig config, MonitorPlans plan, ConnectionTarget target, CredentialSource credentials,
                     Map<String, SinkFactory> sinks, Map<String, Options> sinkOptions) {
         String id() {
             return config.id();
@@ -117,9 +122,27 @@ final class Fleet {
      */
     Loaded load() {
         BlipConfig config = configFile == null ? ConfigLoader.empty(context) : ConfigLoader.load(configFile, context);
-        PlanSet plans = PlanSet.load(config, helps, plugins::missingCollector, context.env());
-        List<MonitorConfig> monitors = loadMonitors(config);
         List<String> problems = new ArrayList<>();
+        List<PlanTable.Row> rows = List.of();
+        try {
+            rows = planTable(config);
+        } catch (BlipException e) {
+            problems.add(e.getMessage());
+        }
+        PlanSet plans;
+        try {
+            plans = PlanSet.load(config, helps, plugins::missingCollector, context.env(), rows);
+        } catch (BlipException e) {
+            problems.add(e.getMessage());
+            throw new BlipException(String.join("\n", problems));
+        }
+        if (!problems.isEmpty()) {
+            throw new BlipException(String.join("\n", problems));
+        }
+        List<MonitorConfig> monitors = loadMonitors(config);
+        if (monitors.isEmpty()) {
+            problems.addAll(plans.unknownChangePlans());
+        }
         List<Prepared> prepared = new ArrayList<>();
         for (MonitorConfig m : monitors) {
             try {
@@ -205,13 +228,36 @@ final class Fleet {
         return new MonitorSpec("monitor-loader.local", spec);
     }
 
+    /**
+     * The rows of the top-level {@code plans.table}, read from {@code plans.monitor} (connected as a
+     * monitor would be, then closed); none when no table is set.
+     *
+     * @throws BlipException naming the config file, {@code plans.table} and the table
+     */
+    private List<PlanTable.Row> planTable(BlipConfig config) {
+        String table = config.plans().table();
+        if (table.isEmpty()) {
+            return List.of();
+        }
+        String at = (config.file() == null ? "defaults" : config.file().toString()) + ": plans.table";
+        Prepared holder = prepare(config.plans().monitor(), (MonitorPlans) null);
+        try {
+            List<PlanTable.Row> rows = connected(holder, c -> PlanTable.read(c, table, at));
+            LOG.info("plans-load-shared: {} plan(s) from {} on {}", rows.size(), table, holder.config().address());
+            return rows;
+        } catch (SQLException e) {
+            throw new BlipException(at + ": cannot read plans from " + table + " on " + holder.config().address()
+                    + " (plans.monitor): " + e.getMessage());
+        }
+    }
+
     /** Whether the monitor connects within {@link #LOCAL_PING}. */
     private boolean answers(MonitorConfig m) {
         Prepared p;
         try {
             MysqlConfig my = m.mysql();
             p = prepare(m.withMysql(new MysqlConfig(my.hostname(), my.socket(), my.mycnf(), my.username(), my.password(),
-                    my.passwordFile(), LOCAL_PING, my.credentialSource())), (Plan) null);
+                    my.passwordFile(), LOCAL_PING, my.credentialSource())), (MonitorPlans) null);
         } catch (BlipException e) {
             LOG.debug("local auto-detect {}: {}", m.address(), e.getMessage());
             return false;
@@ -230,24 +276,37 @@ final class Fleet {
      */
     String tryConnect(Prepared p) {
         Duration timeout = p.config().mysql().timeoutConnect();
-        var connector = new MysqlConnector(p.target(), p.credentials(), timeout, tlsProviders(), context.mycnf(), time);
-        try (var c = connector.connect()) {
-            return c.isValid((int) Math.max(1, timeout.toSeconds())) ? null : "the connection did not answer a ping";
+        try {
+            return connected(p, c -> c.isValid((int) Math.max(1, timeout.toSeconds())) ? null
+                    : "the connection did not answer a ping");
         } catch (SQLException e) {
             return e.getMessage();
+        }
+    }
+
+    /** What {@code use} makes of one connection made as the monitor would connect; connection and prepared parts closed after. */
+    private <T> T connected(Prepared p, SqlFunction<T> use) throws SQLException {
+        Duration timeout = p.config().mysql().timeoutConnect();
+        var connector = new MysqlConnector(p.target(), p.credentials(), timeout, tlsProviders(), context.mycnf(), time);
+        try (var c = connector.connect()) {
+            return use.apply(c);
         } finally {
             connector.close();
         }
+    }
+
+    private interface SqlFunction<T> {
+        T apply(java.sql.Connection c) throws SQLException;
     }
 
     private List<TlsProvider> tlsProviders() {
         return plugins.tlsProviders().stream().map(Provider::instance).toList();
     }
 
-    /** Checks one monitor: its plan among {@code plans}, then as {@link #prepare(MonitorConfig, Plan)} does. */
+    /** Checks one monitor: its plan among {@code plans}, then as {@link #prepare(MonitorConfig, MonitorPlans)} does. */
     private Prepared prepare(MonitorConfig m, PlanSet plans) {
         List<String> problems = new ArrayList<>();
-        Plan plan = null;
+        MonitorPlans plan = null;
         try {
             plan = plans.forMonitor(m);
         } catch (BlipException e) {
@@ -261,11 +320,11 @@ final class Fleet {
      *
      * @throws BlipException with every problem of the monitor
      */
-    Prepared prepare(MonitorConfig m, Plan plan) {
+    Prepared prepare(MonitorConfig m, MonitorPlans plan) {
         return prepare(m, plan, new ArrayList<>());
     }
 
-    private Prepared prepare(MonitorConfig m, Plan plan, List<String> problems) {
+    private Prepared prepare(MonitorConfig m, MonitorPlans plan, List<String> problems) {
         ConnectionTarget target = null;
         try {
             target = ConnectionTarget.resolve(m, context.mycnf(), tlsProviders(), time);
@@ -308,9 +367,9 @@ final class Fleet {
     /** The monitor of prepared parts: its connector and pool, its lanes into its sinks, its collectors. */
     Monitor build(Prepared p, LevelClock levelClock, ExecutorService queries) {
         MonitorConfig config = p.config();
-        TimeLimits limits = TimeLimits.of(p.plan());
         // A query still running past its collection's limit is cut off by the socket timeout.
-        Duration socketTimeout = limits.collection().plusSeconds(2);
+        Duration socketTimeout = p.plan().all().stream().map(plan -> TimeLimits.of(plan).collection())
+                .max(Duration::compareTo).orElse(Duration.ZERO).plusSeconds(2);
         MysqlConnector connector = new MysqlConnector(p.target(), p.credentials(), socketTimeout, tlsProviders(),
                 context.mycnf(), time);
         MonitorPool pool = new MonitorPool(config.id(), connector, config.mysql().timeoutConnect(), time);
@@ -325,6 +384,17 @@ final class Fleet {
             throw new BlipException(config.origin() + ".sinks: " + e.getMessage(), e);
         }
         CollectorContext collectorContext = CollectorContext.of(config, pool, time, regions, services);
-        return new Monitor(config, p.plan(), collectors, collectorContext, pool, lanes, levelClock, queries, time);
+        HaManager ha = Monitor.NOT_STANDBY;
+        if (p.plan().changing() && plugins.haManagers().size() == 1) {
+            try {
+                ha = plugins.haManagers().getFirst().instance().make(config);
+            } catch (Exception e) {
+                lanes.forEach(l -> l.close(Duration.ofSeconds(1)));
+                pool.close();
+                throw new BlipException(config.origin() + ": the HA manager " + plugins.haManagers().getFirst().name()
+                        + " failed: " + e.getMessage(), e);
+            }
+        }
+        return new Monitor(config, p.plan(), ha, collectors, collectorContext, pool, lanes, levelClock, queries, time);
     }
 }

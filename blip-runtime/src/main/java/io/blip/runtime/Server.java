@@ -2,7 +2,7 @@ package io.blip.runtime;
 
 import io.blip.api.BlipException;
 import io.blip.api.config.MonitorConfig;
-import io.blip.api.plan.Plan;
+import io.blip.runtime.plan.MonitorPlans;
 import io.blip.api.time.Time;
 import io.blip.runtime.api.ApiServer;
 import io.blip.runtime.config.BlipConfig;
@@ -63,7 +63,7 @@ public final class Server implements AutoCloseable {
      * A loaded monitor: its config and plan, and its latest {@link Monitor}, stopped or not; a
      * monitor stopped by {@link #stop(String)} stays loaded and starts again as a new {@link Monitor}.
      */
-    private record Slot(MonitorConfig config, Plan plan, Monitor monitor) {
+    private record Slot(MonitorConfig config, MonitorPlans plan, Monitor monitor) {
         boolean stopped() {
             return monitor.state() == Monitor.State.STOPPED;
         }

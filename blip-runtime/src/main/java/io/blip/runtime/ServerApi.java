@@ -2,6 +2,7 @@ package io.blip.runtime;
 
 import io.blip.api.MonitorHealth;
 import io.blip.api.plan.Level;
+import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
 import io.blip.runtime.api.ApiBackend;
 import io.blip.runtime.config.ConfigPrinter;
@@ -72,7 +73,7 @@ final class ServerApi implements ApiBackend {
     public Optional<MonitorInternal> monitorInternal(String monitorId) {
         return find(monitorId).map(m -> new MonitorInternal(m.id(), m.redactedDsn(),
                 m.state() != Monitor.State.STOPPED, m.state().name().toLowerCase(java.util.Locale.ROOT),
-                m.plan().name(), m.lastError(), m.lastHealth()));
+                m.plan() == null ? "" : m.plan().name(), m.lastError(), m.lastHealth()));
     }
 
     private Optional<Monitor> find(String id) {
@@ -128,7 +129,11 @@ final class ServerApi implements ApiBackend {
         if (!h.up()) {
             return "the last collection did not reach MySQL" + (m.lastError().isEmpty() ? "" : ": " + m.lastError());
         }
-        Duration fastest = m.plan().levels().values().stream().map(Level::freq).min(Duration::compareTo)
+        Plan plan = m.plan();
+        if (plan == null) {
+            return null; // paused by plan changing: nothing to collect, nothing late
+        }
+        Duration fastest = plan.levels().values().stream().map(Level::freq).min(Duration::compareTo)
                 .orElse(Duration.ofSeconds(1));
         Duration age = Duration.between(h.time(), now);
         if (age.compareTo(fastest.multipliedBy(FRESH_INTERVALS).plus(FRESH_SLACK)) > 0) {

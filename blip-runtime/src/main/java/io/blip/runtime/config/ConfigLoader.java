@@ -97,8 +97,7 @@ public final class ConfigLoader {
         });
         var result = new BlipConfig(file, api(server.map("api"), base, builder, problems),
                 server.map("http").text("proxy"), loader,
-                new PlansConfig(MonitorBuilder.list(server.map("plans").entries().get("files")), "",
-                        builder.bool(server.map("plans"), "disable-default-plans")),
+                builder.topPlans(top.map("plans"), defaults, display),
                 builder.sinks(server.map("sinks")), monitors, new MonitorDefaults(defaults, context, base));
         problems.throwIfAny();
         return result;
@@ -112,7 +111,7 @@ public final class ConfigLoader {
 
     /**
      * The monitor defaults in the shape of a monitor: the {@code mysql} keys inline, then the
-     * sections monitors inherit. {@code plans} is not among them: Blip copies
+     * sections monitors inherit, and {@code plans.change}. The rest of {@code plans} is not: Blip copies
      * {@code plans.files} into each monitor, where they resolve to the same shared plans; keeping
      * the scopes apart gives the same plan and lets the plan chooser tell monitor plans from
      * shared ones.
@@ -122,6 +121,10 @@ public final class ConfigLoader {
         for (String section : keys.inherited) {
             top.get(section).ifPresent(v -> entries.put(section, v));
         }
+        // Of plans, only plans.change is a monitor default (Blip's ConfigPlanChange.ApplyDefaults), state by state.
+        MapNode plans = top.map("plans");
+        plans.get("change").ifPresent(change -> entries.put("plans",
+                new MapNode(plans.origin(), plans.path(), Map.of("change", change))));
         return new MapNode(top.origin(), "", entries);
     }
 

@@ -6,6 +6,7 @@ import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MysqlConfig;
 import io.blip.api.config.Option;
 import io.blip.api.config.Options;
+import io.blip.api.config.PlanChangeConfig;
 import io.blip.api.config.PlansConfig;
 import io.blip.api.config.TlsConfig;
 import org.snakeyaml.engine.v2.api.Dump;
@@ -127,6 +128,21 @@ public final class ConfigPrinter {
         var out = new LinkedHashMap<String, Object>();
         putNonEmpty(out, "files", p.files());
         putTrue(out, "disable-default-plans", p.disableDefaultPlans());
+        putNonEmpty(out, "table", p.table());
+        if (p.monitor() != null) {
+            putNonEmpty(out, "monitor", monitor(p.monitor()));
+        }
+        var change = new LinkedHashMap<String, Object>();
+        for (String state : PlanChangeConfig.STATES) {
+            PlanChangeConfig.StatePlan sp = p.change().of(state);
+            var one = new LinkedHashMap<String, Object>();
+            if (!sp.after().isZero()) {
+                one.put("after", Durations.format(sp.after()));
+            }
+            putNonEmpty(one, "plan", sp.plan());
+            putNonEmpty(change, state, one);
+        }
+        putNonEmpty(out, "change", change);
         return out;
     }
 

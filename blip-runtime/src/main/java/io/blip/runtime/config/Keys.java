@@ -60,8 +60,6 @@ final class Keys {
     }
 
     private static final String EXPORTER = "Prometheus exporter emulation is not supported yet; remove ";
-    private static final String PLAN_TABLE = "reading plans from a table is not supported yet; ";
-
     /** The MySQL keys: under {@code mysql} at the top level, inline in a monitor. */
     static final Map<String, Key> MYSQL = keys(
             "hostname", scalar(), "socket", scalar(), "mycnf", scalar(), "username", scalar(),
@@ -82,14 +80,36 @@ final class Keys {
             "flags", new Key(Shape.STRING_MAP, Map.of(), EXPORTER + "exporter.flags"),
             "plan", new Key(Shape.SCALAR, Map.of(), EXPORTER + "exporter.plan"));
 
+    private static final Map<String, Key> STATE_PLAN = keys("after", scalar(), "plan", scalar());
+
+    /** {@code plans.change}: Blip's four states. */
+    private static final Key CHANGE = section(keys(
+            "offline", section(STATE_PLAN), "standby", section(STATE_PLAN),
+            "read-only", section(STATE_PLAN), "active", section(STATE_PLAN)));
+
+    /**
+     * A monitor's {@code plans}. Blip reads a monitor's own {@code plans.table} from the monitor
+     * itself at boot and drops the error when it cannot; we refuse it rather than copy that.
+     */
     private static final Map<String, Key> PLANS = keys(
             "files", new Key(Shape.LIST, Map.of(), null),
             "disable-default-plans", scalar(),
-            "table", new Key(Shape.SCALAR, Map.of(), PLAN_TABLE + "load plans with plans.files"),
-            "monitor", new Key(Shape.SECTION, Map.of(), PLAN_TABLE
-                    + "remove plans.monitor (the MySQL instance that holds plans.table)"),
-            "change", new Key(Shape.SECTION, Map.of(),
-                    "plan changing by MySQL state is not supported yet; remove plans.change"));
+            "table", new Key(Shape.SCALAR, Map.of(), "not supported: a monitor's own plans.table (read from the"
+                    + " monitor itself); set the top-level plans.table and plans.monitor, and the monitor's id in"
+                    + " the rows' monitor_id"),
+            "monitor", new Key(Shape.SECTION, Map.of(), "plans.monitor belongs in the top-level plans section:"
+                    + " the MySQL instance that holds the top-level plans.table"),
+            "change", CHANGE);
+
+    /** The top-level {@code plans}: shared plans, from files and a table on the {@code monitor}. */
+    private static Map<String, Key> topPlans(Map<String, Key> monitor) {
+        return keys(
+                "files", new Key(Shape.LIST, Map.of(), null),
+                "disable-default-plans", scalar(),
+                "table", scalar(),
+                "monitor", section(monitor),
+                "change", CHANGE);
+    }
 
     /** The keys of one monitor ({@code monitors[]} items and monitor files). */
     final Map<String, Key> monitor;
@@ -128,6 +148,7 @@ final class Keys {
         topKeys.put("http", section(keys("proxy", scalar())));
         topKeys.put("monitor-loader", new Key(Shape.LOADERS, MONITOR_LOADER, null));
         topKeys.putAll(defaults(declarations));
+        topKeys.put("plans", section(topPlans(monitor)));
         topKeys.put("mysql", section(MYSQL));
         topKeys.put("monitors", new Key(Shape.MONITORS, monitor, null));
         top = Collections.unmodifiableMap(topKeys);

@@ -9,6 +9,7 @@ import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MysqlConfig;
 import io.blip.api.config.Option;
 import io.blip.api.config.OptionSet;
+import io.blip.api.config.PlanChangeConfig;
 import io.blip.api.config.Options;
 import io.blip.api.config.PlansConfig;
 import io.blip.api.config.TlsConfig;
@@ -16,6 +17,7 @@ import io.blip.runtime.config.ConfigNode.ListNode;
 import io.blip.runtime.config.ConfigNode.MapNode;
 import io.blip.runtime.config.ConfigNode.ScalarNode;
 import io.blip.runtime.heartbeat.HeartbeatWriter;
+import io.blip.runtime.mysql.TableName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -337,7 +339,49 @@ final class MonitorBuilder {
     }
 
     private PlansConfig plans(MapNode plans) {
-        return new PlansConfig(list(plans.entries().get("files")), "", bool(plans, "disable-default-plans"));
+        return new PlansConfig(list(plans.entries().get("files")), "", bool(plans, "disable-default-plans"), null,
+                change(plans.map("change")));
+    }
+
+    /**
+     * The top-level {@code plans}: a monitor's keys, plus {@code table} and the {@code monitor} that
+     * holds it (built like a monitor, with the monitor defaults; Blip's {@code ConfigMonitor}).
+     *
+     * @param plans    {@code plans} as written (not interpolated)
+     * @param defaults the monitor defaults, in monitor shape
+     * @param file     the config file, for messages
+     */
+    PlansConfig topPlans(MapNode plans, MapNode defaults, String file) {
+        MapNode withEnv = (MapNode) env(plans);
+        String table = withEnv.text("table");
+        MonitorConfig holder = null;
+        if (plans.entries().get("monitor") instanceof MapNode m) {
+            holder = build(m, defaults, file + ": " + m.path());
+        }
+        scalar(withEnv, "table").filter(t -> TableName.quoted(t.value()).isEmpty()).ifPresent(t -> problems.add(t,
+                Problems.quote(t) + " is not a table name; write database.table or table (in database "
+                        + TableName.DEFAULT_DATABASE + "), e.g. blip.plans"));
+        if (!table.isEmpty() && holder == null) {
+            problems.add(withEnv.entries().get("table"), "plans.monitor is not set; set it to the MySQL instance that"
+                    + " holds the table (hostname, username, ... as in a monitor)");
+        } else if (table.isEmpty() && holder != null) {
+            problems.add(plans.entries().get("monitor"), "plans.table is not set; plans.monitor is only the MySQL"
+                    + " instance that holds plans.table: set the table (e.g. blip.plans) or remove plans.monitor");
+        }
+        PlansConfig own = plans(withEnv);
+        return new PlansConfig(own.files(), table, own.disableDefaultPlans(), holder, own.change());
+    }
+
+    /** {@code plans.change}: each state's {@code after} (a duration) and {@code plan} (a name, checked with the plans). */
+    private PlanChangeConfig change(MapNode change) {
+        var states = new LinkedHashMap<String, PlanChangeConfig.StatePlan>();
+        for (String state : PlanChangeConfig.STATES) {
+            MapNode node = change.map(state);
+            Duration after = scalar(node, "after").flatMap(this::parse).orElse(Duration.ZERO);
+            states.put(state, new PlanChangeConfig.StatePlan(after, node.text("plan").trim()));
+        }
+        return new PlanChangeConfig(states.get(PlanChangeConfig.OFFLINE), states.get(PlanChangeConfig.STANDBY),
+                states.get(PlanChangeConfig.READ_ONLY), states.get(PlanChangeConfig.ACTIVE));
     }
 
     /**

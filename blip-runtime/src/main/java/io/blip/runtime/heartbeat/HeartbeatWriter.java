@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +57,6 @@ public final class HeartbeatWriter implements AutoCloseable {
             + " src_role varchar(200) NULL DEFAULT NULL, ts timestamp(3) NOT NULL, freq smallint unsigned NOT NULL)"
             + " ENGINE=InnoDB";
 
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z0-9_$]+");
     /** MySQL error codes: read-only ({@code ER_OPTION_PREVENTS_STATEMENT}, {@code ER_READ_ONLY_MODE}). */
     private static final int OPTION_PREVENTS_STATEMENT = 1290;
     private static final int READ_ONLY_MODE = 1836;
@@ -130,12 +128,7 @@ public final class HeartbeatWriter implements AutoCloseable {
      * {@code table} is not such a name.
      */
     public static Optional<String> quotedTable(String table) {
-        String[] parts = table.split("\\.", -1);
-        if (parts.length > 2 || java.util.Arrays.stream(parts).anyMatch(p -> !IDENTIFIER.matcher(p).matches())) {
-            return Optional.empty();
-        }
-        return Optional.of(parts.length == 2 ? "`" + parts[0] + "`.`" + parts[1] + "`"
-                : "`" + DEFAULT_DATABASE + "`.`" + parts[0] + "`");
+        return io.blip.runtime.mysql.TableName.quoted(table);
     }
 
     /** Why {@code freq} cannot be a heartbeat frequency, if it cannot. */

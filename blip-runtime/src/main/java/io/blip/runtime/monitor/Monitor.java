@@ -7,11 +7,14 @@ import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.PlanChangeConfig;
+import io.blip.api.ha.HaManager;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
 import io.blip.runtime.heartbeat.HeartbeatWriter;
+import io.blip.runtime.plan.MonitorPlans;
 import io.blip.runtime.mysql.MonitorPool;
 import io.blip.runtime.delivery.SinkQueue.Lane;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +40,13 @@ import org.slf4j.LoggerFactory;
  * MySQL that is down at start is picked up when it comes up. After every collection and every failed
  * attempt to connect, the sinks get the monitor's {@link MonitorHealth}. Backoff, time limits and stopping run on the {@link Time} the monitor is
  * given (virtual in tests).
+ *
+ * <p>With plan changing ({@code plans.change}), a {@link PlanChanger} checks MySQL's state every
+ * second on a thread of its own (an HA manager's standby, else {@code @@read_only}, else active;
+ * offline when the query fails) and, when a new state has lasted its {@code after}, the monitor
+ * prepares that state's plan on new collectors and swaps plan, engine and schedule between two
+ * collections; the schedule starts again at the next second, with every level. A state without
+ * a plan pauses collection ({@code lco-paused}) until a later switch ({@code lco-running}).
  */
 public final class Monitor implements LevelClock.Ticker {
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
@@ -44,13 +55,29 @@ public final class Monitor implements LevelClock.Ticker {
     /** Where a monitor is in its life. */
     public enum State { NEW, CONNECTING, RUNNING, STOPPED }
 
+    /** What the monitor collects now: a plan, its engine and schedule, and the second its schedule starts. */
+    private record Collecting(Plan plan, Engine engine, LevelSchedule schedule, long startSecond) {
+        Collecting from(long second) {
+            return new Collecting(plan, engine, schedule, second);
+        }
+    }
+
+    private static final String STATE_QUERY = "SELECT @@GLOBAL.read_only";
+
     private final MonitorConfig config;
-    private final Plan plan;
     private final MonitorPool pool;
-    private final Engine engine;
+    private final Map<String, CollectorFactory> factories;
+    private final CollectorContext context;
+    /** Null when paused (a state without a plan) or, with plan changing, before the first state is known. */
+    private volatile Collecting current;
+    /** Null without plan changing. */
+    private final PlanChanger changer;
+    private final HaManager ha;
+    /** Whether a state check is running (one at a time). */
+    private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
+    private CompletableFuture<String> nextCheck = new CompletableFuture<>(); // guarded by collection
     /** Writes heartbeats once the monitor runs, when {@code heartbeat.freq} is set. */
     private final java.util.Optional<HeartbeatWriter> heartbeat;
-    private final LevelSchedule schedule;
     private final List<Lane<?>> sinks;
     private final LevelClock levelClock;
     /** Where collections and their domains' queries run ({@link QueryThreads} at run time). */
@@ -67,7 +94,6 @@ public final class Monitor implements LevelClock.Ticker {
     private final AtomicLong interval = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private volatile State state = State.NEW;
-    private volatile long startSecond;
     /** The last second {@link #tick} acted on. */
     private final AtomicLong lastTick = new AtomicLong(Long.MIN_VALUE);
     private volatile String lastError = "";
@@ -80,14 +106,37 @@ public final class Monitor implements LevelClock.Ticker {
     public Monitor(MonitorConfig config, Plan leveledPlan, Map<String, CollectorFactory> factories,
                    CollectorContext context, MonitorPool pool, List<Lane<?>> sinks, LevelClock levelClock,
                    ExecutorService threads, Time time) {
+        this(config, MonitorPlans.of(leveledPlan), NOT_STANDBY, factories, context, pool, sinks, levelClock, threads,
+                time);
+    }
+
+    /**
+     * A monitor that changes plans by MySQL's state when {@code plans} says so.
+     *
+     * @param ha whether the instance is a standby ({@link #NOT_STANDBY} when no HA manager is installed)
+     */
+    public Monitor(MonitorConfig config, MonitorPlans plans, HaManager ha, Map<String, CollectorFactory> factories,
+                   CollectorContext context, MonitorPool pool, List<Lane<?>> sinks, LevelClock levelClock,
+                   ExecutorService threads, Time time) {
         this.config = config;
-        this.plan = leveledPlan;
         this.pool = pool;
+        this.factories = Map.copyOf(factories);
+        this.context = context;
+        this.ha = ha;
         this.sinks = List.copyOf(sinks);
         this.levelClock = levelClock;
         this.threads = threads;
         this.time = time;
-        this.schedule = new LevelSchedule(leveledPlan);
+        this.changer = plans.changing() ? new PlanChanger(config.id(), plans, this::switchTo, time) : null;
+        this.current = plans.changing() ? null : collecting(plans.plan());
+        this.heartbeat = HeartbeatWriter.of(config, pool, time);
+    }
+
+    /** Blip's HA manager when none is installed: never a standby. */
+    public static final HaManager NOT_STANDBY = () -> false;
+
+    /** A plan's engine on new collectors (no I/O) and its schedule. */
+    private Collecting collecting(Plan leveledPlan) {
         Map<String, Collector> collectors = new LinkedHashMap<>();
         Map<String, CollectorHelp> helps = new LinkedHashMap<>();
         for (Level level : leveledPlan.levels().values()) {
@@ -99,8 +148,8 @@ public final class Monitor implements LevelClock.Ticker {
                 }
             }
         }
-        this.engine = new Engine(config.id(), leveledPlan, collectors, helps, threads, levelClock, time);
-        this.heartbeat = HeartbeatWriter.of(config, pool, time);
+        Engine engine = new Engine(config.id(), leveledPlan, collectors, helps, threads, levelClock, time);
+        return new Collecting(leveledPlan, engine, new LevelSchedule(leveledPlan), 0);
     }
 
     public String id() {
@@ -111,8 +160,10 @@ public final class Monitor implements LevelClock.Ticker {
         return config;
     }
 
+    /** The plan collected now; null while paused, or with plan changing before the first state is known. */
     public Plan plan() {
-        return plan;
+        Collecting c = current;
+        return c == null ? null : c.plan();
     }
 
     public State state() {
@@ -162,7 +213,11 @@ public final class Monitor implements LevelClock.Ticker {
             try {
                 // A login, or an idle connection the pool has checked: no ping on top.
                 pool.getConnection().close();
-                engine.prepare();
+                if (changer == null) {
+                    current.engine().prepare();
+                } else {
+                    changer.start(observeState());
+                }
                 // The first collection, made at once, stands for the nearest whole second: connected at
                 // .95, it is the next second's, so that the clock's tick 50 ms later does not find it
                 // running and skip (a missed interval in the log at every start).
@@ -172,15 +227,16 @@ public final class Monitor implements LevelClock.Ticker {
                     if (state != State.CONNECTING) {
                         return; // stopped meanwhile
                     }
-                    startSecond = now;
+                    Collecting c = current;
+                    if (c != null) {
+                        current = c.from(now);
+                    }
                     state = State.RUNNING;
                     levelClock.register(this);
                     heartbeat.ifPresent(HeartbeatWriter::start);
                 }
                 lastError = "";
-                LOG.info("monitor {}: connected; collecting plan {} (levels: {})", id(), plan.name(),
-                        schedule.levels().stream().map(l -> l.name() + " " + l.freq().toSeconds() + "s")
-                                .toList());
+                logCollecting("connected; ");
                 // The first collection at once, of every level, not a whole interval later.
                 tick(now);
                 return;
@@ -200,21 +256,145 @@ public final class Monitor implements LevelClock.Ticker {
         }
     }
 
+    private void logCollecting(String prefix) {
+        Collecting c = current;
+        if (c == null) {
+            LOG.info("monitor {}: {}collecting nothing: state {} has no plan", id(), prefix, changer.state());
+            return;
+        }
+        LOG.info("monitor {}: {}collecting plan {} (levels: {})", id(), prefix, c.plan().name(),
+                c.schedule().levels().stream().map(l -> l.name() + " " + l.freq().toSeconds() + "s").toList());
+    }
+
+    // ------------------------------------------------------------------------------ plan changing
+
+    /**
+     * MySQL's state as Blip sees it: {@code standby} when the HA manager says so, else
+     * {@code read-only} when {@code @@read_only} is on, else {@code active}; {@code offline} when
+     * the query fails. Blip also selects {@code @@super_read_only}, which MariaDB does not have (so
+     * that every MariaDB would be offline); MySQL turns {@code read_only} on with it, so
+     * {@code read_only} alone tells both servers apart.
+     */
+    private String observeState() {
+        try {
+            if (ha.standby()) {
+                return PlanChangeConfig.STANDBY;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("monitor {}: the HA manager failed; taking the instance as not a standby: {}", id(),
+                    Engine.message(e));
+        }
+        try (var c = pool.getConnection(); var st = c.createStatement()) {
+            st.setQueryTimeout(5);
+            try (var rs = st.executeQuery(STATE_QUERY)) {
+                return rs.next() && rs.getLong(1) != 0 ? PlanChangeConfig.READ_ONLY : PlanChangeConfig.ACTIVE;
+            }
+        } catch (Exception e) {
+            LOG.debug("monitor {}: state check: {}", id(), Engine.message(e));
+            return PlanChangeConfig.OFFLINE;
+        }
+    }
+
+    /** One state check, on a thread of its own; the next may start once it has ended. */
+    private void checkState(long epochSecond) {
+        String observed = PlanChangeConfig.OFFLINE;
+        try {
+            observed = observeState();
+            if (state == State.RUNNING) {
+                changer.observe(observed, epochSecond);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("monitor {}: plan changer: {}", id(), e.toString());
+        } finally {
+            checking.set(false);
+            CompletableFuture<String> was;
+            synchronized (collection) {
+                was = nextCheck;
+                nextCheck = new CompletableFuture<>();
+            }
+            was.complete(observed);
+        }
+    }
+
+    /**
+     * Collects {@code plan} from the next second on, or pauses when it is empty: the new plan's
+     * collectors are prepared first (a failure leaves the current plan running), then plan, engine
+     * and schedule are swapped once no collection is in flight.
+     */
+    private void switchTo(String newState, Optional<Plan> plan) throws Exception {
+        Collecting next = null;
+        if (plan.isPresent()) {
+            next = collecting(plan.get());
+            try {
+                next.engine().prepare();
+            } catch (Exception e) {
+                next.engine().close();
+                throw e;
+            }
+        }
+        Collecting old;
+        synchronized (collection) {
+            while (collecting && state != State.STOPPED) {
+                time.await(collection, time.nanoTime() + Duration.ofSeconds(1).toNanos());
+            }
+            if (state == State.STOPPED) {
+                if (next != null) {
+                    next.engine().close();
+                }
+                return;
+            }
+            old = current;
+            long last = lastTick.get();
+            current = next == null ? null : next.from(last == Long.MIN_VALUE ? 0 : last + 1);
+        }
+        if (old != null) {
+            old.engine().close();
+        }
+        if (next == null && (old != null || state != State.RUNNING)) {
+            LOG.info("monitor {}: lco-paused: state {} has no plan", id(), newState);
+        } else if (next != null && old == null && state == State.RUNNING) {
+            LOG.info("monitor {}: lco-running: state {}, plan {}", id(), newState, next.plan().name());
+        }
+    }
+
+    /** Completes with the state observed by the next state check, once it has acted on it (plan changing only). */
+    public CompletionStage<String> nextStateCheck() {
+        synchronized (collection) {
+            return nextCheck.minimalCompletionStage();
+        }
+    }
+
     @Override
     public void tick(long epochSecond) {
         if (state != State.RUNNING || !advanceTick(epochSecond)) {
             return; // not running, or this second was collected already (the first collection and the clock)
         }
-        long elapsed = epochSecond - startSecond;
+        collectDue(epochSecond);
+        // After the collection has begun: a switch the check makes waits for it to end.
+        if (changer != null && changer.due(epochSecond) && checking.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("plan-changer-" + id()).start(() -> checkState(epochSecond));
+        }
+    }
+
+    /** Starts collecting the levels due at {@code epochSecond}, if any and no collection is in flight. */
+    private void collectDue(long epochSecond) {
+        Collecting c = current;
+        if (c == null) {
+            return; // paused
+        }
+        long elapsed = epochSecond - c.startSecond();
         if (elapsed < 0) {
             return;
         }
-        List<Level> due = schedule.due(elapsed);
+        List<Level> due = c.schedule().due(elapsed);
         if (due.isEmpty()) {
             return;
         }
         boolean busy;
         synchronized (collection) {
+            if (current != c) {
+                return; // the plan changed meanwhile; its schedule starts at the next second
+            }
             busy = collecting;
             collecting = true;
         }
@@ -224,7 +404,7 @@ public final class Monitor implements LevelClock.Ticker {
                     due.getLast().name(), n);
             return;
         }
-        threads.execute(() -> collectFrom(due, 0));
+        threads.execute(() -> collectFrom(c, due, 0));
     }
 
     /** Whether {@code epochSecond} is later than any second ticked before (and is now the last). */
@@ -243,32 +423,32 @@ public final class Monitor implements LevelClock.Ticker {
      * Collects {@code due.get(i)}, sends it, then goes on with the next level; after the last, ends
      * the collection. The engine calls back on the thread that ended the level's collection.
      */
-    private void collectFrom(List<Level> due, int i) {
+    private void collectFrom(Collecting c, List<Level> due, int i) {
         Level level = due.get(i);
         try {
-            engine.collect(level, interval.incrementAndGet(), metrics -> {
+            c.engine().collect(level, interval.incrementAndGet(), metrics -> {
                 try {
                     send(level, metrics);
                 } catch (RuntimeException e) {
                     LOG.error("monitor {}: level {} not sent: {}", id(), level.name(), e.toString());
                 }
                 if (i + 1 < due.size()) {
-                    collectFrom(due, i + 1);
+                    collectFrom(c, due, i + 1);
                 } else {
-                    endCollection();
+                    endCollection(c);
                 }
             });
         } catch (RuntimeException e) {
             LOG.error("monitor {}: level {} not collected: {}", id(), level.name(), e.toString());
-            endCollection();
+            endCollection(c);
         }
     }
 
-    private void endCollection() {
+    private void endCollection(Collecting c) {
         MonitorHealth health = null;
         try {
             if (state == State.RUNNING) {
-                health = offerHealth(engine.reached());
+                health = offerHealth(c.engine().reached());
             }
         } finally {
             synchronized (collection) {
@@ -300,7 +480,8 @@ public final class Monitor implements LevelClock.Ticker {
     /** The monitor's health now; {@code up} as given. */
     MonitorHealth health(boolean up) {
         Map<String, MonitorHealth.Level> levels = new LinkedHashMap<>();
-        for (Level level : schedule.levels()) {
+        Collecting c = current;
+        for (Level level : c == null ? List.<Level>of() : c.schedule().levels()) {
             MonitorHealth.Level h = levelHealth.get(level.name());
             if (h != null) {
                 levels.put(level.name(), h);
@@ -308,7 +489,7 @@ public final class Monitor implements LevelClock.Ticker {
         }
         Instant now = time.now();
         Instant since = started == null ? now : started;
-        return new MonitorHealth(id(), now, since, up, levels, engine.errors(), skipped.get(),
+        return new MonitorHealth(id(), now, since, up, levels, c == null ? Map.of() : c.engine().errors(), skipped.get(),
                 sinks.stream().map(Lane::counts).toList());
     }
 
@@ -376,7 +557,14 @@ public final class Monitor implements LevelClock.Ticker {
         for (Lane<?> sink : sinks) {
             sink.close(Duration.ofNanos(Math.max(0, deadline - time.nanoTime())));
         }
-        engine.close();
+        Collecting c;
+        synchronized (collection) {
+            c = current;
+            current = null;
+        }
+        if (c != null) {
+            c.engine().close();
+        }
         pool.close();
         LOG.info("monitor {}: stopped", id());
     }
@@ -399,7 +587,14 @@ public final class Monitor implements LevelClock.Ticker {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("state", state.name().toLowerCase(java.util.Locale.ROOT));
         s.put("dsn", pool.redactedDsn());
-        s.put("plan", plan.name());
+        Collecting c = current;
+        s.put("plan", c == null ? "" : c.plan().name());
+        if (changer != null) {
+            s.putAll(changer.status());
+            if (c == null) {
+                s.put("level-collector", "paused");
+            }
+        }
         MonitorHealth h = lastHealth;
         if (h != null) {
             s.put("up", h.up());

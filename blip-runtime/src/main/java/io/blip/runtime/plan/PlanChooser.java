@@ -13,8 +13,10 @@ import java.util.stream.Stream;
 
 /**
  * Chooses a monitor's plan (Blip's {@code docs/content/plans/loading.md}): scopes in order of
- * precedence are the monitor's plans ({@code monitors[].plans.files}), the shared plans (top-level
- * {@code plans.files}) and the built-in plans (unless {@code plans.disable-default-plans}).
+ * precedence are the monitor's plans (rows of the top-level {@code plans.table} whose
+ * {@code monitor_id} is the monitor's, then {@code monitors[].plans.files}), the shared plans (rows
+ * of {@code plans.table} with no {@code monitor_id}, then top-level {@code plans.files}) and the
+ * built-in plans (unless {@code plans.disable-default-plans}); in a table, plans are in name order.
  */
 public final class PlanChooser {
 
@@ -34,31 +36,39 @@ public final class PlanChooser {
      * @param monitorPlans the plans of its {@code plans.files} (see {@link PlanFiles})
      * @param sharedPlans  the plans of the top-level {@code plans.files}
      * @param shared       the top-level {@code plans} settings
-     * @throws ConfigException when the named plan does not exist, there is no plan at all, or a
-     *                         plan table is configured
+     * @throws ConfigException when the named plan does not exist, or there is no plan at all
      */
     public static Plan choose(MonitorConfig monitor, List<Plan> monitorPlans, List<Plan> sharedPlans,
                               PlansConfig shared) throws ConfigException {
-        for (PlansConfig p : List.of(shared, monitor.plans())) {
-            if (!p.table().isEmpty()) {
-                throw new ConfigException(monitor.origin() + ": plans.table: reading plans from a table is not"
-                        + " supported yet; load plans with plans.files");
-            }
-        }
-        List<Plan> builtIn = shared.disableDefaultPlans() || monitor.plans().disableDefaultPlans()
-                ? List.of()
-                : DefaultPlans.all();
         if (!monitor.plan().isEmpty()) {
-            return Stream.of(monitorPlans, sharedPlans, builtIn)
-                    .flatMap(List::stream)
-                    .filter(p -> p.name().equals(monitor.plan()))
-                    .findFirst()
-                    .orElseThrow(() -> new ConfigException(monitor.origin() + ": plan: no plan named '" + monitor.plan()
-                            + "'; available: " + String.join(", ", names(monitorPlans, sharedPlans, builtIn))));
+            return named(monitor.plan(), monitor.origin() + ": plan", monitor, monitorPlans, sharedPlans, shared);
         }
+        List<Plan> builtIn = builtIn(monitor, shared);
         return first(monitorPlans).or(() -> first(sharedPlans)).or(() -> first(builtIn))
                 .orElseThrow(() -> new ConfigException(monitor.origin() + ": no plan to collect: the built-in plans are"
                         + " disabled (plans.disable-default-plans) and no plans.files are given; add a plan file"));
+    }
+
+    /**
+     * The plan called {@code name}: among the monitor's own plans first (Blip's code), then the
+     * shared and built-in plans (Blip's docs).
+     *
+     * @param at where the name is written, for the message, e.g. {@code blip.yaml: monitors[0]: plan}
+     * @throws ConfigException when there is no such plan, naming the plans there are
+     */
+    public static Plan named(String name, String at, MonitorConfig monitor, List<Plan> monitorPlans,
+                             List<Plan> sharedPlans, PlansConfig shared) throws ConfigException {
+        List<Plan> builtIn = builtIn(monitor, shared);
+        return Stream.of(monitorPlans, sharedPlans, builtIn)
+                .flatMap(List::stream)
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new ConfigException(at + ": no plan named '" + name + "'; available: "
+                        + String.join(", ", names(monitorPlans, sharedPlans, builtIn))));
+    }
+
+    private static List<Plan> builtIn(MonitorConfig monitor, PlansConfig shared) {
+        return shared.disableDefaultPlans() || monitor.plans().disableDefaultPlans() ? List.of() : DefaultPlans.all();
     }
 
     private static Optional<Plan> first(List<Plan> plans) {

@@ -2,6 +2,7 @@ package io.blip.runtime.plan;
 
 import io.blip.api.collect.CollectorHelp;
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.config.PlanChangeConfig;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
@@ -9,15 +10,18 @@ import io.blip.api.config.Durations;
 import io.blip.runtime.config.BlipConfig;
 import io.blip.runtime.config.ConfigException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The plans of one boot: the shared plans (top-level {@code plans.files}) loaded and validated
- * once, and for each monitor its own plans, the choice among them, interpolation for the monitor
- * and levelling up — in the order {@link PlanFiles} → {@link PlanValidator} → {@link PlanChooser}
- * → {@link PlanInterpolator} → {@link PlanValidator} again → {@link Leveling}.
+ * The plans of one boot: the shared plans (rows of the top-level {@code plans.table} without a
+ * {@code monitor_id}, then top-level {@code plans.files}) loaded and validated once, and for each
+ * monitor its own plans, the choice among them, interpolation for the monitor and levelling up — in
+ * the order {@link PlanTable}/{@link PlanFiles} → {@link PlanValidator} → {@link PlanChooser} →
+ * {@link PlanInterpolator} → {@link PlanValidator} again → {@link Leveling} — for the plan it
+ * collects and for each state of {@code plans.change} that names a plan.
  */
 public final class PlanSet {
     private final BlipConfig config;
@@ -25,48 +29,139 @@ public final class PlanSet {
     private final Map<String, String> env;
     private final Function<String, String> unknownDomain;
     private final List<Plan> shared;
+    /** Rows of the plan table with a {@code monitor_id}: plans of that monitor. */
+    private final List<PlanTable.Row> monitorRows;
 
     private PlanSet(BlipConfig config, Map<String, CollectorHelp> helps, Function<String, String> unknownDomain,
-                    Map<String, String> env, List<Plan> shared) {
+                    Map<String, String> env, List<Plan> shared, List<PlanTable.Row> monitorRows) {
         this.config = config;
         this.helps = Map.copyOf(helps);
         this.unknownDomain = unknownDomain;
         this.env = Map.copyOf(env);
         this.shared = List.copyOf(shared);
+        this.monitorRows = List.copyOf(monitorRows);
+    }
+
+    /** Loads and validates the shared plans of {@code plans.files}; see {@link #load(BlipConfig, Map, Function, Map, List)}. */
+    public static PlanSet load(BlipConfig config, Map<String, CollectorHelp> helps,
+                               Function<String, String> unknownDomain, Map<String, String> env) {
+        return load(config, helps, unknownDomain, env, List.of());
     }
 
     /**
-     * Loads and validates the shared plans; every problem in every file is reported at once.
+     * Loads and validates the shared plans; every problem in every file and row is reported at once.
      *
      * @param unknownDomain what to say about a domain no collector provides (e.g. where it ships)
+     * @param tableRows     the rows of the top-level {@code plans.table} ({@link PlanTable#read}), in name order
      */
     public static PlanSet load(BlipConfig config, Map<String, CollectorHelp> helps,
-                               Function<String, String> unknownDomain, Map<String, String> env) {
-        List<Plan> shared = PlanFiles.load(config.plans().files(), config.baseDir(), "plans.files", env);
+                               Function<String, String> unknownDomain, Map<String, String> env,
+                               List<PlanTable.Row> tableRows) {
         List<String> problems = new ArrayList<>();
-        for (Plan p : shared) {
+        List<Plan> shared = new ArrayList<>();
+        for (PlanTable.Row row : tableRows) {
+            problems.addAll(PlanValidator.problems(row.plan(), helps, unknownDomain, "plans.table"));
+            if (row.monitorId().isEmpty()) {
+                shared.add(row.plan());
+            }
+        }
+        List<Plan> files = PlanFiles.load(config.plans().files(), config.baseDir(), "plans.files", env);
+        for (Plan p : files) {
             problems.addAll(PlanValidator.problems(p, helps, unknownDomain, "plans.files"));
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new PlanSet(config, helps, unknownDomain, env, shared);
+        shared.addAll(files);
+        return new PlanSet(config, helps, unknownDomain, env, shared,
+                tableRows.stream().filter(r -> !r.monitorId().isEmpty()).toList());
     }
 
-    /** The monitor's plan, interpolated for it, validated and levelled up. */
-    public Plan forMonitor(MonitorConfig monitor) {
-        String path = monitor.origin() + ".plans.files";
-        List<Plan> own = PlanFiles.load(monitor.plans().files(), config.baseDir(), path, env);
+    /**
+     * The names the top-level {@code plans.change} gives that no shared or built-in plan has, each
+     * a problem: for a config without monitors (with monitors, each monitor checks the names it
+     * inherits among its own plans too).
+     */
+    public List<String> unknownChangePlans() {
+        String file = config.file() == null ? "defaults" : config.file().toString();
+        MonitorConfig none = MonitorConfig.of("").withOrigin(file);
         List<String> problems = new ArrayList<>();
-        for (Plan p : own) {
+        for (String state : PlanChangeConfig.STATES) {
+            String name = config.plans().change().of(state).plan();
+            try {
+                if (!name.isEmpty()) {
+                    PlanChooser.named(name, file + ": plans.change." + state + ".plan", none, List.of(), shared,
+                            config.plans());
+                }
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * The monitor's plans, each interpolated for it, validated and levelled up.
+     *
+     * @throws ConfigException listing every problem: in its plan files, its plan's name, each
+     *                         {@code plans.change} plan's name
+     */
+    public MonitorPlans forMonitor(MonitorConfig monitor) {
+        String path = monitor.origin() + ".plans.files";
+        List<Plan> own = new ArrayList<>();
+        monitorRows.stream().filter(r -> r.monitorId().equals(monitor.id())).forEach(r -> own.add(r.plan()));
+        List<Plan> files = PlanFiles.load(monitor.plans().files(), config.baseDir(), path, env);
+        List<String> problems = new ArrayList<>();
+        for (Plan p : files) {
             problems.addAll(PlanValidator.problems(p, helps, unknownDomain, path));
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        Plan chosen = PlanChooser.choose(monitor, own, shared, config.plans());
+        own.addAll(files);
+        Plan chosen = null;
+        try {
+            chosen = prepare(PlanChooser.choose(monitor, own, shared, config.plans()), monitor,
+                    monitor.origin() + ".plan");
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        Map<String, Plan> states = changePlans(monitor, own, monitor.plans().change(), problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new MonitorPlans(chosen, monitor.plans().change(), states);
+    }
+
+    /** The plan of each state of {@code change} that names one; a problem for each name that is no plan. */
+    private Map<String, Plan> changePlans(MonitorConfig monitor, List<Plan> own, PlanChangeConfig change,
+                                          List<String> problems) {
+        Map<String, Plan> byName = new LinkedHashMap<>();
+        Map<String, Plan> states = new LinkedHashMap<>();
+        for (String state : PlanChangeConfig.STATES) {
+            String name = change.of(state).plan();
+            if (name.isEmpty()) {
+                continue;
+            }
+            String at = monitor.origin() + ": plans.change." + state + ".plan";
+            try {
+                Plan plan = byName.get(name);
+                if (plan == null) {
+                    plan = prepare(PlanChooser.named(name, at, monitor, own, shared, config.plans()), monitor, at);
+                    byName.put(name, plan);
+                }
+                states.put(state, plan);
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        return states;
+    }
+
+    /** A plan for the monitor: interpolated, validated again (options may come from the monitor), levelled up. */
+    private Plan prepare(Plan chosen, MonitorConfig monitor, String at) {
         Plan plan = PlanInterpolator.interpolate(chosen, monitor, env);
-        problems.addAll(PlanValidator.problems(plan, helps, unknownDomain, monitor.origin() + ".plan"));
+        List<String> problems = PlanValidator.problems(plan, helps, unknownDomain, at);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

@@ -3,6 +3,7 @@ package io.blip.runtime.plugin;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.config.MonitorSection;
 import io.blip.api.credential.CredentialSourceFactory;
+import io.blip.api.ha.HaManagerFactory;
 import io.blip.api.monitor.MonitorLoader;
 import io.blip.api.region.RegionResolver;
 import io.blip.api.sink.SinkFactory;
@@ -40,8 +41,11 @@ record Kind<T>(String id, String noun, String nameNoun, Class<T> spi, Function<T
     static final Kind<MonitorSection> MONITOR_SECTION = new Kind<>("monitor-section", "monitor section",
             "monitor section", MonitorSection.class, MonitorSection::name);
 
+    static final Kind<HaManagerFactory> HA_MANAGER = new Kind<>("ha-manager", "HA manager", "HA manager",
+            HaManagerFactory.class, HaManagerFactory::name);
+
     static final List<Kind<?>> ALL = List.of(COLLECTOR, SINK, CREDENTIAL_SOURCE, REGION_RESOLVER, TLS_PROVIDER,
-            MONITOR_LOADER, MONITOR_SECTION);
+            MONITOR_LOADER, MONITOR_SECTION, HA_MANAGER);
 
     /** {@code no sink named 'otlp'}, {@code no collector for domain 'aws.rds'}. */
     String missing(String wanted) {

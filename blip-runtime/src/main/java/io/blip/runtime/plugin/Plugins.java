@@ -7,6 +7,7 @@ import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MonitorSection;
 import io.blip.api.config.OptionSet;
 import io.blip.api.credential.CredentialSourceFactory;
+import io.blip.api.ha.HaManagerFactory;
 import io.blip.api.monitor.MonitorLoader;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionResolver;
@@ -78,6 +79,7 @@ public final class Plugins {
     private final List<Provider<TlsProvider>> tlsProviders;
     private final List<Provider<MonitorLoader>> monitorLoaders;
     private final List<Provider<MonitorSection>> monitorSections;
+    private final List<Provider<HaManagerFactory>> haManagers;
 
     private Plugins(Path pluginsDir, List<PluginLayer> layers, Loading loading) {
         this.pluginsDir = pluginsDir;
@@ -91,6 +93,7 @@ public final class Plugins {
         this.tlsProviders = loading.providers(Kind.TLS_PROVIDER, byName());
         this.monitorLoaders = loading.providers(Kind.MONITOR_LOADER, byName());
         this.monitorSections = loading.providers(Kind.MONITOR_SECTION, byName());
+        this.haManagers = loading.providers(Kind.HA_MANAGER, byName());
     }
 
     /**
@@ -246,6 +249,11 @@ public final class Plugins {
 
     public List<Provider<TlsProvider>> tlsProviders() {
         return tlsProviders;
+    }
+
+    /** The installed HA manager, if any: at most one (Blip's {@code ha.Register} keeps the first). */
+    public List<Provider<HaManagerFactory>> haManagers() {
+        return haManagers;
     }
 
     /**
@@ -416,7 +424,7 @@ public final class Plugins {
 
     private Stream<Provider<?>> all() {
         return Stream.of(collectors, sinks, credentialSources, regionResolvers, tlsProviders, monitorLoaders,
-                        monitorSections)
+                        monitorSections, haManagers)
                 .flatMap(List::stream);
     }
 
@@ -637,6 +645,11 @@ public final class Plugins {
             checkDuplicates(Kind.REGION_RESOLVER, plugins.regionResolvers);
             checkDuplicates(Kind.TLS_PROVIDER, plugins.tlsProviders);
             checkDuplicates(Kind.MONITOR_LOADER, plugins.monitorLoaders);
+            if (plugins.haManagers.size() > 1) {
+                problems.add("HA managers: " + plugins.haManagers.stream().map(p -> p.name() + " (module " + p.module()
+                        + ", " + p.origin() + ")").collect(java.util.stream.Collectors.joining(", "))
+                        + " are installed; a monitor asks one whether it is a standby: remove all but one");
+            }
         }
 
         private <T> void checkDuplicates(Kind<T> kind, List<Provider<T>> providers) {

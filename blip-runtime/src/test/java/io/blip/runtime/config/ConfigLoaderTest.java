@@ -400,20 +400,18 @@ class ConfigLoaderTest {
         assertEquals(List.of(
                         file + ":3: exporter.flags: Prometheus exporter emulation is not supported yet; remove"
                                 + " exporter.flags",
-                        file + ":6: plans.table: reading plans from a table is not supported yet; load plans with"
-                                + " plans.files",
-                        file + ":7: plans.change: plan changing by MySQL state is not supported yet; remove"
-                                + " plans.change"),
+                        file + ":8: monitors[0].plans.table: not supported: a monitor's own plans.table (read"
+                                + " from the monitor itself); set the top-level plans.table and plans.monitor, and"
+                                + " the monitor's id in the rows' monitor_id"),
                 problems("blip.yaml", """
                         exporter:
                           mode: ""
                           flags:
                             web.listen-address: 127.0.0.1:9104
-                        plans:
-                          table: blip.plans
-                          change:
-                            offline:
-                              plan: none
+                        monitors:
+                          - hostname: db1
+                            plans:
+                              table: blip.plans
                         """));
     }
 

@@ -3,14 +3,10 @@ package io.blip.runtime.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.blip.api.MetricType;
-import io.blip.api.MetricValue;
 import io.blip.api.MonitorHealth;
 import io.blip.api.Secret;
-import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
-import io.blip.api.collect.CollectorHelp;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MysqlConfig;
 import io.blip.api.config.TlsConfig;
@@ -49,7 +45,7 @@ import org.junit.jupiter.api.Test;
 class MonitorTest {
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String DOMAIN = "test.recorder";
+    private static final String DOMAIN = Recorder.DOMAIN;
 
     private final VirtualTime time = new VirtualTime(START);
     private final LevelClock levelClock = new LevelClock(time);
@@ -79,33 +75,10 @@ class MonitorTest {
     }
 
     private CollectorFactory recorder(boolean blocks) {
-        CollectorHelp help = CollectorHelp.builder(DOMAIN, "notes each collection")
-                .metric("value", MetricType.GAUGE, "a value").build();
-        return new CollectorFactory() {
-            @Override
-            public CollectorHelp help() {
-                return help;
-            }
-
-            @Override
-            public Collector make(CollectorContext context) {
-                return new Collector() {
-                    @Override
-                    public void prepare(Plan plan) {
-                    }
-
-                    @Override
-                    public List<MetricValue> collect(String level) throws InterruptedException {
-                        collected.add(level + " @" + Duration.between(START, context.time().now()).toSeconds());
-                        if (blocks) {
-                            entered.release();
-                            release.await();
-                        }
-                        return List.of(MetricValue.gauge("value", 1));
-                    }
-                };
-            }
-        };
+        return Recorder.factory(collected, START, blocks ? () -> {
+            entered.release();
+            release.await();
+        } : () -> { });
     }
 
     private Monitor monitor(String hostPort, boolean blocks) {

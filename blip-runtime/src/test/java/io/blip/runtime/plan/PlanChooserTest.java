@@ -48,9 +48,5 @@ class PlanChooserTest {
                         + " (plans.disable-default-plans) and no plans.files are given; add a plan file",
                 assertThrows(ConfigException.class, () -> PlanChooser.choose(monitor("", PlansConfig.EMPTY),
                         List.of(), List.of(), noDefaults)).getMessage());
-        assertEquals("blip.yaml: monitors[0]: plans.table: reading plans from a table is not supported yet; load"
-                        + " plans with plans.files",
-                assertThrows(ConfigException.class, () -> PlanChooser.choose(monitor("", PlansConfig.EMPTY),
-                        List.of(), List.of(), new PlansConfig(List.of(), "blip.plans", false))).getMessage());
     }
 }
