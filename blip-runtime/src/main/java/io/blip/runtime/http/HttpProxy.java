@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * exporter) all ask the default selector, so a plugin needs no code of its own. A user and password
  * for the proxy are not supported (see {@link #parse}).
  *
- * @param uri     {@code http://host:port}
+ * @param uri     {@code http://host[:port]}
  * @param noProxy {@code NO_PROXY}'s entries: {@code *}, a host, a domain ({@code example.com} or
  *                {@code .example.com}: it and its subdomains), an IP address, or an IPv4 CIDR block
  */
@@ -56,7 +56,7 @@ public record HttpProxy(URI uri, List<String> noProxy) {
             throw new BlipException("'" + mask(url) + "': not supported: a proxy of scheme '" + uri.getScheme()
                     + "'; Blip's clients talk to an HTTP proxy (http://host:port), which tunnels HTTPS with CONNECT");
         }
-        if (uri.getHost() == null || uri.getPort() < 0) {
+        if (uri.getHost() == null) {
             throw new BlipException("'" + mask(url) + "': write the proxy's host and port: http://host:port");
         }
         if (uri.getRawUserInfo() != null) {
@@ -79,6 +79,11 @@ public record HttpProxy(URI uri, List<String> noProxy) {
 
     private static String mask(String url) {
         return url.replaceAll("//[^/@]*@", "//...@");
+    }
+
+    /** The proxy's port: the URL's, or 80 as for any http URL without one (Blip's docs write {@code http://proxy.internal}). */
+    public int port() {
+        return uri.getPort() < 0 ? 80 : uri.getPort();
     }
 
     /** Whether a request to this host goes directly: loopback, the instance metadata service, {@code NO_PROXY}. */
@@ -160,7 +165,7 @@ public record HttpProxy(URI uri, List<String> noProxy) {
 
     /** The selector of this proxy: direct for {@link #direct} hosts and non-HTTP schemes, else the proxy. */
     public ProxySelector selector() {
-        Proxy proxy = new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(uri.getHost(), uri.getPort()));
+        Proxy proxy = new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(uri.getHost(), port()));
         return new ProxySelector() {
             @Override
             public List<Proxy> select(URI target) {
@@ -183,7 +188,7 @@ public record HttpProxy(URI uri, List<String> noProxy) {
     public void install() {
         ProxySelector.setDefault(selector());
         LOG.info("http.proxy: HTTP clients go through {}:{} (direct: loopback, instance metadata{})", uri.getHost(),
-                uri.getPort(), noProxy.isEmpty() ? "" : ", NO_PROXY " + noProxy);
+                port(), noProxy.isEmpty() ? "" : ", NO_PROXY " + noProxy);
     }
 
     @Override

@@ -63,8 +63,9 @@ class HttpProxyTest {
         assertEquals("'http://...@p:3128': not supported: a user and password for the proxy; allow Blip's hosts on "
                 + "the proxy by address instead", assertThrows(BlipException.class,
                 () -> HttpProxy.parse("http://u:hunter2@p:3128", "")).getMessage());
-        assertEquals("'http://proxy.internal': write the proxy's host and port: http://host:port",
-                assertThrows(BlipException.class, () -> HttpProxy.parse("http://proxy.internal", "")).getMessage());
+        assertEquals(80, HttpProxy.parse("http://proxy.internal", "").port(), "Blip's docs' example: port 80");
+        assertEquals("'http:///x': write the proxy's host and port: http://host:port",
+                assertThrows(BlipException.class, () -> HttpProxy.parse("http:///x", "")).getMessage());
         assertEquals("'http://p:1/path': a proxy URL has no path; write http://host:port",
                 assertThrows(BlipException.class, () -> HttpProxy.parse("http://p:1/path", "")).getMessage());
         assertEquals("'socks5://p:1080': not supported: a proxy of scheme 'socks5'; Blip's clients talk to an HTTP "
