@@ -299,6 +299,22 @@ final class Fleet {
         T apply(java.sql.Connection c) throws SQLException;
     }
 
+    /**
+     * How often the monitors are to be loaded again for the loaders of this config that ask for it
+     * ({@code monitor-loader.aws.refresh}): the shortest; zero when none does.
+     */
+    Duration refresh(BlipConfig config) {
+        Duration every = Duration.ZERO;
+        for (Map.Entry<String, Options> e : config.monitorLoader().plugins().entrySet()) {
+            MonitorLoader loader = plugins.monitorLoader(e.getKey(), e.getValue().path());
+            Duration d = loader.enabled(e.getValue()) ? loader.refresh(e.getValue()) : Duration.ZERO;
+            if (d.isPositive() && (every.isZero() || d.compareTo(every) < 0)) {
+                every = d;
+            }
+        }
+        return every;
+    }
+
     private List<TlsProvider> tlsProviders() {
         return plugins.tlsProviders().stream().map(Provider::instance).toList();
     }

@@ -164,6 +164,28 @@ public final class Server implements AutoCloseable {
                 api.start();
             }
         }
+        Duration every = fleet == null ? Duration.ZERO : fleet.refresh(config);
+        if (every.isPositive()) {
+            Thread.ofVirtual().name("blip-monitor-refresh").start(() -> refreshEvery(every));
+        }
+    }
+
+    /** {@code monitor-loader.<loader>.refresh}: a reload every so often, until the server stops. */
+    private void refreshEvery(Duration every) {
+        LOG.info("monitors-loading: a reload every {} s (monitor-loader refresh)", every.toSeconds());
+        while (!closedNow()) {
+            try {
+                time.sleep(every);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!closedNow()) {
+                Reload r = reload();
+                if (r.outcome() == ReloadOutcome.BUSY) {
+                    LOG.debug("monitor refresh skipped: {}", r.message());
+                }
+            }
+        }
     }
 
     /** The REST API of this server, bound at boot; it starts serving when the monitors start ({@link #run}). */

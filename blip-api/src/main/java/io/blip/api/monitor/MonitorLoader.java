@@ -3,6 +3,7 @@ package io.blip.api.monitor;
 import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,4 +24,14 @@ public interface MonitorLoader {
 
     /** The monitors found. Keys as in a Blip monitor: {@code id}, {@code hostname}, {@code tags}, ... */
     List<MonitorSpec> load(MonitorLoaderContext context) throws Exception;
+
+    /**
+     * How often Blip loads all its monitors again (a whole reload, as {@code SIGHUP} does) so that
+     * this loader finds new instances and drops gone ones; zero (the default): only when asked.
+     *
+     * @param config the loader's checked options, as for {@link #enabled}
+     */
+    default Duration refresh(Options config) {
+        return Duration.ZERO;
+    }
 }

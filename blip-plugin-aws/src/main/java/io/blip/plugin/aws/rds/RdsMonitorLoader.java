@@ -57,6 +57,7 @@ public final class RdsMonitorLoader implements MonitorLoader {
     public static final String NAME = "aws";
     public static final String REGIONS = "regions";
     public static final String TAG_FILTER = "tag-filter";
+    public static final String REFRESH = "refresh";
     public static final String AUTO = "auto";
 
     /**
@@ -76,7 +77,9 @@ public final class RdsMonitorLoader implements MonitorLoader {
                     .matching(AUTO + "|[a-z]{2}(-[a-z]+)+-[0-9]+", "is not an AWS region name (like us-east-1) or auto")
                     .required("list AWS regions, e.g. [us-east-1], or [auto] for the region Blip runs in"),
             Option.map(TAG_FILTER, "Only instances with all of these tags, with exactly these values (tag key: value, "
-                    + "e.g. env: prod)"))
+                    + "e.g. env: prod)"),
+            Option.duration(REFRESH, "Load the monitors again this often (a whole reload, as SIGHUP does) to find new "
+                    + "instances and drop gone ones; 0: only on reload").withDefault("0"))
             .with(AwsSection.IMDS);
 
     /** The loader's settings. */
@@ -118,6 +121,11 @@ public final class RdsMonitorLoader implements MonitorLoader {
     @Override
     public boolean enabled(Options config) {
         return !config.written().isEmpty();
+    }
+
+    @Override
+    public Duration refresh(Options config) {
+        return config.duration(REFRESH);
     }
 
     @Override
