@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,18 @@ final class AotTraining {
         }
     }
 
+    /** One request to the REST API, over a plain socket: its server's and Blip's handler classes load. */
+    private static void askTheApi(InetSocketAddress api) {
+        try (Socket s = new Socket(api.getAddress(), api.getPort())) {
+            s.setSoTimeout((int) ATTEMPT.toMillis());
+            s.getOutputStream().write("GET /status/monitors HTTP/1.1\r\nHost: blip\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getInputStream().readAllBytes();
+        } catch (IOException e) {
+            // the cache is made without them
+        }
+    }
+
     private static int train(Path pluginsDir, Path dir) throws Exception {
         int closedPort;
         try (ServerSocket probe = new ServerSocket(0)) {
@@ -49,6 +63,8 @@ final class AotTraining {
         }
         Path config = dir.resolve("blip.yaml");
         Files.writeString(config, """
+                api:
+                  bind: 127.0.0.1:0
                 sinks:
                   noop: {}
                 monitors:
@@ -76,6 +92,7 @@ final class AotTraining {
                     time.await(attempted, deadline);
                 }
             }
+            server.apiAddress().ifPresent(AotTraining::askTheApi);
         }
         loadClassesOfARealStart();
         return 0;

@@ -122,14 +122,9 @@ class CustomAwsCredentialsEndToEndTest {
         Map<String, String> env = pb.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.remove("JAVA_OPTS");
-        env.keySet().removeIf(k -> k.startsWith("AWS_"));
-        env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString());
         // The default chain has credentials too: the plugin's must win.
-        env.put("AWS_ACCESS_KEY_ID", CHAIN_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", "default-chain-secret-key");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_CONFIG_FILE", work.resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-aws-credentials").toString());
+        Dist.awsTestEnv(env, work, CHAIN_KEY, "default-chain-secret-key");
+        env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString());
         Process blip = pb.start();
         Signal said = new Signal();
         OutputWatcher out = OutputWatcher.of("stdout", blip.getInputStream(), said);

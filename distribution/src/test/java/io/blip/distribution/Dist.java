@@ -56,4 +56,17 @@ final class Dist {
         }
         return out;
     }
+
+    /**
+     * The AWS part of bin/blip's environment in a test: nothing of the machine's (no AWS_* variable,
+     * profile, credentials file or instance metadata), and static test credentials.
+     */
+    static void awsTestEnv(java.util.Map<String, String> env, Path work, String accessKeyId, String secretKey) {
+        env.keySet().removeIf(k -> k.startsWith("AWS_"));
+        env.put("AWS_ACCESS_KEY_ID", accessKeyId);
+        env.put("AWS_SECRET_ACCESS_KEY", secretKey);
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("AWS_CONFIG_FILE", work.resolve("no-aws-config").toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-aws-credentials").toString());
+    }
 }

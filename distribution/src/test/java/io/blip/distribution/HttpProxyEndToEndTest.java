@@ -86,14 +86,10 @@ class HttpProxyEndToEndTest {
             Map<String, String> env = pb.environment();
             env.put("JAVA_HOME", System.getProperty("java.home"));
             env.remove("JAVA_OPTS");
-            env.keySet().removeIf(k -> k.startsWith("AWS_") || k.equalsIgnoreCase("no_proxy")
-                    || k.equalsIgnoreCase("http_proxy") || k.equalsIgnoreCase("https_proxy"));
+            env.keySet().removeIf(k -> k.equalsIgnoreCase("no_proxy") || k.equalsIgnoreCase("http_proxy")
+                    || k.equalsIgnoreCase("https_proxy"));
+            Dist.awsTestEnv(env, work, "AKIDBLIPPROXY", "blip-proxy-secret-key");
             env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://secrets.test:" + secrets.endpoint().getPort());
-            env.put("AWS_ACCESS_KEY_ID", "AKIDBLIPPROXY");
-            env.put("AWS_SECRET_ACCESS_KEY", "blip-proxy-secret-key");
-            env.put("AWS_EC2_METADATA_DISABLED", "true");
-            env.put("AWS_CONFIG_FILE", work.resolve("no-aws-config").toString());
-            env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-aws-credentials").toString());
             // direct.test is reached directly because NO_PROXY names it; no DNS knows it, so the JVM's
             // hosts file does.
             env.put("NO_PROXY", "direct.test,.example.internal");

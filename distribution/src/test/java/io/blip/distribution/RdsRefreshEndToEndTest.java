@@ -50,13 +50,8 @@ class RdsRefreshEndToEndTest {
             Map<String, String> env = pb.environment();
             env.put("JAVA_HOME", System.getProperty("java.home"));
             env.remove("JAVA_OPTS");
-            env.keySet().removeIf(k -> k.startsWith("AWS_"));
+            Dist.awsTestEnv(env, work, "AKIDBLIPREFRESH", "blip-refresh-secret-key");
             env.put("AWS_ENDPOINT_URL_RDS", rds.endpoint().toString());
-            env.put("AWS_ACCESS_KEY_ID", "AKIDBLIPREFRESH");
-            env.put("AWS_SECRET_ACCESS_KEY", "blip-refresh-secret-key");
-            env.put("AWS_EC2_METADATA_DISABLED", "true");
-            env.put("AWS_CONFIG_FILE", work.resolve("no-aws-config").toString());
-            env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-aws-credentials").toString());
             Process blip = pb.start();
             Signal said = new Signal();
             OutputWatcher out = OutputWatcher.of("stdout", blip.getInputStream(), said);

@@ -99,14 +99,8 @@ class SecretRotationEndToEndTest {
         Map<String, String> env = pb.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.remove("JAVA_OPTS");
-        env.keySet().removeIf(k -> k.startsWith("AWS_"));
+        Dist.awsTestEnv(env, work, "AKIDBLIPE2E", "blip-e2e-secret-key");
         env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString());
-        env.put("AWS_ACCESS_KEY_ID", "AKIDBLIPE2E");
-        env.put("AWS_SECRET_ACCESS_KEY", "blip-e2e-secret-key");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        // No profile of the machine running the test (a region, an endpoint) may leak in.
-        env.put("AWS_CONFIG_FILE", work.resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-aws-credentials").toString());
 
         Process blip = pb.start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
