@@ -456,7 +456,8 @@ final class Report {
                 + "first metric line of the log sink on bin/blip's stdout.");
         line("- **Many monitors**: bin/blip with " + s.monitors() + " monitors of the same MariaDB, no plan files "
                 + "(Blip's default plan), the noop sink and --log. \"Started\": every monitor's `connected` event "
-                + "(`connected: monitor <id>: collecting plan`) read on stdout. CPU over " + s.manyWindow().toSeconds() + " s after "
+                + "(`connected: monitor <id>: collecting plan`) read on stdout. CPU over "
+                + s.manyWindow().toSeconds() + " s after "
                 + s.manyWarmup().toSeconds() + " s of warm-up. Then, for " + s.connectionSampling().toSeconds()
                 + " s, `SELECT COUNT(*), SUM(COMMAND <> 'Sleep') FROM information_schema.PROCESSLIST WHERE USER = "
                 + "'blip'` at .100, .350, .600 and .850 past each second: a sample with no command running is "

@@ -49,7 +49,7 @@ final class Boot {
     private final PrintStream out;
     private final Time time;
 
-    /** The config, its plans or its monitors have problems: Blip's {@code boot-config-invalid}, not {@code boot-error}. */
+    /** The config, its plans or monitors have problems: Blip's {@code boot-config-invalid}, not {@code boot-error}. */
     static final class InvalidConfig extends BlipException {
         InvalidConfig(BlipException problems) {
             super(problems.getMessage(), problems);
@@ -107,7 +107,8 @@ final class Boot {
             out.print(ConfigPrinter.monitorsYaml(loaded.monitors()));
         }
         if (!options.run()) {
-            LOG.info("{}: {} monitor(s) valid; not running (--run=false)", Event.BOOT_SUCCESS, loaded.prepared().size());
+            LOG.info("{}: {} monitor(s) valid; not running (--run=false)", Event.BOOT_SUCCESS,
+                    loaded.prepared().size());
             return Server.idle(tryEach(fleet, loaded.prepared()) ? 0 : Server.EXIT_UNREACHABLE);
         }
         if (printsOnly()) {

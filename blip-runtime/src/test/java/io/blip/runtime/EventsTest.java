@@ -124,7 +124,7 @@ class EventsTest {
         throw new AssertionError(domain + " never failed; log:\n" + String.join("\n", log.all()));
     }
 
-    /** The first event line at {@code level} that starts with {@code prefix}; fails with the whole log when none does. */
+    /** The first line at {@code level} that starts with {@code prefix}; fails with the whole log when none does. */
     private String line(String level, String prefix) {
         return log.at(level).stream().filter(l -> l.startsWith(prefix)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + level + " line starting '" + prefix + "' in:\n"

@@ -419,7 +419,8 @@ public final class SinkQueue<T> {
         lastError = oneLine(e.getMessage());
         String message = "{}: monitors {}: sink {}: the receiver refused a send ({}); its {} collections are dropped,"
                 + " and so will be any other it refuses this way";
-        Object[] args = {Event.SINK_SERVER_ERROR, monitors(batch.stream().map(Item::from).collect(Collectors.toCollection(LinkedHashSet::new))), label, lastError, collections(batch)};
+        Set<Lane<T>> from = batch.stream().map(Item::from).collect(Collectors.toCollection(LinkedHashSet::new));
+        Object[] args = {Event.SINK_SERVER_ERROR, monitors(from), label, lastError, collections(batch)};
         if (rejectionsLogged.add(e.kind())) {
             LOG.error(message, args);
         } else {

@@ -74,7 +74,10 @@ public enum Event {
      * not a standby).
      */
     MONITOR_ERROR("monitor-error"),
-    /** ERROR: the plan changer's check threw an unexpected exception (Go: a panic in the monitor). */
+    /**
+     * ERROR: the monitor's tick, or its plan changer's check, threw an unexpected exception (Go: a panic in
+     * the monitor).
+     */
     MONITOR_PANIC("monitor-panic"),
     /** INFO: a monitor stopped. */
     MONITOR_STOPPED("monitor-stopped"),

@@ -246,7 +246,8 @@ public final class Monitor implements LevelClock.Ticker {
                 lastError = Engine.message(e);
                 // Connected but not prepared: Blip's engine-prepare-error; not connected: its monitor-error.
                 Event event = e instanceof Engine.PrepareException ? Event.ENGINE_PREPARE_ERROR : Event.MONITOR_ERROR;
-                LOG.warn("{}: monitor {}: not ready: {}; retrying in {} s", event, id(), lastError, backoff.toSeconds());
+                LOG.warn("{}: monitor {}: not ready: {}; retrying in {} s", event, id(), lastError,
+                        backoff.toSeconds());
                 if (state == State.CONNECTING) {
                     announce(offerHealth(false));
                 }

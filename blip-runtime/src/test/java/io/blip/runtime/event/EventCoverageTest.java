@@ -36,8 +36,9 @@ class EventCoverageTest {
             "drop-metrics-fence", "drop-metrics-flush", "drop-metrics-runtime", "sink-invalid-metrics",
             "sink-server-error", "sink-send-error");
 
-    /** Where events are logged: the runtime, and the built-in domains (which name them as text: they cannot see the enum). */
-    private static final List<Path> SOURCES = List.of(Path.of("src/main/java"), Path.of("../blip-domains/src/main/java"));
+    /** Where events are logged: the runtime, and the built-in domains (which cannot see the enum). */
+    private static final List<Path> SOURCES = List.of(Path.of("src/main/java"),
+            Path.of("../blip-domains/src/main/java"));
     private static final Path ENUM = Path.of("src/main/java/io/blip/runtime/event/Event.java");
 
     @Test
