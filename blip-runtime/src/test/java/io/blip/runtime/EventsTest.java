@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,20 +96,6 @@ class EventsTest {
         return server.monitors().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
     }
 
-    /** Moves time on a second at a time until the monitor has made its first collection. */
-    private void awaitRunning(Monitor m) throws Exception {
-        var running = m.running().toCompletableFuture();
-        for (int s = 0; s < 30 && !running.isDone(); s++) {
-            time.advance(Duration.ofSeconds(1));
-            try {
-                running.get(1, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                // not yet
-            }
-        }
-        running.get(1, TimeUnit.SECONDS);
-    }
-
     /** Moves time on until a collection of {@code m} has counted a failure of {@code domain}. */
     private void awaitFailure(Monitor m, String domain) throws Exception {
         for (int s = 0; s < 30; s++) {
@@ -135,7 +120,7 @@ class EventsTest {
     void aServersLifeIsLoggedByBlipsEventNames() throws Exception {
         server = Server.boot(options(), Map.of(), System.out, time);
         server.run();
-        awaitRunning(monitor("ev1"));
+        Running.await(monitor("ev1"), time);
         awaitFailure(monitor("ev1"), "trx");
 
         line("INFO", Event.BOOT_START + ": blip ");
@@ -161,7 +146,7 @@ class EventsTest {
                 + "\n");
         Server.Reload reload = server.reload();
         assertEquals(Server.ReloadOutcome.RELOADED, reload.outcome(), reload.message());
-        awaitRunning(monitor("ev2"));
+        Running.await(monitor("ev2"), time);
         line("INFO", Event.MONITORS_LOADING + ": reload");
         assertEquals(Event.MONITORS_LOADED + ": reload: added [ev2], removed [], changed []",
                 line("INFO", Event.MONITORS_LOADED + ": reload"));

@@ -45,6 +45,7 @@ class PlanTableTest {
         insert("a-shared", PLAN, null);
         insert("m1-own", PLAN, "m1");
         Files.writeString(dir.resolve("blip.yaml"), """
+                api: {bind: "127.0.0.1:0"}
                 mysql:
                   username: pt_monitor
                   password: pt-pw

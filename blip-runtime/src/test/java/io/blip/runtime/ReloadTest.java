@@ -10,13 +10,10 @@ import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.VirtualTime;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,21 +87,8 @@ class ReloadTest {
         return out;
     }
 
-    /**
-     * Moves time on a second at a time until the monitor has made its first collection (a monitor may
-     * begin to wait for its turn to start after a given second has passed).
-     */
     private void awaitRunning(Monitor m) throws Exception {
-        var running = m.running().toCompletableFuture();
-        for (int s = 0; s < 30 && !running.isDone(); s++) {
-            time.advance(Duration.ofSeconds(1));
-            try {
-                running.get(1, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                // not yet
-            }
-        }
-        running.get(1, TimeUnit.SECONDS);
+        Running.await(m, time);
     }
 
     @Test

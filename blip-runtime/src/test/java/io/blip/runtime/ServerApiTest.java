@@ -14,12 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,16 +86,7 @@ class ServerApiTest {
 
     private void awaitRunning() throws Exception {
         for (Monitor m : server.monitors()) {
-            var running = m.running().toCompletableFuture();
-            for (int s = 0; s < 30 && !running.isDone(); s++) {
-                time.advance(Duration.ofSeconds(1));
-                try {
-                    running.get(1, TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    // not yet
-                }
-            }
-            running.get(1, TimeUnit.SECONDS);
+            Running.await(m, time);
         }
     }
 
