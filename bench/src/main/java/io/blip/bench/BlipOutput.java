@@ -22,7 +22,7 @@ final class BlipOutput {
     record Collection(long nanos, long durationMillis) {
     }
 
-    private static final Pattern CONNECTED = Pattern.compile("monitor (\\S+): connected; collecting plan ");
+    private static final Pattern CONNECTED = Pattern.compile("connected: monitor (\\S+): collecting plan ");
     private static final Pattern DURATION = Pattern.compile("^# duration: (\\d+) ms$");
     private static final String TS = "# ts:";
     private static final String SKIPPED = "the last collection is still running; skipped level";

@@ -455,8 +455,9 @@ final class Report {
         line("- **Start to first metric**: from just before the harness starts bin/blip to when it reads the "
                 + "first metric line of the log sink on bin/blip's stdout.");
         line("- **Many monitors**: bin/blip with " + s.monitors() + " monitors of the same MariaDB, no plan files "
-                + "(Blip's default plan), the noop sink and --log. \"Started\": every monitor's `connected; collecting "
-                + "plan` event read on stdout. CPU over " + s.manyWindow().toSeconds() + " s after "
+                + "(Blip's default plan), the noop sink and --log. \"Started\": every monitor's `connected` event "
+                + "(`connected: monitor <id>: collecting plan`) read on stdout. CPU over "
+                + s.manyWindow().toSeconds() + " s after "
                 + s.manyWarmup().toSeconds() + " s of warm-up. Then, for " + s.connectionSampling().toSeconds()
                 + " s, `SELECT COUNT(*), SUM(COMMAND <> 'Sleep') FROM information_schema.PROCESSLIST WHERE USER = "
                 + "'blip'` at .100, .350, .600 and .850 past each second: a sample with no command running is "

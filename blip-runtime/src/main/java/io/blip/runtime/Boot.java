@@ -8,6 +8,7 @@ import io.blip.runtime.config.ConfigPrinter;
 import io.blip.runtime.config.Declarations;
 import io.blip.runtime.config.LoadContext;
 import io.blip.runtime.config.MycnfFiles;
+import io.blip.runtime.event.Event;
 import io.blip.runtime.http.HttpProxy;
 import io.blip.runtime.monitor.LevelClock;
 import io.blip.runtime.monitor.QueryThreads;
@@ -48,6 +49,13 @@ final class Boot {
     private final PrintStream out;
     private final Time time;
 
+    /** The config, its plans or monitors have problems: Blip's {@code boot-config-invalid}, not {@code boot-error}. */
+    static final class InvalidConfig extends BlipException {
+        InvalidConfig(BlipException problems) {
+            super(problems.getMessage(), problems);
+        }
+    }
+
     private Boot(CliOptions options, Map<String, String> env, PrintStream out, Time time) {
         this.options = options;
         this.env = env;
@@ -66,7 +74,7 @@ final class Boot {
     }
 
     private Server build() {
-        LOG.info("boot-start: blip {}", Version.get());
+        LOG.info("{}: blip {}", Event.BOOT_START, Version.get());
         Plugins plugins = Plugins.load(options.pluginsDir());
         if (options.printPlugins()) {
             out.print(plugins.describe());
@@ -78,7 +86,14 @@ final class Boot {
         Declarations declarations = plugins.declarations(Delivery.OPTIONS);
         var context = new LoadContext(env, systemProperties(), declarations, new MycnfFiles());
         var fleet = new Fleet(configFile(), plugins, declarations, context, time, LocalCandidates.ofThisHost());
-        Fleet.Loaded loaded = fleet.load();
+        Fleet.Loaded loaded;
+        try {
+            loaded = fleet.load();
+        } catch (BlipException e) {
+            throw new InvalidConfig(e);
+        }
+        LOG.info("{}: {}: {} monitor(s)", Event.BOOT_CONFIG_LOADED,
+                loaded.config().file() == null ? "no config file" : loaded.config().file(), loaded.prepared().size());
         if (!loaded.config().httpProxy().isEmpty()) {
             HttpProxy.parse(loaded.config().httpProxy(), env.getOrDefault("NO_PROXY", env.get("no_proxy"))).install();
         }
@@ -92,7 +107,8 @@ final class Boot {
             out.print(ConfigPrinter.monitorsYaml(loaded.monitors()));
         }
         if (!options.run()) {
-            LOG.info("boot-success: {} monitor(s) valid; not running (--run=false)", loaded.prepared().size());
+            LOG.info("{}: {} monitor(s) valid; not running (--run=false)", Event.BOOT_SUCCESS,
+                    loaded.prepared().size());
             return Server.idle(tryEach(fleet, loaded.prepared()) ? 0 : Server.EXIT_UNREACHABLE);
         }
         if (printsOnly()) {
@@ -126,7 +142,7 @@ final class Boot {
         if (keeper != null) {
             levelClock.register(keeper);
         }
-        LOG.info("boot-success: {} monitor(s)", loaded.prepared().size());
+        LOG.info("{}: {} monitor(s)", Event.BOOT_SUCCESS, loaded.prepared().size());
         return server;
     }
 
@@ -167,14 +183,15 @@ final class Boot {
         if (file == null) {
             Path fallback = Path.of("blip.yaml");
             if (!Files.exists(fallback)) {
-                LOG.info("boot-config-loading: no --config and no blip.yaml in the working directory: no monitors");
+                LOG.info("{}: no --config and no blip.yaml in the working directory: no monitors",
+                        Event.BOOT_CONFIG_LOADING);
                 return null;
             }
             file = fallback;
         } else if (!Files.exists(file)) {
             throw new BlipException("--config " + file + ": file not found");
         }
-        LOG.info("boot-config-loading: {}", file);
+        LOG.info("{}: {}", Event.BOOT_CONFIG_LOADING, file);
         return file;
     }
 

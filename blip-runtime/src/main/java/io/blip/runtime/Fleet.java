@@ -25,6 +25,7 @@ import io.blip.runtime.config.LoadContext;
 import io.blip.runtime.credential.CredentialSources;
 import io.blip.runtime.delivery.SinkQueue;
 import io.blip.runtime.delivery.Sinks;
+import io.blip.runtime.event.Event;
 import io.blip.runtime.monitor.LevelClock;
 import io.blip.runtime.monitor.Monitor;
 import io.blip.runtime.monitor.TimeLimits;
@@ -132,6 +133,9 @@ final class Fleet {
         PlanSet plans;
         try {
             plans = PlanSet.load(config, helps, plugins::missingCollector, context.env(), rows);
+            List<String> files = config.plans().files();
+            LOG.info("{}: {}", Event.PLANS_LOAD_SHARED, !files.isEmpty() ? "plans.files " + files
+                    : rows.isEmpty() ? "no plans.files: Blip's built-in plans" : "no plans.files");
         } catch (BlipException e) {
             problems.add(e.getMessage());
             throw new BlipException(String.join("\n", problems));
@@ -173,11 +177,15 @@ final class Fleet {
             try {
                 specs = loader.load(MonitorLoaderContext.of(e.getValue(), regions, services));
             } catch (Exception ex) {
+                if (ex instanceof RuntimeException && !(ex instanceof BlipException)) {
+                    // Unexpected: a bug in the loader (Go: a panic), beside the boot or reload error it becomes.
+                    LOG.error("{}: monitor-loader.{}: {}", Event.MONITOR_LOADER_PANIC, loader.name(), ex.toString());
+                }
                 throw new BlipException(e.getValue().path() + ": monitor loader " + loader.name() + " failed: "
                         + ex.getMessage(), ex);
             }
             List<MonitorConfig> found = config.defaults().monitors(specs, all);
-            LOG.info("monitors-loaded: {} monitor(s) from monitor-loader.{}", found.size(), loader.name());
+            LOG.info("{}: {} monitor(s) from monitor-loader.{}", Event.MONITORS_LOADED, found.size(), loader.name());
             all.addAll(found);
         }
         if (all.isEmpty() && !config.monitorLoader().localDisableAuto()) {
@@ -211,13 +219,13 @@ final class Fleet {
                 spec.put("username", user);
                 MonitorConfig m = config.defaults().monitors(List.of(localSpec(spec)), List.of()).getFirst();
                 if (answers(m)) {
-                    LOG.info("monitors-loaded: auto-detected local MySQL: {} as {}", place.values().iterator().next(),
-                            user);
+                    LOG.info("{}: auto-detected local MySQL: {} as {}", Event.MONITORS_LOADED,
+                            place.values().iterator().next(), user);
                     return Optional.of(m);
                 }
             }
         }
-        LOG.info("monitors-loaded: no local MySQL found (sockets {}, then {}; users {})", local.sockets(),
+        LOG.info("{}: no local MySQL found (sockets {}, then {}; users {})", Event.MONITORS_LOADED, local.sockets(),
                 local.tcp(), users);
         return Optional.empty();
     }
@@ -243,7 +251,8 @@ final class Fleet {
         Prepared holder = prepare(config.plans().monitor(), (MonitorPlans) null);
         try {
             List<PlanTable.Row> rows = connected(holder, c -> PlanTable.read(c, table, at));
-            LOG.info("plans-load-shared: {} plan(s) from {} on {}", rows.size(), table, holder.config().address());
+            LOG.info("{}: {} plan(s) from {} on {}", Event.PLANS_LOAD_SHARED, rows.size(), table,
+                    holder.config().address());
             return rows;
         } catch (SQLException e) {
             throw new BlipException(at + ": cannot read plans from " + table + " on " + holder.config().address()
@@ -325,6 +334,10 @@ final class Fleet {
         MonitorPlans plan = null;
         try {
             plan = plans.forMonitor(m);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: monitor {}: plan {}{}", Event.PLANS_LOAD_MONITOR, m.id(), plan.plan().name(),
+                        plan.changing() ? "; by state: " + plan.states().keySet() : "");
+            }
         } catch (BlipException e) {
             problems.add(e.getMessage());
         }

@@ -6,6 +6,7 @@ import io.blip.runtime.plan.MonitorPlans;
 import io.blip.api.time.Time;
 import io.blip.runtime.api.ApiServer;
 import io.blip.runtime.config.BlipConfig;
+import io.blip.runtime.event.Event;
 import io.blip.runtime.monitor.LevelClock;
 import io.blip.runtime.monitor.Monitor;
 import java.io.PrintStream;
@@ -111,6 +112,9 @@ public final class Server implements AutoCloseable {
         } catch (BlipException e) {
             err.println("blip: boot failed:");
             err.println(e.getMessage());
+            // After the problems, so that they come first on STDERR (the first line says what happened).
+            LOG.error("{}: {}", e instanceof Boot.InvalidConfig ? Event.BOOT_CONFIG_INVALID : Event.BOOT_ERROR,
+                    "boot failed; the problems are listed above");
             return Cli.EXIT_ERROR;
         }
         if (server.fleet == null) { // --run=false, --print-*
@@ -157,7 +161,7 @@ public final class Server implements AutoCloseable {
         List<Monitor> all = monitors();
         started = time.now();
         lastLoad = all.size() + " monitor(s) loaded at boot, " + started;
-        LOG.info("server-run: starting {} monitor(s), {} ms apart", all.size(), startGap(all.size()).toNanos() / 1e6);
+        LOG.info("{}: {} monitor(s)", Event.SERVER_RUN, all.size());
         startSpread(all);
         synchronized (this) {
             if (api != null) {
@@ -229,10 +233,15 @@ public final class Server implements AutoCloseable {
     }
 
     private static void startSpread(List<Monitor> monitors) {
+        if (monitors.isEmpty()) {
+            return;
+        }
         Duration gap = startGap(monitors.size());
+        LOG.info("{}: {} monitor(s), {} ms apart", Event.MONITORS_STARTING, monitors.size(), gap.toNanos() / 1e6);
         for (int i = 0; i < monitors.size(); i++) {
             monitors.get(i).start(gap.multipliedBy(i));
         }
+        LOG.info("{}: {} monitor(s); each connects in its turn", Event.MONITORS_STARTED, monitors.size());
     }
 
     /** Every loaded monitor, in load order: its latest {@link Monitor}, stopped or not. */
@@ -264,12 +273,12 @@ public final class Server implements AutoCloseable {
     }
 
     private Reload reloadNow() {
-        LOG.info("monitors-loading: reload");
+        LOG.info("{}: reload", Event.MONITORS_LOADING);
         Fleet.Loaded loaded;
         try {
             loaded = fleet.load();
         } catch (BlipException e) {
-            LOG.error("monitors-reload-error: the running monitors are kept:\n{}", e.getMessage());
+            LOG.error("{}: the running monitors are kept:\n{}", Event.MONITORS_RELOAD_ERROR, e.getMessage());
             return Reload.refused(ReloadOutcome.INVALID, e.getMessage());
         }
         Map<String, Slot> current;
@@ -286,7 +295,7 @@ public final class Server implements AutoCloseable {
             loaded.discard();
             String message = removed.size() + " of " + current.size() + " monitors would stop (" + removed
                     + "), more than monitor-loader.stop-loss " + stopLoss + " allows; nothing changed";
-            LOG.warn("monitors-stoploss: {}", message);
+            LOG.warn("{}: {}", Event.MONITORS_STOPLOSS, message);
             return Reload.refused(ReloadOutcome.STOP_LOSS, message);
         }
         next.values().stream().filter(p -> !added.contains(p.id()) && !changed.contains(p.id()))
@@ -326,7 +335,7 @@ public final class Server implements AutoCloseable {
         String message = "added " + added + ", removed " + removed + ", changed " + changed
                 + (problems.isEmpty() ? "" : "; not started: " + String.join("; ", problems));
         lastLoad = "reloaded at " + time.now() + ": " + message;
-        LOG.info("monitors-loaded: reload: {}", message);
+        LOG.info("{}: reload: {}", Event.MONITORS_LOADED, message);
         return new Reload(ReloadOutcome.RELOADED, message, added, removed, changed);
     }
 
@@ -360,8 +369,7 @@ public final class Server implements AutoCloseable {
             synchronized (this) {
                 slots.put(id, new Slot(slot.config(), slot.plan(), monitor));
             }
-            monitor.start(Duration.ZERO);
-            LOG.info("monitor-started: {}", id);
+            monitor.start(Duration.ZERO); // logs monitor-started
             return Control.DONE;
         } finally {
             doneChanging();
@@ -447,7 +455,7 @@ public final class Server implements AutoCloseable {
         if (queries != null) {
             queries.shutdownNow();
         }
-        LOG.info("server-stopped");
+        LOG.info("{}", Event.SERVER_STOPPED);
         stopped.countDown();
     }
 

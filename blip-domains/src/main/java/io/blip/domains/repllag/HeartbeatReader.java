@@ -102,6 +102,8 @@ final class HeartbeatReader implements AutoCloseable {
 
     // Guarded by this.
     private Lag latest = Lag.NO_HEARTBEAT;
+    /** The source of the last heartbeat read, for {@code repl-soruce-change}; guarded by this. */
+    private String lastSource;
     private long worstSinceReport = -1;
     private int lateReads;
     private Exception error; // of the last read, if it failed
@@ -193,7 +195,12 @@ final class HeartbeatReader implements AutoCloseable {
                 return RETRY_WAIT;
             }
             Reading r = evaluate(rs.getLong(1), rs.getLong(2), latencyMillis, lateReads());
-            record(new Lag(true, r.lagMillis(), rs.getString(3)), r.lateReads());
+            String source = rs.getString(3);
+            String was = record(new Lag(true, r.lagMillis(), source), r.lateReads());
+            if (was != null) {
+                // Blip's event, by Blip's name, misspelt as Blip emits it (io.blip.runtime.event.Event).
+                log.info("repl-soruce-change: monitor {}: {} to {}", monitorId, was, source);
+            }
             return r.sleep();
         }
     }
@@ -208,7 +215,15 @@ final class HeartbeatReader implements AutoCloseable {
         return lateReads;
     }
 
-    private synchronized void record(Lag lag, int late) {
+    /** Keeps what was read; the source read before when the heartbeat read now is another's, else null. */
+    private synchronized String record(Lag lag, int late) {
+        String was = null;
+        if (lag.replica() && lag.source() != null) {
+            if (lastSource != null && !lastSource.equals(lag.source())) {
+                was = lastSource;
+            }
+            lastSource = lag.source();
+        }
         latest = lag;
         lateReads = late;
         error = null;
@@ -216,6 +231,7 @@ final class HeartbeatReader implements AutoCloseable {
         if (lag.millis() > worstSinceReport) {
             worstSinceReport = lag.millis();
         }
+        return was;
     }
 
     /**

@@ -12,6 +12,7 @@ import io.blip.runtime.api.ApiBackend.MonitorInternal;
 import io.blip.runtime.api.ApiBackend.Outcome;
 import io.blip.runtime.config.ApiConfig;
 import io.blip.runtime.config.ConfigPrinter;
+import io.blip.runtime.event.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,9 +122,24 @@ public final class ApiServer implements AutoCloseable {
         }
         requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("blip-api-", 0).factory());
         http.setExecutor(requests);
-        http.createContext("/", exchange -> routes().serve(exchange));
+        http.createContext("/", this::serve);
         http.start();
         log.info("API listening on {}://{}", http instanceof HttpsServer ? "https" : "http", hostPort(address()));
+    }
+
+    /** One request, on its own virtual thread: what goes wrong is Blip's {@code server-api-error}. */
+    private void serve(HttpExchange exchange) {
+        try {
+            routes().serve(exchange);
+        } catch (IOException e) {
+            // The reply could not be written: most often a client that hung up, so not worth a warning.
+            log.debug("{}: API {} {}: reply not sent: {}", Event.SERVER_API_ERROR, exchange.getRequestMethod(),
+                    Routes.printable(exchange.getRequestURI().getPath()), e.toString());
+        } catch (RuntimeException e) {
+            log.error("{}: API {} {}: {}", Event.SERVER_API_ERROR, exchange.getRequestMethod(),
+                    Routes.printable(exchange.getRequestURI().getPath()), e.toString(), e);
+            exchange.close();
+        }
     }
 
     private synchronized Routes routes() {
@@ -250,7 +266,7 @@ public final class ApiServer implements AutoCloseable {
                 try {
                     reply = reply(exchange, method, path);
                 } catch (RuntimeException e) {
-                    log.error("API {} {}: {}", method, printable(path), e.toString(), e);
+                    log.error("{}: API {} {}: {}", Event.SERVER_API_PANIC, method, printable(path), e.toString(), e);
                     reply = Reply.text(500, "internal error; see Blip's log");
                 }
                 log.debug("API {} {}: {}", method, printable(path), reply.status());

@@ -9,6 +9,7 @@ import io.blip.api.sink.Encoder;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
 import io.blip.api.time.Time;
+import io.blip.runtime.event.Event;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -233,8 +235,8 @@ public final class SinkQueue<T> {
             }
         }
         if (droppedNow > 0) {
-            LOG.warn("monitor {}: sink {} is behind and the buffer of {} is full; dropping the oldest ({} dropped so"
-                    + " far)", lane.monitorId, label, settings.bufferSize() + " collections"
+            LOG.warn("{}: monitor {}: sink {} is behind and the buffer of {} is full; dropping the oldest ({} dropped"
+                    + " so far)", Event.LCO_METRICS_FAULT, lane.monitorId, label, settings.bufferSize() + " collections"
                     + (settings.bufferBytes() > 0 ? " or " + settings.bufferBytes() + " bytes" : ""), droppedNow);
         }
     }
@@ -266,8 +268,8 @@ public final class SinkQueue<T> {
                 lane.failed++;
             }
         }
-        LOG.warn("monitor {}: sink {} could not encode {}: {}", lane.monitorId, label, what,
-                oneLine(String.valueOf(e)));
+        LOG.warn("{}: monitor {}: sink {} could not encode {}: {}", Event.SINK_INVALID_METRICS, lane.monitorId, label,
+                what, oneLine(String.valueOf(e)));
     }
 
     private void run() {
@@ -415,12 +417,14 @@ public final class SinkQueue<T> {
             }
         }
         lastError = oneLine(e.getMessage());
-        String message = "sink {}: the receiver refused a send ({}); its {} collections are dropped, and so will be"
-                + " any other it refuses this way";
+        String message = "{}: monitors {}: sink {}: the receiver refused a send ({}); its {} collections are dropped,"
+                + " and so will be any other it refuses this way";
+        Set<Lane<T>> from = batch.stream().map(Item::from).collect(Collectors.toCollection(LinkedHashSet::new));
+        Object[] args = {Event.SINK_SERVER_ERROR, monitors(from), label, lastError, collections(batch)};
         if (rejectionsLogged.add(e.kind())) {
-            LOG.error(message, label, lastError, collections(batch));
+            LOG.error(message, args);
         } else {
-            LOG.debug(message, label, lastError, collections(batch));
+            LOG.debug(message, args);
         }
     }
 
@@ -431,8 +435,8 @@ public final class SinkQueue<T> {
         lastError = oneLine(why);
         if (!failing) {
             failing = true;
-            LOG.warn("monitors {}: sink {} failed to send ({}); keeping {} collections and retrying with backoff",
-                    monitors(from), label, lastError, collections);
+            LOG.warn("{}: monitors {}: sink {} failed to send ({}); keeping {} collections and retrying with backoff",
+                    Event.SINK_SEND_ERROR, monitors(from), label, lastError, collections);
         }
     }
 
@@ -532,8 +536,8 @@ public final class SinkQueue<T> {
             healthWaiting = 0;
         }
         if (unsent > 0) {
-            LOG.warn("monitors {}: sink {} closed after a flush of at most {} ms; {} collections not sent", monitors,
-                    label, flush.toMillis(), unsent);
+            LOG.warn("{}: monitors {}: sink {} closed after a flush of at most {} ms; {} collections not sent",
+                    Event.SINK_SEND_ERROR, monitors, label, flush.toMillis(), unsent);
         }
         try {
             sink.close();

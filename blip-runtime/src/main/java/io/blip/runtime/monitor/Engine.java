@@ -11,6 +11,7 @@ import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
+import io.blip.runtime.event.Event;
 import io.blip.runtime.plan.ErrorPolicy;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -86,16 +87,25 @@ final class Engine implements AutoCloseable {
         return limits;
     }
 
+    /** A collector could not be prepared: Blip's {@code engine-prepare-error}, logged by the caller (who retries). */
+    static final class PrepareException extends Exception {
+        PrepareException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** Prepares every collector for the plan; the first failure names its domain. */
-    void prepare() throws Exception {
+    void prepare() throws PrepareException {
+        LOG.debug("{}: monitor {}: plan {}", Event.ENGINE_PREPARE, monitorId, plan.name());
         for (Map.Entry<String, Collector> e : collectors.entrySet()) {
             try {
                 e.getValue().prepare(plan);
             } catch (Exception ex) {
-                throw new Exception("prepare " + e.getKey() + ": " + message(ex), ex);
+                throw new PrepareException("prepare " + e.getKey() + ": " + message(ex), ex);
             }
         }
         stopped.clear();
+        LOG.debug("{}: monitor {}: plan {}", Event.ENGINE_PREPARE_SUCCESS, monitorId, plan.name());
     }
 
     /** Collects one level on this thread (and others, when a domain is slow) and returns it. */
@@ -121,6 +131,8 @@ final class Engine implements AutoCloseable {
     /** The result of a domain cut off at its time limit, or never started before the collection's. */
     private static final Result MISSED = new Result(null, null);
     private static final long MILLISECOND = 1_000_000;
+    /** How late after its cut-off a domain may return before it is a {@code collector-fault}. */
+    private static final Duration FAULT_AFTER = Duration.ofSeconds(1);
     /**
      * Hand-overs fall on a 10 ms grid of {@link Time#nanoTime()}, so that the collections of many
      * monitors in flight together share the level clock's wake-ups (a hand-over 10 ms late costs
@@ -213,22 +225,37 @@ final class Engine implements AutoCloseable {
                     started[i] = now;
                 }
                 Result r = call(i);
+                boolean cutOff;
                 synchronized (this) {
                     threads[i] = null;
                     Thread.interrupted(); // a cut-off's interrupt is not the next domain's
                     if (generation == chain) {
                         current = -1;
                     }
-                    if (results[i] != null) {
-                        continue; // cut off at its limit
-                    }
-                    last = leave(i, r);
+                    cutOff = results[i] != null;
+                    last = !cutOff && leave(i, r);
+                }
+                if (cutOff) {
+                    faultIfLate(i);
+                    continue; // cut off at its limit
                 }
                 if (last) {
                     break;
                 }
             }
             end();
+        }
+
+        /**
+         * Domain {@code i} returned after it was cut off at its limit: a collector that ignores interruption
+         * when that took a second or more, as it held a query thread all the while.
+         */
+        private void faultIfLate(int i) {
+            long late = time.nanoTime() - deadlines[i];
+            if (late >= FAULT_AFTER.toNanos()) {
+                LOG.warn("{}: monitor {}: {} of level {} returned {} ms after its time limit; it ignores interruption",
+                        Event.COLLECTOR_FAULT, monitorId, domains.get(i).name(), level.name(), late / MILLISECOND);
+            }
         }
 
         /** Leaves domain {@code i}'s result; whether it was the last, which ends the collection. */
@@ -325,9 +352,11 @@ final class Engine implements AutoCloseable {
                 if (r == MISSED) {
                     failed++;
                     errors.merge(domain, 1L, Long::sum);
-                    LOG.warn("monitor {}: {} of level {} missed its time limit of {} ms; its values are dropped "
-                            + "(collector-cmr-timeout)", monitorId, domain, level.name(),
-                            limits.domain(domain).toMillis());
+                    // At the collection's limit (Blip's engine max runtime) or at the domain's own, sooner one.
+                    boolean collectionLimit = deadlines[i] - deadline >= 0;
+                    LOG.warn("{}: monitor {}: {} of level {} missed its time limit of {} ms; its values are dropped",
+                            collectionLimit ? Event.ENGINE_EMR_TIMEOUT : Event.COLLECTOR_CMR_TIMEOUT, monitorId, domain,
+                            level.name(), (collectionLimit ? limits.collection() : limits.domain(domain)).toMillis());
                 } else if (r.error() != null) {
                     failed++;
                     lost |= isConnectionFailure(r.error());
@@ -338,6 +367,10 @@ final class Engine implements AutoCloseable {
                 }
             }
             reached = domains.isEmpty() || (failed < domains.size() && !lost);
+            if (!reached) {
+                LOG.warn("{}: monitor {}: level {}: {} of {} domains failed{}", Event.ENGINE_COLLECT_ERROR, monitorId,
+                        level.name(), failed, domains.size(), lost ? "; MySQL was not reached" : "");
+            }
             then.accept(new Metrics(monitorId, plan.name(), level.name(), interval, begin, time.now(), values));
         }
     }
@@ -378,8 +411,8 @@ final class Engine implements AutoCloseable {
     private Optional<List<MetricValue>> onError(Level level, String domain, Throwable error) {
         Optional<ErrorHelp> declared = declaredError(domain, error);
         if (declared.isEmpty()) {
-            LOG.warn("monitor {}: {} failed in level {}: {} (collector-error)", monitorId, domain, level.name(),
-                    message(error));
+            LOG.warn("{}: monitor {}: {} failed in level {}: {}", isBug(error) ? Event.COLLECTOR_PANIC
+                    : Event.COLLECTOR_ERROR, monitorId, domain, level.name(), isBug(error) ? error : message(error));
             return Optional.empty();
         }
         String name = declared.get().name();
@@ -394,13 +427,13 @@ final class Engine implements AutoCloseable {
             case IGNORE -> false;
         };
         if (report) {
-            LOG.warn("monitor {}: {} in level {}: {}: {} (policy: {})", monitorId, domain, level.name(), name,
-                    message(error), text.isEmpty() ? "report,drop,retry" : text);
+            LOG.warn("{}: monitor {}: {} in level {}: {}: {} (policy: {})", Event.COLLECTOR_ERROR, monitorId, domain,
+                    level.name(), name, message(error), text.isEmpty() ? "report,drop,retry" : text);
         }
         if (policy.retry() == ErrorPolicy.RetryAction.STOP) {
             stopped.add(domain);
-            LOG.warn("monitor {}: {} stopped until the plan is prepared again (error policy 'stop' for {})",
-                    monitorId, domain, name);
+            LOG.warn("{}: monitor {}: {} stopped until the plan is prepared again (error policy 'stop' for {})",
+                    Event.COLLECTOR_ERROR, monitorId, domain, name);
         }
         if (policy.metric() == ErrorPolicy.MetricAction.ZERO) {
             return Optional.of(zeros(domain, planned));
@@ -435,6 +468,15 @@ final class Engine implements AutoCloseable {
             zeros.add(new MetricValue(metric, 0, type, Map.of(), Map.of()));
         }
         return zeros;
+    }
+
+    /**
+     * Whether a domain's failure is what only a bug throws: Go's panic, Blip's {@code collector-panic}. Not
+     * every unchecked exception: the AWS SDK, for one, reports a network failure with one.
+     */
+    static boolean isBug(Throwable t) {
+        return t instanceof Error || t instanceof NullPointerException || t instanceof ClassCastException
+                || t instanceof IndexOutOfBoundsException || t instanceof ArithmeticException;
     }
 
     static String message(Throwable t) {

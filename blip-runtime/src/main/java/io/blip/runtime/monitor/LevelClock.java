@@ -1,6 +1,7 @@
 package io.blip.runtime.monitor;
 
 import io.blip.api.time.Time;
+import io.blip.runtime.event.Event;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,7 +118,11 @@ public final class LevelClock implements AutoCloseable {
             try {
                 t.tick(second);
             } catch (RuntimeException e) {
-                LOG.error("tick failed: {}", e.toString());
+                if (t instanceof Monitor m) {
+                    LOG.error("{}: monitor {}: tick: {}", Event.MONITOR_PANIC, m.id(), e.toString());
+                } else {
+                    LOG.error("tick failed: {}", e.toString());
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
+import io.blip.runtime.event.Event;
 import io.blip.runtime.heartbeat.HeartbeatWriter;
 import io.blip.runtime.plan.MonitorPlans;
 import io.blip.runtime.mysql.MonitorPool;
@@ -189,6 +190,7 @@ public final class Monitor implements LevelClock.Ticker {
         state = State.CONNECTING;
         started = time.now();
         starter = Thread.ofVirtual().name("monitor-start-" + id()).start(() -> connectAndPrepare(after));
+        LOG.info("{}: monitor {}: connecting in {} ms", Event.MONITOR_STARTED, id(), after.toMillis());
     }
 
     private void connectAndPrepare(Duration after) {
@@ -208,7 +210,7 @@ public final class Monitor implements LevelClock.Ticker {
             return; // stopped before it started
         }
         Duration backoff = Duration.ofSeconds(1);
-        LOG.info("monitor {}: connecting to {}", id(), pool.redactedDsn());
+        LOG.info("{}: monitor {}: connecting to {}", Event.CONNECTING, id(), pool.redactedDsn());
         while (state == State.CONNECTING) {
             try {
                 // A login, or an idle connection the pool has checked: no ping on top.
@@ -236,13 +238,16 @@ public final class Monitor implements LevelClock.Ticker {
                     heartbeat.ifPresent(HeartbeatWriter::start);
                 }
                 lastError = "";
-                logCollecting("connected; ");
+                logCollecting(Event.CONNECTED);
                 // The first collection at once, of every level, not a whole interval later.
                 tick(now);
                 return;
             } catch (Exception e) {
                 lastError = Engine.message(e);
-                LOG.warn("monitor {}: not ready: {}; retrying in {} s", id(), lastError, backoff.toSeconds());
+                // Connected but not prepared: Blip's engine-prepare-error; not connected: its monitor-error.
+                Event event = e instanceof Engine.PrepareException ? Event.ENGINE_PREPARE_ERROR : Event.MONITOR_ERROR;
+                LOG.warn("{}: monitor {}: not ready: {}; retrying in {} s", event, id(), lastError,
+                        backoff.toSeconds());
                 if (state == State.CONNECTING) {
                     announce(offerHealth(false));
                 }
@@ -256,13 +261,13 @@ public final class Monitor implements LevelClock.Ticker {
         }
     }
 
-    private void logCollecting(String prefix) {
+    private void logCollecting(Event event) {
         Collecting c = current;
         if (c == null) {
-            LOG.info("monitor {}: {}collecting nothing: state {} has no plan", id(), prefix, changer.state());
+            LOG.info("{}: monitor {}: collecting nothing: state {} has no plan", event, id(), changer.state());
             return;
         }
-        LOG.info("monitor {}: {}collecting plan {} (levels: {})", id(), prefix, c.plan().name(),
+        LOG.info("{}: monitor {}: collecting plan {} (levels: {})", event, id(), c.plan().name(),
                 c.schedule().levels().stream().map(l -> l.name() + " " + l.freq().toSeconds() + "s").toList());
     }
 
@@ -281,8 +286,8 @@ public final class Monitor implements LevelClock.Ticker {
                 return PlanChangeConfig.STANDBY;
             }
         } catch (RuntimeException e) {
-            LOG.warn("monitor {}: the HA manager failed; taking the instance as not a standby: {}", id(),
-                    Engine.message(e));
+            LOG.warn("{}: monitor {}: the HA manager failed; taking the instance as not a standby: {}",
+                    Event.MONITOR_ERROR, id(), Engine.message(e));
         }
         try (var c = pool.getConnection(); var st = c.createStatement()) {
             st.setQueryTimeout(5);
@@ -304,7 +309,7 @@ public final class Monitor implements LevelClock.Ticker {
                 changer.observe(observed, epochSecond);
             }
         } catch (RuntimeException e) {
-            LOG.error("monitor {}: plan changer: {}", id(), e.toString());
+            LOG.error("{}: monitor {}: plan changer: {}", Event.MONITOR_PANIC, id(), e.toString());
         } finally {
             checking.set(false);
             CompletableFuture<String> was;
@@ -351,9 +356,9 @@ public final class Monitor implements LevelClock.Ticker {
             old.engine().close();
         }
         if (next == null && (old != null || state != State.RUNNING)) {
-            LOG.info("monitor {}: lco-paused: state {} has no plan", id(), newState);
+            LOG.info("{}: monitor {}: state {} has no plan", Event.LCO_PAUSED, id(), newState);
         } else if (next != null && old == null && state == State.RUNNING) {
-            LOG.info("monitor {}: lco-running: state {}, plan {}", id(), newState, next.plan().name());
+            LOG.info("{}: monitor {}: state {}, plan {}", Event.LCO_RUNNING, id(), newState, next.plan().name());
         }
     }
 
@@ -430,7 +435,8 @@ public final class Monitor implements LevelClock.Ticker {
                 try {
                     send(level, metrics);
                 } catch (RuntimeException e) {
-                    LOG.error("monitor {}: level {} not sent: {}", id(), level.name(), e.toString());
+                    LOG.error("{}: monitor {}: level {} not sent: {}", Event.LCO_RECEIVER_PANIC, id(), level.name(),
+                            e.toString());
                 }
                 if (i + 1 < due.size()) {
                     collectFrom(c, due, i + 1);
@@ -439,7 +445,8 @@ public final class Monitor implements LevelClock.Ticker {
                 }
             });
         } catch (RuntimeException e) {
-            LOG.error("monitor {}: level {} not collected: {}", id(), level.name(), e.toString());
+            LOG.error("{}: monitor {}: level {} not collected: {}", Event.LCO_COLLECT_PANIC, id(), level.name(),
+                    e.toString());
             endCollection(c);
         }
     }
@@ -566,7 +573,7 @@ public final class Monitor implements LevelClock.Ticker {
             c.engine().close();
         }
         pool.close();
-        LOG.info("monitor {}: stopped", id());
+        LOG.info("{}: monitor {}: stopped", Event.MONITOR_STOPPED, id());
     }
 
     /** Waits for the collection in flight, if any, to end, until the deadline. */

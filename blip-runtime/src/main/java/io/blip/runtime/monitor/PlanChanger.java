@@ -3,6 +3,7 @@ package io.blip.runtime.monitor;
 import io.blip.api.config.PlanChangeConfig;
 import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
+import io.blip.runtime.event.Event;
 import io.blip.runtime.plan.MonitorPlans;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +68,7 @@ final class PlanChanger {
         pending = "";
         nextCheck = since.getEpochSecond() + 1;
         publish();
-        LOG.info("monitor {}: state-change-end: {} (at start)", monitorId, observed);
+        LOG.info("{}: monitor {}: {} (at start)", Event.STATE_CHANGE_END, monitorId, observed);
     }
 
     /** Whether a check is due at this second of the level clock (every second; while offline, after the backoff). */
@@ -80,8 +81,8 @@ final class PlanChanger {
         Instant now = time.now();
         if (observed.equals(current)) {
             if (!pending.isEmpty()) {
-                LOG.info("monitor {}: state-change-abort: {} (back to {} before {} passed)", monitorId, pending,
-                        current, format(plans.change().of(pending).after()));
+                LOG.info("{}: monitor {}: {} (back to {} before {} passed)", Event.STATE_CHANGE_ABORT, monitorId,
+                        pending, current, format(plans.change().of(pending).after()));
                 pending = "";
             }
         } else if (observed.equals(pending)) {
@@ -90,14 +91,14 @@ final class PlanChanger {
                 current = pending;
                 since = now;
                 pending = "";
-                LOG.info("monitor {}: state-change-end: {}", monitorId, current);
+                LOG.info("{}: monitor {}: {}", Event.STATE_CHANGE_END, monitorId, current);
             }
         } else {
             pending = observed;
             pendingSince = now;
             backoff = Duration.ofSeconds(1);
-            LOG.info("monitor {}: state-change-begin: {} (from {}); switching after {}", monitorId, observed, current,
-                    format(plans.change().of(observed).after()));
+            LOG.info("{}: monitor {}: {} (from {}); switching after {}", Event.STATE_CHANGE_BEGIN, monitorId, observed,
+                    current, format(plans.change().of(observed).after()));
         }
         boolean offline = current.equals(PlanChangeConfig.OFFLINE) && pending.isEmpty();
         nextCheck = epochSecond + (offline ? backoff : Duration.ofSeconds(1)).toSeconds();
@@ -119,8 +120,8 @@ final class PlanChanger {
         } catch (Exception e) {
             lastError = Engine.message(e);
             publish();
-            LOG.warn("monitor {}: change-plan-error: state:{} plan:{}: {}; trying again at the next check", monitorId,
-                    state, plans.change().of(state).plan(), lastError);
+            LOG.warn("{}: monitor {}: state:{} plan:{}: {}; trying again at the next check", Event.CHANGE_PLAN_ERROR,
+                    monitorId, state, plans.change().of(state).plan(), lastError);
             return false;
         }
     }
@@ -133,9 +134,9 @@ final class PlanChanger {
         }
         String change = "state:" + current + " plan:" + plans.change().of(current).plan() + " -> state:" + state
                 + " plan:" + plan.get().name();
-        LOG.info("monitor {}: change-plan: {}", monitorId, change);
+        LOG.info("{}: monitor {}: {}", Event.CHANGE_PLAN, monitorId, change);
         target.to(state, plan);
-        LOG.info("monitor {}: change-plan-success: {}", monitorId, change);
+        LOG.info("{}: monitor {}: {}", Event.CHANGE_PLAN_SUCCESS, monitorId, change);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.blip.api.credential.Credentials;
 import io.blip.api.time.Time;
 import io.blip.api.tls.TlsProvider;
 import io.blip.runtime.config.MycnfFiles;
+import io.blip.runtime.event.Event;
 import io.blip.runtime.tls.TlsClient;
 import io.blip.runtime.tls.TlsMode;
 import io.blip.runtime.tls.TlsSettings;
@@ -134,7 +135,13 @@ public final class MysqlConnector implements AutoCloseable {
             }
             LOG.info("monitor {}: access denied for {}; asking the credential source again", monitor.id(),
                     c.username());
-            Credentials fresh = ask(CredentialReason.ACCESS_DENIED);
+            Credentials fresh;
+            try {
+                fresh = ask(CredentialReason.ACCESS_DENIED);
+            } catch (SQLException again) {
+                LOG.warn("{}: monitor {}: {}", Event.DB_RELOAD_PASSWORD_ERROR, monitor.id(), again.getMessage());
+                throw again;
+            }
             reloadTls("access denied");
             return open(fresh);
         }

@@ -8,7 +8,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * The events one class logs, as SLF4J hands them to java.util.logging in tests: {@code LEVEL message}.
+ * The events one class (or package) logs, as SLF4J hands them to java.util.logging in tests: {@code LEVEL message}.
  * Closing stops listening.
  */
 public final class LogEvents extends Handler implements AutoCloseable {
@@ -16,7 +16,12 @@ public final class LogEvents extends Handler implements AutoCloseable {
     private final List<String> events = new CopyOnWriteArrayList<>();
 
     public LogEvents(Class<?> of) {
-        this.logger = Logger.getLogger(of.getName());
+        this(of.getName());
+    }
+
+    /** The events of a logger and those below it: {@code io.blip.runtime} for all of the runtime's. */
+    public LogEvents(String loggerName) {
+        this.logger = Logger.getLogger(loggerName);
         logger.addHandler(this);
     }
 
