@@ -1,5 +1,6 @@
 package io.blip.runtime.config;
 
+import io.blip.api.config.OptionSet;
 import io.blip.runtime.config.ConfigNode.ListNode;
 import io.blip.runtime.config.ConfigNode.MapNode;
 import io.blip.runtime.config.ConfigNode.ScalarNode;
@@ -11,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -121,6 +123,10 @@ final class Keys {
     final List<String> inherited;
 
     private final Declarations.Advice advice;
+    /** The option sets of the plugins' sections, to warn of their older spellings. */
+    private final Map<String, OptionSet> sections;
+    /** The sinks that loaded plugins provide. */
+    private final Set<String> sinks;
 
     /** Blip's {@code api} keys and ours: a bearer token and TLS for the API. */
     private static final Map<String, Key> API = keys(
@@ -135,6 +141,8 @@ final class Keys {
     /** Blip's keys and the sections that {@code declarations} name. */
     Keys(Declarations declarations) {
         this.advice = declarations.advice();
+        this.sections = declarations.sections();
+        this.sinks = declarations.sinks().keySet();
         var monitorKeys = new LinkedHashMap<String, Key>();
         monitorKeys.put("id", scalar());
         monitorKeys.putAll(MYSQL);
@@ -190,12 +198,20 @@ final class Keys {
                 }
             } else {
                 if (key.aliasOf() != null) {
-                    log.warn("{}: {}: deprecated spelling (Blip's docs); write {} instead", value.origin(), value.path(),
-                            key.aliasOf());
+                    deprecated(value, key.aliasOf());
+                }
+                if (key.shape() == Shape.PLUGIN && value instanceof MapNode map && sections.get(name) != null) {
+                    map.entries().forEach((k, v) -> sections.get(name).get(k)
+                            .filter(o -> !o.name().equals(k)).ifPresent(o -> deprecated(v, o.name())));
                 }
                 checkShape(value, key, problems, env);
             }
         });
+    }
+
+    /** The one-line warning for a spelling of Blip's docs that its code does not read. */
+    private static void deprecated(ConfigNode value, String name) {
+        log.warn("{}: {}: deprecated spelling (Blip's docs); write {} instead", value.origin(), value.path(), name);
     }
 
     private String unknown(String name, Map<String, Key> keys) {
@@ -233,8 +249,11 @@ final class Keys {
             }
             case SINKS -> {
                 if (expectMap(value, problems) instanceof MapNode map) {
-                    map.entries().values().forEach(sink -> {
-                        if (!(sink instanceof MapNode) && !(sink instanceof ScalarNode s && s.value() == null)) {
+                    // Every sink written is checked, used by a monitor or not.
+                    map.entries().forEach((name, sink) -> {
+                        if (!sinks.contains(name)) {
+                            problems.add(sink, advice.missingSink(name));
+                        } else if (!(sink instanceof MapNode) && !(sink instanceof ScalarNode s && s.value() == null)) {
                             problems.add(sink, "expected the sink's options as a map of keys, got " + sink.kind());
                         }
                     });
