@@ -56,8 +56,12 @@ public record HttpProxy(URI uri, List<String> noProxy) {
             throw new BlipException("'" + mask(url) + "': not supported: a proxy of scheme '" + uri.getScheme()
                     + "'; Blip's clients talk to an HTTP proxy (http://host:port), which tunnels HTTPS with CONNECT");
         }
-        if (uri.getHost() == null || uri.getPort() < 0) {
+        if (uri.getHost() == null) {
             throw new BlipException("'" + mask(url) + "': write the proxy's host and port: http://host:port");
+        }
+        if (uri.getPort() < 0) {
+            // Blip's quick reference writes http://proxy.internal; Go's HTTP client takes port 80 then, as we do.
+            uri = URI.create("http://" + uri.getRawAuthority() + ":80" + (uri.getRawPath() == null ? "" : uri.getRawPath()));
         }
         if (uri.getRawUserInfo() != null) {
             // The AWS SDK's client sends a POST in streaming mode, which cannot answer a 407 challenge, and the

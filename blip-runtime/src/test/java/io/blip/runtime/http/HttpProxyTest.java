@@ -55,6 +55,11 @@ class HttpProxyTest {
     }
 
     @Test
+    void withoutAPortTheProxyIsOnPort80AsInBlipsQuickReference() {
+        assertEquals(URI.create("http://proxy.internal:80"), HttpProxy.parse("http://proxy.internal", "").uri());
+    }
+
+    @Test
     void badUrlsSayWhatToWriteAndMaskTheirPassword() {
         String https = assertThrows(BlipException.class, () -> HttpProxy.parse("https://u:hunter2@p:3128", ""))
                 .getMessage();
@@ -63,8 +68,8 @@ class HttpProxyTest {
         assertEquals("'http://...@p:3128': not supported: a user and password for the proxy; allow Blip's hosts on "
                 + "the proxy by address instead", assertThrows(BlipException.class,
                 () -> HttpProxy.parse("http://u:hunter2@p:3128", "")).getMessage());
-        assertEquals("'http://proxy.internal': write the proxy's host and port: http://host:port",
-                assertThrows(BlipException.class, () -> HttpProxy.parse("http://proxy.internal", "")).getMessage());
+        assertEquals("'http:///': write the proxy's host and port: http://host:port",
+                assertThrows(BlipException.class, () -> HttpProxy.parse("http:///", "")).getMessage());
         assertEquals("'http://p:1/path': a proxy URL has no path; write http://host:port",
                 assertThrows(BlipException.class, () -> HttpProxy.parse("http://p:1/path", "")).getMessage());
         assertEquals("'socks5://p:1080': not supported: a proxy of scheme 'socks5'; Blip's clients talk to an HTTP "
