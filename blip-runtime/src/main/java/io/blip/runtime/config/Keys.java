@@ -99,7 +99,7 @@ final class Keys {
             "table", new Key(Shape.SCALAR, Map.of(), "not supported: a monitor's own plans.table (read from the"
                     + " monitor itself); set the top-level plans.table and plans.monitor, and the monitor's id in"
                     + " the rows' monitor_id"),
-            "monitor", new Key(Shape.SECTION, Map.of(), "plans.monitor belongs in the top-level plans section:"
+            "monitor", new Key(Shape.SECTION, Map.of(), "not supported in a monitor: plans.monitor belongs in the top-level plans section:"
                     + " the MySQL instance that holds the top-level plans.table"),
             "change", CHANGE);
 
@@ -109,8 +109,25 @@ final class Keys {
                 "files", new Key(Shape.LIST, Map.of(), null),
                 "disable-default-plans", scalar(),
                 "table", scalar(),
-                "monitor", section(monitor),
+                "monitor", section(planTableHolder(monitor)),
                 "change", CHANGE);
+    }
+
+    /** What a monitor section does that {@code plans.monitor}, which is only read from, does not. */
+    private static final List<String> NOT_FOR_PLANS_MONITOR = List.of("exporter", "ha", "heartbeat", "plans", "plan",
+            "sinks");
+
+    /**
+     * {@code plans.monitor}: where the plan table is read from, so the keys of a monitor that say
+     * how to connect (and {@code tags}, {@code meta} for interpolation); what a monitor collects,
+     * writes or sends there would do nothing, so it is refused.
+     */
+    private static Map<String, Key> planTableHolder(Map<String, Key> monitor) {
+        var out = new LinkedHashMap<>(monitor);
+        NOT_FOR_PLANS_MONITOR.forEach(name -> out.computeIfPresent(name, (k, key) -> new Key(key.shape(), key.children(),
+                "not supported in plans.monitor, which only says where plans.table is read from; set " + name
+                        + " on the monitors")));
+        return Collections.unmodifiableMap(out);
     }
 
     /** The keys of one monitor ({@code monitors[]} items and monitor files). */
@@ -190,7 +207,11 @@ final class Keys {
     void check(MapNode node, Map<String, Key> keys, Problems problems, UnaryOperator<String> env) {
         node.entries().forEach((name, value) -> {
             Key key = keys.get(name);
-            if (key == null) {
+            if (key == null && keys.isEmpty()) {
+                // Only ha has no keys: Blip's placeholder, which its code reads nothing from.
+                problems.add(value, "not supported: Blip's ha section has no keys; a standby monitor is told by an HA"
+                        + " manager plugin (HaManagerFactory), which reads no config here");
+            } else if (key == null) {
                 problems.add(value, unknown(name, keys));
             } else if (key.unsupported() != null) {
                 if (!(name.equals("mode") && value instanceof ScalarNode s && env.apply(s.isEmpty() ? "" : s.value()).isEmpty())) {
