@@ -99,8 +99,8 @@ final class Keys {
             "table", new Key(Shape.SCALAR, Map.of(), "not supported: a monitor's own plans.table (read from the"
                     + " monitor itself); set the top-level plans.table and plans.monitor, and the monitor's id in"
                     + " the rows' monitor_id"),
-            "monitor", new Key(Shape.SECTION, Map.of(), "not supported in a monitor: plans.monitor belongs in the top-level plans section:"
-                    + " the MySQL instance that holds the top-level plans.table"),
+            "monitor", new Key(Shape.SECTION, Map.of(), "not supported in a monitor: plans.monitor belongs in the"
+                    + " top-level plans section: the MySQL instance that holds the top-level plans.table"),
             "change", CHANGE);
 
     /** The top-level {@code plans}: shared plans, from files and a table on the {@code monitor}. */
@@ -124,9 +124,9 @@ final class Keys {
      */
     private static Map<String, Key> planTableHolder(Map<String, Key> monitor) {
         var out = new LinkedHashMap<>(monitor);
-        NOT_FOR_PLANS_MONITOR.forEach(name -> out.computeIfPresent(name, (k, key) -> new Key(key.shape(), key.children(),
-                "not supported in plans.monitor, which only says where plans.table is read from; set " + name
-                        + " on the monitors")));
+        NOT_FOR_PLANS_MONITOR.forEach(name -> out.computeIfPresent(name, (k, key) -> new Key(key.shape(),
+                key.children(), "not supported in plans.monitor, which only says where plans.table is read from;"
+                        + " set " + name + " on the monitors")));
         return Collections.unmodifiableMap(out);
     }
 

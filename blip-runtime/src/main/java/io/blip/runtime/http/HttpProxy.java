@@ -61,7 +61,8 @@ public record HttpProxy(URI uri, List<String> noProxy) {
         }
         if (uri.getPort() < 0) {
             // Blip's quick reference writes http://proxy.internal; Go's HTTP client takes port 80 then, as we do.
-            uri = URI.create("http://" + uri.getRawAuthority() + ":80" + (uri.getRawPath() == null ? "" : uri.getRawPath()));
+            uri = URI.create("http://" + uri.getRawAuthority() + ":80"
+                    + (uri.getRawPath() == null ? "" : uri.getRawPath()));
         }
         if (uri.getRawUserInfo() != null) {
             // The AWS SDK's client sends a POST in streaming mode, which cannot answer a 407 challenge, and the

@@ -46,7 +46,10 @@ import java.util.stream.Stream;
  * working directory).
  */
 public final class PlanFiles {
-    /** A level's keys; {@code timeout} is in Blip's test plans, which its code ignores: here it limits the level's collections. */
+    /**
+     * A level's keys; {@code timeout} is in Blip's test plans, which its code ignores: here it limits
+     * the level's collections.
+     */
     private static final Set<String> LEVEL_KEYS = Set.of("freq", "timeout", "collect");
     private static final Set<String> DOMAIN_KEYS = Set.of("metrics", "options", "errors");
 
@@ -152,7 +155,10 @@ public final class PlanFiles {
         return freq == null ? Optional.empty() : Optional.of(new Level(name, freq, collect, timeout));
     }
 
-    /** The level's {@code timeout}: null when not set; a problem when it is not a duration, not positive or longer than {@code freq}. */
+    /**
+     * The level's {@code timeout}: null when not set; a problem when it is not a duration, not
+     * positive, or longer than {@code freq}.
+     */
     private static Duration timeout(MapNode level, Duration freq, Problems problems) {
         if (!(level.entries().get("timeout") instanceof ScalarNode t) || t.isEmpty()) {
             return null;
