@@ -397,7 +397,7 @@ final class Fleet {
     Monitor build(Prepared p, LevelClock levelClock, ExecutorService queries) {
         MonitorConfig config = p.config();
         // A query still running past its collection's limit is cut off by the socket timeout.
-        Duration socketTimeout = p.plan().all().stream().map(plan -> TimeLimits.of(plan).collection())
+        Duration socketTimeout = p.plan().all().stream().map(plan -> TimeLimits.of(plan).longest())
                 .max(Duration::compareTo).orElse(Duration.ZERO).plusSeconds(2);
         MysqlConnector connector = new MysqlConnector(p.target(), p.credentials(), socketTimeout, tlsProviders(),
                 context.mycnf(), time);

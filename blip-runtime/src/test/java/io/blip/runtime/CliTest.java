@@ -126,16 +126,28 @@ class CliTest {
                   - id: db1
                     hostname: 127.0.0.1:3306
                     password: hunter2-secret
-                    sinks:
-                      nope: {}
+                    credential-source: nope
                     plan: no-such-plan
                 """);
         assertEquals(Cli.EXIT_ERROR, run("--config", cfg.toString(), "--run=false"));
         String e = err();
         assertTrue(e.startsWith("blip: boot failed:\n"), e);
         assertTrue(e.contains("no plan named 'no-such-plan'"), e);
-        assertTrue(e.contains("no sink named 'nope'. Available: [log, noop]"), e);
+        assertTrue(e.contains("no credential source named 'nope'. Available: ["), e);
         assertFalse(e.contains("hunter2-secret"), e);
+    }
+
+    @Test
+    void runFalseRefusesASinkNoMonitorUses() throws Exception {
+        Path cfg = config("""
+                sinks:
+                  nope: {}
+                monitor-loader:
+                  local:
+                    disable-auto: true
+                """);
+        assertEquals(Cli.EXIT_ERROR, run("--config", cfg.toString(), "--run=false"));
+        assertTrue(err().contains(cfg + ":2: sinks.nope: no sink named 'nope'. Available: [log, noop]"), err());
     }
 
     @Test

@@ -58,7 +58,9 @@ public final class AwsSection implements MonitorSection {
     public static final OptionSet OPTIONS = OptionSet.of(
             Option.string(REGION, "The AWS region of the monitor's AWS calls; empty or auto: found by the region "
                     + "chain (EC2 instance metadata, the RDS endpoint name)"),
-            Option.bool(IAM_AUTH, "The MySQL password is an RDS IAM auth token (sent over TLS only)"),
+            // Blip's quick reference calls it auth-token; its code reads iam-auth.
+            Option.bool(IAM_AUTH, "The MySQL password is an RDS IAM auth token (sent over TLS only)")
+                    .alias("auth-token"),
             Option.string(PASSWORD_SECRET, "A Secrets Manager secret (ARN or name) whose JSON \"password\" key is "
                     + "the MySQL password"),
             Option.bool(DISABLE_AUTO_REGION, "Never ask EC2 instance metadata for the region"),

@@ -53,6 +53,13 @@ class AwsSectionTest {
     }
 
     @Test
+    void blipsQuickReferenceSpellingAuthTokenIsIamAuth() {
+        assertTrue(settings("db1", read(Map.of("auth-token", "true"))).iamAuth());
+        assertEquals(List.of(PATH + ".auth-token: set only one of iam-auth and auth-token, which mean the same"),
+                problems(Map.of("iam-auth", "true", "auth-token", "true")));
+    }
+
+    @Test
     void everyKey() {
         AwsSettings aws = settings("db1", read(Map.of(
                 "region", "eu-west-1",

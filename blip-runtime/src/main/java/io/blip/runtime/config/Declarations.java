@@ -25,6 +25,9 @@ public record Declarations(Map<String, OptionSet> sinks, Map<String, OptionSet> 
         /** {@code no monitor loader named 'x'. Available: [...]. It ships in plugins/x/; ...}. */
         String missingMonitorLoader(String name);
 
+        /** {@code no sink named 'x'. Available: [...]. ...}, or why Blip's sink of that name is not supported yet. */
+        String missingSink(String name);
+
         /** For a monitor key that is no section of Blip's: where the section named so ships, or null. */
         String missingSection(String name);
     }
@@ -34,6 +37,11 @@ public record Declarations(Map<String, OptionSet> sinks, Map<String, OptionSet> 
         @Override
         public String missingMonitorLoader(String name) {
             return "no monitor loader named '" + name + "'";
+        }
+
+        @Override
+        public String missingSink(String name) {
+            return "no sink named '" + name + "'";
         }
 
         @Override

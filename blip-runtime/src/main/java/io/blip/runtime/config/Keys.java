@@ -1,5 +1,6 @@
 package io.blip.runtime.config;
 
+import io.blip.api.config.OptionSet;
 import io.blip.runtime.config.ConfigNode.ListNode;
 import io.blip.runtime.config.ConfigNode.MapNode;
 import io.blip.runtime.config.ConfigNode.ScalarNode;
@@ -11,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -97,8 +99,8 @@ final class Keys {
             "table", new Key(Shape.SCALAR, Map.of(), "not supported: a monitor's own plans.table (read from the"
                     + " monitor itself); set the top-level plans.table and plans.monitor, and the monitor's id in"
                     + " the rows' monitor_id"),
-            "monitor", new Key(Shape.SECTION, Map.of(), "plans.monitor belongs in the top-level plans section:"
-                    + " the MySQL instance that holds the top-level plans.table"),
+            "monitor", new Key(Shape.SECTION, Map.of(), "not supported in a monitor: plans.monitor belongs in the"
+                    + " top-level plans section: the MySQL instance that holds the top-level plans.table"),
             "change", CHANGE);
 
     /** The top-level {@code plans}: shared plans, from files and a table on the {@code monitor}. */
@@ -107,8 +109,25 @@ final class Keys {
                 "files", new Key(Shape.LIST, Map.of(), null),
                 "disable-default-plans", scalar(),
                 "table", scalar(),
-                "monitor", section(monitor),
+                "monitor", section(planTableHolder(monitor)),
                 "change", CHANGE);
+    }
+
+    /** What a monitor section does that {@code plans.monitor}, which is only read from, does not. */
+    private static final List<String> NOT_FOR_PLANS_MONITOR = List.of("exporter", "ha", "heartbeat", "plans", "plan",
+            "sinks");
+
+    /**
+     * {@code plans.monitor}: where the plan table is read from, so the keys of a monitor that say
+     * how to connect (and {@code tags}, {@code meta} for interpolation); what a monitor collects,
+     * writes or sends there would do nothing, so it is refused.
+     */
+    private static Map<String, Key> planTableHolder(Map<String, Key> monitor) {
+        var out = new LinkedHashMap<>(monitor);
+        NOT_FOR_PLANS_MONITOR.forEach(name -> out.computeIfPresent(name, (k, key) -> new Key(key.shape(),
+                key.children(), "not supported in plans.monitor, which only says where plans.table is read from;"
+                        + " set " + name + " on the monitors")));
+        return Collections.unmodifiableMap(out);
     }
 
     /** The keys of one monitor ({@code monitors[]} items and monitor files). */
@@ -121,6 +140,10 @@ final class Keys {
     final List<String> inherited;
 
     private final Declarations.Advice advice;
+    /** The option sets of the plugins' sections, to warn of their older spellings. */
+    private final Map<String, OptionSet> sections;
+    /** The sinks that loaded plugins provide. */
+    private final Set<String> sinks;
 
     /** Blip's {@code api} keys and ours: a bearer token and TLS for the API. */
     private static final Map<String, Key> API = keys(
@@ -135,6 +158,8 @@ final class Keys {
     /** Blip's keys and the sections that {@code declarations} name. */
     Keys(Declarations declarations) {
         this.advice = declarations.advice();
+        this.sections = declarations.sections();
+        this.sinks = declarations.sinks().keySet();
         var monitorKeys = new LinkedHashMap<String, Key>();
         monitorKeys.put("id", scalar());
         monitorKeys.putAll(MYSQL);
@@ -182,7 +207,11 @@ final class Keys {
     void check(MapNode node, Map<String, Key> keys, Problems problems, UnaryOperator<String> env) {
         node.entries().forEach((name, value) -> {
             Key key = keys.get(name);
-            if (key == null) {
+            if (key == null && keys.isEmpty()) {
+                // Only ha has no keys: Blip's placeholder, which its code reads nothing from.
+                problems.add(value, "not supported: Blip's ha section has no keys; a standby monitor is told by an HA"
+                        + " manager plugin (HaManagerFactory), which reads no config here");
+            } else if (key == null) {
                 problems.add(value, unknown(name, keys));
             } else if (key.unsupported() != null) {
                 if (!(name.equals("mode") && value instanceof ScalarNode s && env.apply(s.isEmpty() ? "" : s.value()).isEmpty())) {
@@ -190,12 +219,20 @@ final class Keys {
                 }
             } else {
                 if (key.aliasOf() != null) {
-                    log.warn("{}: {}: deprecated spelling (Blip's docs); write {} instead", value.origin(), value.path(),
-                            key.aliasOf());
+                    deprecated(value, key.aliasOf());
+                }
+                if (key.shape() == Shape.PLUGIN && value instanceof MapNode map && sections.get(name) != null) {
+                    map.entries().forEach((k, v) -> sections.get(name).get(k)
+                            .filter(o -> !o.name().equals(k)).ifPresent(o -> deprecated(v, o.name())));
                 }
                 checkShape(value, key, problems, env);
             }
         });
+    }
+
+    /** The one-line warning for a spelling of Blip's docs that its code does not read. */
+    private static void deprecated(ConfigNode value, String name) {
+        log.warn("{}: {}: deprecated spelling (Blip's docs); write {} instead", value.origin(), value.path(), name);
     }
 
     private String unknown(String name, Map<String, Key> keys) {
@@ -233,8 +270,11 @@ final class Keys {
             }
             case SINKS -> {
                 if (expectMap(value, problems) instanceof MapNode map) {
-                    map.entries().values().forEach(sink -> {
-                        if (!(sink instanceof MapNode) && !(sink instanceof ScalarNode s && s.value() == null)) {
+                    // Every sink written is checked, used by a monitor or not.
+                    map.entries().forEach((name, sink) -> {
+                        if (!sinks.contains(name)) {
+                            problems.add(sink, advice.missingSink(name));
+                        } else if (!(sink instanceof MapNode) && !(sink instanceof ScalarNode s && s.value() == null)) {
                             problems.add(sink, "expected the sink's options as a map of keys, got " + sink.kind());
                         }
                     });

@@ -26,6 +26,8 @@ public record Mycnf(String user, Secret password, String host, String port, Stri
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BlipException("mysql.mycnf: file " + file + " does not exist");
         } catch (IOException e) {
             throw new BlipException("mysql.mycnf: cannot read " + file + ": " + e.getMessage());
         }

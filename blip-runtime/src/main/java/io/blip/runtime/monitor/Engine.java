@@ -154,7 +154,7 @@ final class Engine implements AutoCloseable {
         private final Consumer<Metrics> then;
         private final Instant begin = time.now();
         private final long start = time.nanoTime();
-        private final long deadline = start + limits.collection().toNanos();
+        private final long deadline;
         private final List<Domain> domains = new ArrayList<>();
         private final List<Collector> domainCollectors = new ArrayList<>();
         /** Each domain's limit ({@link Time#nanoTime()}): the collection's, or its own if sooner. */
@@ -177,6 +177,7 @@ final class Engine implements AutoCloseable {
             this.level = level;
             this.interval = interval;
             this.then = then;
+            this.deadline = start + limits.collection(level).toNanos();
             for (Domain domain : level.collect().values()) {
                 Collector collector = collectors.get(domain.name());
                 if (collector != null && !stopped.contains(domain.name())) {

@@ -41,7 +41,7 @@ public final class Leveling {
                 }
                 lower.collect().forEach((name, domain) -> collect.merge(name, domain, Leveling::inherit));
             }
-            result.put(higher.name(), new Level(higher.name(), higher.freq(), collect));
+            result.put(higher.name(), higher.withCollect(collect));
         }
         return new Plan(plan.name(), plan.source(), result);
     }

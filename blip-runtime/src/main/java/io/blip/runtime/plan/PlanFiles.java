@@ -33,6 +33,7 @@ import java.util.stream.Stream;
  * <pre>
  * level-name:
  *   freq: 5s
+ *   timeout: 2s      # optional: how long a collection of the level may take, at most freq
  *   collect:
  *     domain-name:
  *       metrics: [...]
@@ -45,7 +46,11 @@ import java.util.stream.Stream;
  * working directory).
  */
 public final class PlanFiles {
-    private static final Set<String> LEVEL_KEYS = Set.of("freq", "collect");
+    /**
+     * A level's keys; {@code timeout} is in Blip's test plans, which its code ignores: here it limits
+     * the level's collections.
+     */
+    private static final Set<String> LEVEL_KEYS = Set.of("freq", "timeout", "collect");
     private static final Set<String> DOMAIN_KEYS = Set.of("metrics", "options", "errors");
 
     private PlanFiles() {
@@ -139,6 +144,7 @@ public final class PlanFiles {
             problems.add(level.get("freq").orElse(level), (level.get("freq").isPresent() ? "" : "freq: ")
                     + "not set; write how often to collect the level, e.g. freq: 5s");
         }
+        Duration timeout = timeout(level, freq, problems);
         var collect = new LinkedHashMap<String, Domain>();
         ConfigNode domains = level.entries().get("collect");
         if (domains instanceof MapNode m) {
@@ -146,7 +152,35 @@ public final class PlanFiles {
         } else if (domains != null && !(domains instanceof ScalarNode s && s.value() == null)) {
             problems.add(domains, "expected a map of domains (status.global: {...}), got " + domains.kind());
         }
-        return freq == null ? Optional.empty() : Optional.of(new Level(name, freq, collect));
+        return freq == null ? Optional.empty() : Optional.of(new Level(name, freq, collect, timeout));
+    }
+
+    /**
+     * The level's {@code timeout}: null when not set; a problem when it is not a duration, not
+     * positive, or longer than {@code freq}.
+     */
+    private static Duration timeout(MapNode level, Duration freq, Problems problems) {
+        if (!(level.entries().get("timeout") instanceof ScalarNode t) || t.isEmpty()) {
+            return null;
+        }
+        Duration timeout;
+        try {
+            timeout = Durations.parse(t.path(), t.value());
+        } catch (BlipException e) {
+            problems.add(t.origin() + ": " + e.getMessage());
+            return null;
+        }
+        if (timeout.isZero() || timeout.isNegative()) {
+            problems.add(t, "'" + t.value() + "' is not a timeout; write how long a collection of the level may take,"
+                    + " e.g. timeout: 2s, or leave it out for Blip's limit (freq less 10%, at most 1s)");
+            return null;
+        }
+        if (freq != null && timeout.compareTo(freq) > 0) {
+            problems.add(t, Durations.format(timeout) + " is longer than the level's freq " + Durations.format(freq)
+                    + "; a collection must end before the level is due again: make timeout at most freq");
+            return null;
+        }
+        return timeout;
     }
 
     private static Domain domain(String name, ConfigNode node, Problems problems) {

@@ -52,7 +52,7 @@ public final class PlanInterpolator {
                 });
                 collect.put(domainName, new Domain(domain.name(), domain.metrics(), options, domain.errors()));
             });
-            levels.put(levelName, new Level(level.name(), level.freq(), collect));
+            levels.put(levelName, level.withCollect(collect));
         });
         problems.throwIfAny();
         return new Plan(plan.name(), plan.source(), levels);

@@ -7,8 +7,9 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Where Blip's own plugins ship ({@code first-party-plugins.properties} beside this class), for
- * advice when a config names what no loaded plugin provides. Read once.
+ * Where Blip's own plugins ship ({@code first-party-plugins.properties} beside this class), and
+ * which of Blip's sinks and domains are not built yet, for advice when a config names what no loaded
+ * plugin provides. Read once.
  */
 final class FirstParty {
     private static final Properties SHIPS_IN = load();
@@ -19,6 +20,11 @@ final class FirstParty {
     /** The directory under plugins/ that ships the provider of this kind and name, e.g. {@code otlp}. */
     static Optional<String> shipsIn(Kind<?> kind, String name) {
         return Optional.ofNullable(SHIPS_IN.getProperty(kind.id() + "." + name));
+    }
+
+    /** Why a provider of Blip's that this port has not built yet is missing, e.g. the {@code datadog} sink. */
+    static Optional<String> notYet(Kind<?> kind, String name) {
+        return Optional.ofNullable(SHIPS_IN.getProperty("not-yet." + kind.id() + "." + name));
     }
 
     /** The directory under plugins/ that ships this module. */

@@ -288,6 +288,11 @@ public final class Plugins {
             }
 
             @Override
+            public String missingSink(String name) {
+                return unknown(Kind.SINK, sinks, name, null);
+            }
+
+            @Override
             public String missingSection(String name) {
                 return FirstParty.shipsIn(Kind.MONITOR_SECTION, name).map(dir -> "unknown key; the " + name
                         + " section belongs to a plugin that ships in plugins/" + dir + "/; is that directory present?")
@@ -497,8 +502,11 @@ public final class Plugins {
         String prefix = configPath == null || configPath.isBlank() ? "" : configPath + ": ";
         List<String> available = providers.stream().map(Provider::name).sorted().toList();
         String shipsIn = FirstParty.shipsIn(kind, name).orElse(null);
+        String notYet = FirstParty.notYet(kind, name).orElse(null);
         String hint;
-        if (shipsIn == null) {
+        if (notYet != null) {
+            return prefix + kind.missing(name) + ": not supported yet: " + notYet + ". Available: " + available + ".";
+        } else if (shipsIn == null) {
             hint = "Plugins are directories of jars under plugins/; add the one that provides it.";
         } else if (layers.stream().anyMatch(l -> l.dir().getFileName().toString().equals(shipsIn))) {
             hint = "It ships in plugins/" + shipsIn + "/, which is loaded but does not provide it; "

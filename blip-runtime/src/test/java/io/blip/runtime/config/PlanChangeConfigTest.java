@@ -149,7 +149,7 @@ class PlanChangeConfigTest {
                           monitor:
                             hostname: db1
                         """));
-        assertEquals(List.of(file + ":4: monitors[0].plans.monitor: plans.monitor belongs in the top-level plans"
+        assertEquals(List.of(file + ":4: monitors[0].plans.monitor: not supported in a monitor: plans.monitor belongs in the top-level plans"
                         + " section: the MySQL instance that holds the top-level plans.table"),
                 problems("""
                         monitors:

@@ -11,7 +11,7 @@ import io.blip.api.config.OptionSet;
 final class TestDeclarations {
     static final OptionSet AWS = OptionSet.of(
             Option.string("region", "AWS region"),
-            Option.bool("iam-auth", "RDS IAM auth token as password"),
+            Option.bool("iam-auth", "RDS IAM auth token as password").alias("auth-token"),
             Option.string("password-secret", "Secrets Manager secret"),
             Option.section("assume-role", "IAM role to assume", OptionSet.of(
                     Option.string("role-arn", "the role")

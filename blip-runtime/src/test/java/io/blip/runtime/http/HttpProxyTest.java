@@ -55,6 +55,11 @@ class HttpProxyTest {
     }
 
     @Test
+    void withoutAPortTheProxyIsOnPort80AsInBlipsQuickReference() {
+        assertEquals(URI.create("http://proxy.internal:80"), HttpProxy.parse("http://proxy.internal", "").uri());
+    }
+
+    @Test
     void badUrlsSayWhatToWriteAndMaskTheirPassword() {
         String https = assertThrows(BlipException.class, () -> HttpProxy.parse("https://u:hunter2@p:3128", ""))
                 .getMessage();

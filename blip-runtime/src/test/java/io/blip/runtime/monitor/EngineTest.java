@@ -165,6 +165,29 @@ class EngineTest {
     }
 
     @Test
+    void aLevelsTimeoutIsItsCollectionsLimit() throws Exception {
+        Map<String, Domain> collect = new LinkedHashMap<>();
+        collect.put("fast", domain("fast", Map.of()));
+        collect.put("stuck", domain("stuck", Map.of()));
+        // Blip's test plans: freq 5s, timeout 1s. Without the timeout, stuck would have 4 s.
+        Plan plan = new Plan("p", "test", Map.of("l", new Level("l", Duration.ofSeconds(5), collect,
+                Duration.ofSeconds(1))));
+        Engine e = engine(plan, Map.of("fast", returning(1), "stuck", blocking()));
+        CompletableFuture<Metrics> collected = CompletableFuture.supplyAsync(
+                () -> e.collect(plan.levels().get("l"), 1), task -> Thread.ofVirtual().start(task));
+        entered.acquire();
+        time.awaitWaiters(1, WAIT);
+        time.advance(Duration.ofMillis(999));
+        time.awaitWaiters(1, WAIT);
+        assertFalse(collected.isDone(), "stuck has 1 ms left");
+        time.advance(Duration.ofMillis(1));
+        Metrics m = collected.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(Map.of("fast.value", 1.0), values(m));
+        assertEquals(Duration.ofSeconds(1), Duration.between(m.begin(), m.end()), "cut off at the level's timeout");
+        assertEquals(Map.of("fast", 0L, "stuck", 1L), e.errors());
+    }
+
+    @Test
     void aSlowDomainHandsOverToTheNextAfter100MsAndTheCollectionWaitsWithinTheLimits() throws Exception {
         Plan plan = plan(Duration.ofSeconds(10), domain("slow", Map.of()), domain("fast", Map.of()));
         Engine e = engine(plan, Map.of("slow", blocking(), "fast", returning(1)));

@@ -34,4 +34,18 @@ class TimeLimitsTest {
         assertEquals(Duration.ofSeconds(4), limits.domain("status.global"));
         assertEquals(Duration.ofMillis(4500), limits.domain("size.table"));
     }
+
+    @Test
+    void aLevelsTimeoutReplacesTheCollectionLimitForThatLevelOnly() {
+        Level kpi = new Level("kpi", Duration.ofSeconds(5), Map.of("var.global", domain("var.global")),
+                Duration.ofSeconds(1));
+        Level slow = new Level("slow", Duration.ofSeconds(60), Map.of("size.table", domain("size.table")),
+                Duration.ofSeconds(30));
+        Level plain = new Level("plain", Duration.ofSeconds(10), Map.of());
+        TimeLimits limits = TimeLimits.of(new Plan("p", "test", Map.of("kpi", kpi, "slow", slow, "plain", plain)));
+        assertEquals(Duration.ofSeconds(1), limits.collection(kpi));
+        assertEquals(Duration.ofSeconds(30), limits.collection(slow));
+        assertEquals(Duration.ofMillis(4500), limits.collection(plain), "Blip's limit: the fastest level's freq less 10%");
+        assertEquals(Duration.ofSeconds(30), limits.longest());
+    }
 }

@@ -102,6 +102,24 @@ class PlanFilesTest {
     }
 
     @Test
+    void aLevelsTimeoutIsReadAndMayNotBeLongerThanItsFreq() throws Exception {
+        write("ok.yaml", "kpi:\n  freq: 5s\n  timeout: 1s\nsize:\n  freq: 60s\n");
+        List<Plan> plans = PlanFiles.load(List.of("ok.yaml"), dir, "plans.files", Map.of());
+        assertEquals(Duration.ofSeconds(1), plans.get(0).levels().get("kpi").timeout());
+        assertEquals(null, plans.get(0).levels().get("size").timeout(), "none: Blip's limits");
+
+        write("bad.yaml", "kpi:\n  freq: 5s\n  timeout: 10s\nfast:\n  freq: 1s\n  timeout: 0s\n");
+        String file = dir.resolve("bad.yaml").toString();
+        assertEquals(List.of(
+                        file + ":3: kpi.timeout: 10s is longer than the level's freq 5s; a collection must end before"
+                                + " the level is due again: make timeout at most freq",
+                        file + ":6: fast.timeout: '0s' is not a timeout; write how long a collection of the level may"
+                                + " take, e.g. timeout: 2s, or leave it out for Blip's limit (freq less 10%, at most 1s)"),
+                assertThrows(ConfigException.class, () -> PlanFiles.load(List.of("bad.yaml"), dir, "plans.files",
+                        Map.of())).problems());
+    }
+
+    @Test
     void missingPlanFiles() throws Exception {
         assertEquals(List.of(
                         "monitors[0].plans.files[0]: plan file 'missing.yaml' does not exist (looked for "
