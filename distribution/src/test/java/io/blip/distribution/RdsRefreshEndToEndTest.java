@@ -57,10 +57,10 @@ class RdsRefreshEndToEndTest {
             OutputWatcher out = OutputWatcher.of("stdout", blip.getInputStream(), said);
             OutputWatcher err = OutputWatcher.of("stderr", blip.getErrorStream(), said);
             try {
-                said.await(() -> out.text().contains("monitor first-db: connected") || out.ended(),
+                said.await(() -> out.text().contains("connected: monitor first-db:") || out.ended(),
                         Duration.ofSeconds(60), () -> "the first instance's monitor:\n" + out.text() + err.text());
                 rds.add("us-east-1", FakeRds.Instance.of("second-db", "127.0.0.1", db.port()));
-                said.await(() -> out.text().contains("monitor second-db: connected") || out.ended(),
+                said.await(() -> out.text().contains("connected: monitor second-db:") || out.ended(),
                         Duration.ofSeconds(30), () -> "the new instance's monitor:\n" + out.text() + err.text());
                 assertTrue(out.text().contains("monitors-loaded: reload: added [second-db], removed [], changed []"),
                         out.text());

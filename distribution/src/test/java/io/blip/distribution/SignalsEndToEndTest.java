@@ -62,12 +62,12 @@ class SignalsEndToEndTest {
         OutputWatcher out = OutputWatcher.of("stdout", blip.getInputStream(), said);
         OutputWatcher err = OutputWatcher.of("stderr", blip.getErrorStream(), said);
         try {
-            said.await(() -> out.text().contains("monitor one: connected") || out.ended(), Duration.ofSeconds(60),
+            said.await(() -> out.text().contains("connected: monitor one:") || out.ended(), Duration.ofSeconds(60),
                     () -> "monitor one:\n" + out.text() + err.text());
 
             writeMonitors(db, "one", "two");
             kill(blip, "HUP");
-            said.await(() -> out.text().contains("monitor two: connected") || out.ended(), Duration.ofSeconds(30),
+            said.await(() -> out.text().contains("connected: monitor two:") || out.ended(), Duration.ofSeconds(30),
                     () -> "monitor two after SIGHUP:\n" + out.text() + err.text());
             assertTrue(out.text().contains("added [two], removed [], changed []"), out.text());
 
