@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The running half: the monitors {@link Boot} built, started, reloaded ({@link #reload}), started and
@@ -419,7 +420,12 @@ public final class Server implements AutoCloseable {
      */
     private void installSignals() {
         try {
-            Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("blip-reload").start(this::reload));
+            SignalHandler was = Signal.handle(new Signal("HUP"),
+                    signal -> Thread.ofVirtual().name("blip-reload").start(this::reload));
+            if (was == SignalHandler.SIG_IGN) {
+                // The JVM keeps a signal ignored that was ignored when it started (nohup does that).
+                LOG.info("SIGHUP was ignored when Blip started (nohup?) and stays so; reload with POST /monitors/reload");
+            }
         } catch (IllegalArgumentException e) {
             LOG.warn("SIGHUP cannot reload monitors on this system ({}); use POST /monitors/reload", e.getMessage());
         }

@@ -53,8 +53,10 @@ class SignalsEndToEndTest {
                 monitor-loader:
                   files: [monitors.yaml]
                 """.formatted(USER, PASSWORD));
-        ProcessBuilder pb = new ProcessBuilder(Dist.HOME.resolve("bin/blip").toString(), "--config", config.toString(),
-                "--log").directory(work.toFile());
+        // A test run under nohup ignores SIGHUP, and so would bin/blip (a signal ignored at start stays so):
+        // coreutils' env gives bin/blip the default handling back.
+        ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=HUP,USR1",
+                Dist.HOME.resolve("bin/blip").toString(), "--config", config.toString(), "--log").directory(work.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("JAVA_OPTS");
         Process blip = pb.start();
