@@ -6,6 +6,7 @@ import io.blip.runtime.plan.MonitorPlans;
 import io.blip.api.time.Time;
 import io.blip.runtime.api.ApiServer;
 import io.blip.runtime.config.BlipConfig;
+import io.blip.runtime.config.StopLoss;
 import io.blip.runtime.event.Event;
 import io.blip.runtime.monitor.LevelClock;
 import io.blip.runtime.monitor.Monitor;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.blip.runtime.config.StopLoss;
 import io.blip.runtime.monitor.Monitor;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.VirtualTime;

@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Loads a Blip config file ({@code blip.yaml}, or HOCON {@code blip.conf}) and the monitor files
@@ -27,7 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
-    private static final Pattern STOP_LOSS = Pattern.compile("^(\\d+)(%?)$");
 
     private ConfigLoader() {
     }
@@ -137,7 +134,7 @@ public final class ConfigLoader {
             }
         });
         loader.get("stop-loss").ifPresent(node -> {
-            String bad = stopLossProblem(loader.text("stop-loss"));
+            String bad = StopLoss.problem(loader.text("stop-loss"));
             if (bad != null) {
                 problems.add(node, bad);
             }
@@ -268,19 +265,5 @@ public final class ConfigLoader {
             return "'" + bind + "': port '" + bind.substring(colon + 1) + "' is not a number; write host:port, e.g."
                     + " 127.0.0.1:7522";
         }
-    }
-
-    /** {@code monitor-loader.stop-loss}: {@code N} (N > 0) or {@code N%} (0 < N < 100); null when valid. */
-    static String stopLossProblem(String stopLoss) {
-        if (stopLoss.isEmpty() || stopLoss.equals("0") || stopLoss.equals("0%")) {
-            return null;
-        }
-        Matcher m = STOP_LOSS.matcher(stopLoss);
-        if (!m.matches()) {
-            return "'" + stopLoss + "' is not a stop-loss; write a number of monitors (5) or a percentage (50%)";
-        }
-        return m.group(2).equals("%") && (m.group(1).length() > 2 || Integer.parseInt(m.group(1)) >= 100)
-                ? "'" + stopLoss + "': a percentage stop-loss must be below 100%"
-                : null;
     }
 }

@@ -1,4 +1,4 @@
-package io.blip.runtime;
+package io.blip.runtime.config;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,12 +12,26 @@ import java.util.regex.Pattern;
  * @param limit   the number, or the percentage
  * @param percent whether the limit is a percentage
  */
-record StopLoss(int limit, boolean percent) {
+public record StopLoss(int limit, boolean percent) {
     private static final Pattern FORMAT = Pattern.compile("(\\d+)(%?)");
-    static final StopLoss NONE = new StopLoss(0, false);
+    public static final StopLoss NONE = new StopLoss(0, false);
+
+    /** What is wrong with a config value: {@code N} or {@code N%} (below 100%), or empty; null when nothing. */
+    static String problem(String value) {
+        Matcher m = FORMAT.matcher(value);
+        if (value.isEmpty()) {
+            return null;
+        }
+        if (!m.matches()) {
+            return "'" + value + "' is not a stop-loss; write a number of monitors (5) or a percentage (50%)";
+        }
+        return !m.group(2).isEmpty() && (m.group(1).length() > 2 || Integer.parseInt(m.group(1)) >= 100)
+                ? "'" + value + "': a percentage stop-loss must be below 100%"
+                : null;
+    }
 
     /** The stop-loss of a config value the config loader has checked. */
-    static StopLoss parse(String value) {
+    public static StopLoss parse(String value) {
         Matcher m = FORMAT.matcher(value == null ? "" : value.strip());
         if (!m.matches()) {
             return NONE;
@@ -26,7 +40,7 @@ record StopLoss(int limit, boolean percent) {
     }
 
     /** Whether stopping {@code removed} of the {@code loaded} monitors is more than allowed. */
-    boolean refuses(int removed, int loaded) {
+    public boolean refuses(int removed, int loaded) {
         if (limit == 0 || removed == 0) {
             return false;
         }
