@@ -85,7 +85,7 @@ final class Boot {
         }
         Declarations declarations = plugins.declarations(Delivery.OPTIONS);
         var context = new LoadContext(env, systemProperties(), declarations, new MycnfFiles());
-        var fleet = new Fleet(configFile(), plugins, declarations, context, time, LocalCandidates.ofThisHost());
+        var fleet = new Fleet(configFile(), plugins, declarations, context, time, LocalCandidates::ofThisHost);
         Fleet.Loaded loaded;
         try {
             loaded = fleet.load();

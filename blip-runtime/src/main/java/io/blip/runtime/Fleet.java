@@ -45,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,14 +69,14 @@ final class Fleet {
     private final RegionLookup regions;
     private final PluginServices services;
     private final Time time;
-    private final LocalCandidates local;
+    private final Supplier<LocalCandidates> local;
 
     /**
      * @param local where to look for a local MySQL when nothing else loads monitors
-     *              ({@code monitor-loader.local}); {@link LocalCandidates#ofThisHost()} but in tests
+     *              ({@code monitor-loader.local}), asked only then; {@link LocalCandidates#ofThisHost()} but in tests
      */
     Fleet(Path configFile, Plugins plugins, Declarations declarations, LoadContext context, Time time,
-          LocalCandidates local) {
+          Supplier<LocalCandidates> local) {
         this.configFile = configFile;
         this.local = local;
         this.plugins = plugins;
@@ -189,7 +190,7 @@ final class Fleet {
             all.addAll(found);
         }
         if (all.isEmpty() && !config.monitorLoader().localDisableAuto()) {
-            detectLocal(config).ifPresent(all::add);
+            detectLocal(config, local.get()).ifPresent(all::add);
         }
         return all;
     }
@@ -203,7 +204,7 @@ final class Fleet {
      * then TCP; the first that connects within {@link #LOCAL_PING} is the monitor {@code localhost},
      * with the monitor defaults of the config like any other.
      */
-    private Optional<MonitorConfig> detectLocal(BlipConfig config) {
+    private Optional<MonitorConfig> detectLocal(BlipConfig config, LocalCandidates local) {
         List<String> users = new ArrayList<>();
         users.add(config.defaults().monitors(List.of(localSpec(Map.of("hostname", local.tcp()))), List.of()).getFirst()
                 .mysql().username());

@@ -41,7 +41,7 @@ class LocalDetectTest {
         Plugins plugins = Plugins.load(dir.resolve("no-plugins"));
         Declarations declarations = plugins.declarations(Delivery.OPTIONS);
         var context = new LoadContext(Map.of(), Map.of(), declarations, new MycnfFiles());
-        Fleet.Loaded loaded = new Fleet(file, plugins, declarations, context, Time.system(), candidates).load();
+        Fleet.Loaded loaded = new Fleet(file, plugins, declarations, context, Time.system(), () -> candidates).load();
         loaded.discard();
         return loaded.monitors();
     }
