@@ -21,6 +21,17 @@ public interface ConnectionSource extends DataSource {
     @Override
     Connection getConnection() throws SQLException;
 
+    /**
+     * A connection for work that can wait: a pool gives its idle connection, or waits for one given
+     * back, and never opens another while one is lent (the borrower waits at most the pool's own
+     * limit). For background reads that time nothing, e.g. a heartbeat reader checking whether the
+     * instance is a replica, so that they never make a monitor hold a second connection. A source
+     * without that distinction gives {@link #getConnection()}.
+     */
+    default Connection awaitConnection() throws SQLException {
+        return getConnection();
+    }
+
     /** Not supported: the connections come with their credentials. */
     @Override
     default Connection getConnection(String username, String password) throws SQLException {

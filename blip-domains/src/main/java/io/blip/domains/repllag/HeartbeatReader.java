@@ -1,5 +1,6 @@
 package io.blip.domains.repllag;
 
+import io.blip.api.collect.ConnectionSource;
 import io.blip.api.collect.ReusableStatements;
 import io.blip.api.time.Time;
 import org.slf4j.Logger;
@@ -25,8 +26,12 @@ import java.util.List;
  * computed by MySQL ({@code TIMESTAMPDIFF} against {@code NOW(3)}), so neither the monitor's clock
  * nor time zones matter.
  *
- * <p>It takes a connection per read and gives it back at once. It sleeps on the monitor's
- * {@link Time} (virtual in tests).
+ * <p>It takes a connection per read and gives it back at once. While it follows a heartbeat it takes
+ * one at once, as the time of its read is part of the lag it measures (the pool opens a spare when a
+ * collection holds the monitor's connection); otherwise (no heartbeat yet, not a replica, errors)
+ * it waits for the monitor's connection ({@link ConnectionSource#awaitConnection()}), so that a
+ * monitor that has nothing to time holds one connection between collections. It sleeps on the
+ * monitor's {@link Time} (virtual in tests).
  */
 final class HeartbeatReader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatReader.class);
@@ -162,7 +167,7 @@ final class HeartbeatReader implements AutoCloseable {
 
     /** Reads the followed heartbeat once; returns how long to wait before the next read. */
     Duration readOnce() {
-        try (Connection c = db.getConnection()) {
+        try (Connection c = connection()) {
             if (!replCheck.isReplica(c)) {
                 record(Lag.NOT_A_REPLICA, 0);
                 return RETRY_WAIT;
@@ -183,6 +188,18 @@ final class HeartbeatReader implements AutoCloseable {
             }
             return errorWait(errors);
         }
+    }
+
+    /** A connection at once while a heartbeat is followed, else when the monitor's connection is free. */
+    private Connection connection() throws SQLException {
+        boolean timing;
+        synchronized (this) {
+            timing = error == null && latest.replica() && latest.millis() >= 0;
+        }
+        if (!timing && db.isWrapperFor(ConnectionSource.class)) {
+            return db.unwrap(ConnectionSource.class).awaitConnection();
+        }
+        return db.getConnection();
     }
 
     private Duration read(PreparedStatement s) throws SQLException {

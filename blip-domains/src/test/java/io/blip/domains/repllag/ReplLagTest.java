@@ -3,6 +3,7 @@ package io.blip.domains.repllag;
 import io.blip.api.BlipException;
 import io.blip.api.MetricType;
 import io.blip.api.MetricValue;
+import io.blip.api.collect.ConnectionSource;
 import io.blip.api.collect.MetricHelp;
 import io.blip.api.config.OptionSet;
 import io.blip.domains.SessionSqlDataSource;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +140,42 @@ class ReplLagTest {
             assertTrue(worst >= 4000 && worst < 20_000, "worst since last report: " + worst);
             long latest = reader.report().millis();
             assertTrue(latest < 1000, "nothing read since: the latest, " + latest);
+        }
+    }
+
+    /**
+     * While it times a heartbeat the reader takes a connection at once (the pool may open a spare);
+     * with nothing to time it waits for the monitor's one connection.
+     */
+    @Test
+    void theReaderWaitsForTheMonitorsConnectionUnlessItTimesAHeartbeat() throws Exception {
+        List<String> asked = new ArrayList<>();
+        ConnectionSource db = new ConnectionSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                asked.add("at once");
+                return admin().db().getConnection();
+            }
+
+            @Override
+            public Connection awaitConnection() throws SQLException {
+                asked.add("await");
+                return admin().db().getConnection();
+            }
+        };
+        var follow = new HeartbeatReader.Follow("`lagtest`.`reader`", "timed", "", "test");
+        try (var reader = new HeartbeatReader(db, "test", follow, ReplCheck.NONE, Duration.ofMillis(50),
+                new VirtualTime(START))) {
+            reader.readOnce();
+            assertEquals(List.of("await"), asked, "no heartbeat yet: nothing to time");
+            db().execute("INSERT INTO lagtest.reader VALUES ('timed', NULL, NOW(3), 60000)");
+            reader.readOnce();
+            reader.readOnce();
+            assertEquals(List.of("await", "await", "at once"), asked, "following one: at once");
+            db().execute("DELETE FROM lagtest.reader WHERE src_id = 'timed'");
+            reader.readOnce();
+            reader.readOnce();
+            assertEquals(List.of("await", "await", "at once", "at once", "await"), asked, "gone again");
         }
     }
 

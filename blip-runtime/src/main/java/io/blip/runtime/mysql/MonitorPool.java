@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One monitor's connections: usually one, which the monitor's domains borrow in turn; at most
  * {@value #MAX_CONNECTIONS} open at once, as Blip. A borrower that has waited {@link #SPARE_AFTER}
- * for the one (a domain is slow) gets a connection of its own, up to that limit, and a connection
+ * for the one (a domain is slow) gets a connection of its own, up to that limit (one that asks with
+ * {@link #awaitConnection()}, background work that can wait, waits instead), and a connection
  * given back while another is idle and nobody waits is closed, so between collections a monitor holds
  * one connection. A connection idle for more than {@link #CHECK_AFTER_IDLE} is checked before it is
  * lent, so a MySQL restart costs one failed check, not a failed collection. Borrowers wait at most
@@ -34,7 +35,8 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
     /**
      * How long a borrower waits for the connection another holds before it gets one of its own: the
      * monitor's engine starts a level's domains one after another, so a borrower waits only when a
-     * domain is slow (or something else holds the connection, e.g. the heartbeat reader). Long enough
+     * domain is slow (or something else holds the connection, e.g. the heartbeat reader reading a
+     * heartbeat it times). Long enough
      * that a query of a few ms never costs a new connection (with 1,000 monitors on 2 cores, 20 ms
      * opened some 7 spares a second, each closed again when given back).
      */
@@ -77,8 +79,18 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
 
     @Override
     public Connection getConnection() throws SQLException {
+        return borrow(true);
+    }
+
+    /** Waits for the monitor's connection given back instead of opening a spare while it is lent. */
+    @Override
+    public Connection awaitConnection() throws SQLException {
+        return borrow(false);
+    }
+
+    private Connection borrow(boolean spare) throws SQLException {
         while (true) {
-            Idle next = take();
+            Idle next = take(spare);
             if (next == null) {
                 // A new connection: the first, or a spare.
                 try {
@@ -99,10 +111,10 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
 
     /**
      * An idle connection, or null when the caller is to open a new one (counted as open already):
-     * waits for a connection given back, for {@link #SPARE_AFTER} before opening a spare, and at most
-     * the borrow timeout in all.
+     * waits for a connection given back, for {@link #SPARE_AFTER} before opening a spare (when
+     * {@code spare}; else only when none is open), and at most the borrow timeout in all.
      */
-    private synchronized Idle take() throws SQLException {
+    private synchronized Idle take(boolean spare) throws SQLException {
         long now = time.nanoTime();
         long deadline = now + borrowTimeout.toNanos();
         long spareAt = now + SPARE_AFTER.toNanos();
@@ -116,7 +128,7 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
                     return idle.pollFirst();
                 }
                 now = time.nanoTime();
-                if (open == 0 || open < MAX_CONNECTIONS && now - spareAt >= 0) {
+                if (open == 0 || spare && open < MAX_CONNECTIONS && now - spareAt >= 0) {
                     open++;
                     return null;
                 }
@@ -124,7 +136,7 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
                     throw new SQLException("monitor " + monitorId + ": all " + open + " connections busy for "
                             + borrowTimeout.toMillis() + " ms", "08004");
                 }
-                time.await(this, open < MAX_CONNECTIONS && spareAt - deadline < 0 ? spareAt : deadline);
+                time.await(this, spare && open < MAX_CONNECTIONS && spareAt - deadline < 0 ? spareAt : deadline);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -207,6 +207,41 @@ class MonitorPoolTest {
         }
     }
 
+    /** Background work that can wait never makes the monitor open a second connection. */
+    @Test
+    void awaitingBorrowerWaitsForTheOneConnectionInsteadOfASpare() throws Exception {
+        db.createUser("await_user", "pw", "SELECT ON *.*");
+        MonitorConfig m = monitor("await_user", "", "");
+        CredentialSource source = reason -> Credentials.of("await_user", Secret.of("pw"));
+        try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, source, Duration.ofSeconds(5)),
+                Duration.ofSeconds(1), time)) {
+            try (Connection none = pool.awaitConnection()) {
+                assertEquals("await_user@%", currentUser(none), "none open: it opens the first");
+            }
+            Connection held = pool.getConnection();
+            CompletableFuture<Connection> waiting = borrow(pool::awaitConnection);
+            time.awaitWaiters(1, Duration.ofSeconds(10));
+            time.advance(MonitorPool.SPARE_AFTER.multipliedBy(5));
+            time.awaitWaiters(1, Duration.ofSeconds(10));
+            assertFalse(waiting.isDone(), "no spare, however long it waits");
+            assertEquals(1, pool.open());
+            held.close();
+            try (Connection turn = waiting.get(10, TimeUnit.SECONDS)) {
+                assertEquals("await_user@%", currentUser(turn));
+                assertEquals(1, pool.open());
+            }
+
+            held = pool.getConnection();
+            CompletableFuture<Connection> late = borrow(pool::awaitConnection);
+            time.awaitWaiters(1, Duration.ofSeconds(10));
+            time.advance(Duration.ofSeconds(1));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> late.get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("busy"), e.getCause().getMessage());
+            held.close();
+            assertEquals(1, pool.open());
+        }
+    }
+
     @Test
     void wrongPasswordFailsWithoutShowingIt() {
         db.createUser("wrong_user", "right-pw", "SELECT ON *.*");
@@ -230,10 +265,18 @@ class MonitorPoolTest {
 
     /** Borrows a connection on a thread of its own: the pool may make it wait. */
     private static CompletableFuture<Connection> borrow(MonitorPool pool) {
+        return borrow(pool::getConnection);
+    }
+
+    private interface Borrow {
+        Connection get() throws SQLException;
+    }
+
+    private static CompletableFuture<Connection> borrow(Borrow how) {
         CompletableFuture<Connection> got = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
-                got.complete(pool.getConnection());
+                got.complete(how.get());
             } catch (SQLException e) {
                 got.completeExceptionally(e);
             }
