@@ -80,6 +80,7 @@ final class Boot {
             out.print(plugins.describe());
         }
         if (options.printDomains()) {
+            plugins.prepareAll();
             out.print(DomainPrinter.print(plugins.collectors().stream().map(p -> p.instance().help()).toList()));
             return Server.idle(0);
         }

@@ -15,14 +15,17 @@ import io.blip.api.monitor.MonitorLoaderContext;
 import io.blip.api.monitor.MonitorSpec;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
+import io.blip.api.sink.Delivery;
 import io.blip.api.sink.SinkFactory;
 import io.blip.api.time.Time;
 import io.blip.api.tls.TlsProvider;
 import io.blip.runtime.config.BlipConfig;
 import io.blip.runtime.config.ConfigLoader;
+import io.blip.runtime.config.ConfigMentions;
 import io.blip.runtime.config.Declarations;
 import io.blip.runtime.config.LoadContext;
 import io.blip.runtime.credential.CredentialSources;
+
 import io.blip.runtime.delivery.SinkQueue;
 import io.blip.runtime.delivery.Sinks;
 import io.blip.runtime.event.Event;
@@ -35,6 +38,7 @@ import io.blip.runtime.mysql.MysqlConnector;
 import io.blip.runtime.plan.MonitorPlans;
 import io.blip.runtime.plan.PlanSet;
 import io.blip.runtime.plan.PlanTable;
+import io.blip.runtime.plugin.PluginException;
 import io.blip.runtime.plugin.Plugins;
 import io.blip.runtime.plugin.Provider;
 import java.nio.file.Path;
@@ -44,6 +48,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
@@ -61,10 +66,12 @@ final class Fleet {
 
     private final Path configFile; // null: no config file, no monitors but those of the loaders
     private final Plugins plugins;
-    private final Declarations declarations;
-    private final LoadContext context;
-    private final Map<String, CollectorFactory> collectors;
-    private final Map<String, CollectorHelp> helps;
+    /** What the plugins declared at the last load (Blip's plugins that ship on demand may add to it). */
+    private volatile Declarations declarations;
+    private volatile LoadContext context;
+    /** Every loaded collector and its help, by domain; added to when a plugin is made on demand. */
+    private final Map<String, CollectorFactory> collectors = new ConcurrentHashMap<>();
+    private final Map<String, CollectorHelp> helps = new ConcurrentHashMap<>();
     private final Sinks sinks;
     private final RegionLookup regions;
     private final PluginServices services;
@@ -83,15 +90,39 @@ final class Fleet {
         this.declarations = declarations;
         this.context = context;
         this.time = time;
-        var factories = new LinkedHashMap<String, CollectorFactory>();
-        plugins.collectors().forEach(p -> factories.put(p.name(), p.instance()));
-        this.collectors = factories;
-        var domainHelps = new LinkedHashMap<String, CollectorHelp>();
-        factories.forEach((domain, f) -> domainHelps.put(domain, f.help()));
-        this.helps = domainHelps;
-        this.sinks = new Sinks(domainHelps, time);
+        addCollectors();
+        this.sinks = new Sinks(helps, time);
         this.regions = plugins.regionChain();
         this.services = plugins.services();
+    }
+
+    /** Takes in the collectors of the plugins loaded so far. */
+    private void addCollectors() {
+        for (var p : plugins.collectors()) {
+            if (collectors.putIfAbsent(p.name(), p.instance()) == null) {
+                helps.put(p.name(), p.instance().help());
+            }
+        }
+    }
+
+    /**
+     * The help of a domain a plan names, if a collector provides it: one of a plugin of Blip's that
+     * ships on demand (e.g. {@code aws.rds}) is made here.
+     */
+    private Optional<CollectorHelp> domain(String name) {
+        CollectorHelp help = helps.get(name);
+        if (help == null) {
+            try {
+                plugins.collector(name, "");
+                addCollectors();
+                help = helps.get(name);
+            } catch (PluginException e) {
+                throw e;
+            } catch (BlipException e) {
+                // No such domain: the plan's check says so, with the advice of missingCollector.
+            }
+        }
+        return Optional.ofNullable(help);
     }
 
     /** What one load found: the config, its plans, and every monitor checked and ready to build. */
@@ -123,6 +154,13 @@ final class Fleet {
      * @throws BlipException listing every problem found; nothing is left open
      */
     Loaded load() {
+        if (configFile != null) {
+            // Blip's plugins that ship on demand (aws, otlp) are made when the config names what they ship.
+            plugins.prepare(ConfigMentions.of(configFile, context.env()));
+            declarations = plugins.declarations(Delivery.OPTIONS);
+            context = context.with(declarations);
+            addCollectors();
+        }
         BlipConfig config = configFile == null ? ConfigLoader.empty(context) : ConfigLoader.load(configFile, context);
         List<String> problems = new ArrayList<>();
         List<PlanTable.Row> rows = List.of();
@@ -133,7 +171,7 @@ final class Fleet {
         }
         PlanSet plans;
         try {
-            plans = PlanSet.load(config, helps, plugins::missingCollector, context.env(), rows);
+            plans = PlanSet.load(config, this::domain, plugins::missingCollector, context.env(), rows);
             List<String> files = config.plans().files();
             LOG.info("{}: {}", Event.PLANS_LOAD_SHARED, !files.isEmpty() ? "plans.files " + files
                     : rows.isEmpty() ? "no plans.files: Blip's built-in plans" : "no plans.files");

@@ -8,7 +8,6 @@ import io.blip.runtime.api.ApiBackend;
 import io.blip.runtime.config.ConfigPrinter;
 import io.blip.runtime.monitor.Monitor;
 import io.blip.runtime.plugin.Plugins;
-import io.blip.runtime.plugin.Provider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -89,8 +88,7 @@ final class ServerApi implements ApiBackend {
 
     @Override
     public Registered registered() {
-        return new Registered(plugins.collectors().stream().map(Provider::name).toList(),
-                plugins.sinks().stream().map(Provider::name).toList());
+        return new Registered(plugins.collectorNames(), plugins.sinkNames());
     }
 
     @Override

@@ -20,6 +20,11 @@ public record LoadContext(Map<String, String> env, Map<String, String> propertie
         Objects.requireNonNull(mycnf, "mycnf");
     }
 
+    /** This context with other declarations (plugins made since declare more). */
+    public LoadContext with(Declarations declarations) {
+        return new LoadContext(env, properties, declarations, mycnf);
+    }
+
     /** The environment and declarations, no system properties, a new my.cnf cache. */
     public static LoadContext of(Map<String, String> env, Declarations declarations) {
         return new LoadContext(env, Map.of(), declarations, new MycnfFiles());

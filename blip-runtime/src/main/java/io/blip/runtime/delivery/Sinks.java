@@ -26,11 +26,12 @@ public final class Sinks {
     private final Map<Key, SinkQueue<?>> queues = new LinkedHashMap<>();
 
     /**
-     * @param domains every domain's help, for sinks that describe metrics (units, descriptions)
+     * @param domains every domain's help, for sinks that describe metrics (units, descriptions); read,
+     *                not copied: collectors of plugins made on demand are added to it
      * @param time    what the queues wait on
      */
     public Sinks(Map<String, CollectorHelp> domains, Time time) {
-        this.domains = Map.copyOf(domains);
+        this.domains = java.util.Collections.unmodifiableMap(domains);
         this.time = time;
     }
 

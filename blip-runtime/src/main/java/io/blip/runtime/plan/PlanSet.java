@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -25,25 +26,26 @@ import java.util.function.Function;
  */
 public final class PlanSet {
     private final BlipConfig config;
-    private final Map<String, CollectorHelp> helps;
+    private final Function<String, Optional<CollectorHelp>> helps;
     private final Map<String, String> env;
     private final Function<String, String> unknownDomain;
     private final List<Plan> shared;
     /** Rows of the plan table with a {@code monitor_id}: plans of that monitor. */
     private final List<PlanTable.Row> monitorRows;
 
-    private PlanSet(BlipConfig config, Map<String, CollectorHelp> helps, Function<String, String> unknownDomain,
+    private PlanSet(BlipConfig config, Function<String, Optional<CollectorHelp>> helps,
+                    Function<String, String> unknownDomain,
                     Map<String, String> env, List<Plan> shared, List<PlanTable.Row> monitorRows) {
         this.config = config;
-        this.helps = Map.copyOf(helps);
+        this.helps = helps;
         this.unknownDomain = unknownDomain;
         this.env = Map.copyOf(env);
         this.shared = List.copyOf(shared);
         this.monitorRows = List.copyOf(monitorRows);
     }
 
-    /** Loads and validates the shared plans of {@code plans.files}; see {@link #load(BlipConfig, Map, Function, Map, List)}. */
-    public static PlanSet load(BlipConfig config, Map<String, CollectorHelp> helps,
+    /** Loads and validates the shared plans of {@code plans.files}; see {@link #load(BlipConfig, Function, Function, Map, List)}. */
+    public static PlanSet load(BlipConfig config, Function<String, Optional<CollectorHelp>> helps,
                                Function<String, String> unknownDomain, Map<String, String> env) {
         return load(config, helps, unknownDomain, env, List.of());
     }
@@ -51,10 +53,11 @@ public final class PlanSet {
     /**
      * Loads and validates the shared plans; every problem in every file and row is reported at once.
      *
+     * @param helps         the help of a domain by name, if a collector provides it
      * @param unknownDomain what to say about a domain no collector provides (e.g. where it ships)
      * @param tableRows     the rows of the top-level {@code plans.table} ({@link PlanTable#read}), in name order
      */
-    public static PlanSet load(BlipConfig config, Map<String, CollectorHelp> helps,
+    public static PlanSet load(BlipConfig config, Function<String, Optional<CollectorHelp>> helps,
                                Function<String, String> unknownDomain, Map<String, String> env,
                                List<PlanTable.Row> tableRows) {
         List<String> problems = new ArrayList<>();

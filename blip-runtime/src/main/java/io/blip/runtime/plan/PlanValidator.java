@@ -65,8 +65,12 @@ public final class PlanValidator {
         return problems(plan, helpByDomain, d -> "no such domain; run blip --print-domains to list them", configPath);
     }
 
-    private static List<String> problems(Plan plan, Function<String, Optional<CollectorHelp>> helpByDomain,
-                                         Function<String, String> unknownDomain, String configPath) {
+    /**
+     * Like {@link #problems(Plan, Map, Function, String)}, the help of a domain looked up by name
+     * (a collector may be loaded when asked for).
+     */
+    public static List<String> problems(Plan plan, Function<String, Optional<CollectorHelp>> helpByDomain,
+                                        Function<String, String> unknownDomain, String configPath) {
         String prefix = configPath + ": plan '" + plan.name() + "': ";
         var out = new ArrayList<String>();
         var levelByFreq = new HashMap<Duration, String>();

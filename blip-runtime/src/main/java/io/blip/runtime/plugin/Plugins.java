@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -33,12 +34,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * Every provider of the blip-api SPIs, from the boot layer and from one child {@link ModuleLayer}
- * per directory under the plugins directory, indexed by name. Built once at boot; immutable after.
+ * per directory under the plugins directory, indexed by name. Built at boot, except Blip's own
+ * plugins that ship on demand (plugins/aws, plugins/otlp): their directories are read and made into
+ * layers when a config names what they ship ({@link #prepare}), a lookup asks for it, a directory
+ * made builds on them, or everything is listed; the providers then only grow.
  *
  * <p>A plugin directory's layer has the layer of blip-api as its parent, unless the directory
  * builds on other plugin directories: when one of its modules requires a module that is neither
@@ -71,29 +77,87 @@ public final class Plugins {
     public static final String PLUGINS_ENV = "BLIP_PLUGINS";
 
     private final Path pluginsDir;
-    private final List<PluginLayer> layers;
-    private final List<Provider<CollectorFactory>> collectors;
-    private final List<Provider<SinkFactory>> sinks;
-    private final List<Provider<CredentialSourceFactory>> credentialSources;
-    private final List<Provider<RegionResolver>> regionResolvers;
-    private final List<Provider<TlsProvider>> tlsProviders;
-    private final List<Provider<MonitorLoader>> monitorLoaders;
-    private final List<Provider<MonitorSection>> monitorSections;
-    private final List<Provider<HaManagerFactory>> haManagers;
+    private final Module api;
+    /**
+     * Blip's plugins that ship on demand ({@link FirstParty#onDemand}), by what they ship as
+     * ({@code aws}): their directories are not even read until a config names what they ship, as
+     * reading a directory of many modules costs memory too. Guarded by this, as are {@link #read}
+     * and {@link #made}.
+     */
+    private final Map<String, Path> pending;
+    /** The directories read, in directory order. */
+    private final List<PluginDir> read;
+    private final Map<PluginDir, PluginLayer> made;
+    /** The layers made and their providers; replaced whole when a directory is made on demand. */
+    private volatile Loaded loaded;
 
-    private Plugins(Path pluginsDir, List<PluginLayer> layers, Loading loading) {
+    /** The layers made so far and the providers of each kind, from the boot layer and those layers. */
+    private record Loaded(List<PluginLayer> layers, List<Provider<CollectorFactory>> collectors,
+                          List<Provider<SinkFactory>> sinks, List<Provider<CredentialSourceFactory>> credentialSources,
+                          List<Provider<RegionResolver>> regionResolvers, List<Provider<TlsProvider>> tlsProviders,
+                          List<Provider<MonitorLoader>> monitorLoaders, List<Provider<MonitorSection>> monitorSections,
+                          List<Provider<HaManagerFactory>> haManagers) {
+
+        static Loaded of(List<PluginLayer> layers, Loading loading) {
+            return new Loaded(List.copyOf(layers),
+                    loading.providers(Kind.COLLECTOR, byName()),
+                    loading.providers(Kind.SINK, byName()),
+                    loading.providers(Kind.CREDENTIAL_SOURCE, byName()),
+                    loading.providers(Kind.REGION_RESOLVER, REGION_ORDER),
+                    loading.providers(Kind.TLS_PROVIDER, byName()),
+                    loading.providers(Kind.MONITOR_LOADER, byName()),
+                    loading.providers(Kind.MONITOR_SECTION, byName()),
+                    loading.providers(Kind.HA_MANAGER, byName()));
+        }
+
+        /** The providers of a kind. */
+        @SuppressWarnings("unchecked")
+        <T> List<Provider<T>> of(Kind<T> kind) {
+            List<?> list = kind == Kind.COLLECTOR ? collectors
+                    : kind == Kind.SINK ? sinks
+                    : kind == Kind.CREDENTIAL_SOURCE ? credentialSources
+                    : kind == Kind.REGION_RESOLVER ? regionResolvers
+                    : kind == Kind.TLS_PROVIDER ? tlsProviders
+                    : kind == Kind.MONITOR_LOADER ? monitorLoaders
+                    : kind == Kind.MONITOR_SECTION ? monitorSections
+                    : haManagers;
+            return (List<Provider<T>>) list;
+        }
+
+        /** These and those added, each kind in its order. */
+        Loaded plus(Loaded added) {
+            var all = new ArrayList<>(layers);
+            all.addAll(added.layers);
+            return new Loaded(List.copyOf(all), merge(collectors, added.collectors, byName()),
+                    merge(sinks, added.sinks, byName()),
+                    merge(credentialSources, added.credentialSources, byName()),
+                    merge(regionResolvers, added.regionResolvers, REGION_ORDER),
+                    merge(tlsProviders, added.tlsProviders, byName()),
+                    merge(monitorLoaders, added.monitorLoaders, byName()),
+                    merge(monitorSections, added.monitorSections, byName()),
+                    merge(haManagers, added.haManagers, byName()));
+        }
+
+        private static <T> List<Provider<T>> merge(List<Provider<T>> a, List<Provider<T>> b,
+                                                   Comparator<Provider<T>> order) {
+            var out = new ArrayList<>(a);
+            out.addAll(b);
+            out.sort(order);
+            return List.copyOf(out);
+        }
+    }
+
+    private static final Comparator<Provider<RegionResolver>> REGION_ORDER =
+            Comparator.<Provider<RegionResolver>>comparingInt(p -> p.instance().order()).thenComparing(Provider::name);
+
+    private Plugins(Path pluginsDir, Module api, Map<String, Path> pending, List<PluginDir> read,
+                    Map<PluginDir, PluginLayer> made, Loaded loaded) {
         this.pluginsDir = pluginsDir;
-        this.layers = List.copyOf(layers);
-        this.collectors = loading.providers(Kind.COLLECTOR, byName());
-        this.sinks = loading.providers(Kind.SINK, byName());
-        this.credentialSources = loading.providers(Kind.CREDENTIAL_SOURCE, byName());
-        this.regionResolvers = loading.providers(Kind.REGION_RESOLVER,
-                Comparator.<Provider<RegionResolver>>comparingInt(p -> p.instance().order())
-                        .thenComparing(Provider::name));
-        this.tlsProviders = loading.providers(Kind.TLS_PROVIDER, byName());
-        this.monitorLoaders = loading.providers(Kind.MONITOR_LOADER, byName());
-        this.monitorSections = loading.providers(Kind.MONITOR_SECTION, byName());
-        this.haManagers = loading.providers(Kind.HA_MANAGER, byName());
+        this.api = api;
+        this.pending = new LinkedHashMap<>(pending);
+        this.read = new ArrayList<>(read);
+        this.made = new HashMap<>(made);
+        this.loaded = loaded;
     }
 
     /**
@@ -116,6 +180,9 @@ public final class Plugins {
         Module api = MetricType.class.getModule();
         var problems = new ArrayList<String>();
         var layers = new ArrayList<PluginLayer>();
+        var made = new HashMap<PluginDir, PluginLayer>();
+        var read = new ArrayList<PluginDir>();
+        var pending = new LinkedHashMap<String, Path>();
         if (withDirs) {
             List<Path> dirs = pluginDirs(pluginsDir, problems);
             if (!dirs.isEmpty() && !api.isNamed()) {
@@ -123,46 +190,114 @@ public final class Plugins {
                         + "from the class path. Start Blip with bin/blip, or with "
                         + "java -p lib -m io.blip.runtime/io.blip.runtime.Main.");
             } else {
-                layers.addAll(layers(dirs, api, problems));
+                for (Path dir : dirs) {
+                    Optional<String> ship = FirstParty.onDemand(dir).filter(s -> !pending.containsKey(s));
+                    if (ship.isPresent()) {
+                        pending.put(ship.get(), dir);
+                    } else {
+                        PluginDir.read(dir, problems).ifPresent(read::add);
+                    }
+                }
+                readBuiltOn(read, pending, api, problems);
+                for (PluginGraph.Node node : PluginGraph.order(read, api.getLayer(), problems)) {
+                    make(node, api, made, layers, problems);
+                }
             }
         }
-        var loading = new Loading(api, layers, problems);
-        Plugins plugins = new Plugins(pluginsDir, layers, loading);
-        loading.checkDuplicates(plugins);
+        var loading = new Loading(api, layers, problems, true);
+        Loaded found = Loaded.of(layers, loading);
+        loading.checkDuplicates(found);
         if (!problems.isEmpty()) {
             throw new PluginException(problems);
         }
-        log.debug("plugins loaded: {} layers from {}", layers.size(), pluginsDir);
-        return plugins;
+        log.debug("plugins loaded: {} layers from {}, on demand: {}", layers.size(), pluginsDir, pending.keySet());
+        return new Plugins(pluginsDir, api, pending, read, made, found);
     }
 
     /**
-     * The layers of the plugin directories: each directory's jars read as modules, then a layer per
-     * directory, made after the layers of the directories it builds on ({@link PluginGraph}).
+     * Reads the directories left for later that a directory read builds on (a plugin providing
+     * {@code io.blip.plugin.aws.spi.AwsCredentialsFactory} requires {@code io.blip.plugin.aws}).
      */
-    private static List<PluginLayer> layers(List<Path> dirs, Module api, List<String> problems) {
-        var read = new ArrayList<PluginDir>();
-        for (Path dir : dirs) {
-            PluginDir.read(dir, problems).ifPresent(read::add);
+    private static void readBuiltOn(List<PluginDir> read, Map<String, Path> pending, Module api, List<String> problems) {
+        for (int i = 0; i < read.size(); i++) {
+            PluginDir dir = read.get(i);
+            List<String> ships = dir.explicitModules().flatMap(d -> d.requires().stream())
+                    .filter(r -> !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
+                    .map(ModuleDescriptor.Requires::name)
+                    .filter(m -> api.getLayer().findModule(m).isEmpty() && read.stream().noneMatch(d -> d.holds(m)))
+                    .flatMap(m -> FirstParty.shipsModule(m).stream())
+                    .filter(pending::containsKey).distinct().toList();
+            for (String ship : ships) {
+                // Appended: read in turn, for what it builds on.
+                PluginDir.read(pending.remove(ship), problems).ifPresent(read::add);
+            }
         }
-        var made = new HashMap<PluginDir, PluginLayer>();
+    }
+
+    /** Makes a directory's layer after its parents'; adds a problem when it cannot be made. */
+    private static void make(PluginGraph.Node node, Module api, Map<PluginDir, PluginLayer> made,
+                             List<PluginLayer> layers, List<String> problems) {
+        if (!node.buildable()) {
+            return;
+        }
+        List<PluginGraph.Edge> unmade = node.parents().stream().filter(e -> !made.containsKey(e.on())).toList();
+        if (!unmade.isEmpty()) {
+            problems.add(PluginGraph.notLoaded(node.dir(), unmade));
+            return;
+        }
+        List<PluginLayer> parents = node.parents().stream().map(e -> made.get(e.on())).toList();
+        PluginLayer.build(node.dir(), parents, api.getLayer(), api.getClassLoader(), problems).ifPresent(layer -> {
+            made.put(node.dir(), layer);
+            layers.add(layer);
+        });
+    }
+
+    /**
+     * Makes the layers of Blip's plugins left for later that ship a provider of one of these names
+     * (of any kind: {@code aws}, {@code otlp}, {@code aws.rds}), e.g. every name a config mentions,
+     * and adds their providers.
+     *
+     * @throws PluginException when one cannot be made or its providers clash with those loaded
+     */
+    public void prepare(Collection<String> names) throws BlipException {
+        Set<String> ships = FirstParty.shippedIn(names);
+        if (!ships.isEmpty()) {
+            makeLater(ships::contains);
+        }
+    }
+
+    /** Makes every directory left for later: for what lists every provider ({@code --print-plugins}). */
+    public void prepareAll() throws BlipException {
+        makeLater(ship -> true);
+    }
+
+    private synchronized void makeLater(Predicate<String> wanted) {
+        List<String> ships = pending.keySet().stream().filter(wanted).toList();
+        if (ships.isEmpty()) {
+            return;
+        }
+        var problems = new ArrayList<String>();
+        int before = read.size();
+        for (String ship : ships) {
+            PluginDir.read(pending.remove(ship), problems).ifPresent(read::add);
+        }
+        if (read.size() > before) {
+            readBuiltOn(read, pending, api, problems);
+        }
         var layers = new ArrayList<PluginLayer>();
         for (PluginGraph.Node node : PluginGraph.order(read, api.getLayer(), problems)) {
-            if (!node.buildable()) {
-                continue;
+            if (!made.containsKey(node.dir())) {
+                make(node, api, made, layers, problems);
             }
-            List<PluginGraph.Edge> unmade = node.parents().stream().filter(e -> !made.containsKey(e.on())).toList();
-            if (!unmade.isEmpty()) {
-                problems.add(PluginGraph.notLoaded(node.dir(), unmade));
-                continue;
-            }
-            List<PluginLayer> parents = node.parents().stream().map(e -> made.get(e.on())).toList();
-            PluginLayer.build(node.dir(), parents, api.getLayer(), api.getClassLoader(), problems).ifPresent(layer -> {
-                made.put(node.dir(), layer);
-                layers.add(layer);
-            });
         }
-        return layers;
+        var loading = new Loading(api, layers, problems, false);
+        Loaded merged = loaded.plus(Loaded.of(layers, loading));
+        loading.checkDuplicates(merged);
+        if (!problems.isEmpty()) {
+            throw new PluginException(problems);
+        }
+        loaded = merged;
+        log.debug("plugins made on demand: {}", layers.stream().map(PluginLayer::origin).toList());
     }
 
     private static List<Path> pluginDirs(Path pluginsDir, List<String> problems) {
@@ -235,29 +370,49 @@ public final class Plugins {
         }
     }
 
+    /** The collectors loaded: those of Blip's plugins that ship on demand once {@link #prepare prepared}. */
     public List<Provider<CollectorFactory>> collectors() {
-        return collectors;
+        return loaded.collectors();
     }
 
+    /** The sinks loaded: those of Blip's plugins that ship on demand once {@link #prepare prepared}. */
     public List<Provider<SinkFactory>> sinks() {
-        return sinks;
+        return loaded.sinks();
+    }
+
+    /** The domains of the collectors loaded and of those of Blip's plugins that ship on demand, sorted. */
+    public List<String> collectorNames() {
+        return names(Kind.COLLECTOR);
+    }
+
+    /** The names of the sinks loaded and of those of Blip's plugins that ship on demand, sorted. */
+    public List<String> sinkNames() {
+        return names(Kind.SINK);
+    }
+
+    private synchronized List<String> names(Kind<?> kind) {
+        var names = new TreeSet<String>();
+        loaded.of(kind).forEach(p -> names.add(p.name()));
+        pending.keySet().forEach(ship -> names.addAll(FirstParty.shippedBy(kind, ship)));
+        return List.copyOf(names);
     }
 
     List<Provider<CredentialSourceFactory>> credentialSources() {
-        return credentialSources;
+        return loaded.credentialSources();
     }
 
     public List<Provider<TlsProvider>> tlsProviders() {
-        return tlsProviders;
+        return loaded.tlsProviders();
     }
 
     /** The installed HA manager, if any: at most one (Blip's {@code ha.Register} keeps the first). */
     public List<Provider<HaManagerFactory>> haManagers() {
-        return haManagers;
+        return loaded.haManagers();
     }
 
     /**
-     * What the loaded plugins declare that a config must follow: every sink's options with
+     * What the loaded plugins declare that a config must follow ({@link #prepare} first with the
+     * names the config mentions, so that Blip's plugins that ship on demand declare theirs): every sink's options with
      * {@code sinkOptions} added (the delivery options every sink has; a sink's own declaration of
      * one of them wins, e.g. with another default), every monitor loader's options, and the
      * monitor sections, each merged from all the plugins that declare part of it.
@@ -265,13 +420,14 @@ public final class Plugins {
      * @throws BlipException when two plugins declare one section key differently
      */
     public Declarations declarations(OptionSet sinkOptions) throws BlipException {
+        Loaded now = loaded;
         var sinkDeclarations = new LinkedHashMap<String, OptionSet>();
-        sinks.forEach(p -> sinkDeclarations.put(p.name(), sinkOptions.with(p.instance().options())));
+        now.sinks().forEach(p -> sinkDeclarations.put(p.name(), sinkOptions.with(p.instance().options())));
         var loaders = new LinkedHashMap<String, OptionSet>();
-        monitorLoaders.forEach(p -> loaders.put(p.name(), p.instance().options()));
+        now.monitorLoaders().forEach(p -> loaders.put(p.name(), p.instance().options()));
         var sections = new LinkedHashMap<String, OptionSet>();
         var declaredBy = new LinkedHashMap<String, String>();
-        for (Provider<MonitorSection> p : monitorSections) {
+        for (Provider<MonitorSection> p : now.monitorSections()) {
             String by = "module " + p.module() + " (" + p.origin() + ")";
             try {
                 sections.merge(p.name(), p.instance().options(), OptionSet::merge);
@@ -284,12 +440,12 @@ public final class Plugins {
         return new Declarations(sinkDeclarations, loaders, sections, new Declarations.Advice() {
             @Override
             public String missingMonitorLoader(String name) {
-                return unknown(Kind.MONITOR_LOADER, monitorLoaders, name, null);
+                return unknown(Kind.MONITOR_LOADER, now.monitorLoaders(), name, null);
             }
 
             @Override
             public String missingSink(String name) {
-                return unknown(Kind.SINK, sinks, name, null);
+                return unknown(Kind.SINK, now.sinks(), name, null);
             }
 
             @Override
@@ -308,12 +464,12 @@ public final class Plugins {
      * @throws BlipException naming what exists and, for a first-party domain, the directory that ships it
      */
     public CollectorFactory collector(String domain, String configPath) throws BlipException {
-        return named(Kind.COLLECTOR, collectors, domain, configPath);
+        return named(Kind.COLLECTOR, domain, configPath);
     }
 
     /** The sink factory of a name; {@code configPath} is where the config names it, for the message. */
     public SinkFactory sink(String name, String configPath) throws BlipException {
-        return named(Kind.SINK, sinks, name, configPath);
+        return named(Kind.SINK, name, configPath);
     }
 
     /**
@@ -323,6 +479,7 @@ public final class Plugins {
      * @throws BlipException when none or more than one says so
      */
     public String defaultSink() throws BlipException {
+        List<Provider<SinkFactory>> sinks = loaded.sinks();
         List<Provider<SinkFactory>> defaults = sinks.stream().filter(p -> p.instance().isDefault()).toList();
         if (defaults.size() == 1) {
             return defaults.getFirst().name();
@@ -336,7 +493,7 @@ public final class Plugins {
     }
 
     public CredentialSourceFactory credentialSource(String name, String configPath) throws BlipException {
-        return named(Kind.CREDENTIAL_SOURCE, credentialSources, name, configPath);
+        return named(Kind.CREDENTIAL_SOURCE, name, configPath);
     }
 
     /**
@@ -351,22 +508,22 @@ public final class Plugins {
         if (!named.isEmpty()) {
             return Optional.of(credentialSource(named, monitor.origin() + ".credential-source"));
         }
-        return credentialSources.stream().map(Provider::instance).filter(f -> f.handles(monitor))
+        return loaded.credentialSources().stream().map(Provider::instance).filter(f -> f.handles(monitor))
                 .max(Comparator.comparingInt(CredentialSourceFactory::precedence));
     }
 
     public MonitorLoader monitorLoader(String name, String configPath) throws BlipException {
-        return named(Kind.MONITOR_LOADER, monitorLoaders, name, configPath);
+        return named(Kind.MONITOR_LOADER, name, configPath);
     }
 
-    /** The plugin layers, in load order. */
+    /** The plugin layers made, in load order. */
     List<PluginLayer> layers() {
-        return layers;
+        return loaded.layers();
     }
 
     /** The plugin directories that became layers, in load order: a directory after those it builds on. */
     List<Path> layerDirs() {
-        return layers.stream().map(PluginLayer::dir).toList();
+        return layers().stream().map(PluginLayer::dir).toList();
     }
 
     /**
@@ -376,6 +533,8 @@ public final class Plugins {
      * {@code plugins/mycreds (parents: plugins/aws; provides io.blip.plugin.aws.spi.AwsCredentialsFactory): com.example.mycreds}.
      */
     public String describe() {
+        prepareAll();
+        List<PluginLayer> layers = layers();
         var out = new StringBuilder();
         List<Provider<?>> all = all().toList();
         if (all.isEmpty()) {
@@ -428,8 +587,9 @@ public final class Plugins {
     }
 
     private Stream<Provider<?>> all() {
-        return Stream.of(collectors, sinks, credentialSources, regionResolvers, tlsProviders, monitorLoaders,
-                        monitorSections, haManagers)
+        Loaded now = loaded;
+        return Stream.of(now.collectors(), now.sinks(), now.credentialSources(), now.regionResolvers(),
+                        now.tlsProviders(), now.monitorLoaders(), now.monitorSections(), now.haManagers())
                 .flatMap(List::stream);
     }
 
@@ -471,7 +631,7 @@ public final class Plugins {
             public <S> List<S> load(Class<S> service) {
                 Plugins.class.getModule().addUses(service);
                 var found = new ArrayList<S>();
-                for (PluginLayer layer : layers) {
+                for (PluginLayer layer : layers()) {
                     ServiceLoader.load(layer.layer(), service).stream()
                             .filter(p -> p.type().getModule().getLayer() == layer.layer())
                             .forEach(p -> found.add(p.get()));
@@ -483,7 +643,7 @@ public final class Plugins {
 
     /** The region chain over every region resolver, in order. */
     public RegionChain regionChain() {
-        return new RegionChain(regionResolvers);
+        return new RegionChain(() -> loaded.regionResolvers());
     }
 
     /**
@@ -491,10 +651,13 @@ public final class Plugins {
      * 'aws.rds'. Available: [...]. It ships in plugins/aws/; is that directory present?}
      */
     public String missingCollector(String domain) {
-        return unknown(Kind.COLLECTOR, collectors, domain, null);
+        return unknown(Kind.COLLECTOR, loaded.collectors(), domain, null);
     }
 
-    private <T> T named(Kind<T> kind, List<Provider<T>> providers, String name, String configPath) {
+    /** The provider of a kind and name, its plugin made first if it is one of Blip's that ship on demand. */
+    private <T> T named(Kind<T> kind, String name, String configPath) {
+        FirstParty.shipsIn(kind, name).ifPresent(ship -> makeLater(ship::equals));
+        List<Provider<T>> providers = loaded.of(kind);
         return find(providers, name).orElseThrow(() -> new BlipException(unknown(kind, providers, name, configPath)));
     }
 
@@ -508,7 +671,7 @@ public final class Plugins {
             return prefix + kind.missing(name) + ": not supported yet: " + notYet + ". Available: " + available + ".";
         } else if (shipsIn == null) {
             hint = "Plugins are directories of jars under plugins/; add the one that provides it.";
-        } else if (layers.stream().anyMatch(l -> l.dir().getFileName().toString().equals(shipsIn))) {
+        } else if (layers().stream().anyMatch(l -> l.dir().getFileName().toString().equals(shipsIn))) {
             hint = "It ships in plugins/" + shipsIn + "/, which is loaded but does not provide it; "
                     + "are its jars from this Blip version?";
         } else {
@@ -529,20 +692,25 @@ public final class Plugins {
         private final Module api;
         private final List<PluginLayer> layers;
         private final List<String> problems;
+        private final boolean withBoot;
 
-        Loading(Module api, List<PluginLayer> layers, List<String> problems) {
+        /** @param withBoot whether to list the boot layer's providers too, or only those of {@code layers} */
+        Loading(Module api, List<PluginLayer> layers, List<String> problems, boolean withBoot) {
             this.api = api;
             this.layers = layers;
             this.problems = problems;
+            this.withBoot = withBoot;
         }
 
         <T> List<Provider<T>> providers(Kind<T> kind, Comparator<Provider<T>> order) {
             var found = new ArrayList<Provider<T>>();
-            ServiceLoader<T> boot = api.isNamed()
-                    ? ServiceLoader.load(api.getLayer(), kind.spi())
-                    // On the class path (./dev demo, an IDE) there are no layers; built-ins still load.
-                    : ServiceLoader.load(kind.spi(), Plugins.class.getClassLoader());
-            collect(kind, boot, Provider.BOOT, p -> true, found);
+            if (withBoot) {
+                ServiceLoader<T> boot = api.isNamed()
+                        ? ServiceLoader.load(api.getLayer(), kind.spi())
+                        // On the class path (./dev demo, an IDE) there are no layers; built-ins still load.
+                        : ServiceLoader.load(kind.spi(), Plugins.class.getClassLoader());
+                collect(kind, boot, Provider.BOOT, p -> true, found);
+            }
             for (PluginLayer layer : layers) {
                 if (providerClassesLoad(kind, layer)) {
                     // load(layer) also returns the parent layers' providers: keep only this layer's own.
@@ -646,15 +814,15 @@ public final class Plugins {
         }
 
         /** Two providers of one kind with one name: a boot error naming both modules and origins. */
-        void checkDuplicates(Plugins plugins) {
-            checkDuplicates(Kind.COLLECTOR, plugins.collectors);
-            checkDuplicates(Kind.SINK, plugins.sinks);
-            checkDuplicates(Kind.CREDENTIAL_SOURCE, plugins.credentialSources);
-            checkDuplicates(Kind.REGION_RESOLVER, plugins.regionResolvers);
-            checkDuplicates(Kind.TLS_PROVIDER, plugins.tlsProviders);
-            checkDuplicates(Kind.MONITOR_LOADER, plugins.monitorLoaders);
-            if (plugins.haManagers.size() > 1) {
-                problems.add("HA managers: " + plugins.haManagers.stream().map(p -> p.name() + " (module " + p.module()
+        void checkDuplicates(Loaded plugins) {
+            checkDuplicates(Kind.COLLECTOR, plugins.collectors());
+            checkDuplicates(Kind.SINK, plugins.sinks());
+            checkDuplicates(Kind.CREDENTIAL_SOURCE, plugins.credentialSources());
+            checkDuplicates(Kind.REGION_RESOLVER, plugins.regionResolvers());
+            checkDuplicates(Kind.TLS_PROVIDER, plugins.tlsProviders());
+            checkDuplicates(Kind.MONITOR_LOADER, plugins.monitorLoaders());
+            if (plugins.haManagers().size() > 1) {
+                problems.add("HA managers: " + plugins.haManagers().stream().map(p -> p.name() + " (module " + p.module()
                         + ", " + p.origin() + ")").collect(java.util.stream.Collectors.joining(", "))
                         + " are installed; a monitor asks one whether it is a standby: remove all but one");
             }

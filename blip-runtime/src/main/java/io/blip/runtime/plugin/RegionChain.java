@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +19,17 @@ import org.slf4j.LoggerFactory;
 public final class RegionChain implements RegionLookup {
     private static final Logger LOG = LoggerFactory.getLogger(RegionChain.class);
 
-    private final List<Provider<RegionResolver>> resolvers;
+    private final Supplier<List<Provider<RegionResolver>>> resolvers;
     private final Map<MonitorConfig, Optional<String>> found = new ConcurrentHashMap<>();
 
     public RegionChain(List<Provider<RegionResolver>> resolvers) {
-        this.resolvers = List.copyOf(resolvers);
+        List<Provider<RegionResolver>> fixed = List.copyOf(resolvers);
+        this.resolvers = () -> fixed;
+    }
+
+    /** Over the resolvers loaded when a region is asked for (a plugin may be made on demand after boot). */
+    RegionChain(Supplier<List<Provider<RegionResolver>>> resolvers) {
+        this.resolvers = resolvers;
     }
 
     @Override
@@ -31,7 +38,7 @@ public final class RegionChain implements RegionLookup {
     }
 
     private Optional<String> resolve(MonitorConfig monitor) {
-        for (Provider<RegionResolver> p : resolvers) {
+        for (Provider<RegionResolver> p : resolvers.get()) {
             try {
                 Optional<String> region = p.instance().region(monitor);
                 if (region.isPresent() && !region.get().isBlank()) {
@@ -43,7 +50,7 @@ public final class RegionChain implements RegionLookup {
             }
         }
         LOG.debug("monitor {}: no region found ({}); the AWS SDK's default chain decides", monitor.id(),
-                resolvers.stream().map(Provider::name).toList());
+                resolvers.get().stream().map(Provider::name).toList());
         return Optional.empty();
     }
 }

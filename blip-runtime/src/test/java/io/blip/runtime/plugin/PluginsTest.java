@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.api.BlipException;
 import io.blip.api.MetricType;
+import io.blip.api.config.OptionSet;
 import io.blip.api.sink.SinkFactory;
 import io.blip.testkit.ModuleJar;
 import io.blip.testkit.PluginDirs;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +86,52 @@ class PluginsTest {
         assertEquals("Plugin layers in " + plugins("good") + ":\n"
                 + "  " + hello + ": io.blip.test.hello\n"
                 + "  " + quiet + " (provides nothing): io.blip.test.quiet\n", layers);
+    }
+
+    /**
+     * Blip's plugins that ship on demand (plugins/aws, plugins/otlp, known by their modules) become
+     * layers when a config names what they ship or a lookup asks for it, not at every boot.
+     */
+    @Test
+    void blipsPluginsThatShipOnDemandAreMadeWhenNamed() throws Exception {
+        Path dir = plugins("on-demand");
+        Path otlp = blipsOtlp(dir);
+        Path other = PluginDirs.sinkPlugin(dir, "other", "io.blip.test.other", "other");
+
+        Plugins plugins = Plugins.load(dir);
+        assertEquals(List.of(other), plugins.layerDirs(), "at boot: every directory but Blip's on-demand ones");
+        assertTrue(plugins.sinkNames().containsAll(List.of("otlp", "other")), "otlp is listed as available");
+        assertTrue(plugins.sinks().stream().noneMatch(p -> p.name().equals("otlp")));
+        plugins.prepare(Set.of("monitors", "sinks", "log", "other"));
+        assertEquals(List.of(other), plugins.layerDirs(), "a config that names nothing it ships");
+        plugins.prepare(Set.of("sinks", "otlp"));
+        assertEquals(List.of(other, otlp), plugins.layerDirs());
+        assertTrue(plugins.declarations(OptionSet.EMPTY).sinks().containsKey("otlp"));
+
+        Plugins asked = Plugins.load(dir);
+        assertEquals("otlp", asked.sink("otlp", "sinks.otlp").name(), "a lookup by name makes it");
+        assertEquals(List.of(other, otlp), asked.layerDirs());
+        assertTrue(Plugins.load(dir).describe().contains(otlp + ": io.blip.sink.otlp"), "--print-plugins lists all");
+    }
+
+    /** A stand-in for plugins/otlp: known as Blip's by its jar's name. */
+    private static Path blipsOtlp(Path pluginsDir) throws java.io.IOException {
+        Path dir = PluginDirs.sinkPlugin(pluginsDir, "otlp", "io.blip.sink.otlp", "otlp");
+        Files.move(dir.resolve("io.blip.sink.otlp.jar"), dir.resolve("blip-sink-otlp-0.1.0.jar"));
+        return dir;
+    }
+
+    /** A plugin that provides what one of Blip's on-demand plugins ships is a clash when that one is made. */
+    @Test
+    void aClashWithAnOnDemandPluginIsReportedWhenItIsMade() throws Exception {
+        Path dir = plugins("on-demand-clash");
+        Path otlp = blipsOtlp(dir);
+        Path mine = PluginDirs.sinkPlugin(dir, "mine", "io.blip.test.mine", "otlp");
+
+        Plugins plugins = Plugins.load(dir);
+        PluginException e = assertThrows(PluginException.class, () -> plugins.sink("otlp", "sinks.otlp"));
+        assertTrue(e.getMessage().contains("sink 'otlp' is provided twice"), e.getMessage());
+        assertTrue(e.getMessage().contains(mine.toString()) && e.getMessage().contains(otlp.toString()), e.getMessage());
     }
 
     @Test
