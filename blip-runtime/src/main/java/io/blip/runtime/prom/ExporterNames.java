@@ -1,0 +1,89 @@
+package io.blip.runtime.prom;
+
+import io.blip.api.MetricValue;
+import io.blip.runtime.prom.Exposition.Type;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Blip's domains in mysqld_exporter's names, labels, types and help (the exporter's collectors
+ * {@code global_status} and {@code global_variables}, 0.14): {@code status.global} folds into
+ * {@code mysql_global_status_commands_total{command}}, {@code handlers_total{handler}}, ... as the
+ * exporter does; {@code var.global} becomes {@code mysql_global_variables_*} and
+ * {@code mysql_version_info}.
+ */
+public final class ExporterNames {
+    static final String NAMESPACE = "mysql";
+    private static final String STATUS = NAMESPACE + "_global_status_";
+    private static final String VARIABLES = NAMESPACE + "_global_variables_";
+
+    /** The folded groups of SHOW GLOBAL STATUS, by prefix: the family, its help, its label, its type. */
+    private record Fold(String prefix, String family, String help, String label, Type type) {
+    }
+
+    private static final List<Fold> FOLDS = List.of(
+            new Fold("com_", STATUS + "commands_total", "Total number of executed MySQL commands.", "command",
+                    Type.COUNTER),
+            new Fold("handler_", STATUS + "handlers_total", "Total number of executed MySQL handlers.", "handler",
+                    Type.COUNTER),
+            new Fold("connection_errors_", STATUS + "connection_errors_total", "Total number of MySQL connection errors.",
+                    "error", Type.COUNTER),
+            new Fold("innodb_rows_", STATUS + "innodb_row_ops_total", "Total number of MySQL InnoDB row operations.",
+                    "operation", Type.COUNTER),
+            new Fold("performance_schema_", STATUS + "performance_schema_lost_total",
+                    "Total number of MySQL instrumentations that could not be loaded or created due to memory "
+                            + "constraints.", "instrumentation", Type.COUNTER));
+
+    private static final String BUFFER_POOL_PAGES = "innodb_buffer_pool_pages_";
+
+    private ExporterNames() {
+    }
+
+    /** {@code status.global}'s values as the exporter's {@code global_status} collector writes them. */
+    public static void globalStatus(List<MetricValue> values, Exposition out) {
+        for (MetricValue v : values) {
+            String name = v.name();
+            if (name.startsWith(BUFFER_POOL_PAGES)) {
+                String state = name.substring(BUFFER_POOL_PAGES.length());
+                switch (state) {
+                    case "data", "dirty", "free", "misc" -> out.add(STATUS + "buffer_pool_pages",
+                            "Innodb buffer pool pages by state.", Type.GAUGE, "state", state, v.value());
+                    default -> out.add(STATUS + "buffer_pool_page_changes_total",
+                            "Innodb buffer pool page state changes.", Type.COUNTER, "operation", state, v.value());
+                }
+                continue;
+            }
+            Fold fold = fold(name);
+            if (fold != null) {
+                out.add(fold.family(), fold.help(), fold.type(), fold.label(), name.substring(fold.prefix().length()),
+                        v.value());
+            } else {
+                out.add(STATUS + name, "Generic metric from SHOW GLOBAL STATUS.", Type.UNTYPED, v.value());
+            }
+        }
+    }
+
+    private static Fold fold(String name) {
+        for (Fold f : FOLDS) {
+            if (name.startsWith(f.prefix()) && name.length() > f.prefix().length()) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code var.global}'s values as the exporter's {@code global_variables} collector writes them,
+     * with {@code mysql_version_info} from the server's text variables ({@code version},
+     * {@code version_comment}, {@code innodb_version}; empty when unknown, as the exporter leaves them).
+     */
+    public static void globalVariables(List<MetricValue> values, Map<String, String> text, Exposition out) {
+        for (MetricValue v : values) {
+            out.add(VARIABLES + v.name(), "Generic gauge metric from SHOW GLOBAL VARIABLES.", Type.GAUGE, v.value());
+        }
+        out.add(NAMESPACE + "_version_info", "MySQL version and distribution.", Type.GAUGE,
+                new String[] {"innodb_version", "version", "version_comment"},
+                new String[] {text.getOrDefault("innodb_version", ""), text.getOrDefault("version", ""),
+                        text.getOrDefault("version_comment", "")}, 1);
+    }
+}
