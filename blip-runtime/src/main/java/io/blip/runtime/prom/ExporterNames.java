@@ -73,6 +73,56 @@ public final class ExporterNames {
     }
 
     /**
+     * {@code innodb}'s values as the exporter's {@code info_schema.innodb_metrics} collector writes
+     * them: {@code buffer_page_io} folded by {@code type}, the buffer pool's pages by {@code state},
+     * every other metric {@code mysql_info_schema_innodb_metrics_<subsystem>_<name>} with the
+     * server's comment as help, a counter ({@code _total}) when the server says so and the value is
+     * not negative (MySQL bug 75966).
+     *
+     * @param described every InnoDB metric's subsystem, type and comment, by name
+     */
+    static void innodbMetrics(List<MetricValue> values, Map<String, ServerExtras.InnodbMetric> described,
+                              Exposition out) {
+        String prefix = NAMESPACE + "_info_schema_innodb_metrics_";
+        for (MetricValue v : values) {
+            ServerExtras.InnodbMetric m = described.get(v.name());
+            if (m == null) {
+                continue; // gone from the server since it was described: the next scrape reads them again
+            }
+            String name = v.name();
+            if (m.subsystem().equals("buffer_page_io")) {
+                if (name.startsWith("buffer_page_read_")) {
+                    out.add(prefix + "buffer_page_read_total", "Total number of buffer pages read total.", Type.COUNTER,
+                            "type", name.substring("buffer_page_read_".length()), v.value());
+                } else if (name.startsWith("buffer_page_written_")) {
+                    out.add(prefix + "buffer_page_written_total", "Total number of buffer pages written total.",
+                            Type.COUNTER, "type", name.substring("buffer_page_written_".length()), v.value());
+                }
+                continue;
+            }
+            if (m.subsystem().equals("buffer") && name.startsWith("buffer_pool_pages_")) {
+                String state = name.substring("buffer_pool_pages_".length());
+                switch (state) {
+                    case "total" -> {
+                        // The sum of the others: the exporter leaves it out.
+                    }
+                    case "dirty" -> out.add(prefix + "buffer_pool_dirty_pages",
+                            "Total number of dirty pages in the buffer pool.", Type.GAUGE, v.value());
+                    default -> out.add(prefix + "buffer_pool_pages", "Total number of buffer pool pages by state.",
+                            Type.GAUGE, "state", state, v.value());
+                }
+                continue;
+            }
+            String family = prefix + m.subsystem() + "_" + name;
+            if (m.counter() && v.value() >= 0) {
+                out.add(family + "_total", m.comment(), Type.COUNTER, v.value());
+            } else {
+                out.add(family, m.comment(), Type.GAUGE, v.value());
+            }
+        }
+    }
+
+    /**
      * {@code var.global}'s values as the exporter's {@code global_variables} collector writes them,
      * with {@code mysql_version_info} from the server's text variables ({@code version},
      * {@code version_comment}, {@code innodb_version}; empty when unknown, as the exporter leaves them).

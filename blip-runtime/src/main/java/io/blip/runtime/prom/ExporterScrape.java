@@ -1,0 +1,234 @@
+package io.blip.runtime.prom;
+
+import io.blip.api.MetricValue;
+import io.blip.api.collect.Collector;
+import io.blip.api.collect.CollectorFactory;
+import io.blip.api.collect.CollectorContext;
+import io.blip.api.plan.Level;
+import io.blip.api.plan.Plan;
+import io.blip.api.time.Time;
+import io.blip.runtime.prom.Exposition.Type;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One monitor's scrapes in mysqld_exporter's format: each scrape collects the exporter plan's one
+ * level with the plan's domains (collectors of this scrape's own, prepared once) and writes them in
+ * the exporter's names, with what the exporter adds ({@code mysql_up}, its own
+ * {@code mysql_exporter_*} metrics, {@code mysql_version_info}, {@code mysql_slave_status_*} when
+ * the plan collects {@code repl}). A scrape is given a time limit; scrapes that arrive while one
+ * runs share it, so a busy Prometheus never makes MySQL work twice at once.
+ */
+public final class ExporterScrape implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ExporterScrape.class);
+
+    /** The exporter's name of the collector that does what a Blip domain does. */
+    private static final Map<String, String> EXPORTER_COLLECTOR = Map.of("status.global", "global_status",
+            "var.global", "global_variables", "innodb", "info_schema.innodb_metrics", "repl", "slave_status");
+
+    private final String monitorId;
+    private final Plan plan;
+    private final Level level;
+    private final Map<String, CollectorFactory> factories;
+    private final CollectorContext context;
+    private final Duration timeout;
+    private final Time time;
+    // Guarded by this.
+    private Map<String, Collector> collectors;
+    private Map<String, ServerExtras.InnodbMetric> innodbDescribed;
+    private CompletableFuture<String> running;
+    private long scrapes;
+
+    /**
+     * @param plan      the exporter plan (one level; {@code exporter.plan})
+     * @param factories the collector of each domain the plan names
+     * @param timeout   the most one scrape may take ({@code exporter.scrape-timeout})
+     */
+    public ExporterScrape(String monitorId, Plan plan, Map<String, CollectorFactory> factories,
+                          CollectorContext context, Duration timeout, Time time) {
+        if (plan.levels().size() != 1) {
+            throw new IllegalArgumentException("plan '" + plan.name() + "': an exporter plan has one level, not "
+                    + plan.levels().size());
+        }
+        this.monitorId = monitorId;
+        this.plan = plan;
+        this.level = plan.levels().values().iterator().next();
+        this.factories = factories;
+        this.context = context;
+        this.timeout = timeout;
+        this.time = time;
+    }
+
+    /**
+     * The text of one scrape: this one's, or that of the scrape running when it was asked for.
+     *
+     * @throws InterruptedException when the caller is interrupted while it waits
+     */
+    public String scrape() throws InterruptedException {
+        CompletableFuture<String> mine;
+        synchronized (this) {
+            if (running == null) {
+                running = new CompletableFuture<>();
+                CompletableFuture<String> r = running;
+                Thread.ofVirtual().name("blip-scrape-" + monitorId).start(() -> r.complete(run()));
+            }
+            mine = running;
+        }
+        try {
+            return mine.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause()); // run() returns a text whatever fails
+        }
+    }
+
+    /** One scrape, its problems written as the exporter writes them (up 0, last scrape error 1). */
+    private String run() {
+        var out = new Exposition();
+        long scrapeNumber;
+        synchronized (this) {
+            scrapeNumber = ++scrapes;
+        }
+        boolean failed;
+        long start = time.nanoTime();
+        boolean up;
+        try (Connection c = context.db().getConnection()) {
+            up = c.isValid((int) Math.max(1, timeout.toSeconds()));
+        } catch (SQLException e) {
+            log.debug("{}: scrape: cannot connect: {}", monitorId, e.toString());
+            up = false;
+        }
+        double connectSeconds = (time.nanoTime() - start) / 1e9;
+        out.add("mysql_up", "Whether the MySQL server is up.", Type.GAUGE, up ? 1 : 0);
+        failed = !up || collect(out);
+        out.add("mysql_exporter_scrapes_total", "Total number of times MySQL was scraped for metrics.", Type.COUNTER,
+                scrapeNumber);
+        out.add("mysql_exporter_last_scrape_error",
+                "Whether the last scrape of metrics from MySQL resulted in an error (1 for error, 0 for success).",
+                Type.GAUGE, failed ? 1 : 0);
+        out.add("mysql_exporter_collector_duration_seconds", "Collector time duration.", Type.GAUGE, "collector",
+                "connection", connectSeconds);
+        synchronized (this) {
+            running = null;
+        }
+        return out.toString();
+    }
+
+    /** Collects every domain of the level within the time limit; true when one failed. */
+    private boolean collect(Exposition out) {
+        long deadline = time.nanoTime() + timeout.toNanos();
+        boolean failed = false;
+        Map<String, Collector> made;
+        try {
+            made = collectors();
+        } catch (Exception e) {
+            log.debug("{}: scrape: preparing the exporter plan failed: {}", monitorId, e.toString());
+            return true;
+        }
+        var durations = new LinkedHashMap<String, Double>();
+        for (String domain : level.collect().keySet()) {
+            long begin = time.nanoTime();
+            try {
+                if (domain.equals("repl")) {
+                    // Every column of the replica status, as the exporter reads it; not the domain's one metric.
+                    try (Connection c = context.db().getConnection()) {
+                        ServerExtras.slaveStatus(c, out);
+                    }
+                } else {
+                    translate(domain, within(made.get(domain), deadline), out);
+                }
+            } catch (Exception ex) {
+                log.debug("{}: scrape: {} failed: {}", monitorId, domain, ex.toString());
+                failed = true;
+            }
+            durations.put(EXPORTER_COLLECTOR.getOrDefault(domain, domain), (time.nanoTime() - begin) / 1e9);
+        }
+        durations.forEach((collector, seconds) -> out.add("mysql_exporter_collector_duration_seconds",
+                "Collector time duration.", Type.GAUGE, "collector", collector, seconds));
+        return failed;
+    }
+
+    private List<MetricValue> within(Collector collector, long deadline) throws Exception {
+        long left = deadline - time.nanoTime();
+        if (left <= 0) {
+            throw new TimeoutException("scrape-timeout of " + timeout.toMillis() + " ms reached");
+        }
+        CompletableFuture<List<MetricValue>> values = new CompletableFuture<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                values.complete(collector.collect(level.name()));
+            } catch (Throwable e) {
+                values.completeExceptionally(e);
+            }
+        });
+        try {
+            return values.get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            t.interrupt();
+            throw new TimeoutException("scrape-timeout of " + timeout.toMillis() + " ms reached");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
+    private void translate(String domain, List<MetricValue> values, Exposition out) throws SQLException {
+        switch (domain) {
+            case "status.global" -> ExporterNames.globalStatus(values, out);
+            case "var.global" -> {
+                try (Connection c = context.db().getConnection()) {
+                    ExporterNames.globalVariables(values, ServerExtras.versions(c), out);
+                }
+            }
+            case "innodb" -> ExporterNames.innodbMetrics(values, innodbDescribed(), out);
+            default -> log.debug("{}: scrape: {} has no mysqld_exporter names; left out", monitorId, domain);
+        }
+    }
+
+    private synchronized Map<String, ServerExtras.InnodbMetric> innodbDescribed() throws SQLException {
+        if (innodbDescribed == null) {
+            try (Connection c = context.db().getConnection()) {
+                innodbDescribed = ServerExtras.innodbMetrics(c);
+            }
+        }
+        return innodbDescribed;
+    }
+
+    /** The plan's collectors, made and prepared at the first scrape. */
+    private synchronized Map<String, Collector> collectors() throws Exception {
+        if (collectors == null) {
+            var made = new LinkedHashMap<String, Collector>();
+            try {
+                for (String domain : level.collect().keySet()) {
+                    if (domain.equals("repl")) {
+                        continue; // read as the exporter reads it (ServerExtras.slaveStatus)
+                    }
+                    Collector c = factories.get(domain).make(context);
+                    made.put(domain, c);
+                    c.prepare(plan);
+                }
+            } catch (Exception e) {
+                made.values().forEach(Collector::close);
+                throw e;
+            }
+            collectors = made;
+        }
+        return collectors;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (collectors != null) {
+            collectors.values().forEach(Collector::close);
+            collectors = null;
+        }
+    }
+}

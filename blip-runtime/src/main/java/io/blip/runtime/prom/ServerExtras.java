@@ -1,0 +1,163 @@
+package io.blip.runtime.prom;
+
+import io.blip.runtime.prom.Exposition.Type;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * What mysqld_exporter writes that Blip's domains do not carry, read from the server the way the
+ * exporter reads it: the version strings of {@code mysql_version_info}, the subsystem, type and
+ * comment of each InnoDB metric (its help and whether it is a counter), and every column of
+ * {@code SHOW SLAVE STATUS} ({@code mysql_slave_status_*}).
+ */
+final class ServerExtras {
+    /** MariaDB first (one row per connection), then MySQL's, each with the lock-free suffixes the exporter tries. */
+    private static final List<String> SLAVE_STATUS = List.of("SHOW ALL SLAVES STATUS", "SHOW SLAVE STATUS NONBLOCKING",
+            "SHOW SLAVE STATUS NOLOCK", "SHOW SLAVE STATUS");
+    private static final String[] SLAVE_LABELS = {"master_host", "master_uuid", "channel_name", "connection_name"};
+    private static final DateTimeFormatter CERT_DATE =
+            DateTimeFormatter.ofPattern("MMM dd HH:mm:ss yyyy z", Locale.ROOT);
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+
+    /** One InnoDB metric's description: what the exporter names and helps it by. */
+    record InnodbMetric(String subsystem, String type, String comment) {
+        boolean counter() {
+            return type.equals("counter") || type.equals("status_counter");
+        }
+    }
+
+    private ServerExtras() {
+    }
+
+    /** {@code version}, {@code version_comment} and {@code innodb_version}, those the server has. */
+    static Map<String, String> versions(Connection c) throws SQLException {
+        var out = new HashMap<String, String>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('version', 'version_comment', 'innodb_version')")) {
+            while (rs.next()) {
+                out.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** Every InnoDB metric by name: the same for the life of the server, so read once. */
+    static Map<String, InnodbMetric> innodbMetrics(Connection c) throws SQLException {
+        var out = new HashMap<String, InnodbMetric>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT name, subsystem, type, comment FROM information_schema.innodb_metrics")) {
+            while (rs.next()) {
+                out.put(rs.getString(1).toLowerCase(Locale.ROOT),
+                        new InnodbMetric(rs.getString(2), rs.getString(3), rs.getString(4)));
+            }
+        }
+        return out;
+    }
+
+    /** {@code SHOW SLAVE STATUS} as the exporter's {@code slave_status} collector writes it; nothing when not a replica. */
+    static void slaveStatus(Connection c, Exposition out) throws SQLException {
+        SQLException last = null;
+        for (String query : SLAVE_STATUS) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+                write(rs, out);
+                return;
+            } catch (SQLException e) {
+                last = e; // not this server's syntax: the next
+            }
+        }
+        throw last;
+    }
+
+    private static void write(ResultSet rs, Exposition out) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        var columns = new ArrayList<String>(n);
+        for (int i = 1; i <= n; i++) {
+            columns.add(md.getColumnLabel(i));
+        }
+        while (rs.next()) {
+            String[] labels = {column(rs, columns, "Master_Host"), column(rs, columns, "Master_UUID"),
+                    column(rs, columns, "Channel_Name"), column(rs, columns, "Connection_name")};
+            for (int i = 0; i < n; i++) {
+                OptionalDouble value = parseStatus(rs.getString(i + 1));
+                if (value.isPresent()) {
+                    out.add(ExporterNames.NAMESPACE + "_slave_status_" + columns.get(i).toLowerCase(Locale.ROOT),
+                            "Generic metric from SHOW SLAVE STATUS.", Type.UNTYPED, SLAVE_LABELS, labels,
+                            value.getAsDouble());
+                }
+            }
+        }
+    }
+
+    private static String column(ResultSet rs, List<String> columns, String name) throws SQLException {
+        int i = columns.indexOf(name);
+        String v = i < 0 ? null : rs.getString(i + 1);
+        return v == null ? "" : v;
+    }
+
+    /**
+     * A value as the exporter reads one ({@code parseStatus}): yes/on 1; no/off/disabled 0;
+     * connecting 0; primary 1, non-primary/disconnected 0; the two date formats MySQL prints as Unix
+     * seconds; else a number, or nothing (the exporter skips what it cannot read).
+     */
+    static OptionalDouble parseStatus(String raw) {
+        if (raw == null) {
+            return OptionalDouble.empty();
+        }
+        switch (raw.toLowerCase(Locale.ROOT)) {
+            case "yes", "on", "primary" -> {
+                return OptionalDouble.of(1);
+            }
+            case "no", "off", "disabled", "connecting", "non-primary", "disconnected" -> {
+                return OptionalDouble.of(0);
+            }
+            default -> {
+            }
+        }
+        try {
+            return OptionalDouble.of(LocalDateTime.parse(raw, DATE_TIME).toEpochSecond(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            // not a date and time
+        }
+        try {
+            return OptionalDouble.of(java.time.ZonedDateTime.parse(raw, CERT_DATE).toEpochSecond());
+        } catch (DateTimeParseException e) {
+            // not a certificate date
+        }
+        return goFloat(raw);
+    }
+
+    /** A number as Go's {@code strconv.ParseFloat} reads one in decimal (not Java's {@code 1d} or {@code 0x1p3}). */
+    static OptionalDouble goFloat(String s) {
+        if (!GO_FLOAT.matcher(s).matches()) {
+            return OptionalDouble.empty();
+        }
+        String lower = s.toLowerCase(Locale.ROOT);
+        boolean negative = lower.startsWith("-");
+        String unsigned = negative || lower.startsWith("+") ? lower.substring(1) : lower;
+        if (unsigned.equals("nan")) {
+            return OptionalDouble.of(Double.NaN);
+        }
+        if (unsigned.startsWith("inf")) {
+            return OptionalDouble.of(negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+        }
+        return OptionalDouble.of(Double.parseDouble(s));
+    }
+
+    /** What Go's {@code strconv.ParseFloat} reads in decimal (not Java's suffixes such as {@code 1d}). */
+    private static final java.util.regex.Pattern GO_FLOAT = java.util.regex.Pattern.compile(
+            "[+-]?((\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|(?i:inf|infinity|nan))");
+}

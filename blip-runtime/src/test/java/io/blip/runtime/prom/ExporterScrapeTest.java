@@ -1,0 +1,134 @@
+package io.blip.runtime.prom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.blip.api.collect.CollectorContext;
+import io.blip.api.collect.CollectorFactory;
+import io.blip.api.collect.ConnectionSource;
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.plan.Domain;
+import io.blip.api.plan.Level;
+import io.blip.api.plan.Plan;
+import io.blip.api.time.Time;
+import io.blip.runtime.plan.DefaultPlans;
+import io.blip.testkit.EmbeddedMariaDb;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Scrapes in mysqld_exporter's format of a real MariaDB source and of a replica of it. */
+class ExporterScrapeTest {
+    private static EmbeddedMariaDb source;
+    private static EmbeddedMariaDb replica;
+    private static final Map<String, CollectorFactory> FACTORIES = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void start() {
+        source = EmbeddedMariaDb.start();
+        replica = EmbeddedMariaDb.replicaOf(source);
+        replica.awaitReplicating(Duration.ofSeconds(30));
+        ServiceLoader.load(CollectorFactory.class).forEach(f -> FACTORIES.put(f.domain(), f));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (replica != null) {
+            replica.close();
+        }
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    /** The default exporter plan with {@code repl} added: what {@code /probe} collects by default. */
+    private static Plan exporterPlan() {
+        Plan plan = DefaultPlans.defaultExporter();
+        Level level = plan.levels().values().iterator().next();
+        var collect = new LinkedHashMap<>(level.collect());
+        collect.put("repl", new Domain("repl", List.of(), Map.of(), Map.of()));
+        return new Plan(plan.name(), plan.source(),
+                Map.of(level.name(), new Level(level.name(), level.freq(), collect, level.timeout())));
+    }
+
+    private static ExporterScrape scrapeOf(EmbeddedMariaDb db) {
+        ConnectionSource admin = () -> db.connect(EmbeddedMariaDb.ADMIN_USER, EmbeddedMariaDb.ADMIN_PASSWORD);
+        CollectorContext context = CollectorContext.of(MonitorConfig.of("m1"), admin, Time.system());
+        return new ExporterScrape("m1", exporterPlan(), FACTORIES, context, Duration.ofSeconds(10), Time.system());
+    }
+
+    private static boolean hasLine(String text, String prefix) {
+        return text.lines().anyMatch(l -> l.startsWith(prefix));
+    }
+
+    @Test
+    void aSourceIsScrapedInTheExportersNames() throws Exception {
+        try (ExporterScrape scrape = scrapeOf(source)) {
+            String text = scrape.scrape();
+            for (String prefix : List.of("mysql_up 1", "# TYPE mysql_global_status_commands_total counter",
+                    "mysql_global_status_commands_total{command=\"select\"} ", "mysql_global_status_uptime ",
+                    "mysql_global_variables_max_connections ", "mysql_version_info{innodb_version=\"",
+                    "mysql_info_schema_innodb_metrics_", "mysql_exporter_last_scrape_error 0",
+                    "mysql_exporter_scrapes_total 1", "mysql_exporter_collector_duration_seconds{collector=\"global_status\"} ")) {
+                assertTrue(hasLine(text, prefix), prefix + " in\n" + text);
+            }
+            assertTrue(!hasLine(text, "mysql_slave_status_"), "a source has no replica status");
+            assertTrue(hasLine(scrape.scrape(), "mysql_exporter_scrapes_total 2"));
+        }
+    }
+
+    @Test
+    void aReplicaHasItsReplicaStatus() throws Exception {
+        try (ExporterScrape scrape = scrapeOf(replica)) {
+            String text = scrape.scrape();
+            assertTrue(hasLine(text, "# TYPE mysql_slave_status_seconds_behind_master untyped"), text);
+            assertTrue(text.lines().anyMatch(l -> l.startsWith("mysql_slave_status_slave_io_running{master_host=\"")
+                    && l.contains("connection_name=\"\"") && l.endsWith(" 1")), text);
+        }
+    }
+
+    @Test
+    void aDownServerIsUpZeroAndAnError() throws Exception {
+        ConnectionSource down = () -> {
+            throw new SQLException("test: MySQL is down", "08S01", 2003);
+        };
+        CollectorContext context = CollectorContext.of(MonitorConfig.of("m1"), down, Time.system());
+        try (var scrape = new ExporterScrape("m1", exporterPlan(), FACTORIES, context, Duration.ofSeconds(10),
+                Time.system())) {
+            String text = scrape.scrape();
+            assertTrue(hasLine(text, "mysql_up 0"), text);
+            assertTrue(hasLine(text, "mysql_exporter_last_scrape_error 1"), text);
+            assertTrue(!hasLine(text, "mysql_global_status_"), text);
+        }
+    }
+
+    /** Scrapes asked for while one runs get its text: MySQL is not asked twice at once. */
+    @Test
+    void scrapesAtOnceShareOneCollection() throws Exception {
+        try (ExporterScrape scrape = scrapeOf(source)) {
+            var texts = new java.util.ArrayList<CompletableFuture<String>>();
+            for (int i = 0; i < 8; i++) {
+                var f = new CompletableFuture<String>();
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        f.complete(scrape.scrape());
+                    } catch (Exception e) {
+                        f.completeExceptionally(e);
+                    }
+                });
+                texts.add(f);
+            }
+            long collections = texts.stream().map(CompletableFuture::join).distinct().count();
+            assertTrue(collections < 8, "some of 8 scrapes at once shared one: " + collections + " collections");
+            String last = scrape.scrape();
+            assertEquals(true, hasLine(last, "mysql_exporter_scrapes_total " + (collections + 1)), last);
+        }
+    }
+}
