@@ -7,7 +7,9 @@ import io.blip.api.time.Time;
 import io.blip.runtime.api.ApiBackend;
 import io.blip.runtime.config.ConfigPrinter;
 import io.blip.runtime.monitor.Monitor;
+import io.blip.runtime.plan.DefaultPlans;
 import io.blip.runtime.plugin.Plugins;
+import io.blip.runtime.prom.Exposition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -73,6 +75,44 @@ final class ServerApi implements ApiBackend {
         return find(monitorId).map(m -> new MonitorInternal(m.id(), m.redactedDsn(),
                 m.state() != Monitor.State.STOPPED, m.state().name().toLowerCase(java.util.Locale.ROOT),
                 m.plan() == null ? "" : m.plan().name(), m.lastError(), m.lastHealth()));
+    }
+
+    /** The most one {@code /probe} scrape may take: Blip's ten seconds. */
+    private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(10);
+
+    @Override
+    public Optional<String> probe(String monitorId) throws InterruptedException {
+        Optional<Monitor> m = find(monitorId);
+        if (m.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(m.get().exporter(DefaultPlans.defaultExporter(), SCRAPE_TIMEOUT).scrape());
+    }
+
+    @Override
+    public String metrics() {
+        var out = new Exposition();
+        out.add("blip_build_info", "Blip's version.", Exposition.Type.GAUGE, "version", Version.get(), 1);
+        List<Monitor> monitors = server.monitors();
+        out.add("blip_monitors", "Monitors loaded.", Exposition.Type.GAUGE, monitors.size());
+        for (Monitor m : monitors) {
+            Map<String, Object> s = m.status();
+            out.add("blip_monitor_running", "Whether the monitor is running (not stopped).", Exposition.Type.GAUGE,
+                    "monitor", m.id(), m.state() == Monitor.State.STOPPED ? 0 : 1);
+            if (s.get("up") instanceof Boolean up) {
+                out.add("blip_monitor_up", "Whether the monitor's last collection reached MySQL.",
+                        Exposition.Type.GAUGE, "monitor", m.id(), up ? 1 : 0);
+            }
+            out.add("blip_monitor_collections_total", "Collections the monitor has started (Blip's intervals).",
+                    Exposition.Type.COUNTER, "monitor", m.id(), ((Number) s.get("intervals")).doubleValue());
+            out.add("blip_monitor_skipped_total",
+                    "Collections skipped because the last one of the level was still running.",
+                    Exposition.Type.COUNTER, "monitor", m.id(), ((Number) s.get("skipped")).doubleValue());
+            m.lastHealth().ifPresent(h -> h.errors().forEach((domain, n) -> out.add("blip_monitor_domain_errors",
+                    "Collections of a domain that failed or missed the time limit, in the last health report.",
+                    Exposition.Type.GAUGE, new String[] {"monitor", "domain"}, new String[] {m.id(), domain}, n)));
+        }
+        return out.toString();
     }
 
     private Optional<Monitor> find(String id) {

@@ -41,7 +41,7 @@ class ServerApiTest {
     @BeforeEach
     void boot() throws Exception {
         db = EmbeddedMariaDb.shared();
-        db.createUser("api_e2e", PASSWORD, "SELECT, PROCESS, REPLICATION CLIENT ON *.*");
+        db.createUser("api_e2e", PASSWORD, "SELECT, PROCESS, REPLICATION CLIENT, SLAVE MONITOR ON *.*");
         writeMonitors("a", "b");
         Files.writeString(dir.resolve("blip.yaml"), """
                 api:
@@ -88,6 +88,35 @@ class ServerApiTest {
         for (Monitor m : server.monitors()) {
             Running.await(m, time);
         }
+    }
+
+    /**
+     * One Prometheus job scrapes the whole fleet, as with mysqld_exporter's multi-target mode: the
+     * target is a monitor id, never a DSN, so no credentials go in URLs.
+     */
+    @Test
+    void probeScrapesOneMonitorInTheExportersFormatAndMetricsIsBlipsOwn() throws Exception {
+        awaitRunning();
+
+        var probe = get("/probe?target=a");
+        assertEquals(200, probe.statusCode(), probe.body());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", probe.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(probe.body().lines().anyMatch("mysql_up 1"::equals), probe.body());
+        assertTrue(probe.body().contains("\nmysql_global_status_commands_total{command=\"select\"} "), probe.body());
+        assertTrue(probe.body().contains("\n# TYPE mysql_global_variables_max_connections gauge\n"), probe.body());
+        assertTrue(probe.body().lines().anyMatch("mysql_exporter_last_scrape_error 0"::equals), probe.body());
+        assertTrue(!probe.body().contains(PASSWORD), "no secret in a scrape");
+
+        assertEquals(404, get("/probe?target=nope").statusCode());
+        var noTarget = get("/probe");
+        assertEquals(400, noTarget.statusCode());
+        assertEquals("missing target=monitorId in query", noTarget.body().strip());
+
+        var metrics = get("/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().lines().anyMatch("blip_monitors 2"::equals), metrics.body());
+        assertTrue(metrics.body().contains("\nblip_monitor_running{monitor=\"a\"} 1\n"), metrics.body());
+        assertTrue(metrics.body().contains("\n# TYPE blip_monitor_collections_total counter\n"), metrics.body());
     }
 
     @Test

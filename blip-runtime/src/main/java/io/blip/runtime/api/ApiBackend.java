@@ -55,6 +55,17 @@ public interface ApiBackend {
      */
     Outcome reload();
 
+    /**
+     * {@code GET /probe?target=}: one monitor scraped in mysqld_exporter's format (Prometheus' text
+     * format), as the exporter's multi-target {@code /probe} answers; empty when no such monitor is loaded.
+     *
+     * @throws InterruptedException when the request is dropped while the scrape runs
+     */
+    Optional<String> probe(String monitorId) throws InterruptedException;
+
+    /** {@code GET /metrics}: Blip's own health in Prometheus' text format. */
+    String metrics();
+
     /** {@code POST /monitors/start?id=}: starts a stopped monitor, through the loader's own bookkeeping. */
     Outcome start(String monitorId);
 

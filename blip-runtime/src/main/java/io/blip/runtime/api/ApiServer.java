@@ -60,6 +60,8 @@ public final class ApiServer implements AutoCloseable {
     private static final Set<String> OPEN = Set.of("/health", "/ready");
     private static final String JSON = "application/json";
     private static final String TEXT = "text/plain; charset=utf-8";
+    /** Prometheus' text exposition format. */
+    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
     private final HttpServer http;
     private final ApiBackend backend;
@@ -245,6 +247,8 @@ public final class ApiServer implements AutoCloseable {
             get("/version", r -> Reply.json(api.version));
             get("/health", r -> Reply.json(Map.of("live", true)));
             get("/ready", this::ready);
+            get("/metrics", r -> new Reply(200, PROMETHEUS, backend.metrics(), Map.of()));
+            get("/probe", this::probe);
             post("/monitors/reload", r -> reload());
             post("/monitors/start", r -> withId(r, "starting", backend::start));
             post("/monitors/stop", r -> withId(r, "stopping", backend::stop));
@@ -333,6 +337,21 @@ public final class ApiServer implements AutoCloseable {
                 out.put("not-ready", readiness.notReady());
             }
             return Reply.json(readiness.ready() ? 200 : 503, out);
+        }
+
+        /** mysqld_exporter's multi-target {@code /probe?target=}: here the target is a monitor id, not a DSN. */
+        private Reply probe(Request r) {
+            String target = r.query().getOrDefault("target", "");
+            if (target.isEmpty()) {
+                return Reply.text(400, "missing target=monitorId in query");
+            }
+            try {
+                return backend.probe(target).map(text -> new Reply(200, PROMETHEUS, text, Map.<String, String>of()))
+                        .orElseGet(() -> notLoaded(target));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Reply.text(503, "scrape interrupted");
+            }
         }
 
         private Reply monitorInternal(Request r) {

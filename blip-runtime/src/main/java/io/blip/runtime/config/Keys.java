@@ -61,7 +61,9 @@ final class Keys {
         }
     }
 
-    private static final String EXPORTER = "Prometheus exporter emulation is not supported yet; remove ";
+    /** Until each monitor's own exporter listener works; the API's /probe serves the exporter's format already. */
+    private static final String EXPORTER = "a monitor's own Prometheus exporter listener is not supported yet (scrape"
+            + " the API's /probe?target=<monitor id> for mysqld_exporter's format); remove ";
     /** The MySQL keys: under {@code mysql} at the top level, inline in a monitor. */
     static final Map<String, Key> MYSQL = keys(
             "hostname", scalar(), "socket", scalar(), "mycnf", scalar(), "username", scalar(),

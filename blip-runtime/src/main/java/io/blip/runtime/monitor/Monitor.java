@@ -16,6 +16,7 @@ import io.blip.api.time.Time;
 import io.blip.runtime.event.Event;
 import io.blip.runtime.heartbeat.HeartbeatWriter;
 import io.blip.runtime.plan.MonitorPlans;
+import io.blip.runtime.prom.ExporterScrape;
 import io.blip.runtime.mysql.MonitorPool;
 import io.blip.runtime.delivery.SinkQueue.Lane;
 import java.time.Duration;
@@ -84,6 +85,8 @@ public final class Monitor implements LevelClock.Ticker {
     /** Where collections and their domains' queries run ({@link QueryThreads} at run time). */
     private final ExecutorService threads;
     private final Time time;
+    /** Made at the first {@code /probe}; guarded by this. */
+    private ExporterScrape exporter;
     private final Map<String, MonitorHealth.Level> levelHealth = new ConcurrentHashMap<>();
     private volatile Instant started;
     private volatile MonitorHealth lastHealth;
@@ -545,6 +548,19 @@ public final class Monitor implements LevelClock.Ticker {
      * Stops collecting, waits for the collection in flight, gives the sinks what is queued and closes
      * everything, all within the given time.
      */
+    /**
+     * This monitor's scrapes in mysqld_exporter's format ({@code /probe}), on its connections: made
+     * at the first with the exporter plan, closed when the monitor stops.
+     */
+    public ExporterScrape exporter(Plan exporterPlan, Duration scrapeTimeout) {
+        synchronized (this) {
+            if (exporter == null) {
+                exporter = new ExporterScrape(id(), exporterPlan, factories, context, scrapeTimeout, time);
+            }
+            return exporter;
+        }
+    }
+
     public void stop(Duration within) {
         long deadline = time.nanoTime() + within.toNanos();
         synchronized (this) {
@@ -571,6 +587,11 @@ public final class Monitor implements LevelClock.Ticker {
         }
         if (c != null) {
             c.engine().close();
+        }
+        synchronized (this) {
+            if (exporter != null) {
+                exporter.close();
+            }
         }
         pool.close();
         LOG.info("{}: monitor {}: stopped", Event.MONITOR_STOPPED, id());

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * One monitor's scrapes in mysqld_exporter's format: each scrape collects the exporter plan's one
  * level with the plan's domains (collectors of this scrape's own, prepared once) and writes them in
  * the exporter's names, with what the exporter adds ({@code mysql_up}, its own
- * {@code mysql_exporter_*} metrics, {@code mysql_version_info}, {@code mysql_slave_status_*} when
- * the plan collects {@code repl}). A scrape is given a time limit; scrapes that arrive while one
+ * {@code mysql_exporter_*} metrics, {@code mysql_version_info}, {@code mysql_slave_status_*}
+ * always, as the exporter's default {@code slave_status} collector). A scrape is given a time limit; scrapes that arrive while one
  * runs share it, so a busy Prometheus never makes MySQL work twice at once.
  */
 public final class ExporterScrape implements AutoCloseable {
@@ -135,11 +135,12 @@ public final class ExporterScrape implements AutoCloseable {
             return true;
         }
         var durations = new LinkedHashMap<String, Double>();
-        for (String domain : level.collect().keySet()) {
+        var domains = new java.util.ArrayList<>(made.keySet());
+        domains.add("repl"); // every column of the replica status, as the exporter's default collector reads it
+        for (String domain : domains) {
             long begin = time.nanoTime();
             try {
                 if (domain.equals("repl")) {
-                    // Every column of the replica status, as the exporter reads it; not the domain's one metric.
                     try (Connection c = context.db().getConnection()) {
                         ServerExtras.slaveStatus(c, out);
                     }
@@ -209,7 +210,7 @@ public final class ExporterScrape implements AutoCloseable {
             try {
                 for (String domain : level.collect().keySet()) {
                     if (domain.equals("repl")) {
-                        continue; // read as the exporter reads it (ServerExtras.slaveStatus)
+                        continue; // read as the exporter reads it, whether the plan names it or not
                     }
                     Collector c = factories.get(domain).make(context);
                     made.put(domain, c);

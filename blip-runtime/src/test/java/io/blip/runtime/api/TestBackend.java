@@ -100,6 +100,19 @@ class TestBackend implements ApiBackend {
     }
 
     @Override
+    public java.util.Optional<String> probe(String monitorId) {
+        calls.add("probe " + monitorId);
+        return monitors.containsKey(monitorId)
+                ? java.util.Optional.of("# HELP mysql_up Whether the MySQL server is up.\n# TYPE mysql_up gauge\nmysql_up 1\n")
+                : java.util.Optional.empty();
+    }
+
+    @Override
+    public String metrics() {
+        return "# HELP blip_monitors Monitors loaded.\n# TYPE blip_monitors gauge\nblip_monitors 2\n";
+    }
+
+    @Override
     public Outcome stop(String monitorId) {
         calls.add("stop " + monitorId);
         if (!monitors.containsKey(monitorId)) {

@@ -339,8 +339,9 @@ class ConfigLoaderTest {
         assertEquals(List.of(
                         file + ":8: monitors[0].hostnam: unknown key; did you mean hostname?",
                         file + ":9: monitors[0].tags: expected a map of keys, got a list",
-                        file + ":13: monitors[1].exporter.mode: Prometheus exporter emulation is not supported yet;"
-                                + " remove exporter.mode or leave it empty",
+                        file + ":13: monitors[1].exporter.mode: a monitor's own Prometheus exporter listener is not"
+                                + " supported yet (scrape the API's /probe?target=<monitor id> for mysqld_exporter's"
+                                + " format); remove exporter.mode or leave it empty",
                         file + ":5: heartbeat: freq is not set but role is; set freq (e.g. 1s) to turn the heartbeat"
                                 + " on, or remove the other heartbeat keys",
                         file + ":8: monitors[0]: a monitor needs hostname, socket or mycnf to know which MySQL to"
@@ -398,8 +399,9 @@ class ConfigLoaderTest {
     void unsupportedBlipKeysSaySo() throws Exception {
         Path file = dir.resolve("blip.yaml");
         assertEquals(List.of(
-                        file + ":3: exporter.flags: Prometheus exporter emulation is not supported yet; remove"
-                                + " exporter.flags",
+                        file + ":3: exporter.flags: a monitor's own Prometheus exporter listener is not supported"
+                                + " yet (scrape the API's /probe?target=<monitor id> for mysqld_exporter's format);"
+                                + " remove exporter.flags",
                         file + ":8: monitors[0].plans.table: not supported: a monitor's own plans.table (read"
                                 + " from the monitor itself); set the top-level plans.table and plans.monitor, and"
                                 + " the monitor's id in the rows' monitor_id"),
