@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -101,14 +100,7 @@ public final class RecordExporterFixtures implements Callable<Integer> {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new RecordExporterFixtures()).setExecutionExceptionHandler((e, c, p) -> {
-            System.err.println(NAME + ": failed: " + e.getMessage());
-            if (!(e instanceof IllegalStateException)) {
-                e.printStackTrace();
-            }
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        Cli.run(NAME, new RecordExporterFixtures(), args);
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,15 +54,7 @@ public final class VsExporter implements Callable<Integer> {
     private Path out;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new VsExporter()).setExecutionExceptionHandler((e, command, parsed) -> {
-            // What a person can act on (no exporter, no distribution, a process that died) needs no stack trace.
-            System.err.println("vs-exporter: failed: " + e.getMessage());
-            if (!(e instanceof IllegalStateException)) {
-                e.printStackTrace();
-            }
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        Cli.run("vs-exporter", new VsExporter(), args);
     }
 
     @Override
