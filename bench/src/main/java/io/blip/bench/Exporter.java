@@ -1,5 +1,6 @@
 package io.blip.bench;
 
+import io.blip.testkit.DebianPackage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -12,9 +13,11 @@ import java.util.Map;
 
 /**
  * The real {@code prometheus-mysqld-exporter}, Debian's package (0.14 on bookworm), installed with
- * apt-get when missing: a run without it is not evidence. It collects what Blip's level collects:
- * global status, global variables, replica status (its defaults) and the enabled InnoDB metrics, and
- * none of its other default collectors. 0.14 reads the DSN from {@code DATA_SOURCE_NAME}.
+ * apt-get when missing: a run without it is not evidence. For the benchmark it collects what Blip's
+ * level collects: global status, global variables, replica status (its defaults) and the enabled
+ * InnoDB metrics, and none of its other default collectors ({@link #COLLECTORS}); the fixture
+ * recorder chooses its own flags. 0.14 reads the DSN from {@code DATA_SOURCE_NAME}, or the
+ * credentials from a my.cnf file ({@code --config.my-cnf}).
  */
 final class Exporter {
     static final Path BINARY = Path.of("/usr/bin/prometheus-mysqld-exporter");
@@ -23,63 +26,67 @@ final class Exporter {
             "--no-collect.info_schema.innodb_cmp", "--no-collect.info_schema.innodb_cmpmem",
             "--no-collect.info_schema.query_response_time");
 
-    private final String version;
+    private final String versionOutput;
 
-    private Exporter(String version) {
-        this.version = version;
+    private Exporter(String versionOutput) {
+        this.versionOutput = versionOutput;
     }
 
-    /** The installed exporter, installing Debian's package first if it is missing. */
-    static Exporter ensureInstalled() throws IOException, InterruptedException {
-        if (!Files.isExecutable(BINARY)) {
-            System.out.println("vs-exporter: " + BINARY + " is missing; apt-get install -y " + PACKAGE);
-            int status = apt("install", "-y", PACKAGE);
-            if (status != 0) {
-                System.out.println("vs-exporter: apt-get install failed (" + status + "); apt-get update, then again");
-                apt("update");
-                status = apt("install", "-y", PACKAGE);
-            }
-            if (status != 0 || !Files.isExecutable(BINARY)) {
-                throw new IllegalStateException("prometheus-mysqld-exporter is not installed, and apt-get install -y "
-                        + PACKAGE + " failed (exit " + status + "). The benchmark compares bin/blip with it: without "
-                        + "it a run is no evidence. Install it (as root: apt-get install " + PACKAGE
-                        + ", or put a 0.14 build at " + BINARY + ") and run again.");
-            }
-        }
-        return new Exporter(versionOf());
-    }
-
-    private static int apt(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("apt-get"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        return pb.start().waitFor();
-    }
-
-    /** What {@code --version} says: the version line and the Go version. */
-    private static String versionOf() throws IOException, InterruptedException {
+    /**
+     * The installed exporter, installing Debian's package first if it is missing.
+     *
+     * @param who what is running, the prefix of what this prints, e.g. {@code vs-exporter}
+     * @param why what the exporter is needed for, a sentence for the error when it cannot be installed
+     */
+    static Exporter ensureInstalled(String who, String why) throws IOException, InterruptedException {
+        DebianPackage.ensure(PACKAGE, who, () -> Files.isExecutable(BINARY), why + " (Or put a 0.14 build at "
+                + BINARY + ".)");
         Process p = new ProcessBuilder(BINARY.toString(), "--version").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
-        return out.lines().map(String::strip).filter(l -> l.startsWith("mysqld_exporter") || l.startsWith("go version"))
-                .reduce((a, b) -> a + "; " + b).orElse(out.strip());
+        return new Exporter(out);
     }
 
+    /** What {@code --version} says: the version line and the Go version. */
     String version() {
-        return version;
+        return versionOutput.lines().map(String::strip)
+                .filter(l -> l.startsWith("mysqld_exporter") || l.startsWith("go version"))
+                .reduce((a, b) -> a + "; " + b).orElse(versionOutput.strip());
     }
 
-    /** Starts the exporter on a free loopback port; its {@code /metrics} is at {@link Running#metricsUrl()}. */
+    /** The first line of {@code --version}, e.g. {@code mysqld_exporter, version 0.14.0 (branch: ...)}. */
+    String versionLine() {
+        return versionOutput.lines().findFirst().orElse("").strip();
+    }
+
+    /**
+     * Starts the exporter on a free loopback port with the benchmark's {@link #COLLECTORS}, the DSN in
+     * its environment; its {@code /metrics} is at {@link Running#metricsUrl()}.
+     */
     Running start(String name, String user, String password, String mysqlHostPort) throws IOException {
+        String dsn = "%s:%s@tcp(%s)/";
+        return launch(name, COLLECTORS, Map.of("DATA_SOURCE_NAME", dsn.formatted(user, password, mysqlHostPort)),
+                List.of("DATA_SOURCE_NAME='" + dsn.formatted(user, "...", mysqlHostPort) + "'"));
+    }
+
+    /**
+     * Starts the exporter on a free loopback port with {@code flags}, reading the credentials from
+     * {@code myCnf} ({@code [client]} with user, password, host and port).
+     */
+    Running start(String name, Path myCnf, List<String> flags) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--config.my-cnf=" + myCnf));
+        all.addAll(flags);
+        return launch(name, all, Map.of(), List.of());
+    }
+
+    private Running launch(String name, List<String> flags, Map<String, String> env, List<String> shownEnv)
+            throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--web.listen-address=127.0.0.1:" + port));
-        command.addAll(COLLECTORS);
+        command.addAll(flags);
         ProcessBuilder pb = new ProcessBuilder(command);
-        String dsn = "%s:%s@tcp(%s)/";
-        pb.environment().put("DATA_SOURCE_NAME", dsn.formatted(user, password, mysqlHostPort));
-        List<String> shown = new ArrayList<>(List.of("DATA_SOURCE_NAME='" + dsn.formatted(user, "...", mysqlHostPort)
-                + "'"));
+        pb.environment().putAll(env);
+        List<String> shown = new ArrayList<>(shownEnv);
         shown.addAll(command);
         Launched process = Launched.start(name, pb, shown, line -> { }, line -> { });
         return new Running(process, "http://127.0.0.1:" + port + "/metrics");

@@ -8,15 +8,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,15 +54,7 @@ public final class VsExporter implements Callable<Integer> {
     private Path out;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new VsExporter()).setExecutionExceptionHandler((e, command, parsed) -> {
-            // What a person can act on (no exporter, no distribution, a process that died) needs no stack trace.
-            System.err.println("vs-exporter: failed: " + e.getMessage());
-            if (!(e instanceof IllegalStateException)) {
-                e.printStackTrace();
-            }
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        Cli.run("vs-exporter", new VsExporter(), args);
     }
 
     @Override
@@ -76,17 +64,17 @@ public final class VsExporter implements Callable<Integer> {
         if (!Files.isExecutable(repo.resolve("dev"))) {
             throw new IllegalStateException("run this from the repository root: ./dev bench vs-exporter");
         }
+        Exporter exporter = Exporter.ensureInstalled("vs-exporter",
+                "The benchmark compares bin/blip with it: without it a run is no evidence.");
         Report.Context context = new Report.Context(settings, Instant.now(), Proc.loadAverage(), Machine.describe(),
-                gitDescribe(repo), Exporter.ensureInstalled(), Distribution.findOrBuild(repo));
+                gitDescribe(repo), exporter, Distribution.findOrBuild(repo));
         Path dir = Files.createTempDirectory("blip-bench-");
-        Thread cleanup = new Thread(() -> stopEverything(dir), "vs-exporter-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        Cleanup cleanup = Cleanup.of(dir, "vs-exporter");
         String report;
         try {
             report = measure(settings, context, dir);
         } finally {
-            stopEverything(dir);
-            Runtime.getRuntime().removeShutdownHook(cleanup);
+            cleanup.close();
         }
         Files.createDirectories(settings.out().toAbsolutePath().getParent());
         Files.writeString(settings.out(), report, StandardCharsets.UTF_8);
@@ -132,24 +120,6 @@ public final class VsExporter implements Callable<Integer> {
             String ergonomics = cpuRuns.getFirst().commands().blipJvm().ergonomics(dir);
             return new Report(context, mariadb.version(), mariadb.variable("max_connections"), db.hostPort(),
                     ergonomics, cpuRuns, latencyRun, probe, startUp, many).markdown(Proc.loadAverage());
-        }
-    }
-
-    /** Stops every process this JVM started (the MariaDB server too) and removes the temporary directory. */
-    private static void stopEverything(Path dir) {
-        List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
-        children.forEach(ProcessHandle::destroy);
-        for (ProcessHandle p : children) {
-            try {
-                p.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                p.destroyForcibly();
-            }
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            // Gone already, or a temporary file the system cleans up.
         }
     }
 
