@@ -41,13 +41,29 @@ public final class ExporterNames {
 
     /** {@code status.global}'s values as the exporter's {@code global_status} collector writes them. */
     public static void globalStatus(List<MetricValue> values, Exposition out) {
+        globalStatus(values, Map.of(), out);
+    }
+
+    /**
+     * {@code status.global}'s values, and the Galera ({@code wsrep_*}) variables the server has as
+     * text, which the exporter reads where Blip's domain does not ({@code Primary} 1,
+     * {@code non-Primary} and {@code Disconnected} 0), with {@code mysql_galera_status_info}.
+     */
+    static void globalStatus(List<MetricValue> values, Map<String, String> wsrep, Exposition out) {
+        var seen = new java.util.HashSet<String>();
         for (MetricValue v : values) {
+            seen.add(v.name());
             String name = v.name();
             if (name.startsWith(BUFFER_POOL_PAGES)) {
                 String state = name.substring(BUFFER_POOL_PAGES.length());
                 switch (state) {
-                    case "data", "dirty", "free", "misc" -> out.add(STATUS + "buffer_pool_pages",
+                    case "data", "free", "misc", "old" -> out.add(STATUS + "buffer_pool_pages",
                             "Innodb buffer pool pages by state.", Type.GAUGE, "state", state, v.value());
+                    case "dirty" -> out.add(STATUS + "buffer_pool_dirty_pages", "Innodb buffer pool dirty pages.",
+                            Type.GAUGE, v.value());
+                    case "total" -> {
+                        // The sum of the others: the exporter leaves it out.
+                    }
                     default -> out.add(STATUS + "buffer_pool_page_changes_total",
                             "Innodb buffer pool page state changes.", Type.COUNTER, "operation", state, v.value());
                 }
@@ -61,6 +77,19 @@ public final class ExporterNames {
                 out.add(STATUS + name, "Generic metric from SHOW GLOBAL STATUS.", Type.UNTYPED, v.value());
             }
         }
+        wsrep.forEach((name, text) -> {
+            if (!seen.contains(name)) {
+                ServerExtras.parseStatus(text).ifPresent(value -> out.add(STATUS + name,
+                        "Generic metric from SHOW GLOBAL STATUS.", Type.UNTYPED, value));
+            }
+        });
+        String uuid = wsrep.getOrDefault("wsrep_local_state_uuid", "");
+        if (!uuid.isEmpty()) {
+            out.add(NAMESPACE + "_galera_status_info", "PXC/Galera status information.", Type.GAUGE,
+                    new String[] {"wsrep_local_state_uuid", "wsrep_cluster_state_uuid", "wsrep_provider_version"},
+                    new String[] {uuid, wsrep.getOrDefault("wsrep_cluster_state_uuid", ""),
+                            wsrep.getOrDefault("wsrep_provider_version", "")}, 1);
+        }
     }
 
     private static Fold fold(String name) {
@@ -70,6 +99,23 @@ public final class ExporterNames {
             }
         }
         return null;
+    }
+
+    private static final java.util.regex.Pattern GCACHE_SIZE =
+            java.util.regex.Pattern.compile("gcache.size = (\\d+)([MG]?);");
+
+    /** {@code gcache.size} of {@code wsrep_provider_options} in bytes, as the exporter reads it; 0 without one. */
+    static double gcacheSize(String providerOptions) {
+        var m = GCACHE_SIZE.matcher(providerOptions);
+        if (!m.find()) {
+            return 0;
+        }
+        double size = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "M" -> size * 1024 * 1024;
+            case "G" -> size * 1024 * 1024 * 1024;
+            default -> size;
+        };
     }
 
     /**
@@ -113,7 +159,7 @@ public final class ExporterNames {
                 }
                 continue;
             }
-            String family = prefix + m.subsystem() + "_" + name;
+            String family = prefix + m.subsystem() + "_" + m.name(); // as the server spells it (buffer_LRU_...)
             if (m.counter() && v.value() >= 0) {
                 out.add(family + "_total", m.comment(), Type.COUNTER, v.value());
             } else {
@@ -135,5 +181,15 @@ public final class ExporterNames {
                 new String[] {"innodb_version", "version", "version_comment"},
                 new String[] {text.getOrDefault("innodb_version", ""), text.getOrDefault("version", ""),
                         text.getOrDefault("version_comment", "")}, 1);
+        String cluster = text.getOrDefault("wsrep_cluster_name", "");
+        if (!cluster.isEmpty()) {
+            out.add(NAMESPACE + "_galera_variables_info", "PXC/Galera variables information.", Type.GAUGE,
+                    "wsrep_cluster_name", cluster, 1);
+        }
+        String provider = text.getOrDefault("wsrep_provider_options", "");
+        if (!provider.isEmpty()) {
+            out.add(NAMESPACE + "_galera_gcache_size_bytes", "PXC/Galera gcache size.", Type.GAUGE,
+                    gcacheSize(provider));
+        }
     }
 }

@@ -151,7 +151,7 @@ public final class ExporterScrape implements AutoCloseable {
                 log.debug("{}: scrape: {} failed: {}", monitorId, domain, ex.toString());
                 failed = true;
             }
-            durations.put(EXPORTER_COLLECTOR.getOrDefault(domain, domain), (time.nanoTime() - begin) / 1e9);
+            durations.put("collect." + EXPORTER_COLLECTOR.getOrDefault(domain, domain), (time.nanoTime() - begin) / 1e9);
         }
         durations.forEach((collector, seconds) -> out.add("mysql_exporter_collector_duration_seconds",
                 "Collector time duration.", Type.GAUGE, "collector", collector, seconds));
@@ -183,7 +183,11 @@ public final class ExporterScrape implements AutoCloseable {
 
     private void translate(String domain, List<MetricValue> values, Exposition out) throws SQLException {
         switch (domain) {
-            case "status.global" -> ExporterNames.globalStatus(values, out);
+            case "status.global" -> {
+                try (Connection c = context.db().getConnection()) {
+                    ExporterNames.globalStatus(values, ServerExtras.wsrepStatus(c), out);
+                }
+            }
             case "var.global" -> {
                 try (Connection c = context.db().getConnection()) {
                     ExporterNames.globalVariables(values, ServerExtras.versions(c), out);

@@ -32,8 +32,12 @@ final class ServerExtras {
             DateTimeFormatter.ofPattern("MMM dd HH:mm:ss yyyy z", Locale.ROOT);
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
-    /** One InnoDB metric's description: what the exporter names and helps it by. */
-    record InnodbMetric(String subsystem, String type, String comment) {
+    /**
+     * One InnoDB metric's description: what the exporter names and helps it by.
+     *
+     * @param name the name as the server spells it (Blip's domain lowercases it: {@code buffer_LRU_...})
+     */
+    record InnodbMetric(String name, String subsystem, String type, String comment) {
         boolean counter() {
             return type.equals("counter") || type.equals("status_counter");
         }
@@ -42,11 +46,26 @@ final class ServerExtras {
     private ServerExtras() {
     }
 
-    /** {@code version}, {@code version_comment} and {@code innodb_version}, those the server has. */
+    /**
+     * The text variables the exporter's {@code global_variables} collector writes as labels:
+     * {@code version}, {@code version_comment}, {@code innodb_version}, {@code wsrep_cluster_name},
+     * {@code wsrep_provider_options}; those the server has.
+     */
     static Map<String, String> versions(Connection c) throws SQLException {
         var out = new HashMap<String, String>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('version', 'version_comment', 'innodb_version')")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES WHERE Variable_name"
+                + " IN ('version', 'version_comment', 'innodb_version', 'wsrep_cluster_name', 'wsrep_provider_options')")) {
+            while (rs.next()) {
+                out.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** The Galera status variables ({@code wsrep_*}) as text, by lowercase name; none without Galera's. */
+    static Map<String, String> wsrepStatus(Connection c) throws SQLException {
+        var out = new java.util.TreeMap<String, String>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'wsrep%'")) {
             while (rs.next()) {
                 out.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2));
             }
@@ -60,8 +79,9 @@ final class ServerExtras {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT name, subsystem, type, comment FROM information_schema.innodb_metrics")) {
             while (rs.next()) {
-                out.put(rs.getString(1).toLowerCase(Locale.ROOT),
-                        new InnodbMetric(rs.getString(2), rs.getString(3), rs.getString(4)));
+                String name = rs.getString(1);
+                out.put(name.toLowerCase(Locale.ROOT), new InnodbMetric(name, rs.getString(2), rs.getString(3),
+                        rs.getString(4)));
             }
         }
         return out;
