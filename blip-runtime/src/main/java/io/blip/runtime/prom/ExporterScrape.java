@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,24 +157,34 @@ public final class ExporterScrape implements AutoCloseable {
         return failed;
     }
 
+    /** The collector's values, or a timeout once the deadline (on the monitor's time) has passed. */
     private List<MetricValue> within(Collector collector, long deadline) throws Exception {
-        long left = deadline - time.nanoTime();
-        if (left <= 0) {
+        if (deadline - time.nanoTime() <= 0) {
             throw new TimeoutException("scrape-timeout of " + timeout.toMillis() + " ms reached");
         }
         CompletableFuture<List<MetricValue>> values = new CompletableFuture<>();
+        Object done = new Object();
         Thread t = Thread.ofVirtual().start(() -> {
             try {
                 values.complete(collector.collect(level.name()));
             } catch (Throwable e) {
                 values.completeExceptionally(e);
             }
+            synchronized (done) {
+                done.notifyAll();
+            }
         });
-        try {
-            return values.get(left, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
+        synchronized (done) {
+            while (!values.isDone() && deadline - time.nanoTime() > 0) {
+                time.await(done, deadline);
+            }
+        }
+        if (!values.isDone()) {
             t.interrupt();
             throw new TimeoutException("scrape-timeout of " + timeout.toMillis() + " ms reached");
+        }
+        try {
+            return values.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
         }
