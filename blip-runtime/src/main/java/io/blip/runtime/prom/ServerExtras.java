@@ -24,9 +24,13 @@ import java.util.OptionalDouble;
  * {@code SHOW SLAVE STATUS} ({@code mysql_slave_status_*}).
  */
 final class ServerExtras {
-    /** MariaDB first (one row per connection), then MySQL's, each with the lock-free suffixes the exporter tries. */
+    /**
+     * MariaDB first (one row per connection), then MySQL's, with the lock-free suffixes the exporter
+     * tries; last {@code SHOW REPLICA STATUS}, which MySQL 8.4 has instead (the exporter reads it since
+     * 0.16; 0.14 cannot scrape a replica of 8.4).
+     */
     private static final List<String> SLAVE_STATUS = List.of("SHOW ALL SLAVES STATUS", "SHOW SLAVE STATUS NONBLOCKING",
-            "SHOW SLAVE STATUS NOLOCK", "SHOW SLAVE STATUS");
+            "SHOW SLAVE STATUS NOLOCK", "SHOW SLAVE STATUS", "SHOW REPLICA STATUS");
     private static final String[] SLAVE_LABELS = {"master_host", "master_uuid", "channel_name", "connection_name"};
     private static final DateTimeFormatter CERT_DATE =
             DateTimeFormatter.ofPattern("MMM dd HH:mm:ss yyyy z", Locale.ROOT);
@@ -109,8 +113,10 @@ final class ServerExtras {
             columns.add(md.getColumnLabel(i));
         }
         while (rs.next()) {
-            String[] labels = {column(rs, columns, "Master_Host"), column(rs, columns, "Master_UUID"),
-                    column(rs, columns, "Channel_Name"), column(rs, columns, "Connection_name")};
+            // SHOW REPLICA STATUS says Source_ where the others say Master_.
+            String[] labels = {column(rs, columns, "Master_Host", "Source_Host"),
+                    column(rs, columns, "Master_UUID", "Source_UUID"), column(rs, columns, "Channel_Name", ""),
+                    column(rs, columns, "Connection_name", "")};
             for (int i = 0; i < n; i++) {
                 OptionalDouble value = parseStatus(rs.getString(i + 1));
                 if (value.isPresent()) {
@@ -122,8 +128,12 @@ final class ServerExtras {
         }
     }
 
-    private static String column(ResultSet rs, List<String> columns, String name) throws SQLException {
+    /** The value of the column {@code name}, else of {@code orName}; empty when neither is there. */
+    private static String column(ResultSet rs, List<String> columns, String name, String orName) throws SQLException {
         int i = columns.indexOf(name);
+        if (i < 0) {
+            i = columns.indexOf(orName);
+        }
         String v = i < 0 ? null : rs.getString(i + 1);
         return v == null ? "" : v;
     }
