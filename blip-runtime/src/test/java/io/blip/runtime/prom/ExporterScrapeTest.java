@@ -182,6 +182,61 @@ class ExporterScrapeTest {
         }
     }
 
+    /**
+     * A domain that does not answer within the scrape's time limit (on the monitor's time) makes the
+     * scrape an error, and the scrape still answers with what it has.
+     */
+    @Test
+    void aScrapeEndsAtItsTimeLimit() throws Exception {
+        var time = new io.blip.testkit.VirtualTime(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        CollectorFactory stuck = new CollectorFactory() {
+            @Override
+            public io.blip.api.collect.CollectorHelp help() {
+                return io.blip.api.collect.CollectorHelp.builder("status.global", "never answers").build();
+            }
+
+            @Override
+            public io.blip.api.collect.Collector make(CollectorContext context) {
+                return new io.blip.api.collect.Collector() {
+                    @Override
+                    public void prepare(Plan plan) {
+                    }
+
+                    @Override
+                    public List<io.blip.api.MetricValue> collect(String level) throws InterruptedException {
+                        Thread.sleep(Long.MAX_VALUE); // until the scrape gives up on it
+                        return List.of();
+                    }
+                };
+            }
+        };
+        Plan plan = new Plan("p", "test", Map.of("prom", new Level("prom", Duration.ofSeconds(10),
+                Map.of("status.global", new Domain("status.global", List.of(), Map.of(), Map.of())), Duration.ZERO)));
+        ConnectionSource admin = () -> source.connect(EmbeddedMariaDb.ADMIN_USER, EmbeddedMariaDb.ADMIN_PASSWORD);
+        CollectorContext context = CollectorContext.of(MonitorConfig.of("m1"), admin, time);
+        try (var scrape = new ExporterScrape("m1", plan, Map.of("status.global", stuck), context, Duration.ofSeconds(10),
+                time)) {
+            var text = new CompletableFuture<String>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    text.complete(scrape.scrape());
+                } catch (Exception e) {
+                    text.completeExceptionally(e);
+                }
+            });
+            time.awaitWaiters(1, Duration.ofSeconds(10));
+            time.advance(Duration.ofSeconds(9));
+            time.awaitWaiters(1, Duration.ofSeconds(10));
+            assertTrue(!text.isDone(), "waits the whole limit");
+            time.advance(Duration.ofSeconds(1));
+            String answer = text.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(hasLine(answer, "mysql_up 1"), answer);
+            assertTrue(hasLine(answer, "mysql_exporter_last_scrape_error 1"), answer);
+            assertTrue(hasLine(answer, "mysql_exporter_collector_duration_seconds{collector=\"collect.global_status\"} 10"),
+                    answer);
+        }
+    }
+
     /** Scrapes asked for while one runs get its text: MySQL is not asked twice at once. */
     @Test
     void scrapesAtOnceShareOneCollection() throws Exception {
