@@ -65,6 +65,19 @@ class ExporterScrapeTest {
         return new ExporterScrape("m1", exporterPlan(), FACTORIES, context, Duration.ofSeconds(10), Time.system());
     }
 
+    /** A scrape on a thread of its own. */
+    private static CompletableFuture<String> scrapeAsync(ExporterScrape scrape) {
+        var text = new CompletableFuture<String>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                text.complete(scrape.scrape());
+            } catch (Exception e) {
+                text.completeExceptionally(e);
+            }
+        });
+        return text;
+    }
+
     private static boolean hasLine(String text, String prefix) {
         return text.lines().anyMatch(l -> l.startsWith(prefix));
     }
@@ -216,14 +229,7 @@ class ExporterScrapeTest {
         CollectorContext context = CollectorContext.of(MonitorConfig.of("m1"), admin, time);
         try (var scrape = new ExporterScrape("m1", plan, Map.of("status.global", stuck), context, Duration.ofSeconds(10),
                 time)) {
-            var text = new CompletableFuture<String>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    text.complete(scrape.scrape());
-                } catch (Exception e) {
-                    text.completeExceptionally(e);
-                }
-            });
+            CompletableFuture<String> text = scrapeAsync(scrape);
             time.awaitWaiters(1, Duration.ofSeconds(10));
             time.advance(Duration.ofSeconds(9));
             time.awaitWaiters(1, Duration.ofSeconds(10));
@@ -243,15 +249,7 @@ class ExporterScrapeTest {
         try (ExporterScrape scrape = scrapeOf(source)) {
             var texts = new java.util.ArrayList<CompletableFuture<String>>();
             for (int i = 0; i < 8; i++) {
-                var f = new CompletableFuture<String>();
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        f.complete(scrape.scrape());
-                    } catch (Exception e) {
-                        f.completeExceptionally(e);
-                    }
-                });
-                texts.add(f);
+                texts.add(scrapeAsync(scrape));
             }
             long collections = texts.stream().map(CompletableFuture::join).distinct().count();
             assertTrue(collections < 8, "some of 8 scrapes at once shared one: " + collections + " collections");
