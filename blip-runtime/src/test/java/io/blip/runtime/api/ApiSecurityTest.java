@@ -48,7 +48,8 @@ class ApiSecurityTest {
     void withATokenFileEveryEndpointButTheProbesAsksForTheBearerToken() throws Exception {
         try (ApiServer server = start(withToken())) {
             var client = new ApiClient(server);
-            for (String path : List.of("/status", "/monitors", "/config?json", "/version", "/nope")) {
+            for (String path : List.of("/status", "/monitors", "/config?json", "/version", "/probe?target=db1",
+                    "/metrics", "/nope")) {
                 HttpResponse<String> none = client.send("GET", path, null);
                 assertEquals(401, none.statusCode(), path);
                 assertEquals(Optional.of("Bearer realm=\"blip\""), none.headers().firstValue("WWW-Authenticate"));
@@ -64,9 +65,11 @@ class ApiSecurityTest {
             assertEquals(List.of(), backend.calls);
 
             assertEquals(200, client.send("GET", "/version", TOKEN).statusCode());
+            assertEquals(200, client.send("GET", "/probe?target=db1", TOKEN).statusCode(), "Prometheus sends it too");
+            assertEquals(200, client.send("GET", "/metrics", TOKEN).statusCode());
             assertEquals(200, client.send("POST", "/monitors/stop?id=db1", TOKEN).statusCode());
             assertEquals(404, client.send("GET", "/nope", TOKEN).statusCode());
-            assertEquals(List.of("stop db1"), backend.calls);
+            assertEquals(List.of("probe db1", "stop db1"), backend.calls);
         }
     }
 
