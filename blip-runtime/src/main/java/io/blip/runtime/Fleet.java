@@ -41,6 +41,8 @@ import io.blip.runtime.plan.PlanTable;
 import io.blip.runtime.plugin.PluginException;
 import io.blip.runtime.plugin.Plugins;
 import io.blip.runtime.plugin.Provider;
+import io.blip.runtime.prom.ExporterListener;
+import io.blip.runtime.prom.ExporterSection;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -194,6 +196,7 @@ final class Fleet {
                 problems.add(e.getMessage());
             }
         }
+        sameListenAddress(prepared, problems);
         if (!problems.isEmpty()) {
             prepared.forEach(Prepared::discard);
             throw new BlipException(String.join("\n", problems));
@@ -373,6 +376,10 @@ final class Fleet {
         MonitorPlans plan = null;
         try {
             plan = plans.forMonitor(m);
+            ExporterSection.Settings exporter = ExporterSection.Settings.of(m.sections().get(ExporterSection.NAME));
+            if (exporter.on() || !exporter.plan().equals(ExporterSection.DEFAULT_PLAN)) {
+                plan = plan.withExporter(plans.exporterPlan(m, exporter.plan()));
+            }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{}: monitor {}: plan {}{}", Event.PLANS_LOAD_MONITOR, m.id(), plan.plan().name(),
                         plan.changing() ? "; by state: " + plan.states().keySet() : "");
@@ -393,6 +400,7 @@ final class Fleet {
     }
 
     private Prepared prepare(MonitorConfig m, MonitorPlans plan, List<String> problems) {
+        exporterProblems(m, problems);
         ConnectionTarget target = null;
         try {
             target = ConnectionTarget.resolve(m, context.mycnf(), tlsProviders(), time);
@@ -432,6 +440,51 @@ final class Fleet {
         return new Prepared(m, plan, target, credentials, sinkFactories, sinkOptions);
     }
 
+    /** What of {@code exporter} this runtime does not do yet: each a problem that says so. */
+    private static void exporterProblems(MonitorConfig m, List<String> problems) {
+        Options section = m.sections().get(ExporterSection.NAME);
+        if (section == null) {
+            return;
+        }
+        ExporterSection.Settings exporter = ExporterSection.Settings.of(section);
+        if (exporter.mode().equals("legacy")) {
+            problems.add(m.origin() + ".exporter.mode: legacy (scrapes only, no plan and no sinks) is not supported"
+                    + " yet; use dual: the monitor serves scrapes and also runs its plan and sinks");
+        }
+        if (!exporter.webConfigFile().isEmpty()) {
+            problems.add(m.origin() + ".exporter.flags.web.config.file: the exporter-toolkit web config (TLS,"
+                    + " basic auth) is not supported yet; remove it, or scrape the API's /probe, which has the API's"
+                    + " token and TLS");
+        }
+        if (exporter.on()) {
+            try {
+                ExporterListener.address(exporter.listenAddress(), m.origin() + ".exporter.flags.web.listen-address");
+            } catch (BlipException e) {
+                problems.add(e.getMessage());
+            }
+            if (!exporter.telemetryPath().startsWith("/")) {
+                problems.add(m.origin() + ".exporter.flags.web.telemetry-path: '" + exporter.telemetryPath()
+                        + "' does not start with /; e.g. /metrics");
+            }
+        }
+    }
+
+    /** Two monitors listening on one address: a problem naming both (and the address). */
+    private static void sameListenAddress(List<Prepared> prepared, List<String> problems) {
+        Map<String, String> byAddress = new LinkedHashMap<>();
+        for (Prepared p : prepared) {
+            ExporterSection.Settings exporter = ExporterSection.Settings.of(p.config().sections().get(ExporterSection.NAME));
+            if (!exporter.on() || exporter.listenAddress().endsWith(":0")) {
+                continue; // port 0: each gets a port of its own
+            }
+            String other = byAddress.putIfAbsent(exporter.listenAddress(), p.id());
+            if (other != null) {
+                problems.add("monitors " + other + " and " + p.id() + " both set exporter.flags.web.listen-address "
+                        + exporter.listenAddress() + "; each monitor's listener needs an address of its own");
+            }
+        }
+    }
+
     /** The monitor of prepared parts: its connector and pool, its lanes into its sinks, its collectors. */
     Monitor build(Prepared p, LevelClock levelClock, ExecutorService queries) {
         MonitorConfig config = p.config();
@@ -463,6 +516,21 @@ final class Fleet {
                         + " failed: " + e.getMessage(), e);
             }
         }
-        return new Monitor(config, p.plan(), ha, collectors, collectorContext, pool, lanes, levelClock, queries, time);
+        var monitor = new Monitor(config, p.plan(), ha, collectors, collectorContext, pool, lanes, levelClock, queries,
+                time);
+        ExporterSection.Settings exporter = ExporterSection.Settings.of(config.sections().get(ExporterSection.NAME));
+        if (p.plan().exporter() != null) {
+            monitor.exportWith(p.plan().exporter(), exporter.scrapeTimeout());
+        }
+        if (exporter.on()) {
+            try {
+                monitor.listen(exporter.listenAddress(), exporter.telemetryPath(),
+                        config.origin() + ".exporter.flags.web.listen-address");
+            } catch (BlipException e) {
+                monitor.stop(Duration.ZERO);
+                throw e;
+            }
+        }
+        return monitor;
     }
 }

@@ -7,7 +7,6 @@ import io.blip.api.time.Time;
 import io.blip.runtime.api.ApiBackend;
 import io.blip.runtime.config.ConfigPrinter;
 import io.blip.runtime.monitor.Monitor;
-import io.blip.runtime.plan.DefaultPlans;
 import io.blip.runtime.plugin.Plugins;
 import io.blip.runtime.prom.Exposition;
 import java.time.Duration;
@@ -77,16 +76,13 @@ final class ServerApi implements ApiBackend {
                 m.plan() == null ? "" : m.plan().name(), m.lastError(), m.lastHealth()));
     }
 
-    /** The most one {@code /probe} scrape may take: Blip's ten seconds. */
-    private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(10);
-
     @Override
     public Optional<String> probe(String monitorId) throws InterruptedException {
         Optional<Monitor> m = find(monitorId);
         if (m.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(m.get().exporter(DefaultPlans.defaultExporter(), SCRAPE_TIMEOUT).scrape());
+        return Optional.of(m.get().exporter().scrape());
     }
 
     @Override

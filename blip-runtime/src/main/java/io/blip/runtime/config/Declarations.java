@@ -1,6 +1,7 @@
 package io.blip.runtime.config;
 
 import io.blip.api.config.OptionSet;
+import io.blip.runtime.prom.ExporterSection;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,7 +11,8 @@ import java.util.Objects;
 /**
  * What the loaded plugins declare that a config must follow, besides Blip's own keys: each sink's
  * options ({@code sinks.<name>}, with the delivery options every sink has), each monitor loader's
- * ({@code monitor-loader.<name>}), and the monitor sections plugins own ({@code aws}).
+ * ({@code monitor-loader.<name>}), and the monitor sections plugins own ({@code aws}), with Blip's
+ * own {@code exporter} among them.
  *
  * @param sinks          sink options by sink name
  * @param monitorLoaders monitor loader options by loader name
@@ -53,7 +55,10 @@ public record Declarations(Map<String, OptionSet> sinks, Map<String, OptionSet> 
     public Declarations {
         sinks = Collections.unmodifiableMap(new LinkedHashMap<>(sinks));
         monitorLoaders = Collections.unmodifiableMap(new LinkedHashMap<>(monitorLoaders));
-        sections = Collections.unmodifiableMap(new LinkedHashMap<>(sections));
+        var all = new LinkedHashMap<>(sections);
+        // Blip's own exporter keys, declared as a section so that they are checked, defaulted and printed as one.
+        all.putIfAbsent(ExporterSection.NAME, ExporterSection.OPTIONS);
+        sections = Collections.unmodifiableMap(all);
         Objects.requireNonNull(advice, "advice");
     }
 

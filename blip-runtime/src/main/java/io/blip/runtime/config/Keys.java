@@ -61,9 +61,6 @@ final class Keys {
         }
     }
 
-    /** Until each monitor's own exporter listener works; the API's /probe serves the exporter's format already. */
-    private static final String EXPORTER = "a monitor's own Prometheus exporter listener is not supported yet (scrape"
-            + " the API's /probe?target=<monitor id> for mysqld_exporter's format); remove ";
     /** The MySQL keys: under {@code mysql} at the top level, inline in a monitor. */
     static final Map<String, Key> MYSQL = keys(
             "hostname", scalar(), "socket", scalar(), "mycnf", scalar(), "username", scalar(),
@@ -78,11 +75,6 @@ final class Keys {
             "freq", scalar(), "source-id", scalar(), "role", scalar(), "table", scalar(),
             // Blip's docs (config/heartbeat.md) write source; its code reads source-id.
             "source", new Key(Shape.SCALAR, Map.of(), null, "source-id"));
-
-    private static final Map<String, Key> EXPORTER_KEYS = keys(
-            "mode", new Key(Shape.SCALAR, Map.of(), EXPORTER + "exporter.mode or leave it empty"),
-            "flags", new Key(Shape.STRING_MAP, Map.of(), EXPORTER + "exporter.flags"),
-            "plan", new Key(Shape.SCALAR, Map.of(), EXPORTER + "exporter.plan"));
 
     private static final Map<String, Key> STATE_PLAN = keys("after", scalar(), "plan", scalar());
 
@@ -190,7 +182,6 @@ final class Keys {
         var out = new LinkedHashMap<String, Key>();
         declarations.sections().keySet().forEach(name -> out.put(name, new Key(Shape.PLUGIN, Map.of(), null)));
         out.putAll(keys(
-                "exporter", section(EXPORTER_KEYS),
                 "ha", section(Map.of()),
                 "heartbeat", section(HEARTBEAT),
                 "plans", section(PLANS),
@@ -204,7 +195,7 @@ final class Keys {
      * Checks a map against its keys and adds a problem for each unknown key, value of the wrong
      * shape and unsupported Blip key.
      *
-     * @param env interpolates {@code ${ENV}}, to tell an empty {@code exporter.mode} from a set one
+     * @param env interpolates {@code ${ENV}} in values whose shape depends on it
      */
     void check(MapNode node, Map<String, Key> keys, Problems problems, UnaryOperator<String> env) {
         node.entries().forEach((name, value) -> {
@@ -216,9 +207,7 @@ final class Keys {
             } else if (key == null) {
                 problems.add(value, unknown(name, keys));
             } else if (key.unsupported() != null) {
-                if (!(name.equals("mode") && value instanceof ScalarNode s && env.apply(s.isEmpty() ? "" : s.value()).isEmpty())) {
-                    problems.add(value, key.unsupported());
-                }
+                problems.add(value, key.unsupported());
             } else {
                 if (key.aliasOf() != null) {
                     deprecated(value, key.aliasOf());

@@ -16,6 +16,8 @@ import io.blip.api.time.Time;
 import io.blip.runtime.event.Event;
 import io.blip.runtime.heartbeat.HeartbeatWriter;
 import io.blip.runtime.plan.MonitorPlans;
+import io.blip.runtime.plan.DefaultPlans;
+import io.blip.runtime.prom.ExporterListener;
 import io.blip.runtime.prom.ExporterScrape;
 import io.blip.runtime.mysql.MonitorPool;
 import io.blip.runtime.delivery.SinkQueue.Lane;
@@ -85,8 +87,11 @@ public final class Monitor implements LevelClock.Ticker {
     /** Where collections and their domains' queries run ({@link QueryThreads} at run time). */
     private final ExecutorService threads;
     private final Time time;
-    /** Made at the first {@code /probe}; guarded by this. */
+    // Guarded by this: the scrapes in mysqld_exporter's format, made at the first, and the monitor's own listener.
+    private Plan exporterPlan = DefaultPlans.defaultExporter();
+    private Duration exporterTimeout = Duration.ofSeconds(10);
     private ExporterScrape exporter;
+    private ExporterListener listener;
     private final Map<String, MonitorHealth.Level> levelHealth = new ConcurrentHashMap<>();
     private volatile Instant started;
     private volatile MonitorHealth lastHealth;
@@ -548,17 +553,40 @@ public final class Monitor implements LevelClock.Ticker {
      * Stops collecting, waits for the collection in flight, gives the sinks what is queued and closes
      * everything, all within the given time.
      */
+    /** Its scrapes collect this plan ({@code exporter.plan}) within this time ({@code exporter.scrape-timeout}). */
+    public synchronized void exportWith(Plan plan, Duration scrapeTimeout) {
+        exporterPlan = plan;
+        exporterTimeout = scrapeTimeout;
+    }
+
     /**
-     * This monitor's scrapes in mysqld_exporter's format ({@code /probe}), on its connections: made
-     * at the first with the exporter plan, closed when the monitor stops.
+     * This monitor's scrapes in mysqld_exporter's format ({@code /probe}, its own listener), on its
+     * connections: made at the first, with its exporter plan (Blip's {@code default-exporter} unless
+     * {@link #exportWith} said otherwise), closed when the monitor stops.
      */
-    public ExporterScrape exporter(Plan exporterPlan, Duration scrapeTimeout) {
-        synchronized (this) {
-            if (exporter == null) {
-                exporter = new ExporterScrape(id(), exporterPlan, factories, context, scrapeTimeout, time);
-            }
-            return exporter;
+    public synchronized ExporterScrape exporter() {
+        if (exporter == null) {
+            exporter = new ExporterScrape(id(), exporterPlan, factories, context, exporterTimeout, time);
         }
+        return exporter;
+    }
+
+    /**
+     * Serves its scrapes on a listener of its own ({@code exporter.flags}) until it stops.
+     *
+     * @param where the config path, for the message when the address cannot be bound
+     * @throws io.blip.api.BlipException when it cannot listen there
+     */
+    public void listen(String listenAddress, String telemetryPath, String where) {
+        ExporterListener bound = ExporterListener.bind(listenAddress, telemetryPath, exporter(), where);
+        synchronized (this) {
+            listener = bound;
+        }
+    }
+
+    /** Where its own listener listens, if it has one. */
+    public synchronized java.util.Optional<java.net.InetSocketAddress> listenAddress() {
+        return java.util.Optional.ofNullable(listener).map(ExporterListener::address);
     }
 
     public void stop(Duration within) {
@@ -589,6 +617,9 @@ public final class Monitor implements LevelClock.Ticker {
             c.engine().close();
         }
         synchronized (this) {
+            if (listener != null) {
+                listener.close();
+            }
             if (exporter != null) {
                 exporter.close();
             }
@@ -630,6 +661,7 @@ public final class Monitor implements LevelClock.Ticker {
         s.put("intervals", interval.get());
         s.put("skipped", skipped.get());
         heartbeat.ifPresent(writer -> s.put("heartbeat-writer", writer.status()));
+        listenAddress().ifPresent(a -> s.put("exporter", "listening on " + a.getHostString() + ":" + a.getPort()));
         if (!lastError.isEmpty()) {
             s.put("error", lastError);
         }

@@ -16,13 +16,25 @@ import java.util.Optional;
  * @param plan   the plan chosen by precedence ({@code plan}, else the first of the highest scope);
  *               what the monitor collects when plan changing is off
  * @param change the {@code plans.change} settings; {@link PlanChangeConfig#NONE} when off
- * @param states the plan of each state that names one
+ * @param states   the plan of each state that names one
+ * @param exporter the plan of its scrapes in mysqld_exporter's format ({@code exporter.plan}); null
+ *                 for Blip's {@code default-exporter}
  */
-public record MonitorPlans(Plan plan, PlanChangeConfig change, Map<String, Plan> states) {
+public record MonitorPlans(Plan plan, PlanChangeConfig change, Map<String, Plan> states, Plan exporter) {
 
     public MonitorPlans {
         change = change == null ? PlanChangeConfig.NONE : change;
         states = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(states == null ? Map.of() : states));
+    }
+
+    /** Without a plan of its own for scrapes ({@code exporter}: null, Blip's {@code default-exporter}). */
+    public MonitorPlans(Plan plan, PlanChangeConfig change, Map<String, Plan> states) {
+        this(plan, change, states, null);
+    }
+
+    /** These plans, and the one its scrapes in mysqld_exporter's format collect ({@code exporter.plan}). */
+    public MonitorPlans withExporter(Plan exporterPlan) {
+        return new MonitorPlans(plan, change, states, exporterPlan);
     }
 
     /** One plan, no plan changing. */

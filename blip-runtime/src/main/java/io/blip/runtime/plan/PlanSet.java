@@ -136,6 +136,25 @@ public final class PlanSet {
         return new MonitorPlans(chosen, monitor.plans().change(), states);
     }
 
+    /**
+     * The plan {@code exporter.plan} names for the monitor (one of its own, a shared one, or Blip's
+     * built-in {@code default-exporter}): interpolated, validated, and of one level, which a scrape collects.
+     *
+     * @throws ConfigException when there is no such plan or it has more than one level
+     */
+    public Plan exporterPlan(MonitorConfig monitor, String name) {
+        String at = monitor.origin() + ".exporter.plan";
+        List<Plan> own = new ArrayList<>();
+        monitorRows.stream().filter(r -> r.monitorId().equals(monitor.id())).forEach(r -> own.add(r.plan()));
+        own.addAll(PlanFiles.load(monitor.plans().files(), config.baseDir(), monitor.origin() + ".plans.files", env));
+        Plan plan = prepare(PlanChooser.named(name, at, monitor, own, shared, config.plans()), monitor, at);
+        if (plan.levels().size() != 1) {
+            throw new ConfigException(List.of(at + ": plan '" + name + "' has " + plan.levels().size()
+                    + " levels; an exporter plan has one, which each scrape collects (e.g. default-exporter)"));
+        }
+        return plan;
+    }
+
     /** The plan of each state of {@code change} that names one; a problem for each name that is no plan. */
     private Map<String, Plan> changePlans(MonitorConfig monitor, List<Plan> own, PlanChangeConfig change,
                                           List<String> problems) {

@@ -339,21 +339,18 @@ class ConfigLoaderTest {
         assertEquals(List.of(
                         file + ":8: monitors[0].hostnam: unknown key; did you mean hostname?",
                         file + ":9: monitors[0].tags: expected a map of keys, got a list",
-                        file + ":13: monitors[1].exporter.mode: a monitor's own Prometheus exporter listener is not"
-                                + " supported yet (scrape the API's /probe?target=<monitor id> for mysqld_exporter's"
-                                + " format); remove exporter.mode or leave it empty",
                         file + ":5: heartbeat: freq is not set but role is; set freq (e.g. 1s) to turn the heartbeat"
                                 + " on, or remove the other heartbeat keys",
                         file + ":8: monitors[0]: a monitor needs hostname, socket or mycnf to know which MySQL to"
                                 + " connect to",
                         file + ":11: monitors[1].hostname: 'db2:port': port 'port' is not a number; write host or"
                                 + " host:port, e.g. db1.example.com:3306",
-                        file + ":15: monitors[1].aws.iam-auth: 'sure' is not a boolean; use true or false (or yes/no,"
+                        file + ":13: monitors[1].aws.iam-auth: 'sure' is not a boolean; use true or false (or yes/no,"
                                 + " on/off, 1/0)",
-                        file + ":18: monitors[1].tls: cert is set but key is not; cert and key go together (valid"
+                        file + ":16: monitors[1].tls: cert is set but key is not; cert and key go together (valid"
                                 + " sets: ca; cert and key; ca, cert and key)",
-                        file + ":20: monitors[1].tls.ca: file " + dir.resolve("missing-ca.pem") + " does not exist",
-                        file + ":17: monitors[1].heartbeat.freq: '0': must be greater than zero; to turn the heartbeat"
+                        file + ":18: monitors[1].tls.ca: file " + dir.resolve("missing-ca.pem") + " does not exist",
+                        file + ":15: monitors[1].heartbeat.freq: '0': must be greater than zero; to turn the heartbeat"
                                 + " off, remove freq",
                         file + ":4: monitor-loader.stop-loss: '150%': a percentage stop-loss must be below 100%",
                         file + ":2: api.bind: '127.0.0.1' has no port; write host:port or :port, e.g. 127.0.0.1:7522"),
@@ -369,8 +366,6 @@ class ConfigLoaderTest {
                             tags: [a, b]
                           - id: db2
                             hostname: db2:port
-                            exporter:
-                              mode: dual
                             aws:
                               iam-auth: sure
                             heartbeat:
@@ -399,17 +394,10 @@ class ConfigLoaderTest {
     void unsupportedBlipKeysSaySo() throws Exception {
         Path file = dir.resolve("blip.yaml");
         assertEquals(List.of(
-                        file + ":3: exporter.flags: a monitor's own Prometheus exporter listener is not supported"
-                                + " yet (scrape the API's /probe?target=<monitor id> for mysqld_exporter's format);"
-                                + " remove exporter.flags",
-                        file + ":8: monitors[0].plans.table: not supported: a monitor's own plans.table (read"
+                        file + ":4: monitors[0].plans.table: not supported: a monitor's own plans.table (read"
                                 + " from the monitor itself); set the top-level plans.table and plans.monitor, and"
                                 + " the monitor's id in the rows' monitor_id"),
                 problems("blip.yaml", """
-                        exporter:
-                          mode: ""
-                          flags:
-                            web.listen-address: 127.0.0.1:9104
                         monitors:
                           - hostname: db1
                             plans:
@@ -511,7 +499,7 @@ class ConfigLoaderTest {
     void aSectionNoLoadedPluginDeclaresIsAnUnknownKey() throws Exception {
         assertEquals(List.of(dir.resolve("blip.yaml") + ":3: monitors[0].cloud: unknown key; valid keys here: id,"
                         + " hostname, socket, mycnf, username, password, password-file, timeout-connect,"
-                        + " credential-source, aws, exporter, ha, heartbeat, plans, sinks, tags, tls, meta, plan"),
+                        + " credential-source, exporter, aws, ha, heartbeat, plans, sinks, tags, tls, meta, plan"),
                 problems("blip.yaml", "monitors:\n  - hostname: db1\n    cloud: {}\n"));
     }
 

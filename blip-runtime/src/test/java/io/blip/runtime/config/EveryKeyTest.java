@@ -84,6 +84,9 @@ class EveryKeyTest {
         p.put("timeout-connect", monitor("3s", m -> m.mysql().timeoutConnect()));
         p.put("credential-source", monitor("password", m -> m.mysql().credentialSource()));
         p.put("aws", monitor(Map.of("region", "us-west-2"), m -> m.section("aws").string("region")));
+        p.put("exporter", monitor(Map.of("mode", "dual", "flags", Map.of("web.listen-address", "127.0.0.1:9199")),
+                m -> m.section("exporter").string("mode") + " " + m.section("exporter").section("flags")
+                        .string("web.listen-address")));
         var hbBase = Map.<String, Object>of("heartbeat.freq", "1s");
         p.put("heartbeat.freq", monitor("2s", m -> m.heartbeat().freq()));
         p.put("heartbeat.source-id", base(monitor("src", m -> m.heartbeat().sourceId()), hbBase));
@@ -198,7 +201,7 @@ class EveryKeyTest {
             return new Walked(path, Place.DEFAULT, path.substring(6), key);
         }
         String section = path.split("\\.")[0];
-        boolean inherited = KEYS.inherited.contains(section) || section.equals("exporter") || section.equals("ha")
+        boolean inherited = KEYS.inherited.contains(section) || section.equals("ha")
                 || path.startsWith("plans.change.");
         return new Walked(path, inherited ? Place.DEFAULT : Place.TOP, path, key);
     }
@@ -209,7 +212,7 @@ class EveryKeyTest {
         for (String expected : List.of("api.bind", "http.proxy", "monitor-loader.stop-loss",
                 "monitor-loader.local.disable-auto-root", "heartbeat.source", "mysql.timeout-connect",
                 "monitors[].heartbeat.freq", "monitors[].plans.change.read-only.after", "plans.monitor.hostname",
-                "plans.table", "monitors[].plans.table", "exporter.mode", "ha", "aws", "monitors[].aws")) {
+                "plans.table", "monitors[].plans.table", "exporter", "monitors[].exporter", "ha", "aws", "monitors[].aws")) {
             assertTrue(paths.contains(expected), expected + " in " + paths);
         }
     }
