@@ -60,7 +60,7 @@ public final class ConfigLoader {
                     + " not " + root.kind());
         }
         var keys = new Keys(context.declarations());
-        keys.check(top, keys.top, problems, interpolate);
+        keys.check(top, keys.top, problems);
         MapNode server = (MapNode) MonitorBuilder.rewrite(top, s -> interpolate.apply(s.value()));
 
         var builder = new MonitorBuilder(context, base, problems);
@@ -169,10 +169,9 @@ public final class ConfigLoader {
                     + root.kind());
             return List.of();
         }
-        UnaryOperator<String> interpolate = s -> Interpolation.env(s, env, name -> { });
         var out = new ArrayList<MonitorConfig>();
         if (map.entries().containsKey("monitors")) {
-            keys.check(map, Map.of("monitors", keys.top.get("monitors")), problems, interpolate);
+            keys.check(map, Map.of("monitors", keys.top.get("monitors")), problems);
             if (map.entries().get("monitors") instanceof ListNode list) {
                 for (ConfigNode item : list.items()) {
                     if (item instanceof MapNode m) {
@@ -181,7 +180,7 @@ public final class ConfigLoader {
                 }
             }
         } else {
-            keys.check(map, keys.monitor, problems, interpolate);
+            keys.check(map, keys.monitor, problems);
             out.add(build(map, display, defaults, builder, ids));
         }
         return out;

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /**
  * The keys of a Blip config file and the shape of their values, from Blip's {@code config.go}
@@ -194,10 +193,8 @@ final class Keys {
     /**
      * Checks a map against its keys and adds a problem for each unknown key, value of the wrong
      * shape and unsupported Blip key.
-     *
-     * @param env interpolates {@code ${ENV}} in values whose shape depends on it
      */
-    void check(MapNode node, Map<String, Key> keys, Problems problems, UnaryOperator<String> env) {
+    void check(MapNode node, Map<String, Key> keys, Problems problems) {
         node.entries().forEach((name, value) -> {
             Key key = keys.get(name);
             if (key == null && keys.isEmpty()) {
@@ -216,7 +213,7 @@ final class Keys {
                     map.entries().forEach((k, v) -> sections.get(name).get(k)
                             .filter(o -> !o.name().equals(k)).ifPresent(o -> deprecated(v, o.name())));
                 }
-                checkShape(value, key, problems, env);
+                checkShape(value, key, problems);
             }
         });
     }
@@ -235,7 +232,7 @@ final class Keys {
         return missing != null ? missing : Problems.unknownKey(name, keys.keySet());
     }
 
-    private void checkShape(ConfigNode value, Key key, Problems problems, UnaryOperator<String> env) {
+    private void checkShape(ConfigNode value, Key key, Problems problems) {
         if (value instanceof ScalarNode s && s.value() == null && key.shape() != Shape.SCALAR) {
             return; // "key:" with nothing after it: an empty section or list
         }
@@ -256,7 +253,7 @@ final class Keys {
             }
             case SECTION -> {
                 if (expectMap(value, problems) instanceof MapNode map) {
-                    check(map, key.children(), problems, env);
+                    check(map, key.children(), problems);
                 }
             }
             case SINKS -> {
@@ -275,7 +272,7 @@ final class Keys {
                 if (value instanceof ListNode list) {
                     list.items().forEach(m -> {
                         if (expectMap(m, problems) instanceof MapNode map) {
-                            check(map, key.children(), problems, env);
+                            check(map, key.children(), problems);
                         }
                     });
                 } else {
@@ -287,7 +284,7 @@ final class Keys {
                     map.entries().forEach((name, child) -> {
                         Key known = key.children().get(name);
                         if (known != null) {
-                            checkShape(child, known, problems, env);
+                            checkShape(child, known, problems);
                         } else if (!(child instanceof MapNode) && !(child instanceof ScalarNode s && s.value() == null)) {
                             problems.add(child, "expected a map of options for the monitor loader '" + name
                                     + "', got " + child.kind() + "; the built-in keys here are "

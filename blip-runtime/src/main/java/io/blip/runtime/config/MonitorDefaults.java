@@ -48,7 +48,7 @@ public final class MonitorDefaults {
         var out = new ArrayList<MonitorConfig>();
         for (MonitorSpec spec : specs) {
             MapNode node = (MapNode) toNode(spec.config(), new Origin(spec.origin(), 0), "");
-            keys.check(node, keys.monitor, problems, s -> Interpolation.env(s, context.env(), name -> { }));
+            keys.check(node, keys.monitor, problems);
             MonitorConfig m = builder.build(node, defaults, spec.origin());
             ids.add(m, node);
             out.add(m);
