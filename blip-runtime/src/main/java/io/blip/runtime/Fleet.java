@@ -35,6 +35,7 @@ import io.blip.runtime.monitor.TimeLimits;
 import io.blip.runtime.mysql.ConnectionTarget;
 import io.blip.runtime.mysql.MonitorPool;
 import io.blip.runtime.mysql.MysqlConnector;
+import io.blip.runtime.plan.DefaultPlans;
 import io.blip.runtime.plan.MonitorPlans;
 import io.blip.runtime.plan.PlanSet;
 import io.blip.runtime.plan.PlanTable;
@@ -519,9 +520,9 @@ final class Fleet {
         var monitor = new Monitor(config, p.plan(), ha, collectors, collectorContext, pool, lanes, levelClock, queries,
                 time);
         ExporterSection.Settings exporter = ExporterSection.Settings.of(config.sections().get(ExporterSection.NAME));
-        if (p.plan().exporter() != null) {
-            monitor.exportWith(p.plan().exporter(), exporter.scrapeTimeout());
-        }
+        // /probe and the monitor's own listener: its exporter.plan (Blip's default-exporter unless set), its scrape-timeout.
+        monitor.exportWith(p.plan().exporter() != null ? p.plan().exporter() : DefaultPlans.defaultExporter(),
+                exporter.scrapeTimeout());
         if (exporter.on()) {
             try {
                 monitor.listen(exporter.listenAddress(), exporter.telemetryPath(),

@@ -117,6 +117,19 @@ class FleetExporterTest {
                 HttpResponse.BodyHandlers.ofString()), "the listener stops with the monitor");
     }
 
+    /** Without a listener of its own, a monitor's exporter keys still set what the API's /probe does. */
+    @Test
+    void scrapeTimeoutAppliesToProbeWithoutAListener() throws Exception {
+        server = boot("""
+                  - id: a
+                    hostname: %s
+                    exporter:
+                      scrape-timeout: 3s
+                """.formatted(db.hostPort()));
+        assertEquals(java.time.Duration.ofSeconds(3), monitor("a").exporter().timeout());
+        assertTrue(monitor("a").listenAddress().isEmpty(), "no mode: no listener");
+    }
+
     @Test
     void whatIsNotBuiltYetIsRefusedAtBootNamingTheKey() {
         BlipException legacy = assertThrows(BlipException.class, () -> boot("""

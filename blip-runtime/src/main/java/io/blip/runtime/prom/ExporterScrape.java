@@ -238,6 +238,11 @@ public final class ExporterScrape implements AutoCloseable {
         return collectors;
     }
 
+    /** The most one scrape may take ({@code exporter.scrape-timeout}). */
+    public Duration timeout() {
+        return timeout;
+    }
+
     @Override
     public synchronized void close() {
         if (collectors != null) {
