@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * collection's thread, the next starting when the last has ended or, on another thread of
  * {@link QueryThreads}, when the last has run {@link #HAND_OVER_AFTER}; so on a healthy server they
  * share the monitor's one connection and one thread, and a slow one holds up the others for that
- * long at most. Each is bounded by its time limit; what misses its limit is dropped; what failed is
+ * long at most (longer while many collections are in flight at once and share the CPU: then a
+ * domain is slow from the crowd, not from MySQL, and another connection would not help). Each is bounded by its time limit; what misses its limit is dropped; what failed is
  * handled by the domain's error policy; what succeeded is delivered even when another domain failed
  * (partial success). The {@link LevelClock} watches each collection in flight and acts at its
  * deadlines, on the monitor's time (virtual in tests); no thread waits beside a collection.
@@ -144,7 +145,9 @@ final class Engine implements AutoCloseable {
      * One collection of one level, in flight. Its domains run one after another on one thread, the
      * chain; when the chain's domain has run {@link #HAND_OVER_AFTER} (or up to its limit), the level
      * clock, which watches the run, hands the chain to another thread and the slow domain goes on
-     * beside it. A domain still running at its time limit is cut off (interrupted, its values dropped),
+     * beside it; unless the clock is {@linkplain LevelClock#crowded() crowded} (many monitors
+     * collecting at the same second on few cores), where it waits another {@link #HAND_OVER_AFTER}.
+     * A domain still running at its time limit is cut off (interrupted, its values dropped),
      * and at the collection's limit every domain not yet started is missed. Whoever leaves the last
      * result, a domain's thread or the clock, ends the collection.
      */
@@ -163,8 +166,8 @@ final class Engine implements AutoCloseable {
         private final Result[] results;
         /** The thread running each domain, while it runs. */
         private final Thread[] threads;
-        /** When each domain started ({@link Time#nanoTime()}). */
-        private final long[] started;
+        /** When the chain's current domain hands the chain over if still running ({@link Time#nanoTime()}). */
+        private long handOverAt;
         private int next;
         private int ended;
         /** The generation of the chain: a chain's thread whose generation has passed stops after its domain. */
@@ -191,7 +194,6 @@ final class Engine implements AutoCloseable {
             }
             results = new Result[domains.size()];
             threads = new Thread[domains.size()];
-            started = new long[domains.size()];
         }
 
         void start() {
@@ -223,7 +225,7 @@ final class Engine implements AutoCloseable {
                     }
                     current = i;
                     threads[i] = Thread.currentThread();
-                    started[i] = now;
+                    handOverAt = handOver(i, now);
                 }
                 Result r = call(i);
                 boolean cutOff;
@@ -305,10 +307,16 @@ final class Engine implements AutoCloseable {
                         last |= leave(next, MISSED);
                     }
                 }
-                if (current >= 0 && next < domains.size() && now - handOver(current, started[current]) >= 0) {
-                    int generation = ++chain;
-                    current = -1;
-                    queries.execute(() -> chain(generation));
+                if (current >= 0 && next < domains.size() && now - handOverAt >= 0) {
+                    if (clock.crowded()) {
+                        // Slow from sharing the CPU with the other collections in flight, not from
+                        // MySQL: another thread and connection would only add to the crowd.
+                        handOverAt = handOver(current, now);
+                    } else {
+                        int generation = ++chain;
+                        current = -1;
+                        queries.execute(() -> chain(generation));
+                    }
                 }
                 if (!last) {
                     nextCheck = nextCheck(now);
@@ -329,7 +337,7 @@ final class Engine implements AutoCloseable {
                 }
             }
             if (current >= 0 && next < domains.size()) {
-                at = Math.min(at, handOver(current, started[current]));
+                at = Math.min(at, handOverAt);
             } else if (next < domains.size()) {
                 // Between two domains: the next starts no earlier than now, or is missed (by the chain's
                 // thread) when its limit has passed.

@@ -54,8 +54,19 @@ public final class LevelClock implements AutoCloseable {
     private long wakeAt = AWAKE;
     private long addedWhileAwake = Watched.DONE;
 
+    /**
+     * More collections in flight than this, and a domain that takes long is slow from sharing the
+     * CPU with them (1,000 monitors collecting at the same second on 2 cores), not from MySQL.
+     */
+    private final int crowd;
+
     public LevelClock(Time time) {
+        this(time, 2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    LevelClock(Time time, int crowd) {
         this.time = time;
+        this.crowd = crowd;
         this.thread = Thread.ofPlatform().daemon().name("blip-level-clock").start(this::run);
     }
 
@@ -84,33 +95,53 @@ public final class LevelClock implements AutoCloseable {
         watched.remove(w);
     }
 
+    /**
+     * Whether more collections are in flight than the cores can run without making each slow: then
+     * a slow domain does not hand over to a spare connection, which would only add to the work.
+     */
+    boolean crowded() {
+        return watched.size() > crowd;
+    }
+
     private void run() {
         long last = time.now().getEpochSecond();
         while (running) {
-            Thread.interrupted(); // a watch's wake-up, taken already
-            long nowMillis = time.now().toEpochMilli();
-            long second = nowMillis / 1000;
-            boolean ticked = second > last;
-            if (ticked) {
-                // A second begun since the last tick is ticked at once, even when the clock was late to
-                // sleep; a pause longer than a second (GC, suspended VM) skips seconds rather than bunching them.
-                last = second;
-                tick(second);
-            }
-            long now = time.nanoTime();
-            long wake = now + Duration.ofMillis((last + 1) * 1000 - nowMillis).toNanos();
-            wake = earliest(wake, checkWatched(now));
-            if (ticked && !tickers.isEmpty()) {
-                // The collections just handed out start a moment later; their first check is no
-                // earlier than this, so they need not wake the thread to say so.
-                wake = earliest(wake, now + Engine.HAND_OVER_AFTER.toNanos());
-            }
             try {
-                sleepUntil(wake);
+                last = turn(last);
             } catch (InterruptedException e) {
                 return;
             }
         }
+    }
+
+    /**
+     * One turn of the clock: ticks a second begun since {@code last}, checks what is due and sleeps
+     * until the next; returns the last second ticked. A method of its own, not the body of
+     * {@link #run}'s loop: the JIT compiles a method after some calls, where a loop that turns a few
+     * times a second would wait in the interpreter for the tens of thousands of turns after which it
+     * compiles the loop itself.
+     */
+    private long turn(long last) throws InterruptedException {
+        Thread.interrupted(); // a watch's wake-up, taken already
+        long nowMillis = time.now().toEpochMilli();
+        long second = nowMillis / 1000;
+        boolean ticked = second > last;
+        if (ticked) {
+            // A second begun since the last tick is ticked at once, even when the clock was late to
+            // sleep; a pause longer than a second (GC, suspended VM) skips seconds rather than bunching them.
+            last = second;
+            tick(second);
+        }
+        long now = time.nanoTime();
+        long wake = now + ((last + 1) * 1000 - nowMillis) * 1_000_000;
+        wake = earliest(wake, checkWatched(now));
+        if (ticked && !tickers.isEmpty()) {
+            // The collections just handed out start a moment later; their first check is no
+            // earlier than this, so they need not wake the thread to say so.
+            wake = earliest(wake, now + Engine.HAND_OVER_AFTER.toNanos());
+        }
+        sleepUntil(wake);
+        return last;
     }
 
     private void tick(long second) {

@@ -113,6 +113,10 @@ class EngineTest {
     }
 
     private Collector blocking() {
+        return blockingUntil(release);
+    }
+
+    private Collector blockingUntil(CountDownLatch release) {
         return new Collector() {
             @Override
             public void prepare(Plan plan) {
@@ -210,6 +214,45 @@ class EngineTest {
         assertEquals(List.of("slow", "fast"), List.copyOf(m.values().keySet()), "in the plan's order");
         assertEquals(Duration.ofSeconds(7), Duration.between(m.begin(), m.end()));
         assertEquals(Map.of("fast", 0L, "slow", 0L), e.errors());
+    }
+
+    @Test
+    void whileManyCollectionsAreInFlightASlowDomainKeepsTheChainAndHandsOverOnceTheCrowdIsGone() throws Exception {
+        LevelClock crowded = new LevelClock(time, 1); // two collections in flight are a crowd
+        CountDownLatch releaseA = new CountDownLatch(1);
+        CountDownLatch releaseB = new CountDownLatch(1);
+        try {
+            Plan plan = plan(Duration.ofSeconds(10), domain("slow", Map.of()), domain("fast", Map.of()));
+            Map<String, CollectorHelp> helps = Map.of("slow", help("slow"), "fast", help("fast"));
+            Engine a = new Engine("a", plan, Map.of("slow", blockingUntil(releaseA), "fast", returning(1)), helps,
+                    executor, crowded, time);
+            Engine b = new Engine("b", plan, Map.of("slow", blockingUntil(releaseB), "fast", returning(2)), helps,
+                    executor, crowded, time);
+            CompletableFuture<Metrics> collectedA = CompletableFuture.supplyAsync(
+                    () -> a.collect(plan.levels().get("l"), 1), task -> Thread.ofVirtual().start(task));
+            CompletableFuture<Metrics> collectedB = CompletableFuture.supplyAsync(
+                    () -> b.collect(plan.levels().get("l"), 1), task -> Thread.ofVirtual().start(task));
+            entered.acquire(2);
+            time.awaitWaiters(2, WAIT); // both clocks
+            time.advance(Duration.ofMillis(100));
+            time.awaitWaiters(2, WAIT);
+            time.advance(Duration.ofMillis(900));
+            time.awaitWaiters(2, WAIT);
+            assertEquals(0, handedOut.get(), "two in flight: neither slow domain hands over to a spare");
+            releaseA.countDown();
+            Metrics m = collectedA.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(Map.of("slow.value", 99.0, "fast.value", 1.0), values(m), "fast ran after slow, on its thread");
+            time.advance(Duration.ofMillis(100)); // b alone in flight: slow hands over at the next check
+            ended.acquire();
+            assertEquals(1, handedOut.get());
+            releaseB.countDown();
+            assertEquals(Map.of("slow.value", 99.0, "fast.value", 2.0),
+                    values(collectedB.get(WAIT.toSeconds(), TimeUnit.SECONDS)));
+        } finally {
+            releaseA.countDown();
+            releaseB.countDown();
+            crowded.close();
+        }
     }
 
     @Test
