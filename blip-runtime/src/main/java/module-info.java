@@ -9,9 +9,9 @@ module io.blip.runtime {
     requires org.snakeyaml.engine;
     requires org.slf4j;
     requires java.logging;
-    // The REST API (io.blip.runtime.api) serves on the JDK's HTTP server.
+    // Plugins can use only JDK modules that the boot layer has: resolve the ones they commonly need
+    // (the JDK's HTTP server, e.g. for a sink that receives; Blip's own API serves on HttpListener).
     requires jdk.httpserver;
-    // Plugins can use only JDK modules that the boot layer has: resolve the ones they commonly need.
     requires java.naming;
     requires java.net.http;
     requires jdk.unsupported;

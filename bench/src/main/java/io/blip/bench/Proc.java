@@ -15,13 +15,42 @@ import java.util.Map;
 
 /**
  * What Linux's {@code /proc} says about a process, its threads and the machine: CPU time in clock
- * ticks (utime + stime, as {@code /proc/<pid>/stat} counts them, threads that ended included), RSS
+ * ticks (utime + stime, as {@code /proc/<pid>/stat} counts them, threads that ended included) and,
+ * per thread, in nanoseconds ({@code /proc/<pid>/task/<tid>/schedstat}), RSS
  * and threads from {@code /proc/<pid>/status}, the command line and environment a process was
  * started with.
  */
 final class Proc {
-    /** A thread's CPU time so far. */
-    record ThreadCpu(long tid, String name, long ticks) {
+    /** A thread's CPU time so far: clock ticks (utime + stime) and nanoseconds on a CPU ({@code schedstat}). */
+    record ThreadCpu(long tid, String name, long ticks, long nanos) {
+    }
+
+    /** A process's CPU at one moment: its clock ticks (threads that ended included) and each live thread's. */
+    record ProcessCpu(long ticks, List<ThreadCpu> threads) {
+        static ProcessCpu of(long pid) {
+            List<ThreadCpu> threads = Proc.threads(pid);
+            return new ProcessCpu(cpuTicks(pid), threads);
+        }
+
+        /**
+         * Milliseconds of CPU from this reading to {@code later}: each thread alive at the later one to
+         * the nanosecond (Linux's {@code schedstat}; a thread that started in between from zero), and
+         * threads that ended in between from clock ticks (the whole process's less the live threads').
+         * Clock ticks alone are 10 ms each, too coarse for a few ms a second.
+         */
+        double millisUntil(ProcessCpu later) {
+            Map<Long, ThreadCpu> start = new java.util.HashMap<>();
+            threads.forEach(t -> start.put(t.tid(), t));
+            long nanos = 0;
+            long liveTicks = 0;
+            for (ThreadCpu t : later.threads) {
+                ThreadCpu s = start.get(t.tid());
+                nanos += t.nanos() - (s == null ? 0 : s.nanos());
+                liveTicks += t.ticks() - (s == null ? 0 : s.ticks());
+            }
+            long endedTicks = Math.max(0, later.ticks - ticks - liveTicks);
+            return nanos / 1e6 + millis(endedTicks);
+        }
     }
 
     /** The machine's CPU time so far, all cores: busy (not idle, not waiting for I/O) and in all. */
@@ -64,8 +93,15 @@ final class Proc {
                 } catch (NoSuchFileException e) {
                     continue; // ended between the listing and the read
                 }
+                String schedstat;
+                try {
+                    schedstat = Files.readString(task.resolve("schedstat"));
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                threads.add(new ThreadCpu(Long.parseLong(task.getFileName().toString()), name, ticks(stat)));
+                long nanos = Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+                threads.add(new ThreadCpu(Long.parseLong(task.getFileName().toString()), name, ticks(stat), nanos));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

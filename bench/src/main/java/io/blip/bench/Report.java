@@ -228,7 +228,7 @@ final class Report {
         line("## Where bin/blip's CPU goes, by thread");
         line();
         line("Run " + median.run() + " (the median run by bin/blip's CPU): " + num(total, 2) + " ms of CPU per "
-                + "second in all, from /proc/<pid>/task/*/stat over the window. Threads of one name are added up; "
+                + "second in all, from /proc/<pid>/task/*/schedstat over the window. Threads of one name are added up; "
                 + "Linux keeps 15 characters of a thread's name.");
         line();
         line("| thread | threads | ms/s | share |");
@@ -433,9 +433,11 @@ final class Report {
                 + s.warmup().toSeconds() + " s, then measures " + s.window().toSeconds() + " s. The accounts are "
                 + "`exporter`, `control` and `blip`, with the same grants (SELECT, PROCESS, REPLICATION CLIENT, SLAVE "
                 + "MONITOR). TLS off for all three.");
-        line("- **CPU per collection**: utime + stime of the whole process from /proc/<pid>/stat (clock ticks of "
-                + num(1000.0 / Proc.TICKS_PER_SECOND, 0) + " ms, every thread included, ended ones too) over the "
-                + "window, "
+        line("- **CPU per collection**: the CPU time of every thread of the process over the window, to the "
+                + "nanosecond from /proc/<pid>/task/<tid>/schedstat (the clock ticks of /proc/<pid>/stat, "
+                + num(1000.0 / Proc.TICKS_PER_SECOND, 0) + " ms each, are too coarse for a few ms a second: "
+                + "one tick in a 60 s window is 0.17 ms per collection); threads that ended in the window from "
+                + "clock ticks (the process's less its live threads'), "
                 + "divided by the collections in the window: the scrapes the harness sent (exporter), the iterations "
                 + "the control printed, and for bin/blip (whose noop sink shows nothing) the `SHOW GLOBAL STATUS` "
                 + "statements MariaDB counted from its user. For bin/blip that is the java process bin/blip exec'd. "
@@ -450,7 +452,7 @@ final class Report {
                 + "Percentiles by nearest rank over the collections of the window.");
         line("- **RSS and threads**: VmRSS and Threads from /proc/<pid>/status at the end of the window; "
                 + "the median of the runs.");
-        line("- **Threads' CPU**: /proc/<pid>/task/<tid>/stat at both ends of the window, by the thread's name "
+        line("- **Threads' CPU**: /proc/<pid>/task/<tid>/schedstat at both ends of the window, by the thread's name "
                 + "(comm); a thread that started in the window counts from zero.");
         line("- **Start to first metric**: from just before the harness starts bin/blip to when it reads the "
                 + "first metric line of the log sink on bin/blip's stdout.");

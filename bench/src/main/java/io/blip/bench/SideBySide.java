@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.ToLongFunction;
+import java.util.function.Function;
 
 /**
  * One run of the three side by side, against the one MariaDB: the exporter (scraped by the harness
  * every second at .667), the control (querying at .333) and bin/blip with one monitor on the
  * one-second level (collecting at .000). All three start fresh, warm up, and are then measured over
- * one window: CPU from {@code /proc/<pid>/stat} (utime + stime, the whole process), per-thread CPU of
+ * one window: CPU of each process to the nanosecond per thread ({@link Proc.ProcessCpu}), per-thread CPU of
  * Blip, RSS and threads at the window's end, collection latencies, and what MariaDB counted of each.
  */
 final class SideBySide {
@@ -93,8 +93,8 @@ final class SideBySide {
     record Commands(List<String> exporter, List<String> blip, JvmCommand blipJvm, List<String> control) {
     }
 
-    private record Snapshot(long nanos, long exporter, long control, long blip, long mariadb, long harness,
-                            Proc.MachineCpu machine, List<Proc.ThreadCpu> blipThreads,
+    private record Snapshot(long nanos, Proc.ProcessCpu exporter, Proc.ProcessCpu control, Proc.ProcessCpu blip,
+                            long mariadb, long harness, Proc.MachineCpu machine,
                             Map<String, Map<String, MariaDbSide.Statements>> statements) {
     }
 
@@ -187,9 +187,9 @@ final class SideBySide {
 
     private Snapshot snapshot(Three three) throws SQLException {
         long blipPid = three.blip.pid();
-        return new Snapshot(System.nanoTime(), Proc.cpuTicks(three.exporter.pid()), Proc.cpuTicks(three.control.pid()),
-                Proc.cpuTicks(blipPid), Proc.cpuTicks(mariadb.pid()), Proc.cpuTicks(ProcessHandle.current().pid()),
-                Proc.machineCpu(), Proc.threads(blipPid), mariadb.statementsByUser(USERS));
+        return new Snapshot(System.nanoTime(), Proc.ProcessCpu.of(three.exporter.pid()),
+                Proc.ProcessCpu.of(three.control.pid()), Proc.ProcessCpu.of(blipPid), Proc.cpuTicks(mariadb.pid()),
+                Proc.cpuTicks(ProcessHandle.current().pid()), Proc.machineCpu(), mariadb.statementsByUser(USERS));
     }
 
     /** The measured window: the readings at its two ends. */
@@ -198,25 +198,28 @@ final class SideBySide {
             return (after.nanos - before.nanos) / 1e9;
         }
 
-        Figures figures(Launched p, ToLongFunction<Snapshot> ticks, List<Double> latencies) {
-            return figures(p, ticks, latencies.size(), latencies);
+        Figures figures(Launched p, Function<Snapshot, Proc.ProcessCpu> cpu, List<Double> latencies) {
+            return figures(p, cpu, latencies.size(), latencies);
         }
 
-        Figures figures(Launched p, ToLongFunction<Snapshot> ticks, long collections, List<Double> latencies) {
-            return new Figures(p.pid(), Proc.millis(ticks.applyAsLong(after) - ticks.applyAsLong(before)), collections,
+        Figures figures(Launched p, Function<Snapshot, Proc.ProcessCpu> cpu, long collections,
+                        List<Double> latencies) {
+            return new Figures(p.pid(), cpu.apply(before).millisUntil(cpu.apply(after)), collections,
                     Proc.status(p.pid(), "VmRSS"), Proc.status(p.pid(), "Threads"), latencies);
         }
 
         BlipThreads blipThreads() {
-            return new BlipThreads(threadShares(before.blipThreads, after.blipThreads, seconds()),
-                    endedThreads(before.blipThreads, after.blipThreads, after.blip - before.blip, seconds()),
-                    namesNotIn(before.blipThreads, after.blipThreads),
-                    namesNotIn(after.blipThreads, before.blipThreads));
+            List<Proc.ThreadCpu> start = before.blip.threads();
+            List<Proc.ThreadCpu> end = after.blip.threads();
+            return new BlipThreads(threadShares(start, end, seconds()),
+                    endedThreads(start, end, after.blip.ticks() - before.blip.ticks(), seconds()),
+                    namesNotIn(start, end), namesNotIn(end, start));
         }
 
         /** MariaDB's and the harness's CPU, and the machine's that none of them nor the three account for. */
         Surroundings surroundings(String loadBefore) {
-            long known = after.exporter - before.exporter + after.control - before.control + after.blip - before.blip
+            long known = after.exporter.ticks() - before.exporter.ticks() + after.control.ticks()
+                    - before.control.ticks() + after.blip.ticks() - before.blip.ticks()
                     + after.mariadb - before.mariadb + after.harness - before.harness;
             long rest = after.machine.busyTicks() - before.machine.busyTicks() - known;
             return new Surroundings(Proc.millis(after.mariadb - before.mariadb) / seconds(),
@@ -225,19 +228,22 @@ final class SideBySide {
         }
     }
 
-    /** CPU per thread name over the window, most first; threads that started in the window count from zero. */
+    /**
+     * CPU per thread name over the window (to the nanosecond), most first; threads that started in the
+     * window count from zero.
+     */
     private static List<ThreadShare> threadShares(List<Proc.ThreadCpu> before, List<Proc.ThreadCpu> after,
                                                   double seconds) {
         Map<Long, Long> start = new HashMap<>();
-        before.forEach(t -> start.put(t.tid(), t.ticks()));
-        Map<String, long[]> byName = new TreeMap<>(); // name -> {threads, ticks}
+        before.forEach(t -> start.put(t.tid(), t.nanos()));
+        Map<String, long[]> byName = new TreeMap<>(); // name -> {threads, nanoseconds}
         for (Proc.ThreadCpu t : after) {
             long[] acc = byName.computeIfAbsent(t.name(), n -> new long[2]);
             acc[0]++;
-            acc[1] += t.ticks() - start.getOrDefault(t.tid(), 0L);
+            acc[1] += t.nanos() - start.getOrDefault(t.tid(), 0L);
         }
         return byName.entrySet().stream()
-                .map(e -> new ThreadShare(e.getKey(), (int) e.getValue()[0], Proc.millis(e.getValue()[1]) / seconds))
+                .map(e -> new ThreadShare(e.getKey(), (int) e.getValue()[0], e.getValue()[1] / 1e6 / seconds))
                 .sorted(Comparator.comparingDouble(ThreadShare::msPerSecond).reversed()
                         .thenComparing(ThreadShare::name))
                 .toList();

@@ -1,10 +1,5 @@
 package io.blip.runtime.api;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import io.blip.api.BlipException;
 import io.blip.api.MonitorHealth;
 import io.blip.api.time.Time;
@@ -13,11 +8,11 @@ import io.blip.runtime.api.ApiBackend.Outcome;
 import io.blip.runtime.config.ApiConfig;
 import io.blip.runtime.config.ConfigPrinter;
 import io.blip.runtime.event.Event;
+import io.blip.runtime.http.HttpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -34,21 +29,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 
 /**
- * Blip's REST API on the JDK's HTTP server: Blip's endpoints, JSON shapes and status codes, plus
+ * Blip's REST API on Blip's {@link HttpListener}: Blip's endpoints, JSON shapes and status codes, plus
  * {@code /health} and {@code /ready}, an optional bearer token and optional TLS (with client
  * certificates when {@code api.tls.ca} is set). Unlike Blip, each endpoint takes one method (another
  * gets 405 with {@code Allow}).
  *
  * <p>Two steps, so that boot reports a busy address and nothing is served before the monitors run:
  * {@link #bind} (at boot: reads the token and PEM files, opens the socket) and {@link #start}
- * (serves, each request on its own virtual thread, so a long reload does not hold up {@code /health}).
+ * (serves, each connection on its own virtual thread, so a long reload does not hold up {@code /health}).
  * Handlers, the JSON writer and the YAML printer are loaded by the first request, not before.
  *
  * <p>{@code /health} and {@code /ready} need no token, so that probes which cannot send one (a
@@ -63,18 +55,21 @@ public final class ApiServer implements AutoCloseable {
     /** Prometheus' text exposition format. */
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final HttpServer http;
+    private final HttpListener http;
+    private final boolean tls;
     private final ApiBackend backend;
     private final String version;
     private final Time time;
     /** SHA-256 of the token, compared in constant time; null when no token is asked for. */
     private final byte[] tokenDigest;
-    private ExecutorService requests;
+    private boolean started;
     /** Made by the first request, so that nothing of the handling is loaded while monitors start. */
     private Routes routes;
 
-    private ApiServer(HttpServer http, ApiBackend backend, String version, Time time, byte[] tokenDigest) {
+    private ApiServer(HttpListener http, boolean tls, ApiBackend backend, String version, Time time,
+                      byte[] tokenDigest) {
         this.http = http;
+        this.tls = tls;
         this.backend = backend;
         this.version = version;
         this.time = time;
@@ -97,15 +92,11 @@ public final class ApiServer implements AutoCloseable {
                 : sha256(ApiConfig.readToken(config.authTokenFile()));
         SSLContext ssl = config.tls() ? ApiTls.context(config) : null;
         InetSocketAddress address = address(config.bind());
-        HttpServer http;
+        HttpListener http;
+        ApiServer[] server = new ApiServer[1];
         try {
-            if (ssl == null) {
-                http = HttpServer.create(address, 0);
-            } else {
-                var https = HttpsServer.create(address, 0);
-                https.setHttpsConfigurator(configurator(ssl, !config.tlsCa().isEmpty()));
-                http = https;
-            }
+            http = HttpListener.bind(address, ssl, ssl != null && !config.tlsCa().isEmpty(), "blip-api",
+                    request -> server[0].serve(request));
         } catch (BindException e) {
             String hint = String.valueOf(e.getMessage()).contains("in use") ? "; is another Blip running?" : ";"
                     + " is the address this host's?";
@@ -114,34 +105,23 @@ public final class ApiServer implements AutoCloseable {
         } catch (IOException e) {
             throw new BlipException("api.bind: cannot listen on " + config.bind() + ": " + e.getMessage(), e);
         }
-        return new ApiServer(http, backend, version, time, token);
+        server[0] = new ApiServer(http, ssl != null, backend, version, time, token);
+        return server[0];
     }
 
     /** Starts serving requests. */
     public synchronized void start() {
-        if (requests != null) {
+        if (started) {
             throw new IllegalStateException("the API is already started");
         }
-        requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("blip-api-", 0).factory());
-        http.setExecutor(requests);
-        http.createContext("/", this::serve);
+        started = true;
         http.start();
-        log.info("API listening on {}://{}", http instanceof HttpsServer ? "https" : "http", hostPort(address()));
+        log.info("API listening on {}://{}", tls ? "https" : "http", hostPort(address()));
     }
 
-    /** One request, on its own virtual thread: what goes wrong is Blip's {@code server-api-error}. */
-    private void serve(HttpExchange exchange) {
-        try {
-            routes().serve(exchange);
-        } catch (IOException e) {
-            // The reply could not be written: most often a client that hung up, so not worth a warning.
-            log.debug("{}: API {} {}: reply not sent: {}", Event.SERVER_API_ERROR, exchange.getRequestMethod(),
-                    Routes.printable(exchange.getRequestURI().getPath()), e.toString());
-        } catch (RuntimeException e) {
-            log.error("{}: API {} {}: {}", Event.SERVER_API_ERROR, exchange.getRequestMethod(),
-                    Routes.printable(exchange.getRequestURI().getPath()), e.toString(), e);
-            exchange.close();
-        }
+    /** One request, on its connection's virtual thread. */
+    private HttpListener.Reply serve(HttpListener.Request request) {
+        return routes().serve(request);
     }
 
     private synchronized Routes routes() {
@@ -153,16 +133,13 @@ public final class ApiServer implements AutoCloseable {
 
     /** The address the API listens on (its port when {@code api.bind} asked for port 0). */
     public InetSocketAddress address() {
-        return http.getAddress();
+        return http.address();
     }
 
     /** Stops listening and drops open connections; a control already running finishes in the background. */
     @Override
     public synchronized void close() {
-        http.stop(0);
-        if (requests != null) {
-            requests.shutdown();
-        }
+        http.close();
     }
 
     private static InetSocketAddress address(String bind) {
@@ -177,17 +154,6 @@ public final class ApiServer implements AutoCloseable {
             throw new BlipException("api.bind: cannot listen on " + bind + ": host '" + host + "' is not known");
         }
         return address;
-    }
-
-    private static HttpsConfigurator configurator(SSLContext ssl, boolean clientCertificates) {
-        return new HttpsConfigurator(ssl) {
-            @Override
-            public void configure(HttpsParameters params) {
-                SSLParameters p = getSSLContext().getDefaultSSLParameters();
-                p.setNeedClientAuth(clientCertificates);
-                params.setSSLParameters(p);
-            }
-        };
     }
 
     private static String hostPort(InetSocketAddress a) {
@@ -262,26 +228,30 @@ public final class ApiServer implements AutoCloseable {
             routes.put(path, new Route("POST", handler));
         }
 
-        void serve(HttpExchange exchange) throws IOException {
-            try (exchange) {
-                String path = exchange.getRequestURI().getPath();
-                String method = exchange.getRequestMethod();
-                Reply reply;
-                try {
-                    reply = reply(exchange, method, path);
-                } catch (RuntimeException e) {
-                    log.error("{}: API {} {}: {}", Event.SERVER_API_PANIC, method, printable(path), e.toString(), e);
-                    reply = Reply.text(500, "internal error; see Blip's log");
-                }
-                log.debug("API {} {}: {}", method, printable(path), reply.status());
-                send(exchange, reply);
+        HttpListener.Reply serve(HttpListener.Request request) {
+            String path = request.path();
+            String method = request.method();
+            Reply reply;
+            try {
+                reply = reply(request, method, path);
+            } catch (RuntimeException e) {
+                log.error("{}: API {} {}: {}", Event.SERVER_API_PANIC, method, printable(path), e.toString(), e);
+                reply = Reply.text(500, "internal error; see Blip's log");
             }
+            log.debug("API {} {}: {}", method, printable(path), reply.status());
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("X-Content-Type-Options", "nosniff");
+            headers.put("Cache-Control", "no-store");
+            headers.putAll(reply.headers());
+            return new HttpListener.Reply(reply.status(), reply.type(), reply.body().getBytes(StandardCharsets.UTF_8),
+                    headers);
         }
 
-        private Reply reply(HttpExchange exchange, String method, String path) {
-            boolean authorized = api.authorized(exchange.getRequestHeaders().getFirst("Authorization"));
+        private Reply reply(HttpListener.Request request, String method, String path) {
+            String authorization = request.header("Authorization");
+            boolean authorized = api.authorized(authorization);
             if (!authorized && !OPEN.contains(path)) {
-                return unauthorized(exchange.getRequestHeaders().containsKey("Authorization"));
+                return unauthorized(authorization != null);
             }
             Route route = routes.get(path);
             if (route == null) {
@@ -291,8 +261,7 @@ public final class ApiServer implements AutoCloseable {
                 String text = printable(method) + " is not allowed on " + printable(path) + "; use " + route.method();
                 return new Reply(405, TEXT, text + "\n", Map.of("Allow", route.method()));
             }
-            return route.handler().apply(new Request(method, path, query(exchange.getRequestURI().getRawQuery()),
-                    authorized));
+            return route.handler().apply(new Request(method, path, query(request.rawQuery()), authorized));
         }
 
         private static Reply unauthorized(boolean sentOne) {
@@ -475,21 +444,6 @@ public final class ApiServer implements AutoCloseable {
                 return URLDecoder.decode(s, StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 return s; // a stray '%': take it as written
-            }
-        }
-
-        private static void send(HttpExchange exchange, Reply reply) throws IOException {
-            byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
-            var headers = exchange.getResponseHeaders();
-            headers.set("Content-Type", reply.type());
-            headers.set("X-Content-Type-Options", "nosniff");
-            headers.set("Cache-Control", "no-store");
-            reply.headers().forEach(headers::set);
-            exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
             }
         }
     }
