@@ -61,6 +61,17 @@ final class Blip {
                 + "monitors:\n  - id: bench\n    hostname: " + mysqlHostPort + "\n");
     }
 
+    /**
+     * One monitor with {@code exporter.mode: legacy} on {@code port}: scrapes only, as mysqld_exporter,
+     * of Blip's {@code default-exporter} plan.
+     */
+    Path legacyExporter(int port) throws IOException {
+        return write("blip-legacy-exporter.yaml", header("one monitor serving scrapes only (exporter.mode legacy)")
+                + "monitors:\n  - id: bench\n    hostname: " + mysqlHostPort + "\n"
+                + "    exporter:\n      mode: legacy\n      flags:\n        web.listen-address: 127.0.0.1:" + port
+                + "\n");
+    }
+
     /** {@code n} monitors of the one MariaDB, Blip's default plan (no plan files), the noop sink. */
     Path manyMonitors(int n) throws IOException {
         StringBuilder yaml = new StringBuilder(header(n + " monitors, Blip's default plan, the noop sink"));

@@ -46,6 +46,7 @@ final class Report {
     private final PhaseProbe.Result probe;
     private final StartUp.Result startUp;
     private final ManyMonitors.Result many;
+    private final ScrapeSideBySide.Result scrapes;
     /** Median CPU per collection of the runs, ms. */
     private final double exporterCpu;
     private final double controlCpu;
@@ -54,7 +55,7 @@ final class Report {
 
     Report(Context context, String mariadbVersion, String maxConnections, String mysqlHostPort, String ergonomics,
            List<SideBySide.Result> runs, SideBySide.Result latencyRun, PhaseProbe.Result probe, StartUp.Result startUp,
-           ManyMonitors.Result many) {
+           ManyMonitors.Result many, ScrapeSideBySide.Result scrapes) {
         this.context = context;
         this.mariadbVersion = mariadbVersion;
         this.maxConnections = maxConnections;
@@ -65,6 +66,7 @@ final class Report {
         this.probe = probe;
         this.startUp = startUp;
         this.many = many;
+        this.scrapes = scrapes;
         this.exporterCpu = median(runs, r -> r.exporter().cpuPerCollection());
         this.controlCpu = median(runs, r -> r.control().cpuPerCollection());
         this.blipCpu = median(runs, r -> r.blip().cpuPerCollection());
@@ -97,6 +99,7 @@ final class Report {
         work();
         startUp();
         manyMonitors();
+        scrapes();
         commands();
         method();
         return md.toString();
@@ -164,11 +167,45 @@ final class Report {
                 many.skipped() == 0));
         goals.add(new Goal(many.monitors() + " monitors: CPU < 0.35 core", num(many.cores(), 2) + " core",
                 many.cores() < 0.35));
+        double scrapeCpu = scrapes.blip().cpuPerCollection() / scrapes.exporter().cpuPerCollection();
+        double scrapeP50 = Stats.median(scrapes.blip().latencies()) / Stats.median(scrapes.exporter().latencies());
+        goals.add(new Goal("scrapes (issue 13): CPU per scrape ≤ 0.25× the exporter's", times(scrapeCpu),
+                scrapeCpu <= 0.25));
+        goals.add(new Goal("scrapes (issue 13): p50 latency ≤ 0.5× the exporter's", times(scrapeP50),
+                scrapeP50 <= 0.5));
         line("## Goals");
         line();
         line("| goal | this run | met |");
         line("|---|---|---|");
         goals.forEach(g -> line("| " + g.what() + " | " + g.figure() + " | " + (g.met() ? "yes" : "no") + " |"));
+        line();
+    }
+
+    private void scrapes() {
+        ScrapeSideBySide.Result r = scrapes;
+        line("## Scrapes: bin/blip in exporter.mode legacy beside the exporter");
+        line();
+        line("Both fresh, both scraped once a second by the harness as Prometheus 2.x scrapes (the exporter at +"
+                + SideBySide.SCRAPE_OFFSET_MILLIS + " ms, bin/blip at +" + ScrapeSideBySide.BLIP_OFFSET_MILLIS
+                + " ms), " + context.settings().warmup().toSeconds() + " s of warm-up, then "
+                + num(r.windowSeconds(), 1) + " s measured. bin/blip: one monitor with `exporter.mode: legacy` "
+                + "(scrapes of Blip's default-exporter plan, nothing else), its own listener.");
+        line();
+        line("| per scrape | exporter | bin/blip | bin/blip ÷ exporter | goal |");
+        line("|---|---|---|---|---|");
+        line("| CPU | " + ms(r.exporter().cpuPerCollection(), 2) + " (" + r.exporter().collections() + " scrapes) | "
+                + ms(r.blip().cpuPerCollection(), 2) + " (" + r.blip().collections() + " scrapes) | "
+                + times(r.blip().cpuPerCollection() / r.exporter().cpuPerCollection()) + " | ≤ 0.25× |");
+        line("| p50 / p99 latency | " + p50p99(r.exporter()) + " | " + p50p99(r.blip()) + " | "
+                + times(Stats.median(r.blip().latencies()) / Stats.median(r.exporter().latencies())) + " (p50) | "
+                + "≤ 0.5× (p50) |");
+        line("| `mysql_*` samples in the last answer | " + r.exporterSamples() + " | " + r.blipSamples() + " | | |");
+        line("| failed scrapes | " + r.exporterFailed() + " | " + r.blipFailed() + " | | |");
+        line("| RSS, threads (end of window) | " + mib(r.exporter().rssKiB()) + ", " + r.exporter().threads() + " | "
+                + mib(r.blip().rssKiB()) + ", " + r.blip().threads() + " | | |");
+        line();
+        line("The exporter answers gzip, which the harness asks for as Prometheus does; bin/blip answers "
+                + "uncompressed text. bin/blip: `" + String.join(" ", r.blipCommand()) + "`.");
         line();
     }
 

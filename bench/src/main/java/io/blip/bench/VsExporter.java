@@ -117,9 +117,12 @@ public final class VsExporter implements Callable<Integer> {
             StartUp.Result startUp = StartUp.measure(blip, settings.startups());
             say(n + " monitors through bin/blip");
             ManyMonitors.Result many = ManyMonitors.measure(blip, mariadb, settings);
+            say("scrapes: bin/blip in exporter.mode legacy beside the exporter");
+            ScrapeSideBySide.Result scrapes = ScrapeSideBySide.measure(settings, blip, context.exporter(), mariadb,
+                    passwords);
             String ergonomics = cpuRuns.getFirst().commands().blipJvm().ergonomics(dir);
             return new Report(context, mariadb.version(), mariadb.variable("max_connections"), db.hostPort(),
-                    ergonomics, cpuRuns, latencyRun, probe, startUp, many).markdown(Proc.loadAverage());
+                    ergonomics, cpuRuns, latencyRun, probe, startUp, many, scrapes).markdown(Proc.loadAverage());
         }
     }
 

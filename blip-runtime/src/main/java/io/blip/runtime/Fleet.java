@@ -14,6 +14,7 @@ import io.blip.api.monitor.MonitorLoader;
 import io.blip.api.monitor.MonitorLoaderContext;
 import io.blip.api.monitor.MonitorSpec;
 import io.blip.api.plugin.PluginServices;
+import io.blip.api.plan.Plan;
 import io.blip.api.region.RegionLookup;
 import io.blip.api.sink.Delivery;
 import io.blip.api.sink.SinkFactory;
@@ -43,7 +44,9 @@ import io.blip.runtime.plugin.PluginException;
 import io.blip.runtime.plugin.Plugins;
 import io.blip.runtime.plugin.Provider;
 import io.blip.runtime.prom.ExporterListener;
+import io.blip.runtime.prom.ExporterScrape;
 import io.blip.runtime.prom.ExporterSection;
+import io.blip.runtime.prom.WebConfig;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -378,8 +381,29 @@ final class Fleet {
         try {
             plan = plans.forMonitor(m);
             ExporterSection.Settings exporter = ExporterSection.Settings.of(m.sections().get(ExporterSection.NAME));
-            if (exporter.on() || !exporter.plan().equals(ExporterSection.DEFAULT_PLAN)) {
+            if (exporter.legacy()) {
+                // Scrapes only: no level to collect (plan changing would have nothing to change).
+                if (exporter.serveLatest()) {
+                    problems.add(m.origin() + ".exporter.serve-latest: a monitor with exporter.mode legacy collects"
+                            + " no plan, so there is no collection to serve; remove serve-latest or set"
+                            + " exporter.mode: dual");
+                }
+                if (plan.changing()) {
+                    problems.add(m.origin() + ".plans.change: a monitor with exporter.mode legacy collects no plan,"
+                            + " so there is nothing to change; remove plans.change or set exporter.mode: dual");
+                }
+                Plan scrapes = plans.exporterPlan(m, exporter.plan());
+                plan = MonitorPlans.of(new Plan(scrapes.name(), "exporter.mode legacy: scrapes only", Map.of()))
+                        .withExporter(scrapes);
+            } else if (exporter.on() || exporter.serveLatest()
+                    || !exporter.plan().equals(ExporterSection.DEFAULT_PLAN)) {
                 plan = plan.withExporter(plans.exporterPlan(m, exporter.plan()));
+                if (exporter.serveLatest() && !servesLatest(plan)) {
+                    problems.add(m.origin() + ".exporter.serve-latest: no level of plan " + plan.plan().name()
+                            + (plan.changing() ? " (or of the plans it changes to)" : "") + " collects what exporter"
+                            + " plan " + plan.exporter().name() + " does (its domains with the same metrics and"
+                            + " options), so there is no collection to serve; add such a level or remove serve-latest");
+                }
             }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{}: monitor {}: plan {}{}", Event.PLANS_LOAD_MONITOR, m.id(), plan.plan().name(),
@@ -416,7 +440,15 @@ final class Fleet {
             problems.add(e.getMessage());
         }
         Map<String, Options> sinkOptions = new LinkedHashMap<>(m.sinks());
-        if (sinkOptions.isEmpty()) {
+        boolean legacy = ExporterSection.Settings.of(m.sections().get(ExporterSection.NAME)).legacy();
+        if (legacy) {
+            // mysqld_exporter's way: Prometheus pulls; the sinks (the fleet's, by default) are not this monitor's.
+            if (!sinkOptions.isEmpty()) {
+                LOG.info("monitor {}: exporter.mode legacy: serves scrapes only; sinks {} are not used", m.id(),
+                        sinkOptions.keySet());
+            }
+            sinkOptions.clear();
+        } else if (sinkOptions.isEmpty()) {
             try {
                 String sink = plugins.defaultSink();
                 sinkOptions.put(sink, declarations.sinks().get(sink).defaults(m.origin() + ".sinks." + sink));
@@ -441,6 +473,12 @@ final class Fleet {
         return new Prepared(m, plan, target, credentials, sinkFactories, sinkOptions);
     }
 
+    /** Whether a level of any plan the monitor may run answers scrapes of its exporter plan. */
+    private static boolean servesLatest(MonitorPlans plan) {
+        return plan.all().stream().flatMap(p -> p.levels().values().stream())
+                .anyMatch(level -> ExporterScrape.answers(level, plan.exporter()));
+    }
+
     /** What of {@code exporter} this runtime does not do yet: each a problem that says so. */
     private static void exporterProblems(MonitorConfig m, List<String> problems) {
         Options section = m.sections().get(ExporterSection.NAME);
@@ -448,14 +486,18 @@ final class Fleet {
             return;
         }
         ExporterSection.Settings exporter = ExporterSection.Settings.of(section);
-        if (exporter.mode().equals("legacy")) {
-            problems.add(m.origin() + ".exporter.mode: legacy (scrapes only, no plan and no sinks) is not supported"
-                    + " yet; use dual: the monitor serves scrapes and also runs its plan and sinks");
-        }
         if (!exporter.webConfigFile().isEmpty()) {
-            problems.add(m.origin() + ".exporter.flags.web.config.file: the exporter-toolkit web config (TLS,"
-                    + " basic auth) is not supported yet; remove it, or scrape the API's /probe, which has the API's"
-                    + " token and TLS");
+            if (!exporter.on()) {
+                problems.add(m.origin() + ".exporter.flags.web.config.file: for the monitor's own listener, which"
+                        + " it has with exporter.mode dual or legacy; set one, or remove the key (the API's /probe has"
+                        + " the API's token and TLS)");
+            } else {
+                try {
+                    WebConfig.read(Path.of(exporter.webConfigFile()), m.origin() + ".exporter.flags.web.config.file");
+                } catch (BlipException e) {
+                    problems.add(e.getMessage());
+                }
+            }
         }
         if (exporter.on()) {
             try {
@@ -523,9 +565,14 @@ final class Fleet {
         // /probe and the monitor's own listener: its exporter.plan (Blip's default-exporter unless set), its scrape-timeout.
         monitor.exportWith(p.plan().exporter() != null ? p.plan().exporter() : DefaultPlans.defaultExporter(),
                 exporter.scrapeTimeout());
+        if (exporter.serveLatest()) {
+            monitor.serveLatest();
+        }
         if (exporter.on()) {
             try {
-                monitor.listen(exporter.listenAddress(), exporter.telemetryPath(),
+                WebConfig web = exporter.webConfigFile().isEmpty() ? null : WebConfig.read(
+                        Path.of(exporter.webConfigFile()), config.origin() + ".exporter.flags.web.config.file");
+                monitor.listen(exporter.listenAddress(), exporter.telemetryPath(), web,
                         config.origin() + ".exporter.flags.web.listen-address");
             } catch (BlipException e) {
                 monitor.stop(Duration.ZERO);

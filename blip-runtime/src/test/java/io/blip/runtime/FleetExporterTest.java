@@ -1,13 +1,16 @@
 package io.blip.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.api.BlipException;
+import io.blip.runtime.http.Bcrypt;
 import io.blip.runtime.monitor.Monitor;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.PromText;
+import io.blip.testkit.TestCertificates;
 import io.blip.testkit.VirtualTime;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Blip's {@code exporter} keys: a monitor in {@code dual} mode serves scrapes in mysqld_exporter's
- * format on a listener of its own, besides its plan and sinks; what is not built yet is refused at
- * boot, naming the key.
+ * format on a listener of its own, besides its plan and sinks; in {@code legacy} mode only that;
+ * with the exporter-toolkit's web config; what Blip does not do is refused at boot, naming the key.
  */
 class FleetExporterTest {
     private static final String PASSWORD = "exporter-e2e-pw-7731";
@@ -131,26 +135,184 @@ class FleetExporterTest {
     }
 
     @Test
-    void whatIsNotBuiltYetIsRefusedAtBootNamingTheKey() {
-        BlipException legacy = assertThrows(BlipException.class, () -> boot("""
+    void legacyModeOnlyServesScrapesWithNoPlanAndNoSinks() throws Exception {
+        server = boot("""
                   - id: a
                     hostname: %s
                     exporter:
                       mode: legacy
-                """.formatted(db.hostPort())));
-        assertTrue(legacy.getMessage().contains("monitors[0].exporter.mode: legacy (scrapes only, no plan and no sinks)"
-                + " is not supported yet"), legacy.getMessage());
+                      flags:
+                        web.listen-address: 127.0.0.1:0
+                """.formatted(db.hostPort()));
+        server.run();
+        Monitor a = monitor("a");
+        assertTrue(a.plan().levels().isEmpty(), "no level of its own to collect: " + a.plan());
+        assertEquals("default-exporter", a.exporter().plan().name(), "its scrapes collect the exporter plan");
+        assertTrue(a.status().keySet().stream().noneMatch(k -> k.startsWith("sink:")), "the fleet's noop sink is"
+                + " not this monitor's: " + a.status());
+        URI base = URI.create("http://127.0.0.1:" + a.listenAddress().orElseThrow().getPort());
+        var scrape = http.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, scrape.statusCode(), scrape.body());
+        assertTrue(scrape.body().lines().anyMatch("mysql_up 1"::equals), scrape.body());
+        assertTrue(PromText.parse(scrape.body()).stream()
+                .anyMatch(f -> f.name().equals("mysql_global_variables_max_connections")), scrape.body());
+    }
 
-        BlipException webConfig = assertThrows(BlipException.class, () -> boot("""
+    @Test
+    void serveLatestAnswersFromTheMonitorsOwnCollectionAndSaysHowOld() throws Exception {
+        Files.writeString(dir.resolve("exporter-like.yaml"), """
+                prom:
+                  freq: 10s
+                  collect:
+                    status.global: {options: {all: "yes"}}
+                    var.global: {options: {all: "yes"}}
+                    innodb: {options: {all: enabled}}
+                """);
+        server = boot("""
+                  - id: a
+                    hostname: %s
+                    plans:
+                      files: [exporter-like.yaml]
+                    exporter:
+                      mode: dual
+                      serve-latest: true
+                      flags: {web.listen-address: "127.0.0.1:0"}
+                """.formatted(db.hostPort()));
+        server.run();
+        monitor("a").running().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        time.advance(java.time.Duration.ofMillis(2500)); // within the level's 10 s, no new collection
+        URI base = URI.create("http://127.0.0.1:" + monitor("a").listenAddress().orElseThrow().getPort());
+        String body = http.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(body.lines().anyMatch(l -> l.startsWith("blip_exporter_sample_age_seconds 2.5")), body);
+        assertTrue(body.lines().anyMatch(l -> l.startsWith("mysql_global_variables_max_connections ")), body);
+        assertTrue(body.lines().anyMatch("mysql_up 1"::equals), body);
+        PromText.parse(body);
+    }
+
+    @Test
+    void serveLatestWithNoLevelThatAnswersIsABootErrorNamingTheKey() {
+        BlipException e = assertThrows(BlipException.class, () -> boot("""
+                  - id: a
+                    hostname: %s
+                    plans:
+                      files: [two-levels.yaml]
+                    exporter:
+                      serve-latest: true
+                """.formatted(db.hostPort())));
+        assertTrue(e.getMessage().contains("monitors[0].exporter.serve-latest: no level of plan two-levels.yaml"
+                + " collects what exporter plan default-exporter does"), e.getMessage());
+    }
+
+    @Test
+    void theWebConfigFileServesTlsAndBasicAuthAsTheExporterToolkitDoes() throws Exception {
+        TestCertificates.Authority ca = TestCertificates.authority("Exporter CA");
+        TestCertificates.Issued cert = ca.server("blip.test", "DNS:blip.test", "IP:127.0.0.1");
+        cert.writeChain(dir.resolve("server.pem"));
+        cert.writeKey(dir.resolve("server-key.pem"), TestCertificates.KeyFormat.PKCS8);
+        String hash = Bcrypt.hash("scrape-pw-5521", "sixteen byte slt".getBytes(StandardCharsets.US_ASCII), 4);
+        Files.writeString(dir.resolve("web.yml"), """
+                tls_server_config:
+                  cert_file: server.pem
+                  key_file: server-key.pem
+                http_server_config:
+                  headers:
+                    X-Frame-Options: deny
+                basic_auth_users:
+                  prometheus: %s
+                """.formatted(hash));
+        server = boot("""
                   - id: a
                     hostname: %s
                     exporter:
                       mode: dual
                       flags:
+                        web.listen-address: 127.0.0.1:0
+                        web.config.file: web.yml
+                """.formatted(db.hostPort()));
+        server.run();
+        int port = monitor("a").listenAddress().orElseThrow().getPort();
+        HttpClient https = HttpClient.newBuilder().sslContext(ca.clientContext(null)).build();
+        URI url = URI.create("https://127.0.0.1:" + port + "/metrics");
+        var anonymous = https.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+        assertEquals("Basic", anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
+        var wrong = https.send(HttpRequest.newBuilder(url).header("Authorization", basic("prometheus", "nope")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, wrong.statusCode());
+        for (int i = 0; i < 2; i++) { // the second from the listener's memory of good credentials
+            var good = https.send(HttpRequest.newBuilder(url).header("Authorization", basic("prometheus",
+                    "scrape-pw-5521")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, good.statusCode(), good.body());
+            assertTrue(good.body().lines().anyMatch("mysql_up 1"::equals), good.body());
+            assertEquals("deny", good.headers().firstValue("X-Frame-Options").orElse(""));
+        }
+        assertThrows(java.io.IOException.class, () -> http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()),
+                "TLS only");
+    }
+
+    @Test
+    void whatTheWebConfigAsksAndBlipDoesNotDoIsABootErrorNamingTheKey() throws Exception {
+        Files.writeString(dir.resolve("web.yml"), """
+                tls_server_config:
+                  cert_file: server.pem
+                  key_file: server-key.pem
+                  cipher_suites: [TLS_AES_128_GCM_SHA256]
+                basic_auth_users:
+                  prometheus: plain-text-not-a-hash
+                rate_limit: {interval: 1s}
+                """);
+        BlipException e = assertThrows(BlipException.class, () -> boot("""
+                  - id: a
+                    hostname: %s
+                    exporter:
+                      mode: dual
+                      flags:
+                        web.listen-address: 127.0.0.1:0
                         web.config.file: web.yml
                 """.formatted(db.hostPort())));
-        assertTrue(webConfig.getMessage().contains("exporter.flags.web.config.file: the exporter-toolkit web config"),
-                webConfig.getMessage());
+        String m = e.getMessage();
+        assertTrue(m.contains("monitors[0].exporter.flags.web.config.file: " + dir.resolve("web.yml")
+                + ": rate_limit: not supported by Blip's exporter listeners"), m);
+        assertTrue(m.contains("web.yml: tls_server_config.cipher_suites: not supported"), m);
+        assertTrue(m.contains("web.yml: basic_auth_users.prometheus: not a bcrypt hash"), m);
+        assertFalse(m.contains("plain-text-not-a-hash"), "what stands for a password is never shown: " + m);
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void legacyWithPlanChangingIsABootErrorNamingTheKey() {
+        BlipException e = assertThrows(BlipException.class, () -> boot("""
+                  - id: a
+                    hostname: %s
+                    plans:
+                      change:
+                        active: {plan: default-mysql}
+                    exporter:
+                      mode: legacy
+                """.formatted(db.hostPort())));
+        assertTrue(e.getMessage().contains("monitors[0].plans.change: a monitor with exporter.mode legacy collects"
+                + " no plan"), e.getMessage());
+    }
+
+    @Test
+    void aWebConfigFileWithoutAListenerOfItsOwnIsABootError() throws Exception {
+        Files.writeString(dir.resolve("web.yml"), "basic_auth_users: {}\n");
+        BlipException e = assertThrows(BlipException.class, () -> boot("""
+                  - id: a
+                    hostname: %s
+                    exporter:
+                      flags:
+                        web.config.file: web.yml
+                """.formatted(db.hostPort())));
+        assertTrue(e.getMessage().contains("monitors[0].exporter.flags.web.config.file: for the monitor's own"
+                + " listener, which it has with exporter.mode dual or legacy"), e.getMessage());
     }
 
     @Test

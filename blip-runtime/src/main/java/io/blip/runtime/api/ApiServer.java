@@ -9,6 +9,7 @@ import io.blip.runtime.config.ApiConfig;
 import io.blip.runtime.config.ConfigPrinter;
 import io.blip.runtime.event.Event;
 import io.blip.runtime.http.HttpListener;
+import io.blip.runtime.http.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,9 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer bind(ApiConfig config, ApiBackend backend, String version, Time time) {
         byte[] token = config.authTokenFile().isEmpty() ? null
                 : sha256(ApiConfig.readToken(config.authTokenFile()));
-        SSLContext ssl = config.tls() ? ApiTls.context(config) : null;
+        SSLContext ssl = config.tls() ? ServerTls.context(new ServerTls.File("api.tls.cert", config.tlsCert()),
+                new ServerTls.File("api.tls.key", config.tlsKey()),
+                config.tlsCa().isEmpty() ? null : new ServerTls.File("api.tls.ca", config.tlsCa())) : null;
         InetSocketAddress address = address(config.bind());
         HttpListener http;
         ApiServer[] server = new ApiServer[1];

@@ -100,14 +100,26 @@ public final class HttpListener implements AutoCloseable {
      */
     public static HttpListener bind(InetSocketAddress address, SSLContext ssl, boolean clientCertificates,
                                     String name, Handler handler) throws IOException {
+        SSLParameters parameters = null;
+        if (ssl != null) {
+            parameters = ssl.getDefaultSSLParameters();
+            parameters.setNeedClientAuth(clientCertificates);
+        }
+        return bind(address, ssl, parameters, name, handler);
+    }
+
+    /**
+     * Listens on {@code address} with TLS of these parameters (protocols, client certificates; null:
+     * the context's defaults); serves from {@link #start}.
+     */
+    public static HttpListener bind(InetSocketAddress address, SSLContext ssl, SSLParameters parameters, String name,
+                                    Handler handler) throws IOException {
         ServerSocket socket;
         if (ssl == null) {
             socket = new ServerSocket();
         } else {
             SSLServerSocket tls = (SSLServerSocket) ssl.getServerSocketFactory().createServerSocket();
-            SSLParameters p = ssl.getDefaultSSLParameters();
-            p.setNeedClientAuth(clientCertificates);
-            tls.setSSLParameters(p);
+            tls.setSSLParameters(parameters != null ? parameters : ssl.getDefaultSSLParameters());
             socket = tls;
         }
         try {

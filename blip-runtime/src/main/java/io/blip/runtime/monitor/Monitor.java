@@ -19,6 +19,7 @@ import io.blip.runtime.plan.MonitorPlans;
 import io.blip.runtime.plan.DefaultPlans;
 import io.blip.runtime.prom.ExporterListener;
 import io.blip.runtime.prom.ExporterScrape;
+import io.blip.runtime.prom.WebConfig;
 import io.blip.runtime.mysql.MonitorPool;
 import io.blip.runtime.delivery.SinkQueue.Lane;
 import java.time.Duration;
@@ -92,6 +93,9 @@ public final class Monitor implements LevelClock.Ticker {
     private Duration exporterTimeout = Duration.ofSeconds(10);
     private ExporterScrape exporter;
     private ExporterListener listener;
+    /** With {@code exporter.serve-latest}: the last collection of each level, for its scrapes. */
+    private volatile boolean keepLatest;
+    private final Map<String, Metrics> latest = new ConcurrentHashMap<>();
     private final Map<String, MonitorHealth.Level> levelHealth = new ConcurrentHashMap<>();
     private volatile Instant started;
     private volatile MonitorHealth lastHealth;
@@ -273,6 +277,11 @@ public final class Monitor implements LevelClock.Ticker {
         Collecting c = current;
         if (c == null) {
             LOG.info("{}: monitor {}: collecting nothing: state {} has no plan", event, id(), changer.state());
+            return;
+        }
+        if (c.schedule().levels().isEmpty() && listener != null) {
+            LOG.info("{}: monitor {}: serving scrapes only (exporter.mode legacy) of plan {}", event, id(),
+                    exporterPlan.name());
             return;
         }
         LOG.info("{}: monitor {}: collecting plan {} (levels: {})", event, id(), c.plan().name(),
@@ -478,6 +487,9 @@ public final class Monitor implements LevelClock.Ticker {
     }
 
     private void send(Level level, Metrics metrics) {
+        if (keepLatest) {
+            latest.put(level.name(), metrics);
+        }
         levelHealth.merge(level.name(), new MonitorHealth.Level(1, Duration.between(metrics.begin(), metrics.end())),
                 (was, now) -> new MonitorHealth.Level(was.collections() + 1, now.lastDuration()));
         if (metrics.values().isEmpty()) {
@@ -549,14 +561,44 @@ public final class Monitor implements LevelClock.Ticker {
         was.complete(h);
     }
 
-    /**
-     * Stops collecting, waits for the collection in flight, gives the sinks what is queued and closes
-     * everything, all within the given time.
-     */
     /** Its scrapes collect this plan ({@code exporter.plan}) within this time ({@code exporter.scrape-timeout}). */
     public synchronized void exportWith(Plan plan, Duration scrapeTimeout) {
         exporterPlan = plan;
         exporterTimeout = scrapeTimeout;
+    }
+
+    /**
+     * {@code exporter.serve-latest}: its scrapes answer from {@link #latestMatching()} when it has a
+     * collection to give, instead of querying again.
+     */
+    public void serveLatest() {
+        keepLatest = true;
+        exporter().serveLatest(this::latestMatching);
+    }
+
+    /**
+     * The latest collection of a level of the plan it runs now that collects every domain of the
+     * exporter plan's level as that level does (the same metrics and options), while younger than
+     * that level's interval; empty when it has none (then a scrape collects).
+     */
+    Optional<Metrics> latestMatching() {
+        Collecting c = current;
+        Plan scraped;
+        synchronized (this) {
+            scraped = exporterPlan;
+        }
+        if (c == null || scraped == null) {
+            return Optional.empty();
+        }
+        Instant now = time.now();
+        for (Level level : c.schedule().levels()) {
+            Metrics m = ExporterScrape.answers(level, scraped) ? latest.get(level.name()) : null;
+            if (m != null && m.plan().equals(c.plan().name())
+                    && Duration.between(m.end(), now).compareTo(level.freq()) < 0) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -572,13 +614,14 @@ public final class Monitor implements LevelClock.Ticker {
     }
 
     /**
-     * Serves its scrapes on a listener of its own ({@code exporter.flags}) until it stops.
+     * Serves its scrapes on a listener of its own ({@code exporter.flags}; with the TLS and basic auth of
+     * {@code web}, null for none) until it stops.
      *
      * @param where the config path, for the message when the address cannot be bound
      * @throws io.blip.api.BlipException when it cannot listen there
      */
-    public void listen(String listenAddress, String telemetryPath, String where) {
-        ExporterListener bound = ExporterListener.bind(listenAddress, telemetryPath, exporter(), where);
+    public void listen(String listenAddress, String telemetryPath, WebConfig web, String where) {
+        ExporterListener bound = ExporterListener.bind(listenAddress, telemetryPath, exporter(), where, web);
         synchronized (this) {
             listener = bound;
         }
@@ -589,6 +632,10 @@ public final class Monitor implements LevelClock.Ticker {
         return java.util.Optional.ofNullable(listener).map(ExporterListener::address);
     }
 
+    /**
+     * Stops collecting, waits for the collection in flight, gives the sinks what is queued and closes
+     * everything, all within the given time.
+     */
     public void stop(Duration within) {
         long deadline = time.nanoTime() + within.toNanos();
         synchronized (this) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A monitor's own listener for Prometheus, as Blip's {@code exporter.flags} set it: {@code GET} on
@@ -31,16 +32,35 @@ public final class ExporterListener implements AutoCloseable {
      */
     public static ExporterListener bind(String listenAddress, String telemetryPath, ExporterScrape scrape,
                                         String where) {
+        return bind(listenAddress, telemetryPath, scrape, where, null);
+    }
+
+    /**
+     * Listens on {@code host:port} with the TLS, basic auth and headers of {@code web}
+     * ({@code web.config.file}; null for none).
+     */
+    public static ExporterListener bind(String listenAddress, String telemetryPath, ExporterScrape scrape,
+                                        String where, WebConfig web) {
         InetSocketAddress address = address(listenAddress, where);
+        Set<String> verified = WebConfig.verifiedCache();
         HttpListener http;
         try {
-            http = HttpListener.bind(address, null, false, "blip-exporter",
-                    request -> serve(request, telemetryPath, scrape));
+            http = HttpListener.bind(address, web == null ? null : web.ssl(), web == null ? null : web.parameters(),
+                    "blip-exporter", request -> withHeaders(web, serve(request, telemetryPath, scrape, web, verified)));
         } catch (IOException e) {
             throw new BlipException(where + ": cannot listen on " + listenAddress + ": " + e.getMessage()
                     + "; set another web.listen-address");
         }
         return new ExporterListener(http.start());
+    }
+
+    private static Reply withHeaders(WebConfig web, Reply reply) {
+        if (web == null || web.headers().isEmpty()) {
+            return reply;
+        }
+        Map<String, String> headers = new java.util.LinkedHashMap<>(web.headers());
+        headers.putAll(reply.headers());
+        return new Reply(reply.status(), reply.type(), reply.body(), headers);
     }
 
     /** {@code host:port} as an address; {@code :9104} listens on every interface, as the exporter's default does. */
@@ -65,7 +85,13 @@ public final class ExporterListener implements AutoCloseable {
         return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
-    private static Reply serve(HttpListener.Request request, String path, ExporterScrape scrape) {
+    private static Reply serve(HttpListener.Request request, String path, ExporterScrape scrape, WebConfig web,
+                               Set<String> verified) {
+        if (web != null && !web.allows(request, verified)) {
+            // As the exporter-toolkit answers.
+            return new Reply(401, "text/plain; charset=utf-8", "Unauthorized\n".getBytes(StandardCharsets.UTF_8),
+                    Map.of("WWW-Authenticate", "Basic"));
+        }
         if (!request.path().equals(path)) {
             return Reply.text(404, "404 page not found\n");
         }

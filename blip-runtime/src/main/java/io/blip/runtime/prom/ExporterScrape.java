@@ -1,6 +1,7 @@
 package io.blip.runtime.prom;
 
 import io.blip.api.MetricValue;
+import io.blip.api.Metrics;
 import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorContext;
@@ -14,9 +15,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +40,15 @@ public final class ExporterScrape implements AutoCloseable {
 
     private final String monitorId;
     private final Plan plan;
+    /** The sample age gauge of {@code serve-latest} (Blip's own; the exporter has none). */
+    public static final String AGE = "blip_exporter_sample_age_seconds";
     private final Level level;
     private final Map<String, CollectorFactory> factories;
     private final CollectorContext context;
     private final Duration timeout;
     private final Time time;
+    /** With {@code serve-latest}: the monitor's latest collection that matches the plan, if any is young enough. */
+    private volatile Supplier<Optional<Metrics>> latest;
     // Guarded by this.
     private Map<String, Collector> collectors;
     private Map<String, ServerExtras.InnodbMetric> innodbDescribed;
@@ -134,6 +141,13 @@ public final class ExporterScrape implements AutoCloseable {
             return true;
         }
         var durations = new LinkedHashMap<String, Double>();
+        Supplier<Optional<Metrics>> source = latest;
+        Metrics served = source == null ? null : source.get().orElse(null);
+        if (source != null) {
+            double age = served == null ? 0 : Math.max(0, Duration.between(served.end(), time.now()).toNanos() / 1e9);
+            out.add(AGE, "Age of the collection this scrape's values come from, in seconds (exporter.serve-latest);"
+                    + " 0 when collected for this scrape.", Type.GAUGE, age);
+        }
         var domains = new java.util.ArrayList<>(made.keySet());
         domains.add("repl"); // every column of the replica status, as the exporter's default collector reads it
         for (String domain : domains) {
@@ -143,6 +157,8 @@ public final class ExporterScrape implements AutoCloseable {
                     try (Connection c = context.db().getConnection()) {
                         ServerExtras.slaveStatus(c, out);
                     }
+                } else if (served != null && served.values().containsKey(domain)) {
+                    translate(domain, served.values().get(domain), out);
                 } else {
                     translate(domain, within(made.get(domain), deadline), out);
                 }
@@ -236,6 +252,35 @@ public final class ExporterScrape implements AutoCloseable {
             collectors = made;
         }
         return collectors;
+    }
+
+    /**
+     * {@code exporter.serve-latest}: a scrape answers with the values of {@code source}'s collection
+     * (a level of the monitor's plan that collects what this plan does) when it gives one, instead
+     * of running those domains again, and says how old they are in {@value #AGE}. The server's
+     * version strings, InnoDB metric comments and replica status are still read, as every scrape of
+     * the exporter reads them.
+     */
+    public void serveLatest(Supplier<Optional<Metrics>> source) {
+        latest = source;
+    }
+
+    /**
+     * Whether {@code level}'s collections can answer a scrape of {@code exporterPlan}: it collects
+     * every domain of the plan's one level with the same metrics and options ({@code repl} aside,
+     * which a scrape reads as the exporter does).
+     */
+    public static boolean answers(Level level, Plan exporterPlan) {
+        if (exporterPlan.levels().size() != 1) {
+            return false;
+        }
+        return exporterPlan.levels().values().iterator().next().collect().values().stream()
+                .allMatch(d -> d.name().equals("repl") || d.equals(level.collect().get(d.name())));
+    }
+
+    /** The plan a scrape collects ({@code exporter.plan}). */
+    public Plan plan() {
+        return plan;
     }
 
     /** The most one scrape may take ({@code exporter.scrape-timeout}). */

@@ -22,19 +22,22 @@ public final class ExporterSection {
     static final String WEB_CONFIG_FILE = "web.config.file";
     static final String PLAN = "plan";
     static final String SCRAPE_TIMEOUT = "scrape-timeout";
+    static final String SERVE_LATEST = "serve-latest";
     public static final String DEFAULT_PLAN = "default-exporter";
 
     public static final OptionSet OPTIONS = OptionSet.of(
             Option.oneOf(MODE, "Serve Prometheus scrapes in mysqld_exporter's format on a listener of the monitor's own",
                     "", "no listener (Blip's default)",
                     "dual", "the listener, and the monitor runs its plan and sinks as well",
-                    "legacy", "the listener only (not supported yet)").withDefault(""),
+                    "legacy", "the listener only: no plan, no sinks (a heartbeat writer still runs)").withDefault(""),
             Option.section(FLAGS, "mysqld_exporter's flags that Blip reads", OptionSet.of(
                     Option.string(LISTEN_ADDRESS, "host:port of the monitor's listener").withDefault("127.0.0.1:9104"),
                     Option.string(TELEMETRY_PATH, "the path that answers scrapes").withDefault("/metrics"),
-                    Option.string(WEB_CONFIG_FILE, "exporter-toolkit TLS and basic auth (not supported yet)"))),
+                    Option.path(WEB_CONFIG_FILE, "the exporter-toolkit web config: TLS and basic auth of the listener"))),
             Option.string(PLAN, "the plan a scrape collects: one level").withDefault(DEFAULT_PLAN),
-            Option.duration(SCRAPE_TIMEOUT, "the most one scrape may take").withDefault("10s"));
+            Option.duration(SCRAPE_TIMEOUT, "the most one scrape may take").withDefault("10s"),
+            Option.bool(SERVE_LATEST, "answer a scrape from the latest collection of a level of the monitor's plan"
+                    + " that collects what the exporter plan does, when younger than that level's interval"));
 
     /**
      * A monitor's exporter settings, read from its section.
@@ -43,21 +46,28 @@ public final class ExporterSection {
      * @param listenAddress  {@code host:port}
      * @param telemetryPath  the path of scrapes, from {@code /}
      * @param webConfigFile  the exporter-toolkit file, if set
+     * @param serveLatest    {@code serve-latest}: scrapes answered from the monitor's latest matching collection
      */
     public record Settings(String mode, String listenAddress, String telemetryPath, String webConfigFile, String plan,
-                           Duration scrapeTimeout) {
+                           Duration scrapeTimeout, boolean serveLatest) {
         public boolean on() {
             return !mode.isEmpty();
+        }
+
+        /** {@code legacy}: the monitor only serves scrapes, as mysqld_exporter does; no plan, no sinks. */
+        public boolean legacy() {
+            return mode.equals("legacy");
         }
 
         /** Read from the monitor's section; a monitor without one (built in a test) has no listener. */
         public static Settings of(Options exporter) {
             if (exporter == null) {
-                return new Settings("", "", "", "", DEFAULT_PLAN, Duration.ofSeconds(10));
+                return new Settings("", "", "", "", DEFAULT_PLAN, Duration.ofSeconds(10), false);
             }
             Options flags = exporter.section(FLAGS);
             return new Settings(exporter.string(MODE), flags.string(LISTEN_ADDRESS), flags.string(TELEMETRY_PATH),
-                    flags.string(WEB_CONFIG_FILE), exporter.string(PLAN), exporter.duration(SCRAPE_TIMEOUT));
+                    flags.file(WEB_CONFIG_FILE).map(java.nio.file.Path::toString).orElse(""), exporter.string(PLAN), exporter.duration(SCRAPE_TIMEOUT),
+                    exporter.bool(SERVE_LATEST));
         }
     }
 
