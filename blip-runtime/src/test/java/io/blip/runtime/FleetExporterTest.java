@@ -193,16 +193,16 @@ class FleetExporterTest {
 
     @Test
     void serveLatestWithNoLevelThatAnswersIsABootErrorNamingTheKey() {
-        BlipException e = assertThrows(BlipException.class, () -> boot("""
+        String e = bootError("""
                   - id: a
                     hostname: %s
                     plans:
                       files: [two-levels.yaml]
                     exporter:
                       serve-latest: true
-                """.formatted(db.hostPort())));
-        assertTrue(e.getMessage().contains("monitors[0].exporter.serve-latest: no level of plan two-levels.yaml"
-                + " collects what exporter plan default-exporter does"), e.getMessage());
+                """.formatted(db.hostPort()));
+        assertTrue(e.contains("monitors[0].exporter.serve-latest: no level of plan two-levels.yaml"
+                + " collects what exporter plan default-exporter does"), e);
     }
 
     @Test
@@ -264,7 +264,7 @@ class FleetExporterTest {
                   prometheus: plain-text-not-a-hash
                 rate_limit: {interval: 1s}
                 """);
-        BlipException e = assertThrows(BlipException.class, () -> boot("""
+        String m = bootError("""
                   - id: a
                     hostname: %s
                     exporter:
@@ -272,13 +272,17 @@ class FleetExporterTest {
                       flags:
                         web.listen-address: 127.0.0.1:0
                         web.config.file: web.yml
-                """.formatted(db.hostPort())));
-        String m = e.getMessage();
+                """.formatted(db.hostPort()));
         assertTrue(m.contains("monitors[0].exporter.flags.web.config.file: " + dir.resolve("web.yml")
                 + ": rate_limit: not supported by Blip's exporter listeners"), m);
         assertTrue(m.contains("web.yml: tls_server_config.cipher_suites: not supported"), m);
         assertTrue(m.contains("web.yml: basic_auth_users.prometheus: not a bcrypt hash"), m);
         assertFalse(m.contains("plain-text-not-a-hash"), "what stands for a password is never shown: " + m);
+    }
+
+    /** The message of the boot error these monitors make. */
+    private String bootError(String monitors) {
+        return assertThrows(BlipException.class, () -> boot(monitors)).getMessage();
     }
 
     private static String basic(String user, String password) {
@@ -288,7 +292,7 @@ class FleetExporterTest {
 
     @Test
     void legacyWithPlanChangingIsABootErrorNamingTheKey() {
-        BlipException e = assertThrows(BlipException.class, () -> boot("""
+        String e = bootError("""
                   - id: a
                     hostname: %s
                     plans:
@@ -296,23 +300,23 @@ class FleetExporterTest {
                         active: {plan: default-mysql}
                     exporter:
                       mode: legacy
-                """.formatted(db.hostPort())));
-        assertTrue(e.getMessage().contains("monitors[0].plans.change: a monitor with exporter.mode legacy collects"
-                + " no plan"), e.getMessage());
+                """.formatted(db.hostPort()));
+        assertTrue(e.contains("monitors[0].plans.change: a monitor with exporter.mode legacy collects"
+                + " no plan"), e);
     }
 
     @Test
     void aWebConfigFileWithoutAListenerOfItsOwnIsABootError() throws Exception {
         Files.writeString(dir.resolve("web.yml"), "basic_auth_users: {}\n");
-        BlipException e = assertThrows(BlipException.class, () -> boot("""
+        String e = bootError("""
                   - id: a
                     hostname: %s
                     exporter:
                       flags:
                         web.config.file: web.yml
-                """.formatted(db.hostPort())));
-        assertTrue(e.getMessage().contains("monitors[0].exporter.flags.web.config.file: for the monitor's own"
-                + " listener, which it has with exporter.mode dual or legacy"), e.getMessage());
+                """.formatted(db.hostPort()));
+        assertTrue(e.contains("monitors[0].exporter.flags.web.config.file: for the monitor's own"
+                + " listener, which it has with exporter.mode dual or legacy"), e);
     }
 
     @Test
@@ -321,21 +325,21 @@ class FleetExporterTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        BlipException e = assertThrows(BlipException.class, () -> boot("""
+        String e = bootError("""
                   - id: a
                     hostname: %1$s
                     exporter: {mode: dual, flags: {web.listen-address: "127.0.0.1:%2$d"}}
                   - id: b
                     hostname: %1$s
                     exporter: {mode: dual, flags: {web.listen-address: "127.0.0.1:%2$d"}}
-                """.formatted(db.hostPort(), port)));
-        assertTrue(e.getMessage().contains("monitors a and b both set exporter.flags.web.listen-address 127.0.0.1:"
-                + port), e.getMessage());
+                """.formatted(db.hostPort(), port));
+        assertTrue(e.contains("monitors a and b both set exporter.flags.web.listen-address 127.0.0.1:"
+                + port), e);
     }
 
     @Test
     void theExporterPlanHasOneLevel() {
-        BlipException e = assertThrows(BlipException.class, () -> boot("""
+        String e = bootError("""
                   - id: a
                     hostname: %s
                     plans:
@@ -344,8 +348,8 @@ class FleetExporterTest {
                       mode: dual
                       plan: two-levels.yaml
                       flags: {web.listen-address: "127.0.0.1:0"}
-                """.formatted(db.hostPort())));
-        assertTrue(e.getMessage().contains("exporter.plan: plan 'two-levels.yaml' has 2 levels; an exporter plan has"
-                + " one"), e.getMessage());
+                """.formatted(db.hostPort()));
+        assertTrue(e.contains("exporter.plan: plan 'two-levels.yaml' has 2 levels; an exporter plan has"
+                + " one"), e);
     }
 }

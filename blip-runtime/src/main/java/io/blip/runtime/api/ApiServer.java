@@ -122,9 +122,18 @@ public final class ApiServer implements AutoCloseable {
         log.info("API listening on {}://{}", tls ? "https" : "http", hostPort(address()));
     }
 
-    /** One request, on its connection's virtual thread. */
+    /**
+     * One request, on its connection's virtual thread: what goes wrong outside a handler (making the
+     * handlers, writing the reply's headers) is Blip's {@code server-api-error}.
+     */
     private HttpListener.Reply serve(HttpListener.Request request) {
-        return routes().serve(request);
+        try {
+            return routes().serve(request);
+        } catch (RuntimeException e) {
+            log.error("{}: API {} {}: {}", Event.SERVER_API_ERROR, Routes.printable(request.method()),
+                    Routes.printable(request.path()), e.toString(), e);
+            return HttpListener.Reply.text(500, "internal error; see Blip's log\n");
+        }
     }
 
     private synchronized Routes routes() {
