@@ -98,7 +98,7 @@ public final class ApiServer implements AutoCloseable {
         HttpListener http;
         ApiServer[] server = new ApiServer[1];
         try {
-            http = HttpListener.bind(address, ssl, ssl != null && !config.tlsCa().isEmpty(), "blip-api",
+            http = HttpListener.bind(address, ssl, ssl != null && !config.tlsCa().isEmpty(), "blip-api", time,
                     request -> server[0].serve(request));
         } catch (BindException e) {
             String hint = String.valueOf(e.getMessage()).contains("in use") ? "; is another Blip running?" : ";"

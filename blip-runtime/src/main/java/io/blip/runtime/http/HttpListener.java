@@ -1,5 +1,6 @@
 package io.blip.runtime.http;
 
+import io.blip.api.time.Time;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -80,14 +81,17 @@ public final class HttpListener implements AutoCloseable {
     private final ServerSocket socket;
     private final Handler handler;
     private final String name;
+    /** For the {@code Date} header and the pause after a failed accept. */
+    private final Time time;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private volatile Thread acceptor;
 
-    private HttpListener(ServerSocket socket, Handler handler, String name) {
+    private HttpListener(ServerSocket socket, Handler handler, String name, Time time) {
         this.socket = socket;
         this.handler = handler;
         this.name = name;
+        this.time = time;
     }
 
     /**
@@ -96,16 +100,17 @@ public final class HttpListener implements AutoCloseable {
      * @param ssl                 TLS, or null for plain HTTP
      * @param clientCertificates  with TLS, whether clients must show a certificate the context trusts
      * @param name                names the threads ({@code name-accept}, {@code name-N})
+     * @param time                the server's time, for the {@code Date} header
      * @throws IOException when the address cannot be bound (a {@link java.net.BindException} when in use)
      */
     public static HttpListener bind(InetSocketAddress address, SSLContext ssl, boolean clientCertificates,
-                                    String name, Handler handler) throws IOException {
+                                    String name, Time time, Handler handler) throws IOException {
         SSLParameters parameters = null;
         if (ssl != null) {
             parameters = ssl.getDefaultSSLParameters();
             parameters.setNeedClientAuth(clientCertificates);
         }
-        return bind(address, ssl, parameters, name, handler);
+        return bind(address, ssl, parameters, name, time, handler);
     }
 
     /**
@@ -113,7 +118,7 @@ public final class HttpListener implements AutoCloseable {
      * the context's defaults); serves from {@link #start}.
      */
     public static HttpListener bind(InetSocketAddress address, SSLContext ssl, SSLParameters parameters, String name,
-                                    Handler handler) throws IOException {
+                                    Time time, Handler handler) throws IOException {
         ServerSocket socket;
         if (ssl == null) {
             socket = new ServerSocket();
@@ -128,7 +133,7 @@ public final class HttpListener implements AutoCloseable {
             socket.close();
             throw e;
         }
-        return new HttpListener(socket, handler, name);
+        return new HttpListener(socket, handler, name, time);
     }
 
     /** Starts accepting connections (until then they wait in the socket's backlog). */
@@ -291,21 +296,25 @@ public final class HttpListener implements AutoCloseable {
             reply = Reply.text(500, "internal error\n");
             keepAlive = false;
         }
-        write(out, reply, !NO_BODY_METHODS.contains(method), keepAlive, version);
+        write(out, reply, !NO_BODY_METHODS.contains(method), keepAlive, version, date());
         return keepAlive;
     }
 
     /** Answers a request that cannot be served and closes the connection (its rest cannot be read safely). */
-    private static boolean fail(OutputStream out, int status, String why) throws IOException {
-        write(out, Reply.text(status, status + " " + why + "\n"), true, false, "HTTP/1.1");
+    private boolean fail(OutputStream out, int status, String why) throws IOException {
+        write(out, Reply.text(status, status + " " + why + "\n"), true, false, "HTTP/1.1", date());
         return false;
     }
 
-    private static void write(OutputStream out, Reply reply, boolean withBody, boolean keepAlive, String version)
-            throws IOException {
+    private String date() {
+        return DATE.format(ZonedDateTime.ofInstant(time.now(), ZoneOffset.UTC));
+    }
+
+    private static void write(OutputStream out, Reply reply, boolean withBody, boolean keepAlive, String version,
+                              String date) throws IOException {
         StringBuilder head = new StringBuilder(256);
         head.append("HTTP/1.1 ").append(reply.status()).append(' ').append(reason(reply.status())).append("\r\n");
-        head.append("Date: ").append(DATE.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
+        head.append("Date: ").append(date).append("\r\n");
         if (reply.type() != null) {
             head.append("Content-Type: ").append(reply.type()).append("\r\n");
         }
@@ -435,9 +444,9 @@ public final class HttpListener implements AutoCloseable {
         return b.toString();
     }
 
-    private static void pause() {
+    private void pause() {
         try {
-            Thread.sleep(100);
+            time.sleep(Duration.ofMillis(100));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -467,8 +476,9 @@ public final class HttpListener implements AutoCloseable {
         Thread a = acceptor;
         if (a != null) {
             try {
-                // The socket is closed for good once the thread blocked in accept has let go of it.
-                a.join(Duration.ofSeconds(5));
+                // The socket is closed for good once the thread blocked in accept has let go of it,
+                // which the close makes it do at once.
+                a.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -621,7 +621,7 @@ public final class Monitor implements LevelClock.Ticker {
      * @throws io.blip.api.BlipException when it cannot listen there
      */
     public void listen(String listenAddress, String telemetryPath, WebConfig web, String where) {
-        ExporterListener bound = ExporterListener.bind(listenAddress, telemetryPath, exporter(), where, web);
+        ExporterListener bound = ExporterListener.bind(listenAddress, telemetryPath, exporter(), where, web, time);
         synchronized (this) {
             listener = bound;
         }

@@ -1,6 +1,7 @@
 package io.blip.runtime.prom;
 
 import io.blip.api.BlipException;
+import io.blip.api.time.Time;
 import io.blip.runtime.http.HttpListener;
 import io.blip.runtime.http.HttpListener.Reply;
 import java.io.IOException;
@@ -31,8 +32,8 @@ public final class ExporterListener implements AutoCloseable {
      * @throws BlipException when the address is not host:port or cannot be bound (e.g. in use)
      */
     public static ExporterListener bind(String listenAddress, String telemetryPath, ExporterScrape scrape,
-                                        String where) {
-        return bind(listenAddress, telemetryPath, scrape, where, null);
+                                        String where, Time time) {
+        return bind(listenAddress, telemetryPath, scrape, where, null, time);
     }
 
     /**
@@ -40,13 +41,13 @@ public final class ExporterListener implements AutoCloseable {
      * ({@code web.config.file}; null for none).
      */
     public static ExporterListener bind(String listenAddress, String telemetryPath, ExporterScrape scrape,
-                                        String where, WebConfig web) {
+                                        String where, WebConfig web, Time time) {
         InetSocketAddress address = address(listenAddress, where);
         Set<String> verified = WebConfig.verifiedCache();
         HttpListener http;
         try {
             http = HttpListener.bind(address, web == null ? null : web.ssl(), web == null ? null : web.parameters(),
-                    "blip-exporter", request -> withHeaders(web, serve(request, telemetryPath, scrape, web, verified)));
+                    "blip-exporter", time, request -> withHeaders(web, serve(request, telemetryPath, scrape, web, verified)));
         } catch (IOException e) {
             throw new BlipException(where + ": cannot listen on " + listenAddress + ": " + e.getMessage()
                     + "; set another web.listen-address");

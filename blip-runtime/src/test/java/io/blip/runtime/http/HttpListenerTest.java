@@ -3,6 +3,7 @@ package io.blip.runtime.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.blip.api.time.Time;
 import io.blip.runtime.http.HttpListener.Reply;
 import io.blip.runtime.http.HttpListener.Request;
 import java.io.ByteArrayOutputStream;
@@ -35,7 +36,7 @@ class HttpListenerTest {
     @BeforeEach
     void listen() throws IOException {
         listener = HttpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, false,
-                "test-http", request -> {
+                "test-http", Time.system(), request -> {
                     seen.add(request);
                     if (request.path().equals("/boom")) {
                         throw new IllegalStateException("a handler bug");
