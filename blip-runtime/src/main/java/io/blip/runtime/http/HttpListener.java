@@ -86,6 +86,11 @@ public final class HttpListener implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private volatile Thread acceptor;
+    /** The last {@code Date} header. */
+    private volatile DateHeader lastDate;
+
+    private record DateHeader(long second, String text) {
+    }
 
     private HttpListener(ServerSocket socket, Handler handler, String name, Time time) {
         this.socket = socket;
@@ -306,8 +311,16 @@ public final class HttpListener implements AutoCloseable {
         return false;
     }
 
+    /** The {@code Date} header's value, made once a second. */
     private String date() {
-        return DATE.format(ZonedDateTime.ofInstant(time.now(), ZoneOffset.UTC));
+        long second = time.now().getEpochSecond();
+        DateHeader last = lastDate;
+        if (last != null && last.second() == second) {
+            return last.text();
+        }
+        String text = DATE.format(ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(second), ZoneOffset.UTC));
+        lastDate = new DateHeader(second, text);
+        return text;
     }
 
     private static void write(OutputStream out, Reply reply, boolean withBody, boolean keepAlive, String version,

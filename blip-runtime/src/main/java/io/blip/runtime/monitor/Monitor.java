@@ -608,7 +608,7 @@ public final class Monitor implements LevelClock.Ticker {
      */
     public synchronized ExporterScrape exporter() {
         if (exporter == null) {
-            exporter = new ExporterScrape(id(), exporterPlan, factories, context, exporterTimeout, time);
+            exporter = new ExporterScrape(id(), exporterPlan, factories, context, exporterTimeout, time, threads);
         }
         return exporter;
     }

@@ -52,29 +52,17 @@ public final class ExporterNames {
     static void globalStatus(List<MetricValue> values, Map<String, String> wsrep, Exposition out) {
         var seen = new java.util.HashSet<String>();
         for (MetricValue v : values) {
-            seen.add(v.name());
             String name = v.name();
-            if (name.startsWith(BUFFER_POOL_PAGES)) {
-                String state = name.substring(BUFFER_POOL_PAGES.length());
-                switch (state) {
-                    case "data", "free", "misc", "old" -> out.add(STATUS + "buffer_pool_pages",
-                            "Innodb buffer pool pages by state.", Type.GAUGE, "state", state, v.value());
-                    case "dirty" -> out.add(STATUS + "buffer_pool_dirty_pages", "Innodb buffer pool dirty pages.",
-                            Type.GAUGE, v.value());
-                    case "total" -> {
-                        // The sum of the others: the exporter leaves it out.
-                    }
-                    default -> out.add(STATUS + "buffer_pool_page_changes_total",
-                            "Innodb buffer pool page state changes.", Type.COUNTER, "operation", state, v.value());
-                }
+            seen.add(name);
+            StatusName t = STATUS_NAMES.size() < MAX_CACHED ? STATUS_NAMES.computeIfAbsent(name, ExporterNames::statusName)
+                    : statusName(name);
+            if (t == LEFT_OUT) {
                 continue;
             }
-            Fold fold = fold(name);
-            if (fold != null) {
-                out.add(fold.family(), fold.help(), fold.type(), fold.label(), name.substring(fold.prefix().length()),
-                        v.value());
+            if (t.labelName() == null) {
+                out.add(t.family(), t.help(), t.type(), v.value());
             } else {
-                out.add(STATUS + name, "Generic metric from SHOW GLOBAL STATUS.", Type.UNTYPED, v.value());
+                out.add(t.family(), t.help(), t.type(), t.labelName(), t.labelValue(), v.value());
             }
         }
         wsrep.forEach((name, text) -> {
@@ -90,6 +78,38 @@ public final class ExporterNames {
                     new String[] {uuid, wsrep.getOrDefault("wsrep_cluster_state_uuid", ""),
                             wsrep.getOrDefault("wsrep_provider_version", "")}, 1);
         }
+    }
+
+    /** How one status variable is written: its family, help, type, and label when folded. */
+    private record StatusName(String family, String help, Type type, String labelName, String labelValue) {
+    }
+
+    /** A status variable the exporter leaves out. */
+    private static final StatusName LEFT_OUT = new StatusName("", "", Type.UNTYPED, null, null);
+    /** Names repeat every scrape: each one's translation is kept (at most this many: the server's names). */
+    private static final int MAX_CACHED = 4096;
+    private static final Map<String, StatusName> STATUS_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, String> VARIABLE_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static StatusName statusName(String name) {
+        if (name.startsWith(BUFFER_POOL_PAGES)) {
+            String state = name.substring(BUFFER_POOL_PAGES.length());
+            return switch (state) {
+                case "data", "free", "misc", "old" -> new StatusName(STATUS + "buffer_pool_pages",
+                        "Innodb buffer pool pages by state.", Type.GAUGE, "state", state);
+                case "dirty" -> new StatusName(STATUS + "buffer_pool_dirty_pages", "Innodb buffer pool dirty pages.",
+                        Type.GAUGE, null, null);
+                case "total" -> LEFT_OUT; // the sum of the others: the exporter leaves it out
+                default -> new StatusName(STATUS + "buffer_pool_page_changes_total",
+                        "Innodb buffer pool page state changes.", Type.COUNTER, "operation", state);
+            };
+        }
+        Fold fold = fold(name);
+        if (fold != null) {
+            return new StatusName(fold.family(), fold.help(), fold.type(), fold.label(),
+                    name.substring(fold.prefix().length()));
+        }
+        return new StatusName(STATUS + name, "Generic metric from SHOW GLOBAL STATUS.", Type.UNTYPED, null, null);
     }
 
     private static Fold fold(String name) {
@@ -175,7 +195,9 @@ public final class ExporterNames {
      */
     public static void globalVariables(List<MetricValue> values, Map<String, String> text, Exposition out) {
         for (MetricValue v : values) {
-            out.add(VARIABLES + v.name(), "Generic gauge metric from SHOW GLOBAL VARIABLES.", Type.GAUGE, v.value());
+            String family = VARIABLE_NAMES.size() < MAX_CACHED
+                    ? VARIABLE_NAMES.computeIfAbsent(v.name(), n -> VARIABLES + n) : VARIABLES + v.name();
+            out.add(family, "Generic gauge metric from SHOW GLOBAL VARIABLES.", Type.GAUGE, v.value());
         }
         out.add(NAMESPACE + "_version_info", "MySQL version and distribution.", Type.GAUGE,
                 new String[] {"innodb_version", "version", "version_comment"},

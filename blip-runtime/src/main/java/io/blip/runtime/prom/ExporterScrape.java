@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,6 +48,7 @@ public final class ExporterScrape implements AutoCloseable {
     private final CollectorContext context;
     private final Duration timeout;
     private final Time time;
+    private final Executor threads;
     /** With {@code serve-latest}: the monitor's latest collection that matches the plan, if any is young enough. */
     private volatile Supplier<Optional<Metrics>> latest;
     // Guarded by this.
@@ -62,6 +64,16 @@ public final class ExporterScrape implements AutoCloseable {
      */
     public ExporterScrape(String monitorId, Plan plan, Map<String, CollectorFactory> factories,
                           CollectorContext context, Duration timeout, Time time) {
+        this(monitorId, plan, factories, context, timeout, time, task -> Thread.ofVirtual().start(task));
+    }
+
+    /**
+     * @param threads where a scrape and its domains' collects run: the monitor's query threads, whose
+     *                platform threads wait for MySQL in the kernel, cheaper than a virtual thread's
+     *                park and unpark through the JDK's poller for every read
+     */
+    public ExporterScrape(String monitorId, Plan plan, Map<String, CollectorFactory> factories,
+                          CollectorContext context, Duration timeout, Time time, Executor threads) {
         if (plan.levels().size() != 1) {
             throw new IllegalArgumentException("plan '" + plan.name() + "': an exporter plan has one level, not "
                     + plan.levels().size());
@@ -73,6 +85,7 @@ public final class ExporterScrape implements AutoCloseable {
         this.context = context;
         this.timeout = timeout;
         this.time = time;
+        this.threads = threads;
     }
 
     /**
@@ -86,7 +99,7 @@ public final class ExporterScrape implements AutoCloseable {
             if (running == null) {
                 running = new CompletableFuture<>();
                 CompletableFuture<String> r = running;
-                Thread.ofVirtual().name("blip-scrape-" + monitorId).start(() -> r.complete(run()));
+                threads.execute(() -> r.complete(run()));
             }
             mine = running;
         }
@@ -180,11 +193,17 @@ public final class ExporterScrape implements AutoCloseable {
         }
         CompletableFuture<List<MetricValue>> values = new CompletableFuture<>();
         Object done = new Object();
-        Thread t = Thread.ofVirtual().start(() -> {
+        var runner = new java.util.concurrent.atomic.AtomicReference<Thread>();
+        threads.execute(() -> {
+            runner.set(Thread.currentThread());
             try {
                 values.complete(collector.collect(level.name()));
             } catch (Throwable e) {
                 values.completeExceptionally(e);
+            } finally {
+                synchronized (runner) {
+                    runner.set(null); // done: a late cut-off must not interrupt the thread's next task
+                }
             }
             synchronized (done) {
                 done.notifyAll();
@@ -196,7 +215,12 @@ public final class ExporterScrape implements AutoCloseable {
             }
         }
         if (!values.isDone()) {
-            t.interrupt();
+            synchronized (runner) {
+                Thread t = runner.get();
+                if (t != null) {
+                    t.interrupt();
+                }
+            }
             throw new TimeoutException("scrape-timeout of " + timeout.toMillis() + " ms reached");
         }
         try {

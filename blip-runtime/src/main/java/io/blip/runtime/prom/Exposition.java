@@ -128,6 +128,10 @@ public final class Exposition {
 
     /** HELP text: a backslash and a newline escaped, as the format asks. */
     static void escapeHelp(String help, StringBuilder out) {
+        if (help.indexOf('\\') < 0 && help.indexOf('\n') < 0) {
+            out.append(help); // nearly every help text: nothing to escape
+            return;
+        }
         for (int i = 0; i < help.length(); i++) {
             char c = help.charAt(i);
             switch (c) {
@@ -140,6 +144,10 @@ public final class Exposition {
 
     /** A label value: a backslash, a double quote and a newline escaped. */
     static void escapeLabelValue(String value, StringBuilder out) {
+        if (value.indexOf('\\') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0) {
+            out.append(value);
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
