@@ -528,12 +528,22 @@ final class Fleet {
         }
     }
 
+    /**
+     * The socket timeout of a monitor's connections: a query still running past its collection's limit,
+     * or its scrape's ({@code exporter.scrape-timeout}), is cut off by it, 2 s later. A monitor in legacy
+     * mode has no plan of its own, only scrapes.
+     */
+    static Duration socketTimeout(MonitorPlans plans, Duration scrapeTimeout) {
+        Duration longest = plans.all().stream().map(plan -> TimeLimits.of(plan).longest())
+                .max(Duration::compareTo).orElse(Duration.ZERO);
+        return (scrapeTimeout.compareTo(longest) > 0 ? scrapeTimeout : longest).plusSeconds(2);
+    }
+
     /** The monitor of prepared parts: its connector and pool, its lanes into its sinks, its collectors. */
     Monitor build(Prepared p, LevelClock levelClock, ExecutorService queries) {
         MonitorConfig config = p.config();
-        // A query still running past its collection's limit is cut off by the socket timeout.
-        Duration socketTimeout = p.plan().all().stream().map(plan -> TimeLimits.of(plan).longest())
-                .max(Duration::compareTo).orElse(Duration.ZERO).plusSeconds(2);
+        ExporterSection.Settings exporter = ExporterSection.Settings.of(config.sections().get(ExporterSection.NAME));
+        Duration socketTimeout = socketTimeout(p.plan(), exporter.scrapeTimeout());
         MysqlConnector connector = new MysqlConnector(p.target(), p.credentials(), socketTimeout, tlsProviders(),
                 context.mycnf(), time);
         MonitorPool pool = new MonitorPool(config.id(), connector, config.mysql().timeoutConnect(), time);
@@ -561,7 +571,6 @@ final class Fleet {
         }
         var monitor = new Monitor(config, p.plan(), ha, collectors, collectorContext, pool, lanes, levelClock, queries,
                 time);
-        ExporterSection.Settings exporter = ExporterSection.Settings.of(config.sections().get(ExporterSection.NAME));
         // /probe and the monitor's own listener: its exporter.plan (Blip's default-exporter unless set), its scrape-timeout.
         monitor.exportWith(p.plan().exporter() != null ? p.plan().exporter() : DefaultPlans.defaultExporter(),
                 exporter.scrapeTimeout());

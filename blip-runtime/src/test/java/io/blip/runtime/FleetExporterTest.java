@@ -291,6 +291,16 @@ class FleetExporterTest {
     }
 
     @Test
+    void aQueryMayRunAsLongAsTheScrapeMayBeforeTheSocketTimeoutCutsItOff() {
+        var legacy = io.blip.runtime.plan.MonitorPlans.of(new io.blip.api.plan.Plan("default-exporter", "", Map.of()));
+        assertEquals(java.time.Duration.ofSeconds(32), Fleet.socketTimeout(legacy, java.time.Duration.ofSeconds(30)),
+                "no level of its own: the scrape's limit, and 2 s");
+        var levels = io.blip.runtime.plan.MonitorPlans.of(io.blip.runtime.plan.DefaultPlans.defaultExporter());
+        assertTrue(Fleet.socketTimeout(levels, java.time.Duration.ofSeconds(1))
+                .compareTo(java.time.Duration.ofSeconds(3)) > 0, "a level's longer limit wins");
+    }
+
+    @Test
     void legacyWithPlanChangingIsABootErrorNamingTheKey() {
         String e = bootError("""
                   - id: a
