@@ -204,6 +204,11 @@ final class Report {
         line("| RSS, threads (end of window) | " + mib(r.exporter().rssKiB()) + ", " + r.exporter().threads() + " | "
                 + mib(r.blip().rssKiB()) + ", " + r.blip().threads() + " | | |");
         line();
+        line("Samples in one answer and not the other (name and labels; values differ by nature): only the "
+                + "exporter's: " + (r.onlyExporter().isEmpty() ? "none" : "`" + String.join("`, `", r.onlyExporter())
+                + "`") + "; only bin/blip's: " + (r.onlyBlip().isEmpty() ? "none" : "`" + String.join("`, `",
+                r.onlyBlip()) + "`") + ".");
+        line();
         line("The exporter answers gzip, which the harness asks for as Prometheus does; bin/blip answers "
                 + "uncompressed text. bin/blip: `" + String.join(" ", r.blipCommand()) + "`.");
         line();

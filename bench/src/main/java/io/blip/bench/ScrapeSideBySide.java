@@ -23,7 +23,8 @@ final class ScrapeSideBySide {
      * @param blipSamples     {@code mysql_*} samples in bin/blip's last answer
      */
     record Result(double windowSeconds, SideBySide.Figures exporter, SideBySide.Figures blip, int exporterSamples,
-                  int blipSamples, long exporterFailed, long blipFailed, List<String> blipCommand) {
+                  int blipSamples, long exporterFailed, long blipFailed, List<String> blipCommand,
+                  List<String> onlyExporter, List<String> onlyBlip) {
     }
 
     private ScrapeSideBySide() {
@@ -62,13 +63,20 @@ final class ScrapeSideBySide {
                     figures(b.pid(), blipBefore.millisUntil(blipAfter), blipScrapes),
                     mysqlSamples(exporterScrapes), mysqlSamples(blipScrapes),
                     exporterScrapes.stream().filter(s -> !s.ok()).count(),
-                    blipScrapes.stream().filter(s -> !s.ok()).count(), b.shown());
+                    blipScrapes.stream().filter(s -> !s.ok()).count(), b.shown(),
+                    only(exporterScraper.lastSamples(), blipScraper.lastSamples()),
+                    only(blipScraper.lastSamples(), exporterScraper.lastSamples()));
         }
     }
 
     private static SideBySide.Figures figures(long pid, double cpuMillis, List<Scraper.Scrape> scrapes) {
         return new SideBySide.Figures(pid, cpuMillis, scrapes.size(), Proc.status(pid, "VmRSS"),
                 Proc.status(pid, "Threads"), scrapes.stream().map(s -> s.nanos() / 1e6).toList());
+    }
+
+    /** The {@code mysql_*} samples (name and labels) of {@code these} that {@code others} has not, sorted. */
+    private static List<String> only(Map<String, String> these, Map<String, String> others) {
+        return these.keySet().stream().filter(k -> k.startsWith("mysql_") && !others.containsKey(k)).sorted().toList();
     }
 
     private static int mysqlSamples(List<Scraper.Scrape> scrapes) {
