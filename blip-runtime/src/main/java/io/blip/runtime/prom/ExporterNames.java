@@ -213,5 +213,13 @@ public final class ExporterNames {
             out.add(NAMESPACE + "_galera_gcache_size_bytes", "PXC/Galera gcache size.", Type.GAUGE,
                     gcacheSize(provider));
         }
+        String isolation = text.getOrDefault("transaction_isolation", "");
+        if (isolation.isEmpty()) {
+            isolation = text.getOrDefault("tx_isolation", "");
+        }
+        if (!isolation.isEmpty()) {
+            out.add(NAMESPACE + "_transaction_isolation", "MySQL transaction isolation.", Type.GAUGE, "level",
+                    isolation, 1);
+        }
     }
 }

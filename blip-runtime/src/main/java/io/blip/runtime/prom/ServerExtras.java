@@ -53,12 +53,14 @@ final class ServerExtras {
     /**
      * The text variables the exporter's {@code global_variables} collector writes as labels:
      * {@code version}, {@code version_comment}, {@code innodb_version}, {@code wsrep_cluster_name},
-     * {@code wsrep_provider_options}; those the server has.
+     * {@code wsrep_provider_options}, {@code transaction_isolation} (MySQL 8, MariaDB 11) or
+     * {@code tx_isolation}; those the server has.
      */
     static Map<String, String> versions(Connection c) throws SQLException {
         var out = new HashMap<String, String>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES WHERE Variable_name"
-                + " IN ('version', 'version_comment', 'innodb_version', 'wsrep_cluster_name', 'wsrep_provider_options')")) {
+                + " IN ('version', 'version_comment', 'innodb_version', 'wsrep_cluster_name', 'wsrep_provider_options',"
+                + " 'transaction_isolation', 'tx_isolation')")) {
             while (rs.next()) {
                 out.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2));
             }

@@ -115,7 +115,7 @@ class ExporterScrapeTest {
     private static final List<String> WRITTEN = List.of("mysql_global_status_", "mysql_global_variables_",
             "mysql_version_info", "mysql_info_schema_innodb_metrics_", "mysql_slave_status_", "mysql_up",
             "mysql_exporter_scrapes_total", "mysql_exporter_last_scrape_error", "mysql_exporter_collector_duration_seconds",
-            "mysql_galera_");
+            "mysql_galera_", "mysql_transaction_isolation");
 
     /**
      * The exporter's collectors whose families Blip writes; the fixture's others (innodb_cmp,
