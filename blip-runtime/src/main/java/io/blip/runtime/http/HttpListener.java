@@ -258,10 +258,7 @@ public final class HttpListener implements AutoCloseable {
         String connection = first(headers, "Connection");
         boolean keepAlive = version.equals("HTTP/1.1") ? !"close".equalsIgnoreCase(connection)
                 : "keep-alive".equalsIgnoreCase(connection);
-        if ("100-continue".equalsIgnoreCase(first(headers, "Expect")) && version.equals("HTTP/1.1")) {
-            out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        }
+        boolean continues = "100-continue".equalsIgnoreCase(first(headers, "Expect")) && version.equals("HTTP/1.1");
         byte[] body;
         String transfer = first(headers, "Transfer-Encoding");
         String length = first(headers, "Content-Length");
@@ -269,6 +266,7 @@ public final class HttpListener implements AutoCloseable {
             if (!transfer.equalsIgnoreCase("chunked")) {
                 return fail(out, 501, "transfer encoding " + printable(transfer) + " not supported");
             }
+            proceed(out, continues);
             body = readChunked(in);
             if (body == null) {
                 return fail(out, 413, "request body over " + MAX_BODY + " bytes");
@@ -284,8 +282,9 @@ public final class HttpListener implements AutoCloseable {
                 return fail(out, 400, "malformed Content-Length");
             }
             if (n > MAX_BODY) {
-                return fail(out, 413, "request body over " + MAX_BODY + " bytes");
+                return fail(out, 413, "request body over " + MAX_BODY + " bytes"); // before the client sends it
             }
+            proceed(out, continues);
             body = in.readNBytes((int) n);
             if (body.length < n) {
                 return false;
@@ -303,6 +302,14 @@ public final class HttpListener implements AutoCloseable {
         }
         write(out, reply, !NO_BODY_METHODS.contains(method), keepAlive, version, date());
         return keepAlive;
+    }
+
+    /** {@code Expect: 100-continue}: tells the client to send the body, once the head is found acceptable. */
+    private static void proceed(OutputStream out, boolean continues) throws IOException {
+        if (continues) {
+            out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
     }
 
     /** Answers a request that cannot be served and closes the connection (its rest cannot be read safely). */

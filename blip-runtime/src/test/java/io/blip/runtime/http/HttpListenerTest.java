@@ -133,6 +133,8 @@ class HttpListenerTest {
                 .startsWith("HTTP/1.1 431 "));
         assertTrue(raw("POST /x HTTP/1.1\r\nContent-Length: " + (HttpListener.MAX_BODY + 1) + "\r\n\r\n")
                 .startsWith("HTTP/1.1 413 "));
+        assertTrue(raw("POST /x HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: " + (HttpListener.MAX_BODY + 1)
+                + "\r\n\r\n").startsWith("HTTP/1.1 413 "), "refused before the client is told to send the body");
         assertTrue(raw("POST /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n").startsWith("HTTP/1.1 501 "));
         String bug = raw("GET /boom HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(bug.startsWith("HTTP/1.1 500 ") && bug.contains("Connection: close\r\n"), bug);
