@@ -110,8 +110,11 @@ class FleetExporterTest {
                 && f.type().equals("counter")), scrape.body());
         assertTrue(scrape.body().lines().anyMatch("mysql_up 1"::equals), scrape.body());
         assertTrue(!scrape.body().contains(PASSWORD));
-        assertEquals(404, http.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode(), "only the telemetry path answers");
+        var landing = http.send(HttpRequest.newBuilder(base.resolve("/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, landing.statusCode(), "the exporter's landing page, e.g. for a probe of /");
+        assertTrue(landing.body().contains("<h1>MySQLd exporter</h1>\n<p><a href='/scrape'>Metrics</a></p>"),
+                landing.body());
+        assertEquals("text/html; charset=utf-8", landing.headers().firstValue("Content-Type").orElse(""));
         assertEquals("listening on 127.0.0.1:" + at.getPort(), monitor("a").status().get("exporter"));
         assertTrue(monitor("a").status().containsKey("sink:noop"), "dual: its sinks too");
 

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * A monitor's own listener for Prometheus, as Blip's {@code exporter.flags} set it: {@code GET} on
  * the telemetry path answers with the monitor's scrape in mysqld_exporter's format; every other path
- * is {@code 404}. Served by an {@link HttpListener}: virtual threads, nothing awake while nobody asks,
+ * with the exporter's landing page, as 0.14 does. Served by an {@link HttpListener}: virtual threads, nothing awake while nobody asks,
  * so 1,000 monitors with listeners of their own cost no thread each.
  */
 public final class ExporterListener implements AutoCloseable {
@@ -94,7 +94,8 @@ public final class ExporterListener implements AutoCloseable {
                     Map.of("WWW-Authenticate", "Basic"));
         }
         if (!request.path().equals(path)) {
-            return Reply.text(404, "404 page not found\n");
+            // As mysqld_exporter 0.14 answers every other path (Go's "/" pattern): its landing page.
+            return new Reply(200, "text/html; charset=utf-8", landingPage(path), Map.of());
         }
         if (!request.method().equals("GET")) {
             return new Reply(405, "text/plain; charset=utf-8",
@@ -106,6 +107,13 @@ public final class ExporterListener implements AutoCloseable {
             Thread.currentThread().interrupt();
             return Reply.text(503, "scrape interrupted\n");
         }
+    }
+
+    /** mysqld_exporter 0.14's landing page, byte for byte, with a link to the telemetry path. */
+    static byte[] landingPage(String telemetryPath) {
+        String href = telemetryPath.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;");
+        return ("<html>\n<head><title>MySQLd exporter</title></head>\n<body>\n<h1>MySQLd exporter</h1>\n"
+                + "<p><a href='" + href + "'>Metrics</a></p>\n</body>\n</html>\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Where it listens (the port chosen when the address said 0). */
