@@ -143,8 +143,14 @@ final class Fleet {
      * One monitor's checked parts, ready to build; {@link #discard} releases them if it is not built.
      * {@code plan} is all its plans: the one it collects and those of {@code plans.change}.
      */
+    /**
+     * @param exporter its {@code exporter} keys, read once
+     * @param web      its listener's web config ({@code exporter.flags.web.config.file}), read and checked; null
+     *                 for none
+     */
     record Prepared(MonitorConfig config, MonitorPlans plan, ConnectionTarget target, CredentialSource credentials,
-                    Map<String, SinkFactory> sinks, Map<String, Options> sinkOptions) {
+                    Map<String, SinkFactory> sinks, Map<String, Options> sinkOptions,
+                    ExporterSection.Settings exporter, WebConfig web) {
         String id() {
             return config.id();
         }
@@ -425,7 +431,8 @@ final class Fleet {
     }
 
     private Prepared prepare(MonitorConfig m, MonitorPlans plan, List<String> problems) {
-        exporterProblems(m, problems);
+        ExporterSection.Settings exporter = ExporterSection.Settings.of(m.sections().get(ExporterSection.NAME));
+        WebConfig web = exporterProblems(m, exporter, problems);
         ConnectionTarget target = null;
         try {
             target = ConnectionTarget.resolve(m, context.mycnf(), tlsProviders(), time);
@@ -440,8 +447,7 @@ final class Fleet {
             problems.add(e.getMessage());
         }
         Map<String, Options> sinkOptions = new LinkedHashMap<>(m.sinks());
-        boolean legacy = ExporterSection.Settings.of(m.sections().get(ExporterSection.NAME)).legacy();
-        if (legacy) {
+        if (exporter.legacy()) {
             // mysqld_exporter's way: Prometheus pulls; the sinks (the fleet's, by default) are not this monitor's.
             if (!sinkOptions.isEmpty()) {
                 LOG.info("monitor {}: exporter.mode legacy: serves scrapes only; sinks {} are not used", m.id(),
@@ -470,7 +476,7 @@ final class Fleet {
             }
             throw new BlipException(String.join("\n", problems));
         }
-        return new Prepared(m, plan, target, credentials, sinkFactories, sinkOptions);
+        return new Prepared(m, plan, target, credentials, sinkFactories, sinkOptions, exporter, web);
     }
 
     /** Whether a level of any plan the monitor may run answers scrapes of its exporter plan. */
@@ -479,13 +485,13 @@ final class Fleet {
                 .anyMatch(level -> ExporterScrape.answers(level, plan.exporter()));
     }
 
-    /** What of {@code exporter} this runtime does not do yet: each a problem that says so. */
-    private static void exporterProblems(MonitorConfig m, List<String> problems) {
-        Options section = m.sections().get(ExporterSection.NAME);
-        if (section == null) {
-            return;
-        }
-        ExporterSection.Settings exporter = ExporterSection.Settings.of(section);
+    /**
+     * Checks the monitor's {@code exporter} keys, each problem added to {@code problems}; returns its
+     * listener's web config, read once here, or null for none (or when it has problems).
+     */
+    private static WebConfig exporterProblems(MonitorConfig m, ExporterSection.Settings exporter,
+                                              List<String> problems) {
+        WebConfig web = null;
         if (!exporter.webConfigFile().isEmpty()) {
             if (!exporter.on()) {
                 problems.add(m.origin() + ".exporter.flags.web.config.file: for the monitor's own listener, which"
@@ -493,7 +499,8 @@ final class Fleet {
                         + " the API's token and TLS)");
             } else {
                 try {
-                    WebConfig.read(Path.of(exporter.webConfigFile()), m.origin() + ".exporter.flags.web.config.file");
+                    web = WebConfig.read(Path.of(exporter.webConfigFile()),
+                            m.origin() + ".exporter.flags.web.config.file");
                 } catch (BlipException e) {
                     problems.add(e.getMessage());
                 }
@@ -510,13 +517,14 @@ final class Fleet {
                         + "' does not start with /; e.g. /metrics");
             }
         }
+        return web;
     }
 
     /** Two monitors listening on one address: a problem naming both (and the address). */
     private static void sameListenAddress(List<Prepared> prepared, List<String> problems) {
         Map<String, String> byAddress = new LinkedHashMap<>();
         for (Prepared p : prepared) {
-            ExporterSection.Settings exporter = ExporterSection.Settings.of(p.config().sections().get(ExporterSection.NAME));
+            ExporterSection.Settings exporter = p.exporter();
             if (!exporter.on() || exporter.listenAddress().endsWith(":0")) {
                 continue; // port 0: each gets a port of its own
             }
@@ -542,7 +550,7 @@ final class Fleet {
     /** The monitor of prepared parts: its connector and pool, its lanes into its sinks, its collectors. */
     Monitor build(Prepared p, LevelClock levelClock, ExecutorService queries) {
         MonitorConfig config = p.config();
-        ExporterSection.Settings exporter = ExporterSection.Settings.of(config.sections().get(ExporterSection.NAME));
+        ExporterSection.Settings exporter = p.exporter();
         Duration socketTimeout = socketTimeout(p.plan(), exporter.scrapeTimeout());
         MysqlConnector connector = new MysqlConnector(p.target(), p.credentials(), socketTimeout, tlsProviders(),
                 context.mycnf(), time);
@@ -579,9 +587,7 @@ final class Fleet {
         }
         if (exporter.on()) {
             try {
-                WebConfig web = exporter.webConfigFile().isEmpty() ? null : WebConfig.read(
-                        Path.of(exporter.webConfigFile()), config.origin() + ".exporter.flags.web.config.file");
-                monitor.listen(exporter.listenAddress(), exporter.telemetryPath(), web,
+                monitor.listen(exporter.listenAddress(), exporter.telemetryPath(), p.web(),
                         config.origin() + ".exporter.flags.web.listen-address");
             } catch (BlipException e) {
                 monitor.stop(Duration.ZERO);
