@@ -135,6 +135,16 @@ public final class VirtualTime implements Time {
     }
 
     /**
+     * Sets the wall clock {@code step} on (or back, when negative) and leaves the monotonic clock
+     * where it is, as an NTP step or an operator's {@code date -s} does: no sleep or wait ends.
+     */
+    public void stepWallClock(Duration step) {
+        synchronized (lock) {
+            wall = wall.plus(step);
+        }
+    }
+
+    /**
      * Waits, in real time, until at least {@code n} threads sleep or wait in this time (whose
      * deadline no advance has passed yet).
      *

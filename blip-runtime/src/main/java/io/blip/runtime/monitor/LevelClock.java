@@ -104,10 +104,11 @@ public final class LevelClock implements AutoCloseable {
     }
 
     private void run() {
-        long last = time.now().getEpochSecond();
+        long wallSecond = Math.floorDiv(time.now().toEpochMilli(), 1000);
+        Turn turn = new Turn(wallSecond, wallSecond);
         while (running) {
             try {
-                last = turn(last);
+                turn = turn(turn);
             } catch (InterruptedException e) {
                 return;
             }
@@ -115,25 +116,31 @@ public final class LevelClock implements AutoCloseable {
     }
 
     /**
-     * One turn of the clock: ticks a second begun since {@code last}, checks what is due and sleeps
-     * until the next; returns the last second ticked. A method of its own, not the body of
-     * {@link #run}'s loop: the JIT compiles a method after some calls, where a loop that turns a few
-     * times a second would wait in the interpreter for the tens of thousands of turns after which it
-     * compiles the loop itself.
+     * The second last ticked, and the wall clock's second when it was. They are the same but after
+     * the wall clock went back (an NTP step): the clock then ticks on from the last second at each
+     * new second of the wall clock, as a monotonic ticker would, rather than wait for the wall clock
+     * to come back to it.
      */
-    private long turn(long last) throws InterruptedException {
+    private record Turn(long ticked, long wallSecond) {
+    }
+
+    /**
+     * One turn of the clock: ticks a second begun since the last, checks what is due and sleeps
+     * until the next. A method of its own, not the body of {@link #run}'s loop: the JIT compiles a
+     * method after some calls, where a loop that turns a few times a second would wait in the
+     * interpreter for the tens of thousands of turns after which it compiles the loop itself.
+     */
+    private Turn turn(Turn last) throws InterruptedException {
         Thread.interrupted(); // a watch's wake-up, taken already
         long nowMillis = time.now().toEpochMilli();
-        long second = nowMillis / 1000;
-        boolean ticked = second > last;
+        long wallSecond = Math.floorDiv(nowMillis, 1000);
+        boolean ticked = wallSecond != last.wallSecond();
         if (ticked) {
-            // A second begun since the last tick is ticked at once, even when the clock was late to
-            // sleep; a pause longer than a second (GC, suspended VM) skips seconds rather than bunching them.
-            last = second;
-            tick(second);
+            last = new Turn(next(last, wallSecond), wallSecond);
+            tick(last.ticked());
         }
         long now = time.nanoTime();
-        long wake = now + ((last + 1) * 1000 - nowMillis) * 1_000_000;
+        long wake = now + ((last.wallSecond() + 1) * 1000 - nowMillis) * 1_000_000;
         wake = earliest(wake, checkWatched(now));
         if (ticked && !tickers.isEmpty()) {
             // The collections just handed out start a moment later; their first check is no
@@ -142,6 +149,28 @@ public final class LevelClock implements AutoCloseable {
         }
         sleepUntil(wake);
         return last;
+    }
+
+    /**
+     * The second to tick now that the wall clock reads {@code wallSecond}, a second other than at the
+     * last tick. A second begun since the last tick is ticked at once, even when the clock was late
+     * to sleep; a pause longer than a second (GC, a stopped process, a suspended VM) or a wall clock
+     * that jumped ahead skips seconds rather than bunching them, as Blip's ticker drops ticks.
+     */
+    private long next(Turn last, long wallSecond) {
+        if (wallSecond < last.wallSecond()) {
+            LOG.warn("level clock: the wall clock went back {} s; ticking on from second {}",
+                    last.wallSecond() - wallSecond, last.ticked());
+        }
+        if (wallSecond <= last.ticked()) {
+            return last.ticked() + 1;
+        }
+        long skipped = wallSecond - last.ticked() - 1;
+        if (skipped > 0) {
+            LOG.warn("level clock: {} second(s) not ticked, after second {} came second {}: the process was"
+                    + " paused, or the wall clock jumped ahead", skipped, last.ticked(), wallSecond);
+        }
+        return wallSecond;
     }
 
     private void tick(long second) {
