@@ -73,6 +73,12 @@ final class HeapKeeper implements LevelClock.Ticker {
         return budget;
     }
 
+    /** Ticked at least every {@link #CHECK_EVERY}: it looks no more often. */
+    @Override
+    public int everySeconds() {
+        return (int) CHECK_EVERY.toSeconds();
+    }
+
     @Override
     public void tick(long epochSecond) {
         if (nextCheck == Long.MIN_VALUE) {

@@ -77,7 +77,7 @@ final class ServerApi implements ApiBackend {
     }
 
     @Override
-    public Optional<String> probe(String monitorId) throws InterruptedException {
+    public Optional<byte[]> probe(String monitorId) throws InterruptedException {
         Optional<Monitor> m = find(monitorId);
         if (m.isEmpty()) {
             return Optional.empty();

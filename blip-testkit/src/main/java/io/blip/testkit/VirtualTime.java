@@ -164,6 +164,27 @@ public final class VirtualTime implements Time {
         }
     }
 
+    /**
+     * Waits, in real time, until a thread sleeps or waits in this time with a deadline at most
+     * {@code within} from now: one that went back to sleep for a short while, where a waiter for a
+     * later deadline (an idle thread's, that something just woke) would pass {@link #awaitWaiters}.
+     *
+     * @throws AssertionError when none is after {@code realTimeout}; it names those that wait
+     */
+    public void awaitWaiterDueWithin(Duration within, Duration realTimeout) throws InterruptedException {
+        long end = System.nanoTime() + realTimeout.toNanos();
+        synchronized (lock) {
+            while (waiters.stream().noneMatch(w -> w.deadline() - nanos <= within.toNanos())) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected a thread waiting on virtual time for at most "
+                            + within.toMillis() + " ms within " + realTimeout.toMillis() + " ms; " + describeWaiters());
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+        }
+    }
+
     /** How many threads sleep or wait in this time now. */
     public int waiters() {
         synchronized (lock) {

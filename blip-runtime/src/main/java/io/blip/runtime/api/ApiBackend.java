@@ -57,11 +57,11 @@ public interface ApiBackend {
 
     /**
      * {@code GET /probe?target=}: one monitor scraped in mysqld_exporter's format (Prometheus' text
-     * format), as the exporter's multi-target {@code /probe} answers; empty when no such monitor is loaded.
+     * format, UTF-8), as the exporter's multi-target {@code /probe} answers; empty when no such monitor is loaded.
      *
      * @throws InterruptedException when the request is dropped while the scrape runs
      */
-    Optional<String> probe(String monitorId) throws InterruptedException;
+    Optional<byte[]> probe(String monitorId) throws InterruptedException;
 
     /** {@code GET /metrics}: Blip's own health in Prometheus' text format. */
     String metrics();

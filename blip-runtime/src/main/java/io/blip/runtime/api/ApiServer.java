@@ -189,7 +189,11 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** A response: status, content type and body; {@code headers} beside them. */
-    private record Reply(int status, String type, String body, Map<String, String> headers) {
+    private record Reply(int status, String type, byte[] body, Map<String, String> headers) {
+        Reply(int status, String type, String body, Map<String, String> headers) {
+            this(status, type, body.getBytes(StandardCharsets.UTF_8), headers);
+        }
+
         static Reply json(int status, Object value) {
             return new Reply(status, JSON, Json.write(value), Map.of());
         }
@@ -255,8 +259,7 @@ public final class ApiServer implements AutoCloseable {
             headers.put("X-Content-Type-Options", "nosniff");
             headers.put("Cache-Control", "no-store");
             headers.putAll(reply.headers());
-            return new HttpListener.Reply(reply.status(), reply.type(), reply.body().getBytes(StandardCharsets.UTF_8),
-                    headers);
+            return new HttpListener.Reply(reply.status(), reply.type(), reply.body(), headers);
         }
 
         private Reply reply(HttpListener.Request request, String method, String path) {

@@ -20,11 +20,23 @@ import org.slf4j.LoggerFactory;
  * off at its time limit. A collection then runs its domains on the thread it was given, with no
  * thread waiting beside it; on a healthy server the clock finds it ended at the one check it makes
  * {@link Engine#HAND_OVER_AFTER} after the tick, and a collection costs no wake-up of its own.
+ * The thread wakes as often as its most frequent ticker asks: a process whose monitors only serve
+ * scrapes has the heap keeper's, every fifth second, and with no ticker and nothing to check it
+ * sleeps until one registers.
  */
 public final class LevelClock implements AutoCloseable {
     /** Told the second at each tick. */
     public interface Ticker {
         void tick(long epochSecond);
+
+        /**
+         * How often it must be told at least, in seconds: a clock with only tickers of 5 s (the heap
+         * keeper's, in a process that only serves scrapes) wakes every fifth second. It may be told
+         * other seconds too.
+         */
+        default int everySeconds() {
+            return 1;
+        }
     }
 
     /** Something in flight with deadlines, which the clock's thread checks. */
@@ -53,6 +65,18 @@ public final class LevelClock implements AutoCloseable {
     private final Object lock = new Object();
     private long wakeAt = AWAKE;
     private long addedWhileAwake = Watched.DONE;
+    private boolean registeredWhileAwake;
+    /**
+     * Every how many seconds the thread sleeps until the next tick: the shortest of the tickers'
+     * {@link Ticker#everySeconds}, 0 without tickers (it then wakes only for what is watched).
+     */
+    private int sleepingStep;
+    /** The step of the last sleep (the clock's thread only): the seconds it slept past were nobody's. */
+    private int lastStep = 1;
+    /** The shortest {@link Ticker#everySeconds} of the tickers, 0 without any. */
+    private volatile int step;
+    /** How long a clock with nothing to tick or check sleeps unless a ticker or a watch comes. */
+    private static final long IDLE_NANOS = Duration.ofHours(1).toNanos();
 
     /**
      * More collections in flight than this, and a domain that takes long is slow from sharing the
@@ -72,10 +96,25 @@ public final class LevelClock implements AutoCloseable {
 
     public void register(Ticker ticker) {
         tickers.addIfAbsent(ticker);
+        synchronized (lock) {
+            step = shortestStep();
+            if (wakeAt == AWAKE) {
+                registeredWhileAwake = true;
+            } else if (sleepingStep == 0 || ticker.everySeconds() < sleepingStep) {
+                thread.interrupt(); // it sleeps longer than this ticker may wait
+            }
+        }
     }
 
     public void unregister(Ticker ticker) {
         tickers.remove(ticker);
+        synchronized (lock) {
+            step = shortestStep();
+        }
+    }
+
+    private int shortestStep() {
+        return tickers.stream().mapToInt(t -> Math.max(1, t.everySeconds())).min().orElse(0);
     }
 
     /** Checks {@code w} at {@code firstCheckNanos} and then whenever it asks, until it is done or unwatched. */
@@ -140,14 +179,19 @@ public final class LevelClock implements AutoCloseable {
             tick(last.ticked());
         }
         long now = time.nanoTime();
-        long wake = now + ((last.wallSecond() + 1) * 1000 - nowMillis) * 1_000_000;
+        int every = step;
+        long wake = Watched.DONE;
+        if (every > 0) {
+            long nextSecond = (last.wallSecond() / every + 1) * every;
+            wake = now + (nextSecond * 1000 - nowMillis) * 1_000_000;
+        }
         wake = earliest(wake, checkWatched(now));
-        if (ticked && !tickers.isEmpty()) {
+        if (ticked && every == 1) {
             // The collections just handed out start a moment later; their first check is no
             // earlier than this, so they need not wake the thread to say so.
             wake = earliest(wake, now + Engine.HAND_OVER_AFTER.toNanos());
         }
-        sleepUntil(wake);
+        sleepUntil(wake, every);
         return last;
     }
 
@@ -166,7 +210,7 @@ public final class LevelClock implements AutoCloseable {
             return last.ticked() + 1;
         }
         long skipped = wallSecond - last.ticked() - 1;
-        if (skipped > 0) {
+        if (lastStep > 0 && skipped >= lastStep) {
             LOG.warn("level clock: {} second(s) not ticked, after second {} came second {}: the process was"
                     + " paused, or the wall clock jumped ahead", skipped, last.ticked(), wallSecond);
         }
@@ -212,14 +256,24 @@ public final class LevelClock implements AutoCloseable {
     }
 
     /**
-     * Sleeps until {@code wake}, or until a watch that must be checked earlier interrupts it. A plain
-     * sleep, not a wait on a lock: waiting on an object's monitor inflates it, twice a second.
+     * Sleeps until {@code wake}, or until a watch that must be checked earlier, or a ticker that may
+     * not wait {@code every} seconds, interrupts it. A plain sleep, not a wait on a lock: waiting on
+     * an object's monitor inflates it, twice a second. With nothing to tick or check, it sleeps until
+     * something comes.
      */
-    private void sleepUntil(long wake) throws InterruptedException {
+    private void sleepUntil(long wake, int every) throws InterruptedException {
         synchronized (lock) {
             wake = earliest(wake, addedWhileAwake);
+            if (registeredWhileAwake) {
+                wake = time.nanoTime(); // a ticker came after the step was read: at once round again
+            } else if (wake == Watched.DONE) {
+                wake = time.nanoTime() + IDLE_NANOS;
+            }
             addedWhileAwake = Watched.DONE;
+            registeredWhileAwake = false;
             wakeAt = wake;
+            sleepingStep = every;
+            lastStep = every;
         }
         try {
             time.sleep(Duration.ofNanos(wake - time.nanoTime()));

@@ -246,7 +246,9 @@ public final class Monitor implements LevelClock.Ticker {
                         current = c.from(now);
                     }
                     state = State.RUNNING;
-                    levelClock.register(this);
+                    if (changer != null || (current != null && !current.schedule().levels().isEmpty())) {
+                        levelClock.register(this); // not a monitor that only serves scrapes (exporter.mode legacy)
+                    }
                     heartbeat.ifPresent(HeartbeatWriter::start);
                 }
                 lastError = "";

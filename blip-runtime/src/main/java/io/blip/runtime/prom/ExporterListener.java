@@ -102,7 +102,7 @@ public final class ExporterListener implements AutoCloseable {
                     "405 method not allowed\n".getBytes(StandardCharsets.UTF_8), Map.of("Allow", "GET"));
         }
         try {
-            return new Reply(200, PROMETHEUS, scrape.scrape().getBytes(StandardCharsets.UTF_8), Map.of());
+            return new Reply(200, PROMETHEUS, scrape.scrape(), Map.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Reply.text(503, "scrape interrupted\n");

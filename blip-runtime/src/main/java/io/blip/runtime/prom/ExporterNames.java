@@ -17,8 +17,11 @@ public final class ExporterNames {
     private static final String STATUS = NAMESPACE + "_global_status_";
     private static final String VARIABLES = NAMESPACE + "_global_variables_";
 
-    /** The folded groups of SHOW GLOBAL STATUS, by prefix: the family, its help, its label, its type. */
-    private record Fold(String prefix, String family, String help, String label, Type type) {
+    /** The folded groups of SHOW GLOBAL STATUS, by prefix, and the family each folds into. */
+    private record Fold(String prefix, Exposition.Family family) {
+        Fold(String prefix, String family, String help, String label, Type type) {
+            this(prefix, new Exposition.Family(family, help, type, label));
+        }
     }
 
     private static final List<Fold> FOLDS = List.of(
@@ -53,22 +56,24 @@ public final class ExporterNames {
         var seen = new java.util.HashSet<String>();
         for (MetricValue v : values) {
             String name = v.name();
-            seen.add(name);
-            StatusName t = STATUS_NAMES.size() < MAX_CACHED ? STATUS_NAMES.computeIfAbsent(name, ExporterNames::statusName)
-                    : statusName(name);
-            if (t == LEFT_OUT) {
-                continue;
+            if (name.startsWith("wsrep")) {
+                seen.add(name);
             }
-            if (t.labelName() == null) {
-                out.add(t.family(), t.help(), t.type(), v.value());
-            } else {
-                out.add(t.family(), t.help(), t.type(), t.labelName(), t.labelValue(), v.value());
+            StatusName t = STATUS_NAMES.get(name);
+            if (t == null) {
+                t = statusName(name);
+                if (STATUS_NAMES.size() < MAX_CACHED) {
+                    STATUS_NAMES.put(name, t);
+                }
+            }
+            if (t != LEFT_OUT) {
+                out.add(t.line(), v.value());
             }
         }
         wsrep.forEach((name, text) -> {
             if (!seen.contains(name)) {
-                ServerExtras.parseStatus(text).ifPresent(value -> out.add(STATUS + name,
-                        "Generic metric from SHOW GLOBAL STATUS.", Type.UNTYPED, value));
+                ServerExtras.parseStatus(text).ifPresent(value -> out.add(STATUS + name, GENERIC_STATUS, Type.UNTYPED,
+                        value));
             }
         });
         String uuid = wsrep.getOrDefault("wsrep_local_state_uuid", "");
@@ -80,36 +85,44 @@ public final class ExporterNames {
         }
     }
 
-    /** How one status variable is written: its family, help, type, and label when folded. */
-    private record StatusName(String family, String help, Type type, String labelName, String labelValue) {
+    /** How one status variable is written: its sample line (family, help, type, and label when folded). */
+    private record StatusName(Exposition.Line line) {
+        StatusName(Exposition.Family family, String... labelValues) {
+            this(family.line(labelValues));
+        }
     }
 
     /** A status variable the exporter leaves out. */
-    private static final StatusName LEFT_OUT = new StatusName("", "", Type.UNTYPED, null, null);
+    private static final StatusName LEFT_OUT = new StatusName((Exposition.Line) null);
     /** Names repeat every scrape: each one's translation is kept (at most this many: the server's names). */
     private static final int MAX_CACHED = 4096;
     private static final Map<String, StatusName> STATUS_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final Map<String, String> VARIABLE_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Exposition.Line> VARIABLE_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final Exposition.Family BUFFER_POOL_PAGES_BY_STATE = new Exposition.Family(
+            STATUS + "buffer_pool_pages", "Innodb buffer pool pages by state.", Type.GAUGE, "state");
+    private static final Exposition.Family BUFFER_POOL_DIRTY_PAGES = new Exposition.Family(
+            STATUS + "buffer_pool_dirty_pages", "Innodb buffer pool dirty pages.", Type.GAUGE);
+    private static final Exposition.Family BUFFER_POOL_PAGE_CHANGES = new Exposition.Family(
+            STATUS + "buffer_pool_page_changes_total", "Innodb buffer pool page state changes.", Type.COUNTER,
+            "operation");
+    private static final String GENERIC_STATUS = "Generic metric from SHOW GLOBAL STATUS.";
 
     private static StatusName statusName(String name) {
         if (name.startsWith(BUFFER_POOL_PAGES)) {
             String state = name.substring(BUFFER_POOL_PAGES.length());
             return switch (state) {
-                case "data", "free", "misc", "old" -> new StatusName(STATUS + "buffer_pool_pages",
-                        "Innodb buffer pool pages by state.", Type.GAUGE, "state", state);
-                case "dirty" -> new StatusName(STATUS + "buffer_pool_dirty_pages", "Innodb buffer pool dirty pages.",
-                        Type.GAUGE, null, null);
+                case "data", "free", "misc", "old" -> new StatusName(BUFFER_POOL_PAGES_BY_STATE, state);
+                case "dirty" -> new StatusName(BUFFER_POOL_DIRTY_PAGES);
                 case "total" -> LEFT_OUT; // the sum of the others: the exporter leaves it out
-                default -> new StatusName(STATUS + "buffer_pool_page_changes_total",
-                        "Innodb buffer pool page state changes.", Type.COUNTER, "operation", state);
+                default -> new StatusName(BUFFER_POOL_PAGE_CHANGES, state);
             };
         }
         Fold fold = fold(name);
         if (fold != null) {
-            return new StatusName(fold.family(), fold.help(), fold.type(), fold.label(),
-                    name.substring(fold.prefix().length()));
+            return new StatusName(fold.family(), name.substring(fold.prefix().length()));
         }
-        return new StatusName(STATUS + name, "Generic metric from SHOW GLOBAL STATUS.", Type.UNTYPED, null, null);
+        return new StatusName(new Exposition.Family(STATUS + name, GENERIC_STATUS, Type.UNTYPED));
     }
 
     private static Fold fold(String name) {
@@ -179,12 +192,8 @@ public final class ExporterNames {
                 }
                 continue;
             }
-            String family = prefix + m.subsystem() + "_" + m.name(); // as the server spells it (buffer_LRU_...)
-            if (m.counter() && v.value() >= 0) {
-                out.add(family + "_total", m.comment(), Type.COUNTER, v.value());
-            } else {
-                out.add(family, m.comment(), Type.GAUGE, v.value());
-            }
+            // Named as the server spells it (buffer_LRU_...).
+            out.add(m.line(m.counter() && v.value() >= 0), v.value());
         }
     }
 
@@ -195,9 +204,15 @@ public final class ExporterNames {
      */
     public static void globalVariables(List<MetricValue> values, Map<String, String> text, Exposition out) {
         for (MetricValue v : values) {
-            String family = VARIABLE_NAMES.size() < MAX_CACHED
-                    ? VARIABLE_NAMES.computeIfAbsent(v.name(), n -> VARIABLES + n) : VARIABLES + v.name();
-            out.add(family, "Generic gauge metric from SHOW GLOBAL VARIABLES.", Type.GAUGE, v.value());
+            Exposition.Line line = VARIABLE_NAMES.get(v.name());
+            if (line == null) {
+                line = new Exposition.Family(VARIABLES + v.name(), "Generic gauge metric from SHOW GLOBAL VARIABLES.",
+                        Type.GAUGE).line();
+                if (VARIABLE_NAMES.size() < MAX_CACHED) {
+                    VARIABLE_NAMES.put(v.name(), line);
+                }
+            }
+            out.add(line, v.value());
         }
         out.add(NAMESPACE + "_version_info", "MySQL version and distribution.", Type.GAUGE,
                 new String[] {"innodb_version", "version", "version_comment"},

@@ -16,10 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +40,9 @@ public final class ExporterScrape implements AutoCloseable {
     private final Plan plan;
     /** The sample age gauge of {@code serve-latest} (Blip's own; the exporter has none). */
     public static final String AGE = "blip_exporter_sample_age_seconds";
+    private static final Exposition.Line AGE_LINE = new Exposition.Family(AGE, "Age of the collection this scrape's"
+            + " values come from, in seconds (exporter.serve-latest); 0 when collected for this scrape.",
+            Type.GAUGE).line();
     private final Level level;
     private final Map<String, CollectorFactory> factories;
     private final CollectorContext context;
@@ -54,8 +54,20 @@ public final class ExporterScrape implements AutoCloseable {
     // Guarded by this.
     private Map<String, Collector> collectors;
     private Map<String, ServerExtras.InnodbMetric> innodbDescribed;
-    private CompletableFuture<String> running;
+    private Run running;
     private long scrapes;
+    /** How many bytes the last scrape's samples took: the next one's buffer starts so large. */
+    private volatile int lastSampleBytes = 16 * 1024;
+
+    private static final Exposition.Line UP = new Exposition.Family("mysql_up", "Whether the MySQL server is up.",
+            Type.GAUGE).line();
+    private static final Exposition.Line SCRAPES = new Exposition.Family("mysql_exporter_scrapes_total",
+            "Total number of times MySQL was scraped for metrics.", Type.COUNTER).line();
+    private static final Exposition.Line LAST_ERROR = new Exposition.Family("mysql_exporter_last_scrape_error",
+            "Whether the last scrape of metrics from MySQL resulted in an error (1 for error, 0 for success).",
+            Type.GAUGE).line();
+    private static final Exposition.Family DURATION = new Exposition.Family(
+            "mysql_exporter_collector_duration_seconds", "Collector time duration.", Type.GAUGE, "collector");
 
     /**
      * @param plan      the exporter plan (one level; {@code exporter.plan})
@@ -89,162 +101,250 @@ public final class ExporterScrape implements AutoCloseable {
     }
 
     /**
-     * The text of one scrape: this one's, or that of the scrape running when it was asked for.
+     * The text of one scrape (UTF-8): this one's, or that of the scrape running when it was asked for.
      *
      * @throws InterruptedException when the caller is interrupted while it waits
      */
-    public String scrape() throws InterruptedException {
-        CompletableFuture<String> mine;
+    public byte[] scrape() throws InterruptedException {
+        Run mine;
         synchronized (this) {
             if (running == null) {
-                running = new CompletableFuture<>();
-                CompletableFuture<String> r = running;
-                threads.execute(() -> r.complete(run()));
+                running = new Run(++scrapes, time.nanoTime() + timeout.toNanos());
+                threads.execute(running::go);
             }
             mine = running;
         }
-        try {
-            return mine.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause()); // run() returns a text whatever fails
-        }
+        return mine.answer();
     }
 
-    /** One scrape, its problems written as the exporter writes them (up 0, last scrape error 1). */
-    private String run() {
-        var out = new Exposition();
-        long scrapeNumber;
-        synchronized (this) {
-            scrapeNumber = ++scrapes;
-        }
-        boolean failed;
-        long start = time.nanoTime();
-        boolean up;
-        try (Connection c = context.db().getConnection()) {
-            up = c.isValid((int) Math.max(1, timeout.toSeconds()));
-        } catch (SQLException e) {
-            log.debug("{}: scrape: cannot connect: {}", monitorId, e.toString());
-            up = false;
-        }
-        double connectSeconds = (time.nanoTime() - start) / 1e9;
-        out.add("mysql_up", "Whether the MySQL server is up.", Type.GAUGE, up ? 1 : 0);
-        failed = !up || collect(out);
-        out.add("mysql_exporter_scrapes_total", "Total number of times MySQL was scraped for metrics.", Type.COUNTER,
-                scrapeNumber);
-        out.add("mysql_exporter_last_scrape_error",
-                "Whether the last scrape of metrics from MySQL resulted in an error (1 for error, 0 for success).",
-                Type.GAUGE, failed ? 1 : 0);
-        out.add("mysql_exporter_collector_duration_seconds", "Collector time duration.", Type.GAUGE, "collector",
-                "connection", connectSeconds);
-        synchronized (this) {
-            running = null;
-        }
-        return out.toString();
-    }
+    /**
+     * One scrape. Its domains run one after another on one query thread, and whoever waits for the
+     * answer cuts it off at the time limit: the answer is then what was written by then, the
+     * domain that ran over counted to the limit, and the thread is interrupted. Its problems are
+     * written as the exporter writes them (up 0, last scrape error 1).
+     */
+    private final class Run {
+        private final long number;
+        private final long deadline;
+        // Guarded by this.
+        private final Exposition out = new Exposition(lastSampleBytes);
+        private final Map<String, Double> durations = new LinkedHashMap<>();
+        private Thread worker;
+        private boolean failed;
+        private boolean cut;
+        private double connectSeconds;
+        private String domain;
+        private long domainBegin;
+        private byte[] answer;
+        /** The collectors this run took; dropped from the scrape when it is cut off (it closes them). */
+        private Map<String, Collector> made;
 
-    /** Collects every domain of the level within the time limit; true when one failed. */
-    private boolean collect(Exposition out) {
-        long deadline = time.nanoTime() + timeout.toNanos();
-        boolean failed = false;
-        Map<String, Collector> made;
-        try {
-            made = collectors();
-        } catch (Exception e) {
-            log.debug("{}: scrape: preparing the exporter plan failed: {}", monitorId, e.toString());
-            return true;
+        Run(long number, long deadline) {
+            this.number = number;
+            this.deadline = deadline;
         }
-        var durations = new LinkedHashMap<String, Double>();
-        Supplier<Optional<Metrics>> source = latest;
-        Metrics served = source == null ? null : source.get().orElse(null);
-        if (source != null) {
-            double age = served == null ? 0 : Math.max(0, Duration.between(served.end(), time.now()).toNanos() / 1e9);
-            out.add(AGE, "Age of the collection this scrape's values come from, in seconds (exporter.serve-latest);"
-                    + " 0 when collected for this scrape.", Type.GAUGE, age);
-        }
-        var domains = new java.util.ArrayList<>(made.keySet());
-        domains.add("repl"); // every column of the replica status, as the exporter's default collector reads it
-        for (String domain : domains) {
-            long begin = time.nanoTime();
-            try {
-                if (domain.equals("repl")) {
-                    try (Connection c = context.db().getConnection()) {
-                        ServerExtras.slaveStatus(c, out);
-                    }
-                } else if (served != null && served.values().containsKey(domain)) {
-                    translate(domain, served.values().get(domain), out);
-                } else {
-                    translate(domain, within(made.get(domain), deadline), out);
+
+        /** The answer once there is one, or what there is at the time limit. */
+        synchronized byte[] answer() throws InterruptedException {
+            while (answer == null) {
+                if (deadline - time.nanoTime() <= 0) {
+                    cutOff();
+                    break;
                 }
-            } catch (Exception ex) {
-                log.debug("{}: scrape: {} failed: {}", monitorId, domain, ex.toString());
-                failed = true;
+                time.await(this, deadline);
             }
-            durations.put("collect." + EXPORTER_COLLECTOR.getOrDefault(domain, domain), (time.nanoTime() - begin) / 1e9);
+            return answer;
         }
-        durations.forEach((collector, seconds) -> out.add("mysql_exporter_collector_duration_seconds",
-                "Collector time duration.", Type.GAUGE, "collector", collector, seconds));
-        return failed;
-    }
 
-    /** The collector's values, or a timeout once the deadline (on the monitor's time) has passed. */
-    private List<MetricValue> within(Collector collector, long deadline) throws Exception {
-        if (deadline - time.nanoTime() <= 0) {
-            throw new TimeoutException("scrape-timeout of " + timeout.toMillis() + " ms reached");
+        /** Holding this. */
+        private void cutOff() {
+            cut = true;
+            failed = true;
+            if (domain != null) {
+                durations.put(collectorName(domain), (time.nanoTime() - domainBegin) / 1e9);
+            }
+            finish();
+            if (worker != null) {
+                worker.interrupt();
+            }
+            synchronized (ExporterScrape.this) {
+                if (made != null && collectors == made) {
+                    collectors = null; // the next scrape prepares its own; this run's thread closes these
+                }
+            }
         }
-        CompletableFuture<List<MetricValue>> values = new CompletableFuture<>();
-        Object done = new Object();
-        var runner = new java.util.concurrent.atomic.AtomicReference<Thread>();
-        threads.execute(() -> {
-            runner.set(Thread.currentThread());
+
+        /**
+         * Holding this: the exporter's own metrics last, then the text. A scrape asked for once the
+         * text is given is a scrape of its own.
+         */
+        private void finish() {
+            synchronized (ExporterScrape.this) {
+                if (running == this) {
+                    running = null;
+                }
+            }
+            out.add(SCRAPES, number);
+            out.add(LAST_ERROR, failed ? 1 : 0);
+            out.add(DURATION.line("connection"), connectSeconds);
+            durations.forEach((collector, seconds) -> out.add(DURATION.line(collector), seconds));
+            lastSampleBytes = out.sampleBytes();
+            answer = out.toBytes();
+            notifyAll();
+        }
+
+        void go() {
+            synchronized (this) {
+                if (cut) {
+                    return;
+                }
+                worker = Thread.currentThread();
+            }
             try {
-                values.complete(collector.collect(level.name()));
-            } catch (Throwable e) {
-                values.completeExceptionally(e);
+                collect();
+            } catch (RuntimeException e) {
+                log.debug("{}: scrape: {}", monitorId, e.toString());
+                synchronized (this) {
+                    failed = true;
+                }
             } finally {
-                synchronized (runner) {
-                    runner.set(null); // done: a late cut-off must not interrupt the thread's next task
+                boolean wasCut;
+                synchronized (this) {
+                    worker = null;
+                    wasCut = cut;
+                    if (!cut) {
+                        finish();
+                    }
+                }
+                if (wasCut && made != null) {
+                    made.values().forEach(Collector::close);
                 }
             }
-            synchronized (done) {
-                done.notifyAll();
-            }
-        });
-        synchronized (done) {
-            while (!values.isDone() && deadline - time.nanoTime() > 0) {
-                time.await(done, deadline);
-            }
         }
-        if (!values.isDone()) {
-            synchronized (runner) {
-                Thread t = runner.get();
-                if (t != null) {
-                    t.interrupt();
+
+        private void collect() {
+            long start = time.nanoTime();
+            boolean up;
+            try (Connection c = context.db().getConnection()) {
+                up = c.isValid((int) Math.max(1, timeout.toSeconds()));
+            } catch (SQLException e) {
+                log.debug("{}: scrape: cannot connect: {}", monitorId, e.toString());
+                up = false;
+            }
+            synchronized (this) {
+                if (cut) {
+                    return;
+                }
+                connectSeconds = (time.nanoTime() - start) / 1e9;
+                out.add(UP, up ? 1 : 0);
+                failed = !up;
+            }
+            if (!up) {
+                return;
+            }
+            Map<String, Collector> collectors;
+            try {
+                collectors = collectors();
+            } catch (Exception e) {
+                log.debug("{}: scrape: preparing the exporter plan failed: {}", monitorId, e.toString());
+                synchronized (this) {
+                    failed = true;
+                }
+                return;
+            }
+            Supplier<Optional<Metrics>> source = latest;
+            Metrics served = source == null ? null : source.get().orElse(null);
+            synchronized (this) {
+                if (cut) {
+                    return;
+                }
+                made = collectors;
+                if (source != null) {
+                    double age = served == null ? 0
+                            : Math.max(0, Duration.between(served.end(), time.now()).toNanos() / 1e9);
+                    out.add(AGE_LINE, age);
                 }
             }
-            throw new TimeoutException("scrape-timeout of " + timeout.toMillis() + " ms reached");
-        }
-        try {
-            return values.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
+            var domains = new java.util.ArrayList<>(collectors.keySet());
+            domains.add("repl"); // every column of the replica status, as the exporter's default collector reads it
+            for (String d : domains) {
+                long begin = time.nanoTime();
+                synchronized (this) {
+                    if (cut) {
+                        return;
+                    }
+                    domain = d;
+                    domainBegin = begin;
+                }
+                Writing writing;
+                try {
+                    writing = read(d, collectors.get(d), served);
+                } catch (Exception ex) {
+                    log.debug("{}: scrape: {} failed: {}", monitorId, d, ex.toString());
+                    writing = null;
+                }
+                synchronized (this) {
+                    if (cut) {
+                        return;
+                    }
+                    if (writing == null) {
+                        failed = true;
+                    } else {
+                        writing.writeTo(out);
+                    }
+                    durations.put(collectorName(d), (time.nanoTime() - begin) / 1e9);
+                    domain = null;
+                }
+            }
         }
     }
 
-    private void translate(String domain, List<MetricValue> values, Exposition out) throws SQLException {
-        switch (domain) {
+    /** What a domain's reading writes, once it may (the run not cut off). */
+    @FunctionalInterface
+    private interface Writing {
+        void writeTo(Exposition out);
+    }
+
+    /** Reads one domain: its values (or those served) and what the exporter reads beside them. */
+    private Writing read(String domain, Collector collector, Metrics served) throws Exception {
+        if (domain.equals("repl")) {
+            List<ServerExtras.Sample> samples;
+            try (Connection c = context.db().getConnection()) {
+                samples = ServerExtras.slaveStatus(c);
+            }
+            return out -> samples.forEach(s -> out.add(s.line(), s.value()));
+        }
+        List<MetricValue> values = served != null && served.values().containsKey(domain) ? served.values().get(domain)
+                : collector.collect(level.name());
+        return switch (domain) {
             case "status.global" -> {
+                Map<String, String> wsrep;
                 try (Connection c = context.db().getConnection()) {
-                    ExporterNames.globalStatus(values, ServerExtras.wsrepStatus(c), out);
+                    wsrep = ServerExtras.wsrepStatus(c);
                 }
+                yield out -> ExporterNames.globalStatus(values, wsrep, out);
             }
             case "var.global" -> {
+                Map<String, String> text;
                 try (Connection c = context.db().getConnection()) {
-                    ExporterNames.globalVariables(values, ServerExtras.versions(c), out);
+                    text = ServerExtras.versions(c);
                 }
+                yield out -> ExporterNames.globalVariables(values, text, out);
             }
-            case "innodb" -> ExporterNames.innodbMetrics(values, innodbDescribed(), out);
-            default -> log.debug("{}: scrape: {} has no mysqld_exporter names; left out", monitorId, domain);
-        }
+            case "innodb" -> {
+                Map<String, ServerExtras.InnodbMetric> described = innodbDescribed();
+                yield out -> ExporterNames.innodbMetrics(values, described, out);
+            }
+            default -> {
+                log.debug("{}: scrape: {} has no mysqld_exporter names; left out", monitorId, domain);
+                yield out -> {
+                };
+            }
+        };
+    }
+
+    private static String collectorName(String domain) {
+        return "collect." + EXPORTER_COLLECTOR.getOrDefault(domain, domain);
     }
 
     private synchronized Map<String, ServerExtras.InnodbMetric> innodbDescribed() throws SQLException {

@@ -1,10 +1,9 @@
 package io.blip.runtime.prom;
 
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -13,6 +12,10 @@ import java.util.Map;
  * are written in the order they were first added, samples in the order added: no sorting per scrape.
  * A sample of a family added again with other labels joins that family; the first help and type win
  * (as the exporter's own registry would refuse a second, different one).
+ *
+ * <p>Written as bytes as it is added: a {@link Family} holds its header's bytes and a {@link Line}
+ * the bytes of a sample line up to its value, made once by whoever writes them every scrape (the
+ * exporter's names of a status variable, say), so that a sample costs a copy and its value's digits.
  */
 public final class Exposition {
     /** Prometheus' types as the text format names them. */
@@ -30,34 +33,145 @@ public final class Exposition {
         }
     }
 
-    private record Sample(String[] labels, double value) {
-    }
+    /** A metric family: its name, and its {@code # HELP} and {@code # TYPE} lines as bytes. */
+    public static final class Family {
+        private final String name;
+        private final byte[] header;
+        private final String[] labelNames;
+        private Line bare;
 
-    private static final class Family {
-        final String help;
-        final Type type;
-        final String[] labelNames;
-        final List<Sample> samples = new ArrayList<>(4);
-
-        Family(String help, Type type, String[] labelNames) {
-            this.help = help;
-            this.type = type;
+        public Family(String name, String help, Type type, String... labelNames) {
+            this.name = name;
             this.labelNames = labelNames;
+            var h = new StringBuilder(name.length() * 2 + help.length() + 24);
+            h.append("# HELP ").append(name).append(' ');
+            escapeHelp(help, h);
+            h.append("\n# TYPE ").append(name).append(' ').append(type.text()).append('\n');
+            this.header = h.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        public String name() {
+            return name;
+        }
+
+        /** The line of a sample with these label values, in the order of the family's label names. */
+        public Line line(String... labelValues) {
+            if (labelValues.length == 0 && bare != null) {
+                return bare;
+            }
+            var l = new StringBuilder(name.length() + 32);
+            l.append(name);
+            if (labelNames.length > 0) {
+                l.append('{');
+                for (int i = 0; i < labelNames.length; i++) {
+                    if (i > 0) {
+                        l.append(',');
+                    }
+                    l.append(labelNames[i]).append("=\"");
+                    escapeLabelValue(i < labelValues.length ? labelValues[i] : "", l);
+                    l.append('"');
+                }
+                l.append('}');
+            }
+            l.append(' ');
+            Line made = new Line(this, l.toString().getBytes(StandardCharsets.UTF_8));
+            if (labelValues.length == 0) {
+                bare = made;
+            }
+            return made;
         }
     }
 
-    private static final String[] NO_LABELS = {};
+    /** A sample line up to its value ({@code name{label="value"} }) as bytes, and its family. */
+    public static final class Line {
+        private final Family family;
+        private final byte[] start;
 
-    private final Map<String, Family> families = new LinkedHashMap<>();
+        private Line(Family family, byte[] start) {
+            this.family = family;
+            this.start = start;
+        }
+
+        public Family family() {
+            return family;
+        }
+    }
+
+    /** A family's samples so far: the first and last of its lines, linked through {@link #next}. */
+    private static final class Group {
+        final Family family;
+        int first;
+        int last;
+
+        Group(Family family, int line) {
+            this.family = family;
+            this.first = line;
+            this.last = line;
+        }
+    }
+
+    private final Map<String, Group> groups = new HashMap<>();
+    /** The groups in the order their family was first added. */
+    private Group[] order = new Group[64];
+    private int families;
+    /** Every sample line, in the order added. */
+    private byte[] bytes;
+    private int size;
+    /** Per line: where it starts in {@link #bytes} (it ends where the next one added starts), and the next of its family. */
+    private int[] starts = new int[256];
+    private int[] next = new int[256];
+    private int lines;
+    private int headerBytes;
+
+    public Exposition() {
+        this(4096);
+    }
+
+    /** @param expectedBytes about how many bytes the samples will take (the last scrape's, say) */
+    public Exposition(int expectedBytes) {
+        bytes = new byte[Math.max(64, expectedBytes)];
+    }
+
+    /** A sample. */
+    public Exposition add(Line line, double value) {
+        Group g = groups.get(line.family.name);
+        int index = lines;
+        if (g == null) {
+            g = new Group(line.family, index);
+            groups.put(line.family.name, g);
+            if (families == order.length) {
+                order = Arrays.copyOf(order, families * 2);
+            }
+            order[families++] = g;
+            headerBytes += line.family.header.length;
+        } else {
+            next[g.last] = index;
+            g.last = index;
+        }
+        if (index == starts.length) {
+            starts = Arrays.copyOf(starts, index * 2);
+            next = Arrays.copyOf(next, index * 2);
+        }
+        starts[index] = size;
+        next[index] = -1;
+        lines++;
+        byte[] start = line.start;
+        ensure(start.length + 32);
+        System.arraycopy(start, 0, bytes, size, start.length);
+        size += start.length;
+        writeValue(value);
+        bytes[size++] = '\n';
+        return this;
+    }
 
     /** A sample without labels. */
     public Exposition add(String name, String help, Type type, double value) {
-        return add(name, help, type, NO_LABELS, NO_LABELS, value);
+        return add(new Family(name, help, type).line(), value);
     }
 
     /** A sample with one label, e.g. {@code mysql_global_status_commands_total{command="select"}}. */
     public Exposition add(String name, String help, Type type, String labelName, String labelValue, double value) {
-        return add(name, help, type, new String[] {labelName}, new String[] {labelValue}, value);
+        return add(new Family(name, help, type, labelName).line(labelValue), value);
     }
 
     /**
@@ -66,64 +180,122 @@ public final class Exposition {
      */
     public Exposition add(String name, String help, Type type, String[] labelNames, String[] labelValues,
                           double value) {
-        Family family = families.computeIfAbsent(name, n -> new Family(help, type, labelNames));
-        family.samples.add(new Sample(labelValues, value));
-        return this;
+        return add(new Family(name, help, type, labelNames).line(labelValues), value);
     }
 
     /** Whether a family of this name has a sample. */
     public boolean has(String name) {
-        return families.containsKey(name);
+        return groups.containsKey(name);
     }
 
     /** How many families there are. */
     public int families() {
-        return families.size();
+        return families;
     }
 
-    /** Writes every family in the text format. */
-    public void writeTo(Appendable out) throws IOException {
-        var line = new StringBuilder(128);
-        for (Map.Entry<String, Family> e : families.entrySet()) {
-            String name = e.getKey();
-            Family f = e.getValue();
-            line.setLength(0);
-            line.append("# HELP ").append(name).append(' ');
-            escapeHelp(f.help, line);
-            line.append("\n# TYPE ").append(name).append(' ').append(f.type.text()).append('\n');
-            out.append(line);
-            for (Sample s : f.samples) {
-                line.setLength(0);
-                line.append(name);
-                if (f.labelNames.length > 0) {
-                    line.append('{');
-                    for (int i = 0; i < f.labelNames.length; i++) {
-                        if (i > 0) {
-                            line.append(',');
-                        }
-                        line.append(f.labelNames[i]).append("=\"");
-                        escapeLabelValue(i < s.labels.length ? s.labels[i] : "", line);
-                        line.append('"');
-                    }
-                    line.append('}');
-                }
-                line.append(' ');
-                formatValue(s.value, line);
-                line.append('\n');
-                out.append(line);
+    /** How many bytes the samples take (without the families' headers): the next scrape's expectation. */
+    public int sampleBytes() {
+        return size;
+    }
+
+    /** Every family in the text format, UTF-8. */
+    public byte[] toBytes() {
+        byte[] out = new byte[headerBytes + size];
+        int at = 0;
+        for (int f = 0; f < families; f++) {
+            Group g = order[f];
+            byte[] header = g.family.header;
+            System.arraycopy(header, 0, out, at, header.length);
+            at += header.length;
+            for (int i = g.first; i >= 0; i = next[i]) {
+                int from = starts[i];
+                int to = i + 1 < lines ? starts[i + 1] : size;
+                System.arraycopy(bytes, from, out, at, to - from);
+                at += to - from;
             }
         }
+        return out;
     }
 
     @Override
     public String toString() {
-        var out = new StringBuilder();
-        try {
-            writeTo(out);
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // a StringBuilder does not throw
+        return new String(toBytes(), StandardCharsets.UTF_8);
+    }
+
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
         }
-        return out.toString();
+    }
+
+    /** The largest integer below which every integer is a double: its digits are its shortest form. */
+    private static final double EXACT = 0x1p53;
+
+    /** {@link #formatValue}, into {@link #bytes} (room for 32 bytes made already). */
+    private void writeValue(double v) {
+        if (v == (long) v && Math.abs(v) < EXACT) {
+            long n = (long) v;
+            if (n > -1_000_000 && n < 1_000_000) {
+                writeLong(n);
+                return;
+            }
+            // 1.234567e+06: the digits without trailing zeros, the exponent of at least two digits.
+            if (n < 0) {
+                bytes[size++] = '-';
+                n = -n;
+            }
+            int exp = 0;
+            long mantissa = n;
+            while (mantissa % 10 == 0) {
+                mantissa /= 10;
+                exp++;
+            }
+            int digits = digits(mantissa);
+            exp += digits - 1;
+            int first = size;
+            writeLong(mantissa);
+            if (digits > 1) {
+                System.arraycopy(bytes, first + 1, bytes, first + 2, digits - 1);
+                bytes[first + 1] = '.';
+                size++;
+            }
+            bytes[size++] = 'e';
+            bytes[size++] = '+';
+            if (exp < 10) {
+                bytes[size++] = '0';
+            }
+            writeLong(exp);
+            return;
+        }
+        var text = new StringBuilder(24);
+        formatValue(v, text);
+        for (int i = 0; i < text.length(); i++) {
+            bytes[size++] = (byte) text.charAt(i); // ASCII: digits, sign, '.', 'e', "NaN", "Inf"
+        }
+    }
+
+    private static int digits(long n) {
+        int d = 1;
+        while (n >= 10) {
+            n /= 10;
+            d++;
+        }
+        return d;
+    }
+
+    /** {@code n}'s decimal digits (room made already). */
+    private void writeLong(long n) {
+        if (n < 0) {
+            bytes[size++] = '-';
+            n = -n;
+        }
+        int end = size + digits(n);
+        int at = end;
+        do {
+            bytes[--at] = (byte) ('0' + n % 10);
+            n /= 10;
+        } while (n > 0);
+        size = end;
     }
 
     /** HELP text: a backslash and a newline escaped, as the format asks. */

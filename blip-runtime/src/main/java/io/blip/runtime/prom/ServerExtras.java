@@ -37,14 +37,69 @@ final class ServerExtras {
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
     /**
-     * One InnoDB metric's description: what the exporter names and helps it by.
+     * One InnoDB metric's description: what the exporter names and helps it by. The same on every
+     * server of a version: one instance for all monitors ({@link #intern}), which keeps the bytes of
+     * its sample lines once made.
      *
      * @param name the name as the server spells it (Blip's domain lowercases it: {@code buffer_LRU_...})
      */
-    record InnodbMetric(String name, String subsystem, String type, String comment) {
+    record InnodbMetric(String name, String subsystem, String type, String comment, Lines lines) {
+        InnodbMetric(String name, String subsystem, String type, String comment) {
+            this(name, subsystem, type, comment, new Lines());
+        }
+
         boolean counter() {
             return type.equals("counter") || type.equals("status_counter");
         }
+
+        /** The sample line of this metric as a counter or as a gauge (a counter's negative value), made once. */
+        Exposition.Line line(boolean asCounter) {
+            Exposition.Line made = asCounter ? lines.counter : lines.gauge;
+            if (made == null) {
+                String family = ExporterNames.NAMESPACE + "_info_schema_innodb_metrics_" + subsystem + "_" + name;
+                made = asCounter ? new Exposition.Family(family + "_total", comment, Type.COUNTER).line()
+                        : new Exposition.Family(family, comment, Type.GAUGE).line();
+                if (asCounter) {
+                    lines.counter = made;
+                } else {
+                    lines.gauge = made;
+                }
+            }
+            return made;
+        }
+
+        /** Equal when the description is: the lines follow from it. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof InnodbMetric m && name.equals(m.name) && subsystem.equals(m.subsystem)
+                    && type.equals(m.type) && comment.equals(m.comment);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(name, subsystem, type, comment);
+        }
+    }
+
+    /** An {@link InnodbMetric}'s lines, made when first written (a benign race: both made are the same). */
+    static final class Lines {
+        private volatile Exposition.Line counter;
+        private volatile Exposition.Line gauge;
+    }
+
+    /** Every description read, one instance each (a server's are some 300; a fleet has a few versions). */
+    private static final Map<InnodbMetric, InnodbMetric> DESCRIBED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_DESCRIBED = 8192;
+
+    private static InnodbMetric intern(InnodbMetric m) {
+        InnodbMetric known = DESCRIBED.get(m);
+        if (known != null) {
+            return known;
+        }
+        if (DESCRIBED.size() < MAX_DESCRIBED) {
+            known = DESCRIBED.putIfAbsent(m, m);
+        }
+        return known == null ? m : known;
     }
 
     private ServerExtras() {
@@ -86,20 +141,25 @@ final class ServerExtras {
                 "SELECT name, subsystem, type, comment FROM information_schema.innodb_metrics")) {
             while (rs.next()) {
                 String name = rs.getString(1);
-                out.put(name.toLowerCase(Locale.ROOT), new InnodbMetric(name, rs.getString(2), rs.getString(3),
-                        rs.getString(4)));
+                out.put(name.toLowerCase(Locale.ROOT), intern(new InnodbMetric(name, rs.getString(2),
+                        rs.getString(3), rs.getString(4))));
             }
         }
         return out;
     }
 
+    /** A sample to write. */
+    record Sample(Exposition.Line line, double value) {
+    }
+
     /** {@code SHOW SLAVE STATUS} as the exporter's {@code slave_status} collector writes it; nothing when not a replica. */
-    static void slaveStatus(Connection c, Exposition out) throws SQLException {
+    static List<Sample> slaveStatus(Connection c) throws SQLException {
         SQLException last = null;
         for (String query : SLAVE_STATUS) {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-                write(rs, out);
-                return;
+                var out = new ArrayList<Sample>();
+                read(rs, out);
+                return out;
             } catch (SQLException e) {
                 last = e; // not this server's syntax: the next
             }
@@ -107,7 +167,9 @@ final class ServerExtras {
         throw last;
     }
 
-    private static void write(ResultSet rs, Exposition out) throws SQLException {
+    private static final String GENERIC_SLAVE = "Generic metric from SHOW SLAVE STATUS.";
+
+    private static void read(ResultSet rs, List<Sample> out) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         var columns = new ArrayList<String>(n);
@@ -122,9 +184,9 @@ final class ServerExtras {
             for (int i = 0; i < n; i++) {
                 OptionalDouble value = parseStatus(rs.getString(i + 1));
                 if (value.isPresent()) {
-                    out.add(ExporterNames.NAMESPACE + "_slave_status_" + columns.get(i).toLowerCase(Locale.ROOT),
-                            "Generic metric from SHOW SLAVE STATUS.", Type.UNTYPED, SLAVE_LABELS, labels,
-                            value.getAsDouble());
+                    out.add(new Sample(new Exposition.Family(ExporterNames.NAMESPACE + "_slave_status_"
+                            + columns.get(i).toLowerCase(Locale.ROOT), GENERIC_SLAVE, Type.UNTYPED, SLAVE_LABELS)
+                            .line(labels), value.getAsDouble()));
                 }
             }
         }
@@ -159,15 +221,24 @@ final class ServerExtras {
             default -> {
             }
         }
-        try {
-            return OptionalDouble.of(LocalDateTime.parse(raw, DATE_TIME).toEpochSecond(ZoneOffset.UTC));
-        } catch (DateTimeParseException e) {
-            // not a date and time
+        if (raw.isEmpty()) {
+            return OptionalDouble.empty();
         }
-        try {
-            return OptionalDouble.of(java.time.ZonedDateTime.parse(raw, CERT_DATE).toEpochSecond());
-        } catch (DateTimeParseException e) {
-            // not a certificate date
+        // Parsed as dates only when they look like one: a failed parse throws, which costs (a replica's
+        // status has some 60 columns a scrape, Galera's a hundred).
+        if (raw.length() == 19 && raw.charAt(4) == '-') {
+            try {
+                return OptionalDouble.of(LocalDateTime.parse(raw, DATE_TIME).toEpochSecond(ZoneOffset.UTC));
+            } catch (DateTimeParseException e) {
+                // not a date and time
+            }
+        }
+        if (raw.length() >= 20 && Character.isLetter(raw.charAt(0)) && raw.indexOf(':') > 0) {
+            try {
+                return OptionalDouble.of(java.time.ZonedDateTime.parse(raw, CERT_DATE).toEpochSecond());
+            } catch (DateTimeParseException e) {
+                // not a certificate date
+            }
         }
         return goFloat(raw);
     }

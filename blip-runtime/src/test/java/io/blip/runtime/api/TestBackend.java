@@ -100,10 +100,11 @@ class TestBackend implements ApiBackend {
     }
 
     @Override
-    public java.util.Optional<String> probe(String monitorId) {
+    public java.util.Optional<byte[]> probe(String monitorId) {
         calls.add("probe " + monitorId);
         return monitors.containsKey(monitorId)
-                ? java.util.Optional.of("# HELP mysql_up Whether the MySQL server is up.\n# TYPE mysql_up gauge\nmysql_up 1\n")
+                ? java.util.Optional.of("# HELP mysql_up Whether the MySQL server is up.\n# TYPE mysql_up gauge\nmysql_up 1\n"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 : java.util.Optional.empty();
     }
 

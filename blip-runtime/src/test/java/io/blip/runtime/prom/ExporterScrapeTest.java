@@ -65,12 +65,17 @@ class ExporterScrapeTest {
         return new ExporterScrape("m1", exporterPlan(), FACTORIES, context, Duration.ofSeconds(10), Time.system());
     }
 
+    /** One scrape's text. */
+    private static String text(ExporterScrape scrape) throws InterruptedException {
+        return new String(scrape.scrape(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** A scrape on a thread of its own. */
     private static CompletableFuture<String> scrapeAsync(ExporterScrape scrape) {
         var text = new CompletableFuture<String>();
         Thread.ofVirtual().start(() -> {
             try {
-                text.complete(scrape.scrape());
+                text.complete(text(scrape));
             } catch (Exception e) {
                 text.completeExceptionally(e);
             }
@@ -85,7 +90,7 @@ class ExporterScrapeTest {
     @Test
     void aSourceIsScrapedInTheExportersNames() throws Exception {
         try (ExporterScrape scrape = scrapeOf(source)) {
-            String text = scrape.scrape();
+            String text = text(scrape);
             for (String prefix : List.of("mysql_up 1", "# TYPE mysql_global_status_commands_total counter",
                     "mysql_global_status_commands_total{command=\"select\"} ", "mysql_global_status_uptime ",
                     "mysql_global_variables_max_connections ", "mysql_version_info{innodb_version=\"",
@@ -94,14 +99,14 @@ class ExporterScrapeTest {
                 assertTrue(hasLine(text, prefix), prefix + " in\n" + text);
             }
             assertTrue(!hasLine(text, "mysql_slave_status_"), "a source has no replica status");
-            assertTrue(hasLine(scrape.scrape(), "mysql_exporter_scrapes_total 2"));
+            assertTrue(hasLine(text(scrape), "mysql_exporter_scrapes_total 2"));
         }
     }
 
     @Test
     void aReplicaHasItsReplicaStatus() throws Exception {
         try (ExporterScrape scrape = scrapeOf(replica)) {
-            String text = scrape.scrape();
+            String text = text(scrape);
             assertTrue(hasLine(text, "# TYPE mysql_slave_status_seconds_behind_master untyped"), text);
             assertTrue(text.lines().anyMatch(l -> l.startsWith("mysql_slave_status_slave_io_running{master_host=\"")
                     && l.contains("connection_name=\"\"") && l.endsWith(" 1")), text);
@@ -160,7 +165,7 @@ class ExporterScrapeTest {
             Map<String, String> theirs = shape(PromText.parse(golden(server.getKey())));
             String text;
             try (ExporterScrape scrape = scrapeOf(server.getValue())) {
-                text = scrape.scrape();
+                text = text(scrape);
             }
             Map<String, String> ours = shape(PromText.parse(text));
             var missing = new java.util.TreeSet<>(theirs.keySet());
@@ -188,7 +193,7 @@ class ExporterScrapeTest {
         CollectorContext context = CollectorContext.of(MonitorConfig.of("m1"), down, Time.system());
         try (var scrape = new ExporterScrape("m1", exporterPlan(), FACTORIES, context, Duration.ofSeconds(10),
                 Time.system())) {
-            String text = scrape.scrape();
+            String text = text(scrape);
             assertTrue(hasLine(text, "mysql_up 0"), text);
             assertTrue(hasLine(text, "mysql_exporter_last_scrape_error 1"), text);
             assertTrue(!hasLine(text, "mysql_global_status_"), text);
@@ -202,6 +207,7 @@ class ExporterScrapeTest {
     @Test
     void aScrapeEndsAtItsTimeLimit() throws Exception {
         var time = new io.blip.testkit.VirtualTime(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        var entered = new java.util.concurrent.CountDownLatch(1);
         CollectorFactory stuck = new CollectorFactory() {
             @Override
             public io.blip.api.collect.CollectorHelp help() {
@@ -217,6 +223,7 @@ class ExporterScrapeTest {
 
                     @Override
                     public List<io.blip.api.MetricValue> collect(String level) throws InterruptedException {
+                        entered.countDown();
                         Thread.sleep(Long.MAX_VALUE); // until the scrape gives up on it
                         return List.of();
                     }
@@ -230,6 +237,7 @@ class ExporterScrapeTest {
         try (var scrape = new ExporterScrape("m1", plan, Map.of("status.global", stuck), context, Duration.ofSeconds(10),
                 time)) {
             CompletableFuture<String> text = scrapeAsync(scrape);
+            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "the domain runs");
             time.awaitWaiters(1, Duration.ofSeconds(10));
             time.advance(Duration.ofSeconds(9));
             time.awaitWaiters(1, Duration.ofSeconds(10));
@@ -253,7 +261,7 @@ class ExporterScrapeTest {
             }
             long collections = texts.stream().map(CompletableFuture::join).distinct().count();
             assertTrue(collections < 8, "some of 8 scrapes at once shared one: " + collections + " collections");
-            String last = scrape.scrape();
+            String last = text(scrape);
             assertEquals(true, hasLine(last, "mysql_exporter_scrapes_total " + (collections + 1)), last);
         }
     }

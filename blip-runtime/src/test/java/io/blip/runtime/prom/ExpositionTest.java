@@ -10,10 +10,14 @@ import org.junit.jupiter.api.Test;
 
 /** The text format as client_golang writes it, and the exporter's folding of Blip's domains. */
 class ExpositionTest {
+    /** {@code v} as a sample's value, which must be as {@link Exposition#formatValue} writes it. */
     private static String format(double v) {
-        var out = new StringBuilder();
-        Exposition.formatValue(v, out);
-        return out.toString();
+        var formatted = new StringBuilder();
+        Exposition.formatValue(v, formatted);
+        String text = new Exposition().add("x", "h", Type.GAUGE, v).toString();
+        String written = text.substring(text.lastIndexOf("\nx ") + 3, text.length() - 1);
+        assertEquals(formatted.toString(), written, "the sample's value as formatted, " + v);
+        return written;
     }
 
     /** Go's strconv.FormatFloat(v, 'g', -1, 64), as client_golang writes every value. */
@@ -31,6 +35,13 @@ class ExpositionTest {
         assertEquals("1e-05", format(0.00001));
         assertEquals("-2.5e+07", format(-25_000_000));
         assertEquals("123456.5", format(123456.5));
+        assertEquals("-1e+06", format(-1_000_000));
+        assertEquals("1.23456789012345e+14", format(123_456_789_012_345L));
+        assertEquals("1e+15", format(1e15));
+        assertEquals("9.007199254740991e+15", format(9_007_199_254_740_991L));
+        assertEquals("9.007199254740992e+15", format(9_007_199_254_740_992L));
+        assertEquals("1.0000005e+06", format(1_000_000.5));
+        assertEquals("1.34217728e+08", format(134_217_728));
         assertEquals("NaN", format(Double.NaN));
         assertEquals("+Inf", format(Double.POSITIVE_INFINITY));
         assertEquals("-Inf", format(Double.NEGATIVE_INFINITY));
