@@ -135,6 +135,23 @@ public final class LevelClock implements AutoCloseable {
     }
 
     /**
+     * Runs {@code ring} on the clock's thread at {@code atNanos} ({@link Time#nanoTime()}), unless the
+     * returned cancel runs first; {@code ring} must return at once. Costs no wake-up when the clock is
+     * awake by then anyway (a scrape's time limit, seconds away).
+     */
+    public Runnable alarm(long atNanos, Runnable ring) {
+        Watched w = now -> {
+            if (now - atNanos < 0) {
+                return atNanos;
+            }
+            ring.run();
+            return Watched.DONE;
+        };
+        watch(w, atNanos);
+        return () -> unwatch(w);
+    }
+
+    /**
      * Whether more collections are in flight than the cores can run without making each slow: then
      * a slow domain does not hand over to a spare connection, which would only add to the work.
      */

@@ -610,7 +610,8 @@ public final class Monitor implements LevelClock.Ticker {
      */
     public synchronized ExporterScrape exporter() {
         if (exporter == null) {
-            exporter = new ExporterScrape(id(), exporterPlan, factories, context, exporterTimeout, time, threads);
+            exporter = new ExporterScrape(id(), exporterPlan, factories, context, exporterTimeout, time, threads,
+                    levelClock::alarm);
         }
         return exporter;
     }

@@ -49,6 +49,7 @@ public final class ExporterScrape implements AutoCloseable {
     private final Duration timeout;
     private final Time time;
     private final Executor threads;
+    private final Alarm alarm;
     /** With {@code serve-latest}: the monitor's latest collection that matches the plan, if any is young enough. */
     private volatile Supplier<Optional<Metrics>> latest;
     // Guarded by this.
@@ -76,16 +77,44 @@ public final class ExporterScrape implements AutoCloseable {
      */
     public ExporterScrape(String monitorId, Plan plan, Map<String, CollectorFactory> factories,
                           CollectorContext context, Duration timeout, Time time) {
-        this(monitorId, plan, factories, context, timeout, time, task -> Thread.ofVirtual().start(task));
+        this(monitorId, plan, factories, context, timeout, time, task -> Thread.ofVirtual().start(task),
+                sleeper(time));
+    }
+
+    /**
+     * Runs {@code ring} at {@code atNanos} ({@link Time#nanoTime()}) unless the returned cancel runs
+     * first; {@code ring} must return at once.
+     */
+    @FunctionalInterface
+    public interface Alarm {
+        Runnable set(long atNanos, Runnable ring);
+    }
+
+    /** An alarm of a virtual thread that sleeps in {@code time} until it rings. */
+    static Alarm sleeper(Time time) {
+        return (at, ring) -> {
+            Thread t = Thread.ofVirtual().start(() -> {
+                try {
+                    time.sleep(Duration.ofNanos(at - time.nanoTime()));
+                    ring.run();
+                } catch (InterruptedException e) {
+                    // cancelled
+                }
+            });
+            return t::interrupt;
+        };
     }
 
     /**
      * @param threads where a scrape and its domains' collects run: the monitor's query threads, whose
      *                platform threads wait for MySQL in the kernel, cheaper than a virtual thread's
      *                park and unpark through the JDK's poller for every read
+     * @param alarm   what cuts a scrape off at its time limit: the level clock's watch, which costs
+     *                nothing while the scrape ends in time (a timed wait of the scraping thread would
+     *                go through the JDK's timer for every scrape)
      */
     public ExporterScrape(String monitorId, Plan plan, Map<String, CollectorFactory> factories,
-                          CollectorContext context, Duration timeout, Time time, Executor threads) {
+                          CollectorContext context, Duration timeout, Time time, Executor threads, Alarm alarm) {
         if (plan.levels().size() != 1) {
             throw new IllegalArgumentException("plan '" + plan.name() + "': an exporter plan has one level, not "
                     + plan.levels().size());
@@ -98,6 +127,7 @@ public final class ExporterScrape implements AutoCloseable {
         this.timeout = timeout;
         this.time = time;
         this.threads = threads;
+        this.alarm = alarm;
     }
 
     /**
@@ -109,8 +139,10 @@ public final class ExporterScrape implements AutoCloseable {
         Run mine;
         synchronized (this) {
             if (running == null) {
-                running = new Run(++scrapes, time.nanoTime() + timeout.toNanos());
-                threads.execute(running::go);
+                Run run = new Run(++scrapes, time.nanoTime() + timeout.toNanos());
+                running = run;
+                run.cancelAlarm = alarm.set(run.deadline, run::ring);
+                threads.execute(run::go);
             }
             mine = running;
         }
@@ -135,25 +167,53 @@ public final class ExporterScrape implements AutoCloseable {
         private double connectSeconds;
         private String domain;
         private long domainBegin;
-        private byte[] answer;
+        private volatile byte[] answer;
+        private final List<Thread> waiting = new java.util.ArrayList<>(2);
         /** The collectors this run took; dropped from the scrape when it is cut off (it closes them). */
         private Map<String, Collector> made;
+        /** Set once, before the run starts. */
+        Runnable cancelAlarm = () -> {
+        };
 
         Run(long number, long deadline) {
             this.number = number;
             this.deadline = deadline;
         }
 
-        /** The answer once there is one, or what there is at the time limit. */
-        synchronized byte[] answer() throws InterruptedException {
-            while (answer == null) {
-                if (deadline - time.nanoTime() <= 0) {
-                    cutOff();
-                    break;
+        /**
+         * The answer once there is one, or what there is at the time limit. Parked, not waiting on
+         * this object's monitor: a virtual thread woken from a wait goes through the JDK's unblocker
+         * thread, one woken from a park straight to its scheduler.
+         */
+        byte[] answer() throws InterruptedException {
+            Thread me = Thread.currentThread();
+            synchronized (this) {
+                if (answer != null) {
+                    return answer;
                 }
-                time.await(this, deadline);
+                waiting.add(me);
             }
-            return answer;
+            try {
+                byte[] a;
+                while ((a = answer) == null) {
+                    java.util.concurrent.locks.LockSupport.park(this);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                }
+                return a;
+            } finally {
+                synchronized (this) {
+                    waiting.remove(me);
+                }
+            }
+        }
+
+        /** The alarm at the time limit: cut off, unless answered already. */
+        synchronized void ring() {
+            if (answer == null) {
+                cutOff();
+            }
         }
 
         /** Holding this. */
@@ -190,7 +250,10 @@ public final class ExporterScrape implements AutoCloseable {
             durations.forEach((collector, seconds) -> out.add(DURATION.line(collector), seconds));
             lastSampleBytes = out.sampleBytes();
             answer = out.toBytes();
-            notifyAll();
+            if (!cut) {
+                cancelAlarm.run();
+            }
+            waiting.forEach(java.util.concurrent.locks.LockSupport::unpark);
         }
 
         void go() {

@@ -176,4 +176,16 @@ class HttpListenerTest {
         }
         return head.toString(StandardCharsets.ISO_8859_1);
     }
+
+    /** RFC 9110's IMF-fixdate, as Go's http.TimeFormat writes it: the day of the month in two digits. */
+    @Test
+    void theDateHeaderIsAnImfFixdate() {
+        assertEquals("Sun, 06 Nov 1994 08:49:37 GMT", HttpListener.imfFixdate(784111777L));
+        assertEquals("Thu, 01 Jan 1970 00:00:00 GMT", HttpListener.imfFixdate(0));
+        var formatter = java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
+                java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+        for (long s = 1_700_000_000L; s < 1_800_000_000L; s += 9_876_543L) {
+            assertEquals(formatter.format(java.time.Instant.ofEpochSecond(s)), HttpListener.imfFixdate(s));
+        }
+    }
 }
