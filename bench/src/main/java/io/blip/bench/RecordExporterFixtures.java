@@ -2,6 +2,7 @@ package io.blip.bench;
 
 import io.blip.api.time.Time;
 import io.blip.testkit.EmbeddedMariaDb;
+import io.blip.testkit.ShopSchema;
 import io.blip.testkit.PromText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class RecordExporterFixtures implements Callable<Integer> {
      * fails on the server is dropped, and the header says so with the exporter's error.
      */
     static final List<String> WANTED = List.of("--collect.info_schema.innodb_metrics",
-            "--collect.info_schema.tables", "--collect.info_schema.innodb_tablespaces",
+            "--collect.info_schema.tables", "--collect.binlog_size", "--collect.info_schema.innodb_tablespaces",
             "--collect.perf_schema.tableiowaits", "--collect.perf_schema.indexiowaits",
             "--collect.perf_schema.eventsstatements", "--collect.perf_schema.eventswaits",
             "--collect.perf_schema.tablelocks", "--collect.perf_schema.file_events");
@@ -63,7 +64,7 @@ public final class RecordExporterFixtures implements Callable<Integer> {
             // MariaDB 10.5+ wants it for SHOW SLAVE STATUS (REPLICATION CLIENT became BINLOG MONITOR).
             "SLAVE MONITOR ON *.*");
     /** A table name with characters a label value escapes: {@code say "hi" \ now}. */
-    static final String ODD_TABLE = "say \"hi\" \\ now";
+    static final String ODD_TABLE = ShopSchema.ODD_TABLE;
     /** How long the servers have run, at least, when the recorded scrape is taken. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
@@ -148,14 +149,14 @@ public final class RecordExporterFixtures implements Callable<Integer> {
     /** The schema, the exporter's account, and a few statements on both servers. */
     private static void prepare(EmbeddedMariaDb source, EmbeddedMariaDb replica, String password)
             throws SQLException {
-        source.execute(schema().toArray(String[]::new));
+        source.execute(ShopSchema.statements().toArray(String[]::new));
         source.createUser(USER, password, GRANTS.toArray(String[]::new));
         source.execute("ALTER USER '" + USER + "'@'%' WITH MAX_USER_CONNECTIONS 3");
-        awaitCaughtUp(source, replica);
+        replica.awaitCaughtUp(source, Duration.ofSeconds(30));
         // With a default schema: the exporter's statement digests leave out those without one.
         source.execute("USE shop", "UPDATE orders SET total = total + 1 WHERE id <= 10",
                 "DELETE FROM audit WHERE id = 1");
-        awaitCaughtUp(source, replica);
+        replica.awaitCaughtUp(source, Duration.ofSeconds(30));
         for (EmbeddedMariaDb db : List.of(source, replica)) {
             db.execute("USE shop",
                     "SELECT c.name, SUM(o.total) FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.id",
@@ -165,44 +166,6 @@ public final class RecordExporterFixtures implements Callable<Integer> {
         }
     }
 
-    /**
-     * Four tables, two engines, a secondary index: something for the table and index collectors; one
-     * table's name has a double quote and a backslash, which the exporter escapes in label values.
-     */
-    private static List<String> schema() {
-        List<String> sql = new ArrayList<>(List.of("CREATE DATABASE shop",
-                "CREATE TABLE shop.customers (id INT PRIMARY KEY, name VARCHAR(64) NOT NULL,"
-                        + " email VARCHAR(128) NOT NULL, UNIQUE KEY email (email)) ENGINE=InnoDB",
-                "CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, customer_id INT NOT NULL,"
-                        + " total DECIMAL(10,2) NOT NULL, placed DATETIME NOT NULL, KEY customer (customer_id))"
-                        + " ENGINE=InnoDB",
-                "CREATE TABLE shop.audit (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(200) NOT NULL)"
-                        + " ENGINE=MyISAM",
-                "CREATE TABLE shop.`" + ODD_TABLE + "` (id INT PRIMARY KEY) ENGINE=InnoDB",
-                "INSERT INTO shop.`" + ODD_TABLE + "` VALUES (1), (2)"));
-        List<String> customers = new ArrayList<>();
-        List<String> orders = new ArrayList<>();
-        for (int i = 1; i <= 20; i++) {
-            customers.add("(" + i + ", 'customer " + i + "', 'c" + i + "@example.com')");
-        }
-        for (int i = 1; i <= 100; i++) {
-            orders.add("(" + (i % 20 + 1) + ", " + (i * 7 % 300) + ".50, '2024-01-01' + INTERVAL " + i + " HOUR)");
-        }
-        sql.add("INSERT INTO shop.customers VALUES " + String.join(", ", customers));
-        sql.add("INSERT INTO shop.orders (customer_id, total, placed) VALUES " + String.join(", ", orders));
-        sql.add("INSERT INTO shop.audit (note) VALUES ('created'), ('imported'), ('checked')");
-        return sql;
-    }
-
-    /** Waits until the replica has applied everything the source has written (MariaDB's GTIDs). */
-    private static void awaitCaughtUp(EmbeddedMariaDb source, EmbeddedMariaDb replica) throws SQLException {
-        String position = single(source, "SELECT @@GLOBAL.gtid_binlog_pos");
-        String waited = single(replica, "SELECT MASTER_GTID_WAIT('" + position + "', 30)");
-        if (!"0".equals(waited)) {
-            throw new IllegalStateException("the replica did not apply the source's GTID " + position
-                    + " within 30 s (MASTER_GTID_WAIT said " + waited + ")");
-        }
-    }
 
     private static String single(EmbeddedMariaDb db, String sql) throws SQLException {
         try (Connection c = db.admin(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {

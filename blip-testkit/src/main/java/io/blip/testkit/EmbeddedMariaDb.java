@@ -149,6 +149,31 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     /**
+     * Waits until this replica has applied everything {@code source} has written so far (MariaDB's
+     * GTIDs: {@code MASTER_GTID_WAIT} on the source's {@code gtid_binlog_pos}).
+     *
+     * @throws IllegalStateException when it has not within {@code timeout}
+     */
+    public void awaitCaughtUp(EmbeddedMariaDb source, Duration timeout) {
+        try (Connection s = source.admin(); Statement st = s.createStatement();
+             ResultSet pos = st.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos")) {
+            pos.next();
+            String position = pos.getString(1);
+            try (Connection r = admin(); Statement rt = r.createStatement();
+                 ResultSet waited = rt.executeQuery("SELECT MASTER_GTID_WAIT('" + position + "', "
+                         + Math.max(1, timeout.toSeconds()) + ")")) {
+                waited.next();
+                if (waited.getInt(1) != 0) {
+                    throw new IllegalStateException("the replica did not apply the source's GTID " + position
+                            + " within " + timeout.toSeconds() + " s");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("waiting for the replica to catch up: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * One server for the whole test JVM, started on first use and stopped at JVM exit. Tests that
      * stop or restart the server must use their own from {@link #start}.
      */

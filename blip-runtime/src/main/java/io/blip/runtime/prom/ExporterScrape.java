@@ -34,7 +34,8 @@ public final class ExporterScrape implements AutoCloseable {
 
     /** The exporter's name of the collector that does what a Blip domain does. */
     private static final Map<String, String> EXPORTER_COLLECTOR = Map.of("status.global", "global_status",
-            "var.global", "global_variables", "innodb", "info_schema.innodb_metrics", "repl", "slave_status");
+            "var.global", "global_variables", "innodb", "info_schema.innodb_metrics", "repl", "slave_status",
+            "size.table", "info_schema.tables", "size.binlog", "binlog_size");
 
     private final String monitorId;
     private final Plan plan;
@@ -280,7 +281,7 @@ public final class ExporterScrape implements AutoCloseable {
                     }
                 }
                 if (wasCut && made != null) {
-                    made.values().forEach(Collector::close);
+                    made.values().stream().filter(java.util.Objects::nonNull).forEach(Collector::close);
                 }
             }
         }
@@ -329,7 +330,9 @@ public final class ExporterScrape implements AutoCloseable {
                 }
             }
             var domains = new java.util.ArrayList<>(collectors.keySet());
-            domains.add("repl"); // every column of the replica status, as the exporter's default collector reads it
+            if (!domains.contains("repl")) {
+                domains.add("repl"); // every column of the replica status, as the exporter's default collector reads it
+            }
             for (String d : domains) {
                 long begin = time.nanoTime();
                 synchronized (this) {
@@ -370,10 +373,16 @@ public final class ExporterScrape implements AutoCloseable {
 
     /** Reads one domain: its values (or those served) and what the exporter reads beside them. */
     private Writing read(String domain, Collector collector, Metrics served) throws Exception {
-        if (domain.equals("repl")) {
+        if (domain.equals("repl") || domain.equals("size.table") || domain.equals("size.binlog")) {
+            // Read as the exporter reads them: Blip's domains carry less (a table's data and index
+            // length as one size, the binary logs' total only).
             List<ServerExtras.Sample> samples;
             try (Connection c = context.db().getConnection()) {
-                samples = ServerExtras.slaveStatus(c);
+                samples = switch (domain) {
+                    case "repl" -> ServerExtras.slaveStatus(c);
+                    case "size.table" -> ServerExtras.tables(c, tableFilter());
+                    default -> ServerExtras.binlogs(c);
+                };
             }
             return out -> samples.forEach(s -> out.add(s.line(), s.value()));
         }
@@ -406,6 +415,37 @@ public final class ExporterScrape implements AutoCloseable {
         };
     }
 
+    /**
+     * The tables the plan's {@code size.table} reports, by its {@code include} or else {@code exclude}
+     * items as the domain reads them ({@code db.table}, {@code db.*}, {@code table}; names compared as
+     * {@code information_schema} compares them, without case), its default exclude when it has neither.
+     */
+    private java.util.function.BiPredicate<String, String> tableFilter() {
+        Map<String, String> options = level.collect().get("size.table").options();
+        String include = options.getOrDefault("include", "");
+        boolean including = !include.isBlank();
+        String items = including ? include : options.getOrDefault("exclude", factories.get("size.table").help()
+                .options().get("exclude").map(io.blip.api.config.Option::defaultValue).orElse(""));
+        List<String> list = java.util.Arrays.stream(items.split(",")).map(String::trim).filter(i -> !i.isEmpty())
+                .toList();
+        return (db, table) -> {
+            boolean listed = list.stream().anyMatch(item -> {
+                int dot = item.indexOf('.');
+                if (dot < 0) {
+                    return item.equalsIgnoreCase(table);
+                }
+                String itemTable = item.substring(dot + 1);
+                return item.substring(0, dot).equalsIgnoreCase(db)
+                        && (itemTable.equals("*") || itemTable.equalsIgnoreCase(table));
+            });
+            return including == listed;
+        };
+    }
+
+    /** Domains a scrape reads with the exporter's own queries, not the domain's collector. */
+    private static final java.util.Set<String> READ_AS_THE_EXPORTER = java.util.Set.of("repl", "size.table",
+            "size.binlog");
+
     private static String collectorName(String domain) {
         return "collect." + EXPORTER_COLLECTOR.getOrDefault(domain, domain);
     }
@@ -425,15 +465,16 @@ public final class ExporterScrape implements AutoCloseable {
             var made = new LinkedHashMap<String, Collector>();
             try {
                 for (String domain : level.collect().keySet()) {
-                    if (domain.equals("repl")) {
-                        continue; // read as the exporter reads it, whether the plan names it or not
+                    if (READ_AS_THE_EXPORTER.contains(domain)) {
+                        made.put(domain, null); // read as the exporter reads it (repl whether the plan names it or not)
+                        continue;
                     }
                     Collector c = factories.get(domain).make(context);
                     made.put(domain, c);
                     c.prepare(plan);
                 }
             } catch (Exception e) {
-                made.values().forEach(Collector::close);
+                made.values().stream().filter(java.util.Objects::nonNull).forEach(Collector::close);
                 throw e;
             }
             collectors = made;
@@ -454,15 +495,15 @@ public final class ExporterScrape implements AutoCloseable {
 
     /**
      * Whether {@code level}'s collections can answer a scrape of {@code exporterPlan}: it collects
-     * every domain of the plan's one level with the same metrics and options ({@code repl} aside,
-     * which a scrape reads as the exporter does).
+     * every domain of the plan's one level with the same metrics and options ({@code repl},
+     * {@code size.table} and {@code size.binlog} aside, which a scrape reads as the exporter does).
      */
     public static boolean answers(Level level, Plan exporterPlan) {
         if (exporterPlan.levels().size() != 1) {
             return false;
         }
         return exporterPlan.levels().values().iterator().next().collect().values().stream()
-                .allMatch(d -> d.name().equals("repl") || d.equals(level.collect().get(d.name())));
+                .allMatch(d -> READ_AS_THE_EXPORTER.contains(d.name()) || d.equals(level.collect().get(d.name())));
     }
 
     /** The plan a scrape collects ({@code exporter.plan}). */
@@ -478,7 +519,7 @@ public final class ExporterScrape implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (collectors != null) {
-            collectors.values().forEach(Collector::close);
+            collectors.values().stream().filter(java.util.Objects::nonNull).forEach(Collector::close);
             collectors = null;
         }
     }

@@ -169,6 +169,89 @@ final class ServerExtras {
 
     private static final String GENERIC_SLAVE = "Generic metric from SHOW SLAVE STATUS.";
 
+    /** The exporter's {@code info_schema.tables} query, for every database but the three it leaves out. */
+    static final String TABLES = "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ifnull(ENGINE, 'NONE'),"
+            + " ifnull(VERSION, '0'), ifnull(ROW_FORMAT, 'NONE'), ifnull(TABLE_ROWS, '0'), ifnull(DATA_LENGTH, '0'),"
+            + " ifnull(INDEX_LENGTH, '0'), ifnull(DATA_FREE, '0'), ifnull(CREATE_OPTIONS, 'NONE')"
+            + " FROM information_schema.tables"
+            + " WHERE TABLE_SCHEMA NOT IN ('mysql', 'performance_schema', 'information_schema')";
+    private static final Exposition.Family TABLE_VERSION = new Exposition.Family(
+            ExporterNames.NAMESPACE + "_info_schema_table_version", "The version number of the table's .frm file",
+            Type.GAUGE, "schema", "table", "type", "engine", "row_format", "create_options");
+    private static final Exposition.Family TABLE_ROWS = new Exposition.Family(
+            ExporterNames.NAMESPACE + "_info_schema_table_rows",
+            "The estimated number of rows in the table from information_schema.tables", Type.GAUGE, "schema", "table");
+    private static final Exposition.Family TABLE_SIZE = new Exposition.Family(
+            ExporterNames.NAMESPACE + "_info_schema_table_size",
+            "The size of the table components from information_schema.tables", Type.GAUGE, "schema", "table",
+            "component");
+
+    /**
+     * {@code information_schema.tables} as the exporter's {@code info_schema.tables} collector writes it
+     * (its version, rows and the size of each component of every table), for the tables {@code keep}
+     * accepts by database and name.
+     */
+    static List<Sample> tables(Connection c, java.util.function.BiPredicate<String, String> keep) throws SQLException {
+        var out = new ArrayList<Sample>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(TABLES)) {
+            while (rs.next()) {
+                String schema = rs.getString(1);
+                String table = rs.getString(2);
+                if (!keep.test(schema, table)) {
+                    continue;
+                }
+                out.add(new Sample(TABLE_VERSION.line(schema, table, rs.getString(3), rs.getString(4), rs.getString(6),
+                        rs.getString(11)), number(rs.getString(5))));
+                out.add(new Sample(TABLE_ROWS.line(schema, table), number(rs.getString(7))));
+                out.add(new Sample(TABLE_SIZE.line(schema, table, "data_length"), number(rs.getString(8))));
+                out.add(new Sample(TABLE_SIZE.line(schema, table, "index_length"), number(rs.getString(9))));
+                out.add(new Sample(TABLE_SIZE.line(schema, table, "data_free"), number(rs.getString(10))));
+            }
+        }
+        return out;
+    }
+
+    private static final Exposition.Line BINLOG_SIZE = new Exposition.Family(ExporterNames.NAMESPACE
+            + "_binlog_size_bytes", "Combined size of all registered binlog files.", Type.GAUGE).line();
+    private static final Exposition.Line BINLOG_FILES = new Exposition.Family(ExporterNames.NAMESPACE
+            + "_binlog_files", "Number of registered binlog files.", Type.GAUGE).line();
+    private static final Exposition.Line BINLOG_FILE_NUMBER = new Exposition.Family(ExporterNames.NAMESPACE
+            + "_binlog_file_number", "The last binlog file number.", Type.GAUGE).line();
+
+    /**
+     * {@code SHOW BINARY LOGS} as the exporter's {@code binlog_size} collector writes it: the files'
+     * combined size, their number and the number of the last (its name's extension); nothing when the
+     * binary log is off (which the exporter asks first, as the statement would fail).
+     */
+    static List<Sample> binlogs(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT @@log_bin")) {
+                if (!rs.next() || rs.getLong(1) == 0) {
+                    return List.of();
+                }
+            }
+            double size = 0;
+            long files = 0;
+            String last = "";
+            try (ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+                while (rs.next()) {
+                    last = rs.getString(1);
+                    size += number(rs.getString(2));
+                    files++;
+                }
+            }
+            int dot = last.lastIndexOf('.');
+            double number = dot < 0 ? 0 : goFloat(last.substring(dot + 1)).orElse(0);
+            return List.of(new Sample(BINLOG_SIZE, size), new Sample(BINLOG_FILES, files),
+                    new Sample(BINLOG_FILE_NUMBER, number));
+        }
+    }
+
+    /** A column the exporter scans into a number; 0 when it is not one. */
+    private static double number(String text) {
+        return text == null ? 0 : goFloat(text).orElse(0);
+    }
+
     private static void read(ResultSet rs, List<Sample> out) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();

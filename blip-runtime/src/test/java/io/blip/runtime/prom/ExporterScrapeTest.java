@@ -36,6 +36,9 @@ class ExporterScrapeTest {
         source = EmbeddedMariaDb.start();
         replica = EmbeddedMariaDb.replicaOf(source);
         replica.awaitReplicating(Duration.ofSeconds(30));
+        // The tables of the golden recordings' servers (./dev record-exporter-fixtures makes the same).
+        source.execute(io.blip.testkit.ShopSchema.statements().toArray(String[]::new));
+        replica.awaitCaughtUp(source, Duration.ofSeconds(30));
         ServiceLoader.load(CollectorFactory.class).forEach(f -> FACTORIES.put(f.domain(), f));
     }
 
@@ -51,18 +54,38 @@ class ExporterScrapeTest {
 
     /** The default exporter plan with {@code repl} added: what {@code /probe} collects by default. */
     private static Plan exporterPlan() {
+        return exporterPlan(Map.of("repl", new Domain("repl", List.of(), Map.of(), Map.of())));
+    }
+
+    /** The default exporter plan with these domains added. */
+    private static Plan exporterPlan(Map<String, Domain> added) {
         Plan plan = DefaultPlans.defaultExporter();
         Level level = plan.levels().values().iterator().next();
         var collect = new LinkedHashMap<>(level.collect());
-        collect.put("repl", new Domain("repl", List.of(), Map.of(), Map.of()));
+        collect.putAll(added);
         return new Plan(plan.name(), plan.source(),
                 Map.of(level.name(), new Level(level.name(), level.freq(), collect, level.timeout())));
     }
 
+    /**
+     * The exporter plan of the golden comparison: with the sizes of tables (the databases the
+     * exporter's {@code --collect.info_schema.tables} reads by default: all but three) and binary logs.
+     */
+    private static Plan goldenPlan() {
+        return exporterPlan(Map.of("repl", new Domain("repl", List.of(), Map.of(), Map.of()),
+                "size.table", new Domain("size.table", List.of(),
+                        Map.of("exclude", "mysql.*,information_schema.*,performance_schema.*"), Map.of()),
+                "size.binlog", new Domain("size.binlog", List.of(), Map.of(), Map.of())));
+    }
+
     private static ExporterScrape scrapeOf(EmbeddedMariaDb db) {
+        return scrapeOf(db, exporterPlan());
+    }
+
+    private static ExporterScrape scrapeOf(EmbeddedMariaDb db, Plan plan) {
         ConnectionSource admin = () -> db.connect(EmbeddedMariaDb.ADMIN_USER, EmbeddedMariaDb.ADMIN_PASSWORD);
         CollectorContext context = CollectorContext.of(MonitorConfig.of("m1"), admin, Time.system());
-        return new ExporterScrape("m1", exporterPlan(), FACTORIES, context, Duration.ofSeconds(10), Time.system());
+        return new ExporterScrape("m1", plan, FACTORIES, context, Duration.ofSeconds(10), Time.system());
     }
 
     /** One scrape's text. */
@@ -120,14 +143,15 @@ class ExporterScrapeTest {
     private static final List<String> WRITTEN = List.of("mysql_global_status_", "mysql_global_variables_",
             "mysql_version_info", "mysql_info_schema_innodb_metrics_", "mysql_slave_status_", "mysql_up",
             "mysql_exporter_scrapes_total", "mysql_exporter_last_scrape_error", "mysql_exporter_collector_duration_seconds",
-            "mysql_galera_", "mysql_transaction_isolation");
+            "mysql_galera_", "mysql_transaction_isolation", "mysql_info_schema_table_", "mysql_binlog_");
 
     /**
      * The exporter's collectors whose families Blip writes; the fixture's others (innodb_cmp,
-     * innodb_cmpmem, query_response_time, tables, perf_schema.*) have no Blip domain translated yet.
+     * innodb_cmpmem, query_response_time, perf_schema.*) have no Blip domain translated yet.
      */
     private static final java.util.Set<String> COLLECTORS = java.util.Set.of("connection", "collect.global_status",
-            "collect.global_variables", "collect.info_schema.innodb_metrics", "collect.slave_status");
+            "collect.global_variables", "collect.info_schema.innodb_metrics", "collect.slave_status",
+            "collect.info_schema.tables", "collect.binlog_size");
 
     private static boolean written(String family) {
         return WRITTEN.stream().anyMatch(family::startsWith);
@@ -164,7 +188,7 @@ class ExporterScrapeTest {
         for (var server : List.of(Map.entry("mariadb-source.prom", source), Map.entry("mariadb-replica.prom", replica))) {
             Map<String, String> theirs = shape(PromText.parse(golden(server.getKey())));
             String text;
-            try (ExporterScrape scrape = scrapeOf(server.getValue())) {
+            try (ExporterScrape scrape = scrapeOf(server.getValue(), goldenPlan())) {
                 text = text(scrape);
             }
             Map<String, String> ours = shape(PromText.parse(text));
