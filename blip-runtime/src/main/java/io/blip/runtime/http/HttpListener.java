@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A small HTTP/1.1 server for Blip's API and the exporter listeners: one virtual thread accepts,
- * one virtual thread per connection reads its requests one after another (keep-alive) and writes
- * each reply whole. Nothing of it wakes when nobody asks: the JDK's server
+ * one thread per connection (platform for the first few of the process, {@link #MAX_PLATFORM_CONNECTIONS},
+ * virtual beyond) reads its requests one after another (keep-alive) and writes each reply whole. Nothing of it wakes when nobody asks: the JDK's server
  * ({@code com.sun.net.httpserver}) wakes its dispatcher thread every second, a timed wake that costs
  * one monitor about 0.12 ms of CPU a second on this kind of machine (docs/jvm.md), and a platform
  * thread and a timer thread per listener, which 1,000 monitors each with its own exporter listener
@@ -150,6 +150,7 @@ public final class HttpListener implements AutoCloseable {
 
     private void accept() {
         var threads = Thread.ofVirtual().name(name + "-", 0);
+        var platform = Thread.ofPlatform().daemon().name(name + "-p", 0);
         while (!closed) {
             Socket s;
             try {
@@ -170,9 +171,32 @@ public final class HttpListener implements AutoCloseable {
                 closeQuietly(s);
                 continue;
             }
-            threads.start(() -> serve(s));
+            if (PLATFORM_CONNECTIONS.incrementAndGet() <= MAX_PLATFORM_CONNECTIONS) {
+                platform.start(() -> {
+                    try {
+                        serve(s);
+                    } finally {
+                        PLATFORM_CONNECTIONS.decrementAndGet();
+                    }
+                });
+            } else {
+                PLATFORM_CONNECTIONS.decrementAndGet();
+                threads.start(() -> serve(s));
+            }
         }
     }
+
+    /**
+     * How many connections of all listeners are served on platform threads at most; the rest on
+     * virtual threads. A platform thread waits for the next request, and for a scrape's answer, in the
+     * kernel, woken by it directly; a virtual thread is woken through the JDK's poller, its timer (a
+     * read's idle limit) and its scheduler: for one Prometheus scraping one monitor every second, about
+     * a millisecond of CPU a scrape more (docs/jvm.md, "Scrapes"). A few, as {@code QueryThreads} keeps for
+     * collections, so that 1,000 listeners' connections do not each take a platform thread's memory.
+     */
+    static final int MAX_PLATFORM_CONNECTIONS = 4;
+    private static final java.util.concurrent.atomic.AtomicInteger PLATFORM_CONNECTIONS =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** The requests of one connection, one after another, until either side closes it. */
     private void serve(Socket s) {

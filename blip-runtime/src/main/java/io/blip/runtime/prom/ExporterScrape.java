@@ -169,7 +169,8 @@ public final class ExporterScrape implements AutoCloseable {
         private String domain;
         private long domainBegin;
         private volatile byte[] answer;
-        private final List<Thread> waiting = new java.util.ArrayList<>(2);
+        /** Who waits for the answer: not guarded by this, which the run holds while it writes. */
+        private final java.util.Queue<Thread> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
         /** The collectors this run took; dropped from the scrape when it is cut off (it closes them). */
         private Map<String, Collector> made;
         /** Set once, before the run starts. */
@@ -183,19 +184,19 @@ public final class ExporterScrape implements AutoCloseable {
 
         /**
          * The answer once there is one, or what there is at the time limit. Parked, not waiting on
-         * this object's monitor: a virtual thread woken from a wait goes through the JDK's unblocker
-         * thread, one woken from a park straight to its scheduler.
+         * this object's monitor, and without taking it: the run holds it while it writes, and a waiter
+         * that blocked on it made it a heavy lock, every scrape (a virtual thread woken from a wait also
+         * goes through the JDK's unblocker thread, one woken from a park straight to its scheduler).
          */
         byte[] answer() throws InterruptedException {
-            Thread me = Thread.currentThread();
-            synchronized (this) {
-                if (answer != null) {
-                    return answer;
-                }
-                waiting.add(me);
+            byte[] a = answer;
+            if (a != null) {
+                return a;
             }
+            Thread me = Thread.currentThread();
+            // Queued, then the answer looked at again: one given meanwhile was set before the queue was read.
+            waiting.add(me);
             try {
-                byte[] a;
                 while ((a = answer) == null) {
                     java.util.concurrent.locks.LockSupport.park(this);
                     if (Thread.interrupted()) {
@@ -204,9 +205,7 @@ public final class ExporterScrape implements AutoCloseable {
                 }
                 return a;
             } finally {
-                synchronized (this) {
-                    waiting.remove(me);
-                }
+                waiting.remove(me);
             }
         }
 
