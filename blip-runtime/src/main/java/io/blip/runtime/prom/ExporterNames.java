@@ -59,21 +59,15 @@ public final class ExporterNames {
             if (name.startsWith("wsrep")) {
                 seen.add(name);
             }
-            StatusName t = STATUS_NAMES.get(name);
-            if (t == null) {
-                t = statusName(name);
-                if (STATUS_NAMES.size() < MAX_CACHED) {
-                    STATUS_NAMES.put(name, t);
-                }
-            }
+            StatusName t = known(name);
             if (t != LEFT_OUT) {
                 out.add(t.line(), v.value());
             }
         }
         wsrep.forEach((name, text) -> {
             if (!seen.contains(name)) {
-                ServerExtras.parseStatus(text).ifPresent(value -> out.add(STATUS + name, GENERIC_STATUS, Type.UNTYPED,
-                        value));
+                StatusName t = known(name);
+                ServerExtras.parseStatus(text).ifPresent(value -> out.add(t.line(), value));
             }
         });
         String uuid = wsrep.getOrDefault("wsrep_local_state_uuid", "");
@@ -107,6 +101,18 @@ public final class ExporterNames {
             STATUS + "buffer_pool_page_changes_total", "Innodb buffer pool page state changes.", Type.COUNTER,
             "operation");
     private static final String GENERIC_STATUS = "Generic metric from SHOW GLOBAL STATUS.";
+
+    /** How a status variable is written, made once and kept. */
+    private static StatusName known(String name) {
+        StatusName t = STATUS_NAMES.get(name);
+        if (t == null) {
+            t = statusName(name);
+            if (STATUS_NAMES.size() < MAX_CACHED) {
+                STATUS_NAMES.put(name, t);
+            }
+        }
+        return t;
+    }
 
     private static StatusName statusName(String name) {
         if (name.startsWith(BUFFER_POOL_PAGES)) {
@@ -151,6 +157,16 @@ public final class ExporterNames {
         };
     }
 
+    static final String INNODB = NAMESPACE + "_info_schema_innodb_metrics_";
+    private static final Exposition.Family PAGES_READ = new Exposition.Family(INNODB + "buffer_page_read_total",
+            "Total number of buffer pages read total.", Type.COUNTER, "type");
+    private static final Exposition.Family PAGES_WRITTEN = new Exposition.Family(INNODB + "buffer_page_written_total",
+            "Total number of buffer pages written total.", Type.COUNTER, "type");
+    private static final Exposition.Family INNODB_DIRTY_PAGES = new Exposition.Family(INNODB
+            + "buffer_pool_dirty_pages", "Total number of dirty pages in the buffer pool.", Type.GAUGE);
+    private static final Exposition.Family INNODB_POOL_PAGES = new Exposition.Family(INNODB + "buffer_pool_pages",
+            "Total number of buffer pool pages by state.", Type.GAUGE, "state");
+
     /**
      * {@code innodb}'s values as the exporter's {@code info_schema.innodb_metrics} collector writes
      * them: {@code buffer_page_io} folded by {@code type}, the buffer pool's pages by {@code state},
@@ -162,7 +178,6 @@ public final class ExporterNames {
      */
     static void innodbMetrics(List<MetricValue> values, Map<String, ServerExtras.InnodbMetric> described,
                               Exposition out) {
-        String prefix = NAMESPACE + "_info_schema_innodb_metrics_";
         for (MetricValue v : values) {
             ServerExtras.InnodbMetric m = described.get(v.name());
             if (m == null) {
@@ -171,11 +186,9 @@ public final class ExporterNames {
             String name = v.name();
             if (m.subsystem().equals("buffer_page_io")) {
                 if (name.startsWith("buffer_page_read_")) {
-                    out.add(prefix + "buffer_page_read_total", "Total number of buffer pages read total.", Type.COUNTER,
-                            "type", name.substring("buffer_page_read_".length()), v.value());
+                    out.add(PAGES_READ.line(name.substring("buffer_page_read_".length())), v.value());
                 } else if (name.startsWith("buffer_page_written_")) {
-                    out.add(prefix + "buffer_page_written_total", "Total number of buffer pages written total.",
-                            Type.COUNTER, "type", name.substring("buffer_page_written_".length()), v.value());
+                    out.add(PAGES_WRITTEN.line(name.substring("buffer_page_written_".length())), v.value());
                 }
                 continue;
             }
@@ -185,10 +198,8 @@ public final class ExporterNames {
                     case "total" -> {
                         // The sum of the others: the exporter leaves it out.
                     }
-                    case "dirty" -> out.add(prefix + "buffer_pool_dirty_pages",
-                            "Total number of dirty pages in the buffer pool.", Type.GAUGE, v.value());
-                    default -> out.add(prefix + "buffer_pool_pages", "Total number of buffer pool pages by state.",
-                            Type.GAUGE, "state", state, v.value());
+                    case "dirty" -> out.add(INNODB_DIRTY_PAGES.line(), v.value());
+                    default -> out.add(INNODB_POOL_PAGES.line(state), v.value());
                 }
                 continue;
             }

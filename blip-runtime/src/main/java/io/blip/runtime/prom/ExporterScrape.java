@@ -151,9 +151,9 @@ public final class ExporterScrape implements AutoCloseable {
     }
 
     /**
-     * One scrape. Its domains run one after another on one query thread, and whoever waits for the
-     * answer cuts it off at the time limit: the answer is then what was written by then, the
-     * domain that ran over counted to the limit, and the thread is interrupted. Its problems are
+     * One scrape. Its domains run one after another on one query thread, and its alarm cuts it off
+     * at the time limit: the answer is then what was written by then, the domain that ran over
+     * counted to the limit, and the thread is interrupted. Its problems are
      * written as the exporter writes them (up 0, last scrape error 1).
      */
     private final class Run {

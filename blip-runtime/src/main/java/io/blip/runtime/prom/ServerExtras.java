@@ -56,7 +56,7 @@ final class ServerExtras {
         Exposition.Line line(boolean asCounter) {
             Exposition.Line made = asCounter ? lines.counter : lines.gauge;
             if (made == null) {
-                String family = ExporterNames.NAMESPACE + "_info_schema_innodb_metrics_" + subsystem + "_" + name;
+                String family = ExporterNames.INNODB + subsystem + "_" + name;
                 made = asCounter ? new Exposition.Family(family + "_total", comment, Type.COUNTER).line()
                         : new Exposition.Family(family, comment, Type.GAUGE).line();
                 if (asCounter) {
