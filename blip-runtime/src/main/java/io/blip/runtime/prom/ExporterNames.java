@@ -70,28 +70,70 @@ public final class ExporterNames {
                 ServerExtras.parseStatus(text).ifPresent(value -> out.add(t.line(), value));
             }
         });
-        String uuid = wsrep.getOrDefault("wsrep_local_state_uuid", "");
-        if (!uuid.isEmpty()) {
-            out.add(NAMESPACE + "_galera_status_info", "PXC/Galera status information.", Type.GAUGE,
-                    new String[] {"wsrep_local_state_uuid", "wsrep_cluster_state_uuid", "wsrep_provider_version"},
-                    new String[] {uuid, wsrep.getOrDefault("wsrep_cluster_state_uuid", ""),
-                            wsrep.getOrDefault("wsrep_provider_version", "")}, 1);
+        Exposition.Line info = galeraStatusInfo(wsrep);
+        if (info != null) {
+            out.add(info, 1);
         }
     }
 
+    /**
+     * One row of {@code SHOW GLOBAL STATUS} as the exporter's {@code global_status} collector reads it:
+     * its value as the exporter parses one ({@code Primary} 1, ...), unless the exporter leaves the
+     * variable out, or {@code kept} does.
+     *
+     * @param serverName the name as the server spells it ({@code Aborted_clients})
+     * @param kept       the variables to write (lowercase), or null for all
+     */
+    static void statusRow(String serverName, String text, java.util.Set<String> kept, ServerExtras.Samples out) {
+        StatusName t = STATUS_BY_SERVER_NAME.get(serverName);
+        if (t == null) {
+            t = known(serverName.toLowerCase(java.util.Locale.ROOT));
+            if (STATUS_BY_SERVER_NAME.size() < MAX_CACHED) {
+                STATUS_BY_SERVER_NAME.put(serverName, t);
+            }
+        }
+        if (t == LEFT_OUT || (kept != null && !kept.contains(t.name()))) {
+            return;
+        }
+        java.util.OptionalDouble value = ServerExtras.parseStatus(text);
+        if (value.isPresent()) {
+            out.add(t.line(), value.getAsDouble());
+        }
+    }
+
+    /** {@code mysql_galera_status_info} from the Galera status variables (lowercase names); null on a server without. */
+    static Exposition.Line galeraStatusInfo(Map<String, String> wsrep) {
+        String uuid = wsrep.getOrDefault("wsrep_local_state_uuid", "");
+        if (uuid.isEmpty()) {
+            return null;
+        }
+        return GALERA_STATUS_INFO.line(uuid, wsrep.getOrDefault("wsrep_cluster_state_uuid", ""),
+                wsrep.getOrDefault("wsrep_provider_version", ""));
+    }
+
+    private static final Exposition.Family GALERA_STATUS_INFO = new Exposition.Family(NAMESPACE
+            + "_galera_status_info", "PXC/Galera status information.", Type.GAUGE, "wsrep_local_state_uuid",
+            "wsrep_cluster_state_uuid", "wsrep_provider_version");
+
     /** How one status variable is written: its sample line (family, help, type, and label when folded). */
-    private record StatusName(Exposition.Line line) {
-        StatusName(Exposition.Family family, String... labelValues) {
-            this(family.line(labelValues));
+    private record StatusName(String name, Exposition.Line line) {
+        StatusName(String name, Exposition.Family family, String... labelValues) {
+            this(name, family.line(labelValues));
         }
     }
 
     /** A status variable the exporter leaves out. */
-    private static final StatusName LEFT_OUT = new StatusName((Exposition.Line) null);
+    private static final StatusName LEFT_OUT = new StatusName(null, (Exposition.Line) null);
     /** Names repeat every scrape: each one's translation is kept (at most this many: the server's names). */
     private static final int MAX_CACHED = 4096;
     private static final Map<String, StatusName> STATUS_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final Map<String, Exposition.Line> VARIABLE_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The same by the name as the server spells it (a scrape reads the server's rows). */
+    private static final Map<String, StatusName> STATUS_BY_SERVER_NAME = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A system variable's lowercase name and sample line, by Blip's name or the server's spelling. */
+    private record VariableName(String name, Exposition.Line line) {
+    }
+
+    private static final Map<String, VariableName> VARIABLE_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static final Exposition.Family BUFFER_POOL_PAGES_BY_STATE = new Exposition.Family(
             STATUS + "buffer_pool_pages", "Innodb buffer pool pages by state.", Type.GAUGE, "state");
@@ -118,17 +160,17 @@ public final class ExporterNames {
         if (name.startsWith(BUFFER_POOL_PAGES)) {
             String state = name.substring(BUFFER_POOL_PAGES.length());
             return switch (state) {
-                case "data", "free", "misc", "old" -> new StatusName(BUFFER_POOL_PAGES_BY_STATE, state);
-                case "dirty" -> new StatusName(BUFFER_POOL_DIRTY_PAGES);
+                case "data", "free", "misc", "old" -> new StatusName(name, BUFFER_POOL_PAGES_BY_STATE, state);
+                case "dirty" -> new StatusName(name, BUFFER_POOL_DIRTY_PAGES);
                 case "total" -> LEFT_OUT; // the sum of the others: the exporter leaves it out
-                default -> new StatusName(BUFFER_POOL_PAGE_CHANGES, state);
+                default -> new StatusName(name, BUFFER_POOL_PAGE_CHANGES, state);
             };
         }
         Fold fold = fold(name);
         if (fold != null) {
-            return new StatusName(fold.family(), name.substring(fold.prefix().length()));
+            return new StatusName(name, fold.family(), name.substring(fold.prefix().length()));
         }
-        return new StatusName(new Exposition.Family(STATUS + name, GENERIC_STATUS, Type.UNTYPED));
+        return new StatusName(name, new Exposition.Family(STATUS + name, GENERIC_STATUS, Type.UNTYPED));
     }
 
     private static Fold fold(String name) {
@@ -215,37 +257,78 @@ public final class ExporterNames {
      */
     public static void globalVariables(List<MetricValue> values, Map<String, String> text, Exposition out) {
         for (MetricValue v : values) {
-            Exposition.Line line = VARIABLE_NAMES.get(v.name());
-            if (line == null) {
-                line = new Exposition.Family(VARIABLES + v.name(), "Generic gauge metric from SHOW GLOBAL VARIABLES.",
-                        Type.GAUGE).line();
-                if (VARIABLE_NAMES.size() < MAX_CACHED) {
-                    VARIABLE_NAMES.put(v.name(), line);
-                }
-            }
-            out.add(line, v.value());
+            out.add(variable(v.name()).line(), v.value());
         }
-        out.add(NAMESPACE + "_version_info", "MySQL version and distribution.", Type.GAUGE,
-                new String[] {"innodb_version", "version", "version_comment"},
-                new String[] {text.getOrDefault("innodb_version", ""), text.getOrDefault("version", ""),
-                        text.getOrDefault("version_comment", "")}, 1);
+        var extras = new ServerExtras.Samples(4);
+        textVariables(text, extras);
+        extras.writeTo(out);
+    }
+
+    /** The text variables the exporter's {@code global_variables} collector writes as labels. */
+    static final java.util.Set<String> TEXT_VARIABLES = java.util.Set.of("version", "version_comment",
+            "innodb_version", "wsrep_cluster_name", "wsrep_provider_options", "transaction_isolation", "tx_isolation");
+
+    /**
+     * One row of {@code SHOW GLOBAL VARIABLES} as the exporter's {@code global_variables} collector
+     * reads it: its value as the exporter parses one, and its text kept in {@code text} when it is one
+     * of {@link #TEXT_VARIABLES}.
+     */
+    static void variableRow(String serverName, String value, ServerExtras.Samples out, Map<String, String> text) {
+        VariableName v = variable(serverName);
+        java.util.OptionalDouble number = ServerExtras.parseStatus(value);
+        if (number.isPresent()) {
+            out.add(v.line(), number.getAsDouble());
+        }
+        if (value != null && TEXT_VARIABLES.contains(v.name())) {
+            text.put(v.name(), value);
+        }
+    }
+
+    private static VariableName variable(String serverName) {
+        VariableName known = VARIABLE_NAMES.get(serverName);
+        if (known == null) {
+            String name = serverName.toLowerCase(java.util.Locale.ROOT);
+            known = new VariableName(name, new Exposition.Family(VARIABLES + name,
+                    "Generic gauge metric from SHOW GLOBAL VARIABLES.", Type.GAUGE).line());
+            if (VARIABLE_NAMES.size() < MAX_CACHED) {
+                VARIABLE_NAMES.put(serverName, known);
+            }
+        }
+        return known;
+    }
+
+    private static final Exposition.Family VERSION_INFO = new Exposition.Family(NAMESPACE + "_version_info",
+            "MySQL version and distribution.", Type.GAUGE, "innodb_version", "version", "version_comment");
+    private static final Exposition.Family GALERA_VARIABLES_INFO = new Exposition.Family(NAMESPACE
+            + "_galera_variables_info", "PXC/Galera variables information.", Type.GAUGE, "wsrep_cluster_name");
+    private static final Exposition.Line GCACHE_SIZE_BYTES = new Exposition.Family(NAMESPACE
+            + "_galera_gcache_size_bytes", "PXC/Galera gcache size.", Type.GAUGE).line();
+    private static final Exposition.Family TRANSACTION_ISOLATION = new Exposition.Family(NAMESPACE
+            + "_transaction_isolation", "MySQL transaction isolation.", Type.GAUGE, "level");
+
+    /**
+     * What the exporter's {@code global_variables} collector makes of the server's text variables
+     * (lowercase names): {@code mysql_version_info} ({@code version}, {@code version_comment},
+     * {@code innodb_version}; empty when unknown, as the exporter leaves them), and on a Galera node
+     * or a server that says its isolation, their families.
+     */
+    static void textVariables(Map<String, String> text, ServerExtras.Samples out) {
+        out.add(VERSION_INFO.line(text.getOrDefault("innodb_version", ""), text.getOrDefault("version", ""),
+                text.getOrDefault("version_comment", "")), 1);
         String cluster = text.getOrDefault("wsrep_cluster_name", "");
         if (!cluster.isEmpty()) {
-            out.add(NAMESPACE + "_galera_variables_info", "PXC/Galera variables information.", Type.GAUGE,
-                    "wsrep_cluster_name", cluster, 1);
+            out.add(GALERA_VARIABLES_INFO.line(cluster), 1);
         }
         String provider = text.getOrDefault("wsrep_provider_options", "");
         if (!provider.isEmpty()) {
-            out.add(NAMESPACE + "_galera_gcache_size_bytes", "PXC/Galera gcache size.", Type.GAUGE,
-                    gcacheSize(provider));
+            out.add(GCACHE_SIZE_BYTES, gcacheSize(provider));
         }
         String isolation = text.getOrDefault("transaction_isolation", "");
         if (isolation.isEmpty()) {
             isolation = text.getOrDefault("tx_isolation", "");
         }
         if (!isolation.isEmpty()) {
-            out.add(NAMESPACE + "_transaction_isolation", "MySQL transaction isolation.", Type.GAUGE, "level",
-                    isolation, 1);
+            out.add(TRANSACTION_ISOLATION.line(isolation), 1);
         }
     }
 }

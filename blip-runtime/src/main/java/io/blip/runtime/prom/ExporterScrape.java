@@ -5,6 +5,7 @@ import io.blip.api.Metrics;
 import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorContext;
+import io.blip.api.collect.LevelDomain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
@@ -166,6 +167,8 @@ public final class ExporterScrape implements AutoCloseable {
         private boolean failed;
         private boolean cut;
         private double connectSeconds;
+        /** mysql_up: 1 once MySQL answered the scrape's first query, 0 when it could not; -1 until then. */
+        private int up = -1;
         private String domain;
         private long domainBegin;
         private volatile byte[] answer;
@@ -244,6 +247,7 @@ public final class ExporterScrape implements AutoCloseable {
                     running = null;
                 }
             }
+            out.add(UP, up == 1 ? 1 : 0);
             out.add(SCRAPES, number);
             out.add(LAST_ERROR, failed ? 1 : 0);
             out.add(DURATION.line("connection"), connectSeconds);
@@ -286,24 +290,29 @@ public final class ExporterScrape implements AutoCloseable {
         }
 
         private void collect() {
+            // mysql_up: the exporter pings first. Here the pool's connection (made, or pinged when it was
+            // idle long) and then the first domain's query are the ping, which saves MySQL a round trip
+            // per scrape: a connection that cannot be had, or a first query that fails for the
+            // connection (SQLState 08...), is up 0, as is a scrape cut off before MySQL answered once.
             long start = time.nanoTime();
-            boolean up;
-            try (Connection c = context.db().getConnection()) {
-                up = c.isValid((int) Math.max(1, timeout.toSeconds()));
+            boolean connected;
+            try {
+                context.db().getConnection().close();
+                connected = true;
             } catch (SQLException e) {
                 log.debug("{}: scrape: cannot connect: {}", monitorId, e.toString());
-                up = false;
+                connected = false;
             }
             synchronized (this) {
                 if (cut) {
                     return;
                 }
                 connectSeconds = (time.nanoTime() - start) / 1e9;
-                out.add(UP, up ? 1 : 0);
-                failed = !up;
-            }
-            if (!up) {
-                return;
+                if (!connected) {
+                    up = 0;
+                    failed = true;
+                    return;
+                }
             }
             Map<String, Collector> collectors;
             try {
@@ -312,6 +321,7 @@ public final class ExporterScrape implements AutoCloseable {
                 log.debug("{}: scrape: preparing the exporter plan failed: {}", monitorId, e.toString());
                 synchronized (this) {
                     failed = true;
+                    up = connectionLost(e) ? 0 : 1;
                 }
                 return;
             }
@@ -342,15 +352,25 @@ public final class ExporterScrape implements AutoCloseable {
                     domainBegin = begin;
                 }
                 Writing writing;
+                boolean lost = false;
                 try {
                     writing = read(d, collectors.get(d), served);
                 } catch (Exception ex) {
                     log.debug("{}: scrape: {} failed: {}", monitorId, d, ex.toString());
                     writing = null;
+                    lost = connectionLost(ex);
                 }
                 synchronized (this) {
                     if (cut) {
                         return;
+                    }
+                    if (up < 0) {
+                        up = lost ? 0 : 1;
+                        if (lost) {
+                            failed = true;
+                            durations.put(collectorName(d), (time.nanoTime() - begin) / 1e9);
+                            return;
+                        }
                     }
                     if (writing == null) {
                         failed = true;
@@ -364,6 +384,16 @@ public final class ExporterScrape implements AutoCloseable {
         }
     }
 
+    /** Whether a domain failed because the connection to MySQL failed (SQLState class 08), not its query. */
+    static boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What a domain's reading writes, once it may (the run not cut off). */
     @FunctionalInterface
     private interface Writing {
@@ -372,39 +402,49 @@ public final class ExporterScrape implements AutoCloseable {
 
     /** Reads one domain: its values (or those served) and what the exporter reads beside them. */
     private Writing read(String domain, Collector collector, Metrics served) throws Exception {
-        if (domain.equals("repl") || domain.equals("size.table") || domain.equals("size.binlog")) {
-            // Read as the exporter reads them: Blip's domains carry less (a table's data and index
-            // length as one size, the binary logs' total only).
-            List<ServerExtras.Sample> samples;
+        // Served: a matching collection's values, where the exporter's names come from a domain's values.
+        List<MetricValue> values = served != null && !ONLY_AS_THE_EXPORTER.contains(domain)
+                ? served.values().get(domain) : null;
+        if (collector == null && values == null) {
+            // Read as the exporter reads it: Blip's domains carry less (text values, a table's data and
+            // index length as one size, the binary logs' total only).
+            ServerExtras.Samples samples;
             try (Connection c = context.db().getConnection()) {
                 samples = switch (domain) {
+                    case "status.global" -> ServerExtras.globalStatus(c, statusKept());
+                    case "var.global" -> ServerExtras.globalVariables(c);
                     case "repl" -> ServerExtras.slaveStatus(c);
                     case "size.table" -> ServerExtras.tables(c, tableFilter());
                     default -> ServerExtras.binlogs(c);
                 };
             }
-            return out -> samples.forEach(s -> out.add(s.line(), s.value()));
+            return samples::writeTo;
         }
-        List<MetricValue> values = served != null && served.values().containsKey(domain) ? served.values().get(domain)
-                : collector.collect(level.name());
+        if (values == null) {
+            values = collector.collect(level.name());
+        }
+        List<MetricValue> read = values;
         return switch (domain) {
             case "status.global" -> {
-                Map<String, String> wsrep;
-                try (Connection c = context.db().getConnection()) {
-                    wsrep = ServerExtras.wsrepStatus(c);
+                Map<String, String> wsrep = Map.of();
+                if (read.stream().anyMatch(v -> v.name().startsWith("wsrep"))) {
+                    try (Connection c = context.db().getConnection()) {
+                        wsrep = ServerExtras.wsrepStatus(c); // a Galera node's text values
+                    }
                 }
-                yield out -> ExporterNames.globalStatus(values, wsrep, out);
+                Map<String, String> galera = wsrep;
+                yield out -> ExporterNames.globalStatus(read, galera, out);
             }
             case "var.global" -> {
                 Map<String, String> text;
                 try (Connection c = context.db().getConnection()) {
                     text = ServerExtras.versions(c);
                 }
-                yield out -> ExporterNames.globalVariables(values, text, out);
+                yield out -> ExporterNames.globalVariables(read, text, out);
             }
             case "innodb" -> {
                 Map<String, ServerExtras.InnodbMetric> described = innodbDescribed();
-                yield out -> ExporterNames.innodbMetrics(values, described, out);
+                yield out -> ExporterNames.innodbMetrics(read, described, out);
             }
             default -> {
                 log.debug("{}: scrape: {} has no mysqld_exporter names; left out", monitorId, domain);
@@ -412,6 +452,16 @@ public final class ExporterScrape implements AutoCloseable {
                 };
             }
         };
+    }
+
+    /** The status variables the plan's {@code status.global} lists, or null for all ({@code all=yes}). */
+    private java.util.Set<String> statusKept() {
+        LevelDomain at = levelDomain("status.global");
+        return at.yes("all") ? null : java.util.Set.copyOf(at.metrics());
+    }
+
+    private LevelDomain levelDomain(String domain) {
+        return new LevelDomain(level.name(), level.collect().get(domain), factories.get(domain).help());
     }
 
     /**
@@ -441,9 +491,20 @@ public final class ExporterScrape implements AutoCloseable {
         };
     }
 
-    /** Domains a scrape reads with the exporter's own queries, not the domain's collector. */
-    private static final java.util.Set<String> READ_AS_THE_EXPORTER = java.util.Set.of("repl", "size.table",
+    /**
+     * Whether a scrape reads the domain with the exporter's own queries, not the domain's collector:
+     * {@code var.global} when the plan takes all the variables (a list may name a source).
+     */
+    private static final java.util.Set<String> ONLY_AS_THE_EXPORTER = java.util.Set.of("repl", "size.table",
             "size.binlog");
+
+    private boolean readAsTheExporter(String domain) {
+        return switch (domain) {
+            case "status.global" -> true;
+            case "var.global" -> levelDomain(domain).yes("all");
+            default -> ONLY_AS_THE_EXPORTER.contains(domain);
+        };
+    }
 
     private static String collectorName(String domain) {
         return "collect." + EXPORTER_COLLECTOR.getOrDefault(domain, domain);
@@ -464,7 +525,7 @@ public final class ExporterScrape implements AutoCloseable {
             var made = new LinkedHashMap<String, Collector>();
             try {
                 for (String domain : level.collect().keySet()) {
-                    if (READ_AS_THE_EXPORTER.contains(domain)) {
+                    if (readAsTheExporter(domain)) {
                         made.put(domain, null); // read as the exporter reads it (repl whether the plan names it or not)
                         continue;
                     }
@@ -502,7 +563,7 @@ public final class ExporterScrape implements AutoCloseable {
             return false;
         }
         return exporterPlan.levels().values().iterator().next().collect().values().stream()
-                .allMatch(d -> READ_AS_THE_EXPORTER.contains(d.name()) || d.equals(level.collect().get(d.name())));
+                .allMatch(d -> ONLY_AS_THE_EXPORTER.contains(d.name()) || d.equals(level.collect().get(d.name())));
     }
 
     /** The plan a scrape collects ({@code exporter.plan}). */

@@ -1,6 +1,7 @@
 package io.blip.runtime.prom;
 
 import io.blip.runtime.prom.Exposition.Type;
+import io.blip.api.collect.ReusableStatements;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -113,7 +114,7 @@ final class ServerExtras {
      */
     static Map<String, String> versions(Connection c) throws SQLException {
         var out = new HashMap<String, String>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES WHERE Variable_name"
+        try (ResultSet rs = query(c, "SHOW GLOBAL VARIABLES WHERE Variable_name"
                 + " IN ('version', 'version_comment', 'innodb_version', 'wsrep_cluster_name', 'wsrep_provider_options',"
                 + " 'transaction_isolation', 'tx_isolation')")) {
             while (rs.next()) {
@@ -126,7 +127,7 @@ final class ServerExtras {
     /** The Galera status variables ({@code wsrep_*}) as text, by lowercase name; none without Galera's. */
     static Map<String, String> wsrepStatus(Connection c) throws SQLException {
         var out = new java.util.TreeMap<String, String>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'wsrep%'")) {
+        try (ResultSet rs = query(c, "SHOW GLOBAL STATUS LIKE 'wsrep%'")) {
             while (rs.next()) {
                 out.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2));
             }
@@ -148,16 +149,112 @@ final class ServerExtras {
         return out;
     }
 
-    /** A sample to write. */
-    record Sample(Exposition.Line line, double value) {
+    /**
+     * Samples read, to be written once the scrape may (not cut off): each a line and its value, in the
+     * order read.
+     */
+    static final class Samples {
+        private Exposition.Line[] lines;
+        private double[] values;
+        private int size;
+
+        Samples(int expected) {
+            lines = new Exposition.Line[Math.max(4, expected)];
+            values = new double[lines.length];
+        }
+
+        void add(Exposition.Line line, double value) {
+            if (size == lines.length) {
+                lines = java.util.Arrays.copyOf(lines, size * 2);
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            lines[size] = line;
+            values[size++] = value;
+        }
+
+        int size() {
+            return size;
+        }
+
+        void writeTo(Exposition out) {
+            for (int i = 0; i < size; i++) {
+                out.add(lines[i], values[i]);
+            }
+        }
+    }
+
+    /**
+     * {@code sql}'s rows, on the connection's statement kept for it when it keeps them (a monitor's
+     * pool: the same statement every scrape, where a new one costs the driver its objects and buffers
+     * each time); closing the result set closes a statement made for it.
+     */
+    private static ResultSet query(Connection c, String sql) throws SQLException {
+        if (c.isWrapperFor(ReusableStatements.class)) {
+            return c.unwrap(ReusableStatements.class).reusable(sql).executeQuery();
+        }
+        Statement s = c.createStatement();
+        try {
+            s.closeOnCompletion();
+            return s.executeQuery(sql);
+        } catch (SQLException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /**
+     * {@code SHOW GLOBAL STATUS} as the exporter's {@code global_status} collector reads it: every
+     * variable's value as the exporter parses one ({@link #parseStatus}), in its names
+     * ({@link ExporterNames#statusRow}), and {@code mysql_galera_status_info} on a Galera node.
+     *
+     * @param kept the variables to write (lowercase; the plan's list), or null for all
+     */
+    static Samples globalStatus(Connection c, java.util.Set<String> kept) throws SQLException {
+        var out = new Samples(kept == null ? 640 : kept.size());
+        Map<String, String> galera = Map.of();
+        try (ResultSet rs = query(c, "SHOW GLOBAL STATUS")) {
+            while (rs.next()) {
+                String name = rs.getString(1);
+                String text = rs.getString(2);
+                ExporterNames.statusRow(name, text, kept, out);
+                if (name.regionMatches(true, 0, "wsrep_", 0, 6)) {
+                    if (galera.isEmpty()) {
+                        galera = new HashMap<>();
+                    }
+                    galera.put(name.toLowerCase(Locale.ROOT), text);
+                }
+            }
+        }
+        Exposition.Line info = ExporterNames.galeraStatusInfo(galera);
+        if (info != null) {
+            out.add(info, 1);
+        }
+        return out;
+    }
+
+    /**
+     * {@code SHOW GLOBAL VARIABLES} as the exporter's {@code global_variables} collector reads it: every
+     * variable's value as the exporter parses one, in its names, then what it makes of the text ones
+     * ({@code mysql_version_info}, ...: {@link ExporterNames#textVariables}).
+     */
+    static Samples globalVariables(Connection c) throws SQLException {
+        var out = new Samples(700);
+        var text = new HashMap<String, String>();
+        try (ResultSet rs = query(c, "SHOW GLOBAL VARIABLES")) {
+            while (rs.next()) {
+                ExporterNames.variableRow(rs.getString(1), rs.getString(2), out, text);
+            }
+        }
+        ExporterNames.textVariables(text, out);
+        return out;
     }
 
     /** {@code SHOW SLAVE STATUS} as the exporter's {@code slave_status} collector writes it; nothing when not a replica. */
-    static List<Sample> slaveStatus(Connection c) throws SQLException {
+    static Samples slaveStatus(Connection c) throws SQLException {
         SQLException last = null;
-        for (String query : SLAVE_STATUS) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-                var out = new ArrayList<Sample>();
+        for (String sql : SLAVE_STATUS) {
+            try (ResultSet rs = query(c, sql)) {
+                var out = new Samples(64);
                 read(rs, out);
                 return out;
             } catch (SQLException e) {
@@ -191,21 +288,21 @@ final class ServerExtras {
      * (its version, rows and the size of each component of every table), for the tables {@code keep}
      * accepts by database and name.
      */
-    static List<Sample> tables(Connection c, java.util.function.BiPredicate<String, String> keep) throws SQLException {
-        var out = new ArrayList<Sample>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(TABLES)) {
+    static Samples tables(Connection c, java.util.function.BiPredicate<String, String> keep) throws SQLException {
+        var out = new Samples(64);
+        try (ResultSet rs = query(c, TABLES)) {
             while (rs.next()) {
                 String schema = rs.getString(1);
                 String table = rs.getString(2);
                 if (!keep.test(schema, table)) {
                     continue;
                 }
-                out.add(new Sample(TABLE_VERSION.line(schema, table, rs.getString(3), rs.getString(4), rs.getString(6),
-                        rs.getString(11)), number(rs.getString(5))));
-                out.add(new Sample(TABLE_ROWS.line(schema, table), number(rs.getString(7))));
-                out.add(new Sample(TABLE_SIZE.line(schema, table, "data_length"), number(rs.getString(8))));
-                out.add(new Sample(TABLE_SIZE.line(schema, table, "index_length"), number(rs.getString(9))));
-                out.add(new Sample(TABLE_SIZE.line(schema, table, "data_free"), number(rs.getString(10))));
+                out.add(TABLE_VERSION.line(schema, table, rs.getString(3), rs.getString(4), rs.getString(6),
+                        rs.getString(11)), number(rs.getString(5)));
+                out.add(TABLE_ROWS.line(schema, table), number(rs.getString(7)));
+                out.add(TABLE_SIZE.line(schema, table, "data_length"), number(rs.getString(8)));
+                out.add(TABLE_SIZE.line(schema, table, "index_length"), number(rs.getString(9)));
+                out.add(TABLE_SIZE.line(schema, table, "data_free"), number(rs.getString(10)));
             }
         }
         return out;
@@ -223,28 +320,29 @@ final class ServerExtras {
      * combined size, their number and the number of the last (its name's extension); nothing when the
      * binary log is off (which the exporter asks first, as the statement would fail).
      */
-    static List<Sample> binlogs(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT @@log_bin")) {
-                if (!rs.next() || rs.getLong(1) == 0) {
-                    return List.of();
-                }
+    static Samples binlogs(Connection c) throws SQLException {
+        var out = new Samples(3);
+        try (ResultSet rs = query(c, "SELECT @@log_bin")) {
+            if (!rs.next() || rs.getLong(1) == 0) {
+                return out;
             }
-            double size = 0;
-            long files = 0;
-            String last = "";
-            try (ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
-                while (rs.next()) {
-                    last = rs.getString(1);
-                    size += number(rs.getString(2));
-                    files++;
-                }
-            }
-            int dot = last.lastIndexOf('.');
-            double number = dot < 0 ? 0 : goFloat(last.substring(dot + 1)).orElse(0);
-            return List.of(new Sample(BINLOG_SIZE, size), new Sample(BINLOG_FILES, files),
-                    new Sample(BINLOG_FILE_NUMBER, number));
         }
+        double size = 0;
+        long files = 0;
+        String last = "";
+        try (ResultSet rs = query(c, "SHOW BINARY LOGS")) {
+            while (rs.next()) {
+                last = rs.getString(1);
+                size += number(rs.getString(2));
+                files++;
+            }
+        }
+        int dot = last.lastIndexOf('.');
+        double number = dot < 0 ? 0 : goFloat(last.substring(dot + 1)).orElse(0);
+        out.add(BINLOG_SIZE, size);
+        out.add(BINLOG_FILES, files);
+        out.add(BINLOG_FILE_NUMBER, number);
+        return out;
     }
 
     /** A column the exporter scans into a number; 0 when it is not one. */
@@ -252,7 +350,7 @@ final class ServerExtras {
         return text == null ? 0 : goFloat(text).orElse(0);
     }
 
-    private static void read(ResultSet rs, List<Sample> out) throws SQLException {
+    private static void read(ResultSet rs, Samples out) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         var columns = new ArrayList<String>(n);
@@ -267,9 +365,9 @@ final class ServerExtras {
             for (int i = 0; i < n; i++) {
                 OptionalDouble value = parseStatus(rs.getString(i + 1));
                 if (value.isPresent()) {
-                    out.add(new Sample(new Exposition.Family(ExporterNames.NAMESPACE + "_slave_status_"
+                    out.add(new Exposition.Family(ExporterNames.NAMESPACE + "_slave_status_"
                             + columns.get(i).toLowerCase(Locale.ROOT), GENERIC_SLAVE, Type.UNTYPED, SLAVE_LABELS)
-                            .line(labels), value.getAsDouble()));
+                            .line(labels), value.getAsDouble());
                 }
             }
         }
@@ -294,6 +392,10 @@ final class ServerExtras {
         if (raw == null) {
             return OptionalDouble.empty();
         }
+        long whole = wholeNumber(raw);
+        if (whole >= 0) {
+            return OptionalDouble.of(whole); // most values: read without a pattern or a lowercase copy
+        }
         switch (raw.toLowerCase(Locale.ROOT)) {
             case "yes", "on", "primary" -> {
                 return OptionalDouble.of(1);
@@ -307,16 +409,19 @@ final class ServerExtras {
         if (raw.isEmpty()) {
             return OptionalDouble.empty();
         }
-        // Parsed as dates only when they look like one: a failed parse throws, which costs (a replica's
-        // status has some 60 columns a scrape, Galera's a hundred).
-        if (raw.length() == 19 && raw.charAt(4) == '-') {
+        // Parsed as dates only when they have a date's shape: a failed parse throws, which costs (text
+        // variables such as innodb_data_file_path, ibdata1:12M:autoextend, are read every scrape).
+        if (raw.length() == 19 && raw.charAt(4) == '-' && raw.charAt(7) == '-' && raw.charAt(10) == ' '
+                && raw.charAt(13) == ':' && raw.charAt(16) == ':') {
             try {
                 return OptionalDouble.of(LocalDateTime.parse(raw, DATE_TIME).toEpochSecond(ZoneOffset.UTC));
             } catch (DateTimeParseException e) {
                 // not a date and time
             }
         }
-        if (raw.length() >= 20 && Character.isLetter(raw.charAt(0)) && raw.indexOf(':') > 0) {
+        // Jan 02 15:04:05 2006 MST
+        if (raw.length() >= 22 && raw.charAt(3) == ' ' && raw.charAt(6) == ' ' && raw.charAt(9) == ':'
+                && raw.charAt(12) == ':' && raw.charAt(15) == ' ') {
             try {
                 return OptionalDouble.of(java.time.ZonedDateTime.parse(raw, CERT_DATE).toEpochSecond());
             } catch (DateTimeParseException e) {
@@ -326,8 +431,29 @@ final class ServerExtras {
         return goFloat(raw);
     }
 
+    /** Digits only, at most 15 (exact in a double): their number; else -1. */
+    private static long wholeNumber(String s) {
+        int n = s.length();
+        if (n == 0 || n > 15) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            v = v * 10 + (ch - '0');
+        }
+        return v;
+    }
+
     /** A number as Go's {@code strconv.ParseFloat} reads one in decimal (not Java's {@code 1d} or {@code 0x1p3}). */
     static OptionalDouble goFloat(String s) {
+        int first = s.length() > 1 && (s.charAt(0) == '+' || s.charAt(0) == '-') ? 1 : 0;
+        if (s.isEmpty() || "0123456789.iInN".indexOf(s.charAt(first)) < 0) {
+            return OptionalDouble.empty(); // text (a path, a mode): not worth the pattern
+        }
         if (!GO_FLOAT.matcher(s).matches()) {
             return OptionalDouble.empty();
         }

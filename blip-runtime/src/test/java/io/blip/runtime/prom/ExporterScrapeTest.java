@@ -225,6 +225,41 @@ class ExporterScrapeTest {
     }
 
     /**
+     * MySQL that takes the connection and then fails its first query for the connection (the pool's
+     * connection gone stale, say) is down, as the exporter's ping would find it.
+     */
+    @Test
+    void aConnectionLostAtTheFirstQueryIsUpZero() throws Exception {
+        ConnectionSource lost = () -> (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> {
+                    return switch (method.getName()) {
+                        case "close" -> null;
+                        case "isClosed", "isWrapperFor" -> false;
+                        default -> throw new java.sql.SQLNonTransientConnectionException(
+                                "test: Communications link failure", "08S01");
+                    };
+                });
+        CollectorContext context = CollectorContext.of(MonitorConfig.of("m1"), lost, Time.system());
+        try (var scrape = new ExporterScrape("m1", exporterPlan(), FACTORIES, context, Duration.ofSeconds(10),
+                Time.system())) {
+            String text = text(scrape);
+            assertTrue(hasLine(text, "mysql_up 0"), text);
+            assertTrue(hasLine(text, "mysql_exporter_last_scrape_error 1"), text);
+        }
+    }
+
+    /** A query that fails for itself (not the connection) is an error of a server that is up. */
+    @Test
+    void aFailingQueryOfAServerThatAnswersIsUpOne() throws Exception {
+        try (ExporterScrape scrape = scrapeOf(source)) {
+            String text = text(scrape);
+            assertTrue(hasLine(text, "mysql_up 1"), text);
+        }
+        assertEquals(false, ExporterScrape.connectionLost(new SQLException("Access denied", "42000", 1227)));
+        assertEquals(true, ExporterScrape.connectionLost(new RuntimeException(new SQLException("gone", "08S01"))));
+    }
+
+    /**
      * A domain that does not answer within the scrape's time limit (on the monitor's time) makes the
      * scrape an error, and the scrape still answers with what it has.
      */
@@ -235,7 +270,7 @@ class ExporterScrapeTest {
         CollectorFactory stuck = new CollectorFactory() {
             @Override
             public io.blip.api.collect.CollectorHelp help() {
-                return io.blip.api.collect.CollectorHelp.builder("status.global", "never answers").build();
+                return io.blip.api.collect.CollectorHelp.builder("innodb", "never answers").build();
             }
 
             @Override
@@ -255,10 +290,11 @@ class ExporterScrapeTest {
             }
         };
         Plan plan = new Plan("p", "test", Map.of("prom", new Level("prom", Duration.ofSeconds(10),
-                Map.of("status.global", new Domain("status.global", List.of(), Map.of(), Map.of())), Duration.ZERO)));
+                orderedDomains(new Domain("status.global", List.of(), Map.of("all", "yes"), Map.of()),
+                        new Domain("innodb", List.of(), Map.of(), Map.of())), Duration.ZERO)));
         ConnectionSource admin = () -> source.connect(EmbeddedMariaDb.ADMIN_USER, EmbeddedMariaDb.ADMIN_PASSWORD);
         CollectorContext context = CollectorContext.of(MonitorConfig.of("m1"), admin, time);
-        try (var scrape = new ExporterScrape("m1", plan, Map.of("status.global", stuck), context, Duration.ofSeconds(10),
+        try (var scrape = new ExporterScrape("m1", plan, Map.of("status.global", FACTORIES.get("status.global"), "innodb", stuck), context, Duration.ofSeconds(10),
                 time)) {
             CompletableFuture<String> text = scrapeAsync(scrape);
             assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "the domain runs");
@@ -270,9 +306,18 @@ class ExporterScrapeTest {
             String answer = text.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(hasLine(answer, "mysql_up 1"), answer);
             assertTrue(hasLine(answer, "mysql_exporter_last_scrape_error 1"), answer);
-            assertTrue(hasLine(answer, "mysql_exporter_collector_duration_seconds{collector=\"collect.global_status\"} 10"),
+            assertTrue(hasLine(answer, "mysql_exporter_collector_duration_seconds{collector=\"collect.info_schema.innodb_metrics\"} 10"),
                     answer);
         }
+    }
+
+    /** Domains in the order given: a level collects them in its plan's order. */
+    private static Map<String, Domain> orderedDomains(Domain... domains) {
+        var out = new java.util.LinkedHashMap<String, Domain>();
+        for (Domain d : domains) {
+            out.put(d.name(), d);
+        }
+        return out;
     }
 
     /** Scrapes asked for while one runs get its text: MySQL is not asked twice at once. */
