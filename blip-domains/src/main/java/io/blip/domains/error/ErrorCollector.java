@@ -117,7 +117,8 @@ final class ErrorCollector extends PerLevelCollector<ErrorCollector.AtLevel> {
             throw at.error("option truncate-timeout='" + text + "' is not a positive duration; write it like 250ms"
                     + " or 1s");
         }
-        return new AtLevel(at.level(), query, at.option("total").equals("yes"), at.yes("truncate-table"), at.yes("truncate-on-startup"), timeout,
+        return new AtLevel(at.level(), query, at.option("total").equals("yes"), at.yes("truncate-table"),
+                at.yes("truncate-on-startup"), timeout,
                 TruncatePolicy.of(at));
     }
 
@@ -136,8 +137,8 @@ final class ErrorCollector extends PerLevelCollector<ErrorCollector.AtLevel> {
      */
     @Override
     protected PerLevel<AtLevel> prepareForServer(PerLevel<AtLevel> levels) throws SQLException {
-        var truncating = levels.levels().values().stream().filter(at -> at.truncate() || at.startup()).toList();
-        if (truncating.isEmpty()) {
+        var truncators = levels.levels().values().stream().filter(at -> at.truncate() || at.startup()).toList();
+        if (truncators.isEmpty()) {
             return levels;
         }
         try (Connection c = context().db().getConnection()) {
@@ -146,7 +147,7 @@ final class ErrorCollector extends PerLevelCollector<ErrorCollector.AtLevel> {
                 return levels.map(AtLevel::withoutTruncation);
             }
         }
-        truncating.stream().filter(AtLevel::startup).findFirst().ifPresent(this::truncateOnStartup);
+        truncators.stream().filter(AtLevel::startup).findFirst().ifPresent(this::truncateOnStartup);
         return levels;
     }
 
