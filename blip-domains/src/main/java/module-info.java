@@ -1,7 +1,8 @@
 /**
  * The built-in MySQL domains ({@code status.global}, {@code var.global}, {@code innodb},
- * {@code repl}, {@code repl.lag}, {@code size.*}, {@code trx}). They are found like a plugin's
- * domains, through {@link io.blip.api.collect.CollectorFactory}, but ship in the boot layer
+ * {@code repl}, {@code repl.lag}, {@code size.*}, {@code trx}, {@code error.global},
+ * {@code error.account}, {@code error.host}, {@code error.thread}, {@code error.user}). They are
+ * found like a plugin's domains, through {@link io.blip.api.collect.CollectorFactory}, but ship in the boot layer
  * ({@code lib/}), so nothing changes for users.
  */
 module io.blip.domains {
@@ -17,5 +18,10 @@ module io.blip.domains {
             io.blip.domains.sizedatabase.SizeDatabaseFactory,
             io.blip.domains.sizetable.SizeTableFactory,
             io.blip.domains.sizebinlog.SizeBinlogFactory,
-            io.blip.domains.trx.TrxFactory;
+            io.blip.domains.trx.TrxFactory,
+            io.blip.domains.error.ErrorGlobalFactory,
+            io.blip.domains.error.ErrorAccountFactory,
+            io.blip.domains.error.ErrorHostFactory,
+            io.blip.domains.error.ErrorThreadFactory,
+            io.blip.domains.error.ErrorUserFactory;
 }

@@ -23,7 +23,8 @@ class DomainsContractTest extends CollectorContract {
     @Test
     void theModuleProvidesEveryBuiltInDomain() {
         assertEquals(Set.of("status.global", "var.global", "innodb", "repl", "repl.lag", "size.database",
-                        "size.table", "size.binlog", "trx"),
+                        "size.table", "size.binlog", "trx", "error.global", "error.account", "error.host", "error.thread",
+                        "error.user"),
                 factories().stream().map(CollectorFactory::domain).collect(Collectors.toSet()));
     }
 }

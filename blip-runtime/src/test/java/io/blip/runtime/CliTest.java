@@ -204,7 +204,8 @@ class CliTest {
     void printDomainsListsEveryBuiltInDomain() {
         assertEquals(0, run("--print-domains"));
         for (String domain : new String[] {"status.global", "var.global", "innodb", "repl", "repl.lag",
-                "size.database", "size.table", "size.binlog", "trx"}) {
+                "size.database", "size.table", "size.binlog", "trx", "error.global", "error.account", "error.host",
+                "error.thread", "error.user"}) {
             assertTrue(out().contains("\n" + domain + "\n") || out().startsWith(domain + "\n"), domain);
         }
         assertTrue(out().contains("access-denied"), out());
