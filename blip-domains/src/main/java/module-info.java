@@ -1,6 +1,7 @@
 /**
  * The built-in MySQL domains ({@code status.global}, {@code var.global}, {@code innodb},
- * {@code repl}, {@code repl.lag}, {@code size.*}, {@code trx}). They are found like a plugin's
+ * {@code repl}, {@code repl.lag}, {@code size.*}, {@code trx}, {@code innodb.buffer-pool},
+ * {@code autoinc}, {@code tls}). They are found like a plugin's
  * domains, through {@link io.blip.api.collect.CollectorFactory}, but ship in the boot layer
  * ({@code lib/}), so nothing changes for users.
  */
@@ -17,5 +18,8 @@ module io.blip.domains {
             io.blip.domains.sizedatabase.SizeDatabaseFactory,
             io.blip.domains.sizetable.SizeTableFactory,
             io.blip.domains.sizebinlog.SizeBinlogFactory,
-            io.blip.domains.trx.TrxFactory;
+            io.blip.domains.trx.TrxFactory,
+            io.blip.domains.innodbbufferpool.InnodbBufferPoolFactory,
+            io.blip.domains.autoinc.AutoincFactory,
+            io.blip.domains.tls.TlsFactory;
 }
