@@ -24,7 +24,7 @@ class DomainsContractTest extends CollectorContract {
     void theModuleProvidesEveryBuiltInDomain() {
         assertEquals(Set.of("status.global", "var.global", "innodb", "repl", "repl.lag", "size.database",
                         "size.table", "size.binlog", "trx", "error.global", "error.account", "error.host", "error.thread",
-                        "error.user"),
+                        "error.user", "innodb.buffer-pool", "autoinc", "tls"),
                 factories().stream().map(CollectorFactory::domain).collect(Collectors.toSet()));
     }
 }
