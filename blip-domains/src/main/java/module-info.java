@@ -2,8 +2,9 @@
  * The built-in MySQL domains ({@code status.global}, {@code var.global}, {@code innodb},
  * {@code repl}, {@code repl.lag}, {@code size.*}, {@code trx}, {@code error.global},
  * {@code error.account}, {@code error.host}, {@code error.thread}, {@code error.user},
- * {@code innodb.buffer-pool}, {@code autoinc}, {@code tls}). They are found like a plugin's domains,
- * through {@link io.blip.api.collect.CollectorFactory}, but ship in the boot layer
+ * {@code innodb.buffer-pool}, {@code autoinc}, {@code tls}, {@code query.response-time}). They are
+ * found like a plugin's domains, through {@link io.blip.api.collect.CollectorFactory}, but ship in
+ * the boot layer
  * ({@code lib/}), so nothing changes for users.
  */
 module io.blip.domains {
@@ -27,5 +28,6 @@ module io.blip.domains {
             io.blip.domains.error.ErrorUserFactory,
             io.blip.domains.innodbbufferpool.InnodbBufferPoolFactory,
             io.blip.domains.autoinc.AutoincFactory,
-            io.blip.domains.tls.TlsFactory;
+            io.blip.domains.tls.TlsFactory,
+            io.blip.domains.queryresponsetime.QueryResponseTimeFactory;
 }

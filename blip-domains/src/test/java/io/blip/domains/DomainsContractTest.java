@@ -24,7 +24,8 @@ class DomainsContractTest extends CollectorContract {
     void theModuleProvidesEveryBuiltInDomain() {
         assertEquals(Set.of("status.global", "var.global", "innodb", "repl", "repl.lag", "size.database",
                         "size.table", "size.binlog", "trx", "error.global", "error.account", "error.host", "error.thread",
-                        "error.user", "innodb.buffer-pool", "autoinc", "tls"),
+                        "error.user", "innodb.buffer-pool", "autoinc", "tls",
+                        "query.response-time"),
                 factories().stream().map(CollectorFactory::domain).collect(Collectors.toSet()));
     }
 }
