@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Whether the monitor's MySQL user holds a privilege, read from {@code information_schema}'s
@@ -14,18 +15,13 @@ import java.sql.SQLException;
  * through a role are not seen: such a user is told what to grant directly.
  */
 public final class Grants {
-    private static final String HOLDS = """
-            SELECT COUNT(*) FROM (
-              SELECT grantee FROM information_schema.USER_PRIVILEGES WHERE privilege_type = ?
-              UNION ALL
-              SELECT grantee FROM information_schema.SCHEMA_PRIVILEGES
-                WHERE privilege_type = ? AND ? LIKE table_schema
-              UNION ALL
-              SELECT grantee FROM information_schema.TABLE_PRIVILEGES
-                WHERE privilege_type = ? AND table_schema = ? AND table_name = ?
-            ) g
-            WHERE g.grantee = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''',
-                                     SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')""";
+    private static final String HOLDS = "SELECT"
+            + " (SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES"
+            + " WHERE GRANTEE = ? AND PRIVILEGE_TYPE = ?)"
+            + " + (SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES"
+            + " WHERE GRANTEE = ? AND PRIVILEGE_TYPE = ? AND ? LIKE TABLE_SCHEMA)"
+            + " + (SELECT COUNT(*) FROM information_schema.TABLE_PRIVILEGES"
+            + " WHERE GRANTEE = ? AND PRIVILEGE_TYPE = ? AND TABLE_SCHEMA = ? AND TABLE_NAME = ?)";
 
     private Grants() {
     }
@@ -35,22 +31,30 @@ public final class Grants {
      * databases, on its database (a grant's database may be a LIKE pattern) or on the table itself.
      */
     public static boolean holds(Connection c, String privilege, String schema, String table) throws SQLException {
+        String grantee = grantee(c);
         try (PreparedStatement s = c.prepareStatement(HOLDS)) {
-            s.setString(1, privilege);
+            s.setString(1, grantee);
             s.setString(2, privilege);
-            s.setString(3, schema);
+            s.setString(3, grantee);
             s.setString(4, privilege);
             s.setString(5, schema);
-            s.setString(6, table);
+            s.setString(6, grantee);
+            s.setString(7, privilege);
+            s.setString(8, schema);
+            s.setString(9, table);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() && rs.getLong(1) > 0;
             }
         }
     }
 
-    /** Whether the current user holds a global privilege (e.g. {@code SUPER}, {@code RELOAD}). */
-    public static boolean holdsGlobal(Connection c, String privilege) throws SQLException {
-        // A schema no grant can name matches only *.* grants.
-        return holds(c, privilege, "", "");
+    /** The account as information_schema writes grantees: {@code 'blip'@'%'}. */
+    private static String grantee(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
+            rs.next();
+            String account = rs.getString(1);
+            int at = account.lastIndexOf('@');
+            return "'" + account.substring(0, at) + "'@'" + account.substring(at + 1) + "'";
+        }
     }
 }

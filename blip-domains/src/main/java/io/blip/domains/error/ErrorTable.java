@@ -3,6 +3,7 @@ package io.blip.domains.error;
 import io.blip.api.MetricType;
 import io.blip.api.collect.CollectorHelp;
 import io.blip.api.config.Option;
+import io.blip.domains.Truncation;
 
 import java.util.List;
 
@@ -25,10 +26,10 @@ enum ErrorTable {
             "users", "event_scheduler");
 
     static final String ER_NO_SUCH_TABLE_NAME = "table-not-exist";
-    static final int ER_NO_SUCH_TABLE = 1146;
-    static final String TRUNCATE_FAILED = "truncate-timeout";
+    static final int ER_NO_SUCH_TABLE = Truncation.ER_NO_SUCH_TABLE;
+    static final String TRUNCATE_FAILED = Truncation.TIMEOUT_ERROR;
     static final int ER_LOCK_WAIT_TIMEOUT = 1205;
-    static final int ER_QUERY_INTERRUPTED = 1317;
+    static final int ER_QUERY_INTERRUPTED = Truncation.ER_QUERY_INTERRUPTED;
     static final String DEFAULT_TRUNCATE_TIMEOUT = "250ms";
 
     private final String domain;

@@ -6,23 +6,17 @@ import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.LevelDomain;
 import io.blip.api.collect.PerLevel;
 import io.blip.api.collect.PerLevelCollector;
-import io.blip.api.config.Durations;
-import io.blip.domains.Grants;
+import io.blip.api.plan.ErrorPolicy;
 import io.blip.domains.Percentile;
+import io.blip.domains.Truncation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLTimeoutException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reads the statement histogram's buckets and reports, for each percentile the plan lists, the upper
@@ -37,9 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class QueryResponseTimeCollector extends PerLevelCollector<QueryResponseTimeCollector.AtLevel> {
     private static final Logger log = LoggerFactory.getLogger(QueryResponseTimeCollector.class);
 
-    private final String schema;
     private final String table;
-    private final AtomicBoolean toldNoDrop = new AtomicBoolean();
+    private final Truncation truncation;
 
     /**
      * @param percentiles what to report
@@ -47,12 +40,11 @@ final class QueryResponseTimeCollector extends PerLevelCollector<QueryResponseTi
      * @param truncate    whether to truncate the table after reading it
      * @param timeout     how long the TRUNCATE may take
      * @param policy      the plan's policy for a failed TRUNCATE
-     * @param state       what the level's collections tell the next one; guarded by itself
      */
-    record AtLevel(List<Percentile> percentiles, boolean meta, boolean truncate, Duration timeout,
-                   TruncatePolicy policy, TruncateState state) {
+    record AtLevel(String level, List<Percentile> percentiles, boolean meta, boolean truncate, Duration timeout,
+                   ErrorPolicy policy) {
         AtLevel withoutTruncate() {
-            return new AtLevel(percentiles, meta, false, timeout, policy, state);
+            return new AtLevel(level, percentiles, meta, false, timeout, policy);
         }
     }
 
@@ -63,21 +55,16 @@ final class QueryResponseTimeCollector extends PerLevelCollector<QueryResponseTi
     /** Reads the table in another schema: for tests on a copy of MySQL 8's table, where the server has none. */
     QueryResponseTimeCollector(CollectorContext context, String schema) {
         super(context, QueryResponseTimeFactory.HELP);
-        this.schema = schema;
         this.table = schema + "." + QueryResponseTimeFactory.TABLE;
+        this.truncation = new Truncation(context, QueryResponseTimeFactory.DOMAIN, schema,
+                QueryResponseTimeFactory.TABLE, log::warn);
     }
 
     @Override
     protected AtLevel prepareLevel(LevelDomain at) {
         List<Percentile> percentiles = Percentile.of(at, "p999");
-        String timeout = at.option("truncate-timeout");
-        Duration limit = Durations.tryParse(timeout);
-        if (limit == null || limit.isZero() || limit.isNegative()) {
-            throw at.error("option truncate-timeout='" + timeout + "' is not a positive duration; write it like"
-                    + " 250ms or 1s");
-        }
-        return new AtLevel(percentiles, at.yes("real-percentiles"), at.yes("truncate-table"), limit,
-                TruncatePolicy.of(at), new TruncateState());
+        return new AtLevel(at.level(), percentiles, at.yes("real-percentiles"), at.yes("truncate-table"),
+                Truncation.timeout(at), Truncation.policy(at));
     }
 
     /** A level truncates only when the user holds DROP on the table (TRUNCATE's privilege). */
@@ -86,32 +73,20 @@ final class QueryResponseTimeCollector extends PerLevelCollector<QueryResponseTi
         if (levels.levels().values().stream().noneMatch(AtLevel::truncate)) {
             return levels;
         }
-        boolean mayDrop;
-        try (Connection c = context().db().getConnection()) {
-            mayDrop = Grants.holds(c, "DROP", schema, QueryResponseTimeFactory.TABLE);
-        }
-        if (mayDrop) {
+        truncation.restart();
+        if (truncation.allowed("percentiles cover the time since the table was last reset; or set"
+                + " truncate-table: no")) {
             return levels;
-        }
-        if (toldNoDrop.compareAndSet(false, true)) {
-            log.warn("monitor {}: {}: the MySQL user lacks the DROP privilege on {}, which TRUNCATE needs;"
-                            + " collecting without truncating, so percentiles cover the time since the table was last"
-                            + " reset. Fix: GRANT DROP ON {} TO the monitor's user, or set truncate-table: no",
-                    context().monitorId(), QueryResponseTimeFactory.DOMAIN, table, table);
         }
         return levels.map(AtLevel::withoutTruncate);
     }
 
     @Override
     protected List<MetricValue> collectLevel(AtLevel at) throws SQLException {
-        if (at.state().stopped()) {
-            return List.of();
-        }
-        List<MetricValue> values = percentiles(at);
         if (!at.truncate()) {
-            return values;
+            return percentiles(at);
         }
-        return at.state().afterTruncate(truncate(at.timeout()), values, at.policy(), this::report);
+        return truncation.readThenTruncate(at.level(), at.timeout(), at.policy(), () -> percentiles(at));
     }
 
     private List<MetricValue> percentiles(AtLevel at) throws SQLException {
@@ -138,66 +113,5 @@ final class QueryResponseTimeCollector extends PerLevelCollector<QueryResponseTi
             }
         }
         return values;
-    }
-
-    /**
-     * Truncates the table within {@code timeout}: {@code lock_wait_timeout} (whole seconds) bounds a wait
-     * for a metadata lock on the server, and the statement is cancelled (KILL QUERY) once the timeout
-     * passes. The session's {@code lock_wait_timeout} is set back, as the connection goes back to the
-     * monitor's pool (Blip leaves it changed).
-     *
-     * @return null when it truncated, else why not
-     */
-    private SQLException truncate(Duration timeout) {
-        long lockWaitSeconds = Math.max(1, (timeout.toNanos() + 999_999_999L) / 1_000_000_000L);
-        try (Connection c = context().db().getConnection(); Statement s = c.createStatement()) {
-            s.execute("SET @@session.lock_wait_timeout=" + lockWaitSeconds);
-            try {
-                return within(s, "TRUNCATE TABLE " + table, timeout);
-            } finally {
-                s.execute("SET @@session.lock_wait_timeout=DEFAULT");
-            }
-        } catch (SQLException e) {
-            return e;
-        }
-    }
-
-    private SQLException within(Statement s, String sql, Duration timeout) {
-        var done = new AtomicBoolean();
-        var timedOut = new AtomicBoolean();
-        Object lock = new Object();
-        var canceller = CompletableFuture.runAsync(() -> {
-            synchronized (lock) {
-                if (!done.get()) {
-                    timedOut.set(true);
-                    try {
-                        s.cancel();
-                    } catch (SQLException e) {
-                        log.debug("monitor {}: {}: cancelling the TRUNCATE failed: {}", context().monitorId(),
-                                QueryResponseTimeFactory.DOMAIN, e.getMessage());
-                    }
-                }
-            }
-        }, CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS));
-        try {
-            s.execute(sql);
-            return null;
-        } catch (SQLException e) {
-            if (timedOut.get()) {
-                return new SQLTimeoutException(sql + " did not finish within truncate-timeout "
-                        + Durations.format(timeout) + " (another session holds a lock on the table?)", e);
-            }
-            return e;
-        } finally {
-            synchronized (lock) {
-                done.set(true);
-            }
-            canceller.cancel(false);
-        }
-    }
-
-    private void report(SQLException failure, TruncatePolicy policy) {
-        log.warn("monitor {}: {}: {}: {} (policy: {})", context().monitorId(), QueryResponseTimeFactory.DOMAIN,
-                TruncatePolicy.ERROR, failure.getMessage(), policy.describe());
     }
 }

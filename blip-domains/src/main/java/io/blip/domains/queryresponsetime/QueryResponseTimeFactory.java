@@ -4,6 +4,7 @@ import io.blip.api.MetricType;
 import io.blip.api.collect.CollectorHelp;
 import io.blip.api.collect.DomainFactory;
 import io.blip.api.config.Option;
+import io.blip.domains.Truncation;
 
 /**
  * The {@code query.response-time} domain: statement response-time percentiles from MySQL 8's
@@ -35,7 +36,7 @@ public final class QueryResponseTimeFactory extends DomainFactory {
             .meta("pN")
             .error("table-not-exist", "MySQL error 1146: Table 'performance_schema." + TABLE
                     + "' doesn't exist (MySQL before 8.0, MariaDB)", 1146)
-            .error(TruncatePolicy.ERROR, "Truncation failures on table 'performance_schema." + TABLE
+            .error(Truncation.TIMEOUT_ERROR, "Truncation failures on table 'performance_schema." + TABLE
                     + "' (it did not finish within truncate-timeout, or MySQL refused it); values are kept for"
                     + " the interval that failed, the policy's metric part applies to those after it;"
                     + " MySQL error 1317 when cancelled at truncate-timeout, 1205 at lock_wait_timeout", 1205, 1317)

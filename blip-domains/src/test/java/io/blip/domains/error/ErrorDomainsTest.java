@@ -272,9 +272,9 @@ class ErrorDomainsTest {
         assertEquals("error.user: level 'fast': option truncate-timeout='5s' must be less than the level's"
                         + " frequency 5s; write e.g. 250ms",
                 prepareError(ErrorTable.USER, Map.of("truncate-timeout", "5s"), Map.of()));
-        assertEquals("error.global: level 'fast': error policy truncate-timeout='report,zap': unknown word 'zap';"
-                        + " write <report>,<metric>,<retry> with report|report-once|ignore, drop|zero, retry|stop,"
-                        + " e.g. report-once,zero,retry",
+        assertEquals("error.global: level 'fast': error policy truncate-timeout: 'report,zap' is not an error policy:"
+                        + " unknown word 'zap'; write <report>,<metric>,<retry> with report = report|report-once|ignore,"
+                        + " metric = drop|zero, retry = retry|stop (any of the three, in that order), e.g. ignore,drop,retry",
                 prepareError(ErrorTable.GLOBAL, Map.of(), Map.of("truncate-timeout", "report,zap")));
     }
 

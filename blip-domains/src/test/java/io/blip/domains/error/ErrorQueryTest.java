@@ -2,6 +2,7 @@ package io.blip.domains.error;
 
 import io.blip.api.collect.LevelDomain;
 import io.blip.api.plan.Domain;
+import io.blip.domains.Grants;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -75,16 +76,16 @@ class ErrorQueryTest {
         db().createUser("err_tbl", "pw", "SELECT ON " + CopiedErrorTables.SCHEMA + ".*",
                 "DROP ON " + CopiedErrorTables.SCHEMA + "." + host);
         try (var c = db().connect("err_tbl", "pw")) {
-            assertTrue(Truncation.mayTruncate(c, CopiedErrorTables.SCHEMA, host));
-            assertFalse(Truncation.mayTruncate(c, CopiedErrorTables.SCHEMA, "events_errors_summary_global_by_error"));
-            assertFalse(Truncation.mayTruncate(c, "performance_schema", host));
+            assertTrue(Grants.holds(c, "DROP", CopiedErrorTables.SCHEMA, host));
+            assertFalse(Grants.holds(c, "DROP", CopiedErrorTables.SCHEMA, "events_errors_summary_global_by_error"));
+            assertFalse(Grants.holds(c, "DROP", "performance_schema", host));
         }
         db().createUser("err_pattern", "pw", "SELECT, DROP ON `errt%`.*");
         try (var c = db().connect("err_pattern", "pw")) {
-            assertTrue(Truncation.mayTruncate(c, CopiedErrorTables.SCHEMA, host));
+            assertTrue(Grants.holds(c, "DROP", CopiedErrorTables.SCHEMA, host));
         }
         try (var c = db().admin()) {
-            assertTrue(Truncation.mayTruncate(c, "performance_schema", host));
+            assertTrue(Grants.holds(c, "DROP", "performance_schema", host));
         }
     }
 

@@ -205,8 +205,8 @@ class QueryResponseTimeTest {
                 prepareError(domain("query.response-time", List.of(), Map.of("truncate-timeout", "soon"))));
         assertEquals("query.response-time: level 'fast': option truncate-table='maybe' is not one of [yes, no]",
                 prepareError(domain("query.response-time", List.of(), Map.of("truncate-table", "maybe"))));
-        assertEquals("query.response-time: level 'fast': error policy truncate-timeout='report,retry,zero': 'zero' is"
-                        + " out of order or repeated; write <report>,<metric>,<retry> with report ="
+        assertEquals("query.response-time: level 'fast': error policy truncate-timeout: 'report,retry,zero' is not an"
+                        + " error policy: 'zero' is out of order or repeated; write <report>,<metric>,<retry> with report ="
                         + " report|report-once|ignore, metric = drop|zero, retry = retry|stop (any of the three, in"
                         + " that order), e.g. ignore,drop,retry",
                 prepareError(new Domain("query.response-time", List.of(), Map.of(),

@@ -12,7 +12,7 @@ import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
 import io.blip.runtime.event.Event;
-import io.blip.runtime.plan.ErrorPolicy;
+import io.blip.api.plan.ErrorPolicy;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;

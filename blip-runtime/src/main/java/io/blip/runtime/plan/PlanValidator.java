@@ -6,6 +6,7 @@ import io.blip.api.collect.MetricHelp;
 import io.blip.api.config.Option;
 import io.blip.api.config.Durations;
 import io.blip.api.plan.Domain;
+import io.blip.api.plan.ErrorPolicy;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
 import io.blip.runtime.config.Interpolation;

@@ -1,9 +1,10 @@
 package io.blip.runtime.plan;
 
 import io.blip.api.BlipException;
-import io.blip.runtime.plan.ErrorPolicy.MetricAction;
-import io.blip.runtime.plan.ErrorPolicy.Report;
-import io.blip.runtime.plan.ErrorPolicy.RetryAction;
+import io.blip.api.plan.ErrorPolicy;
+import io.blip.api.plan.ErrorPolicy.MetricAction;
+import io.blip.api.plan.ErrorPolicy.Report;
+import io.blip.api.plan.ErrorPolicy.RetryAction;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

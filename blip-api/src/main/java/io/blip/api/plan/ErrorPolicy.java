@@ -1,4 +1,4 @@
-package io.blip.runtime.plan;
+package io.blip.api.plan;
 
 import io.blip.api.BlipException;
 
