@@ -1,8 +1,9 @@
 /**
  * The built-in MySQL domains ({@code status.global}, {@code var.global}, {@code innodb},
- * {@code repl}, {@code repl.lag}, {@code size.*}, {@code trx}). They are found like a plugin's
- * domains, through {@link io.blip.api.collect.CollectorFactory}, but ship in the boot layer
- * ({@code lib/}), so nothing changes for users.
+ * {@code repl}, {@code repl.lag}, {@code size.*}, {@code trx}, {@code wait.io.table},
+ * {@code stmt.current}). They are found like a plugin's domains, through
+ * {@link io.blip.api.collect.CollectorFactory}, but ship in the boot layer ({@code lib/}), so nothing
+ * changes for users.
  */
 module io.blip.domains {
     requires io.blip.api;
@@ -17,5 +18,7 @@ module io.blip.domains {
             io.blip.domains.sizedatabase.SizeDatabaseFactory,
             io.blip.domains.sizetable.SizeTableFactory,
             io.blip.domains.sizebinlog.SizeBinlogFactory,
-            io.blip.domains.trx.TrxFactory;
+            io.blip.domains.trx.TrxFactory,
+            io.blip.domains.waitiotable.WaitIoTableFactory,
+            io.blip.domains.stmtcurrent.StmtCurrentFactory;
 }

@@ -23,7 +23,7 @@ class DomainsContractTest extends CollectorContract {
     @Test
     void theModuleProvidesEveryBuiltInDomain() {
         assertEquals(Set.of("status.global", "var.global", "innodb", "repl", "repl.lag", "size.database",
-                        "size.table", "size.binlog", "trx"),
+                        "size.table", "size.binlog", "trx", "wait.io.table", "stmt.current"),
                 factories().stream().map(CollectorFactory::domain).collect(Collectors.toSet()));
     }
 }
