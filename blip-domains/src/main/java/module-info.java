@@ -2,10 +2,10 @@
  * The built-in MySQL domains ({@code status.global}, {@code var.global}, {@code innodb},
  * {@code repl}, {@code repl.lag}, {@code size.*}, {@code trx}, {@code error.global},
  * {@code error.account}, {@code error.host}, {@code error.thread}, {@code error.user},
- * {@code innodb.buffer-pool}, {@code autoinc}, {@code tls}, {@code query.response-time}). They are
- * found like a plugin's domains, through {@link io.blip.api.collect.CollectorFactory}, but ship in
- * the boot layer
- * ({@code lib/}), so nothing changes for users.
+ * {@code innodb.buffer-pool}, {@code autoinc}, {@code tls}, {@code query.response-time},
+ * {@code wait.io.table}, {@code stmt.current}). They are found like a plugin's domains, through
+ * {@link io.blip.api.collect.CollectorFactory}, but ship in the boot layer ({@code lib/}), so
+ * nothing changes for users.
  */
 module io.blip.domains {
     requires io.blip.api;
@@ -29,5 +29,7 @@ module io.blip.domains {
             io.blip.domains.innodbbufferpool.InnodbBufferPoolFactory,
             io.blip.domains.autoinc.AutoincFactory,
             io.blip.domains.tls.TlsFactory,
-            io.blip.domains.queryresponsetime.QueryResponseTimeFactory;
+            io.blip.domains.queryresponsetime.QueryResponseTimeFactory,
+            io.blip.domains.waitiotable.WaitIoTableFactory,
+            io.blip.domains.stmtcurrent.StmtCurrentFactory;
 }
