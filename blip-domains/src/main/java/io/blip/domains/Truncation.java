@@ -36,7 +36,10 @@ import java.util.function.Consumer;
  *   to report it, whether those lengthened values are dropped or zeroed, and whether the level stops
  *   until the plan is prepared again. The collector applies it, not the engine.</li>
  * </ul>
- * One table, whichever level truncates it: the failure state is the collector's.
+ * One table, whichever level truncates it: the failure state is the collector's. For a collector
+ * of delta counters, the first collection before any TRUNCATE of ours only truncates: its values
+ * count from when MySQL started, not one interval. A user whose DROP was revoked while collecting ({@link #denied})
+ * is told once, and the collector reads without truncating until the plan is prepared again.
  */
 public final class Truncation {
     /** The error a plan gives a policy for. */
@@ -45,27 +48,36 @@ public final class Truncation {
     public static final int ER_QUERY_INTERRUPTED = 1317;
     /** MySQL's "table doesn't exist". */
     public static final int ER_NO_SUCH_TABLE = 1146;
+    /** Access denied on the table (1142), on the database (1044), or for want of a global privilege (1227). */
+    private static final Set<Integer> ACCESS_DENIED = Set.of(1142, 1044, 1227);
 
     private final CollectorContext context;
     private final String domain;
     private final String schema;
     private final String table;
     private final Consumer<String> warn;
+    private final boolean deltas;
     // Guarded by this.
     private boolean toldNoDrop;
+    private boolean truncatedOnce;
     private boolean lastFailed;
+    private volatile boolean denied;
     private final Set<String> stopped = new HashSet<>();
     private final Set<String> reported = new HashSet<>();
 
     /**
-     * @param warn receives what is said as a warning (the collector's logger; a list in tests)
+     * @param warn   receives what is said as a warning (the collector's logger; a list in tests)
+     * @param deltas whether the values read are counts since the last TRUNCATE, so that those read
+     *               before the first are not reported (a histogram's percentiles are good either way)
      */
-    public Truncation(CollectorContext context, String domain, String schema, String table, Consumer<String> warn) {
+    public Truncation(CollectorContext context, String domain, String schema, String table, Consumer<String> warn,
+                      boolean deltas) {
         this.context = context;
         this.domain = domain;
         this.schema = schema;
         this.table = table;
         this.warn = warn;
+        this.deltas = deltas;
     }
 
     /** {@code schema.table}. */
@@ -117,23 +129,34 @@ public final class Truncation {
             mayDrop = Grants.holds(c, "DROP", schema, table);
         }
         if (!mayDrop) {
-            synchronized (this) {
-                if (!toldNoDrop) {
-                    toldNoDrop = true;
-                    warn.accept("monitor " + context.monitorId() + ": " + domain + ": the MySQL user lacks the DROP"
-                            + " privilege on " + name() + " that TRUNCATE TABLE needs, so the table is never"
-                            + " truncated (" + without + "); to truncate, GRANT DROP ON " + name()
-                            + " TO the monitor's user");
-                }
-            }
+            tellNoDrop(without);
         }
         return mayDrop;
+    }
+
+    private synchronized void tellNoDrop(String without) {
+        if (!toldNoDrop) {
+            toldNoDrop = true;
+            warn.accept("monitor " + context.monitorId() + ": " + domain + ": the MySQL user lacks the DROP"
+                    + " privilege on " + name() + " that TRUNCATE TABLE needs, so the table is never"
+                    + " truncated (" + without + "); to truncate, GRANT DROP ON " + name()
+                    + " TO the monitor's user");
+        }
+    }
+
+    /**
+     * Whether a TRUNCATE was refused for want of a privilege since the plan was prepared (DROP
+     * revoked): the collector then reads without truncating, cumulative counters.
+     */
+    public boolean denied() {
+        return denied;
     }
 
     /** A plan prepared again: no level stopped, and a report-once failure is reported once more. */
     public synchronized void restart() {
         stopped.clear();
         reported.clear();
+        denied = false;
     }
 
     /** What one collection reads before the table is truncated. */
@@ -153,11 +176,18 @@ public final class Truncation {
             return List.of();
         }
         List<MetricValue> values = read.values();
+        boolean first = deltas && !truncatedOnce;
         SQLException failure = null;
         try {
             truncate(timeout);
+            truncatedOnce = true;
         } catch (SQLException e) {
             failure = e;
+            if (ACCESS_DENIED.contains(e.getErrorCode())) {
+                // DROP revoked after prepare: read without truncating rather than fail every collection.
+                denied = true;
+                tellNoDrop("its DROP privilege was revoked; collecting cumulative counters");
+            }
         }
         boolean lengthened = lastFailed;
         lastFailed = failure != null;
@@ -169,6 +199,9 @@ public final class Truncation {
                 warn.accept("monitor " + context.monitorId() + ": " + domain + " in level " + level
                         + " stopped until the plan is prepared again (error policy 'stop' for " + TIMEOUT_ERROR + ")");
             }
+        }
+        if (first) {
+            return List.of(); // counted since MySQL started, not over one interval
         }
         if (!lengthened) {
             return values;
@@ -192,6 +225,7 @@ public final class Truncation {
     public synchronized void truncateOnStartup(String level, Duration timeout, ErrorPolicy policy) {
         try {
             truncate(timeout);
+            truncatedOnce = true;
             lastFailed = false;
         } catch (SQLException e) {
             if (e.getErrorCode() == ER_NO_SUCH_TABLE) {

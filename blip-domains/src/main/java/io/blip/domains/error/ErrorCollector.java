@@ -85,7 +85,7 @@ final class ErrorCollector extends PerLevelCollector<ErrorCollector.AtLevel> {
         super(context, table.help());
         this.table = table;
         this.schema = schema;
-        this.truncation = new Truncation(context, table.domain(), schema, table.table(), warn);
+        this.truncation = new Truncation(context, table.domain(), schema, table.table(), warn, false);
     }
 
     @Override

@@ -57,7 +57,7 @@ final class QueryResponseTimeCollector extends PerLevelCollector<QueryResponseTi
         super(context, QueryResponseTimeFactory.HELP);
         this.table = schema + "." + QueryResponseTimeFactory.TABLE;
         this.truncation = new Truncation(context, QueryResponseTimeFactory.DOMAIN, schema,
-                QueryResponseTimeFactory.TABLE, log::warn);
+                QueryResponseTimeFactory.TABLE, log::warn, false);
     }
 
     @Override

@@ -6,8 +6,9 @@ import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.LevelDomain;
 import io.blip.api.collect.PerLevel;
 import io.blip.api.collect.PerLevelCollector;
-import io.blip.api.config.Durations;
+import io.blip.api.plan.ErrorPolicy;
 import io.blip.domains.PerformanceSchema;
+import io.blip.domains.Truncation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reads the level's columns of {@code performance_schema.table_io_waits_summary_by_table} for each
@@ -44,9 +43,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class WaitIoTableCollector extends PerLevelCollector<WaitIoTableCollector.AtLevel> {
     private static final Logger log = LoggerFactory.getLogger(WaitIoTableCollector.class);
     private static final String DOMAIN = WaitIoTableFactory.DOMAIN;
-    private static final Duration LEAST_TRUNCATE_TIMEOUT = Duration.ofMillis(1);
-    /** Access denied on the table (1142), on the database (1044), or for want of a global privilege (1227). */
-    private static final List<Integer> ACCESS_DENIED = List.of(1142, 1044, 1227);
 
     /**
      * @param level       the level name, for messages
@@ -59,33 +55,19 @@ final class WaitIoTableCollector extends PerLevelCollector<WaitIoTableCollector.
      * @param unavailable why the Performance Schema has nothing to say, or null
      */
     record AtLevel(String level, String sql, List<String> names, List<String> columns, boolean truncate,
-                   Duration timeout, OnTruncateError onError, String unavailable) {
+                   Duration timeout, ErrorPolicy onError, String unavailable) {
         AtLevel on(String why, boolean mayTruncate) {
             return new AtLevel(level, sql, names, columns, truncate && mayTruncate, timeout, onError, why);
         }
     }
 
-    /** What the counters in the table count since. */
-    private enum Since {
-        /** Since MySQL started or someone else truncated: no collection of ours truncated yet. */
-        UNKNOWN,
-        /** Since our last truncate, which succeeded: one interval. */
-        TRUNCATED,
-        /** Since a truncate before the one that failed: more than one interval. */
-        FAILED
-    }
-
-    /** Held while reading and truncating, so that two levels do not interleave; guards the fields below. */
-    private final ReentrantLock truncating = new ReentrantLock();
-    private Since since = Since.UNKNOWN;
-    private boolean reportedOnce;
-    private volatile boolean stopped;
-    /** The user lost DROP since prepare: collect without truncating until the next prepare. */
-    private volatile boolean dropLost;
-    private final AtomicBoolean toldNoDrop = new AtomicBoolean();
+    private final Truncation truncation;
 
     WaitIoTableCollector(CollectorContext context) {
         super(context, WaitIoTableFactory.HELP);
+        int dot = WaitIoTableFactory.TABLE.indexOf('.');
+        this.truncation = new Truncation(context, DOMAIN, WaitIoTableFactory.TABLE.substring(0, dot),
+                WaitIoTableFactory.TABLE.substring(dot + 1), log::warn, true);
     }
 
     @Override
@@ -97,8 +79,8 @@ final class WaitIoTableCollector extends PerLevelCollector<WaitIoTableCollector.
         var names = new ArrayList<String>();
         String sql = "SELECT OBJECT_SCHEMA, OBJECT_NAME, " + String.join(", ", columns).toUpperCase(Locale.ROOT)
                 + " FROM " + WaitIoTableFactory.TABLE + " WHERE " + where(at, names);
-        return new AtLevel(at.level(), sql, List.copyOf(names), columns, at.yes("truncate-table"), timeout(at),
-                OnTruncateError.of(at), null);
+        return new AtLevel(at.level(), sql, List.copyOf(names), columns, at.yes("truncate-table"),
+                Truncation.timeout(at), Truncation.policy(at), null);
     }
 
     /**
@@ -130,19 +112,6 @@ final class WaitIoTableCollector extends PerLevelCollector<WaitIoTableCollector.
         return including ? "(" + String.join(" OR ", conditions) + ")" : "NOT " + String.join(" AND NOT ", conditions);
     }
 
-    private static Duration timeout(LevelDomain at) {
-        String value = at.option(WaitIoTableFactory.TRUNCATE_TIMEOUT);
-        Duration d = Durations.tryParse(value);
-        if (d == null) {
-            throw at.error("option truncate-timeout='" + value + "' is not a duration; write it like 250ms or 1s");
-        }
-        if (d.compareTo(LEAST_TRUNCATE_TIMEOUT) < 0) {
-            throw at.error("option truncate-timeout='" + value + "' is less than 1ms; write a duration of at least"
-                    + " 1ms, e.g. 250ms");
-        }
-        return d;
-    }
-
     /** Checks the Performance Schema and, when a level truncates, whether the user may. */
     @Override
     protected PerLevel<AtLevel> prepareForServer(PerLevel<AtLevel> levels) throws SQLException {
@@ -152,29 +121,10 @@ final class WaitIoTableCollector extends PerLevelCollector<WaitIoTableCollector.
         try (Connection c = context().db().getConnection()) {
             why = PerformanceSchema.whyEmpty(c, List.of("global_instrumentation"),
                     List.of("wait/io/table/sql/handler"));
-            mayTruncate = anyTruncates && Truncation.mayTruncate(c);
         }
-        if (anyTruncates && !mayTruncate) {
-            tellNoDrop();
-        }
-        truncating.lock();
-        try {
-            stopped = false;
-            dropLost = false;
-            reportedOnce = false;
-        } finally {
-            truncating.unlock();
-        }
+        mayTruncate = anyTruncates && truncation.allowed("collecting cumulative counters; or set truncate-table: no");
+        truncation.restart();
         return levels.map(at -> at.on(why, mayTruncate));
-    }
-
-    private void tellNoDrop() {
-        if (toldNoDrop.compareAndSet(false, true)) {
-            log.warn("monitor {}: {}: truncate-table=yes needs the DROP privilege on {}, which the MySQL user lacks;"
-                            + " collecting cumulative counters without truncating. Grant it (GRANT DROP ON {} TO"
-                            + " <user>) or set truncate-table: no", context().monitorId(), DOMAIN,
-                    WaitIoTableFactory.TABLE, WaitIoTableFactory.TABLE);
-        }
     }
 
     @Override
@@ -182,28 +132,11 @@ final class WaitIoTableCollector extends PerLevelCollector<WaitIoTableCollector.
         if (at.unavailable() != null) {
             throw PerformanceSchema.unavailable(DOMAIN, WaitIoTableFactory.TABLE, at.unavailable());
         }
-        if (stopped) {
-            return List.of();
-        }
-        if (!at.truncate() || dropLost) {
+        if (!at.truncate() || truncation.denied()) {
             return read(at, MetricType.CUMULATIVE_COUNTER);
         }
-        truncating.lock();
-        try {
-            if (stopped) {
-                return List.of();
-            }
-            List<MetricValue> values = read(at, MetricType.DELTA_COUNTER);
-            Since before = since;
-            since = truncate(at);
-            return switch (before) {
-                case TRUNCATED -> values;
-                case UNKNOWN -> List.of();
-                case FAILED -> at.onError().zero() ? values.stream().map(v -> v.withValue(0)).toList() : List.of();
-            };
-        } finally {
-            truncating.unlock();
-        }
+        return truncation.readThenTruncate(at.level(), at.timeout(), at.onError(),
+                () -> read(at, MetricType.DELTA_COUNTER));
     }
 
     private List<MetricValue> read(AtLevel at, MetricType counterType) throws SQLException {
@@ -219,43 +152,5 @@ final class WaitIoTableCollector extends PerLevelCollector<WaitIoTableCollector.
             }
         });
         return values;
-    }
-
-    /** Truncates; on failure applies the level's policy. Holds {@link #truncating}. */
-    private Since truncate(AtLevel at) {
-        try (Connection c = context().db().getConnection()) {
-            Truncation.truncate(c, at.timeout());
-            return Since.TRUNCATED;
-        } catch (SQLException e) {
-            if (ACCESS_DENIED.contains(e.getErrorCode())) {
-                // DROP was revoked after prepare: stop truncating rather than fail every collection.
-                dropLost = true;
-                tellNoDrop();
-            }
-            onTruncateError(at, e);
-            return Since.FAILED;
-        }
-    }
-
-    private void onTruncateError(AtLevel at, SQLException e) {
-        OnTruncateError policy = at.onError();
-        boolean report = switch (policy.report()) {
-            case "report" -> true;
-            case "report-once" -> !reportedOnce;
-            default -> false;
-        };
-        reportedOnce = true;
-        if (report) {
-            log.warn("monitor {}: {} in level {}: {}: {} (error {}; policy: {})", context().monitorId(), DOMAIN,
-                    at.level(), WaitIoTableFactory.TRUNCATE_TIMEOUT, e.getMessage(), e.getErrorCode(), policy.text());
-        } else {
-            log.debug("monitor {}: {} in level {}: {} ignored: {}", context().monitorId(), DOMAIN, at.level(),
-                    WaitIoTableFactory.TRUNCATE_TIMEOUT, e.getMessage());
-        }
-        if (policy.stop()) {
-            stopped = true;
-            log.warn("monitor {}: {} stopped until the plan is prepared again (error policy 'stop' for {})",
-                    context().monitorId(), DOMAIN, WaitIoTableFactory.TRUNCATE_TIMEOUT);
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.blip.api.collect.CollectorHelp;
 import io.blip.api.collect.DomainFactory;
 import io.blip.api.config.Option;
 import io.blip.domains.PerformanceSchema;
+import io.blip.domains.Truncation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.List;
 public final class WaitIoTableFactory extends DomainFactory {
     static final String DOMAIN = "wait.io.table";
     static final String TABLE = "performance_schema.table_io_waits_summary_by_table";
-    static final String TRUNCATE_TIMEOUT = "truncate-timeout";
+    static final String TRUNCATE_TIMEOUT = Truncation.TIMEOUT_ERROR;
     /** ER_LOCK_WAIT_TIMEOUT: lock_wait_timeout passed while TRUNCATE waited for the table's metadata lock. */
     static final int LOCK_WAIT_TIMEOUT = 1205;
     /** ER_QUERY_INTERRUPTED: truncate-timeout passed and the TRUNCATE was cancelled. */
