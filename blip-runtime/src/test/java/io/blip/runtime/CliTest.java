@@ -167,7 +167,7 @@ class CliTest {
                 """);
         assertEquals(Cli.EXIT_ERROR, run("--config", cfg.toString(), "--run=false"));
         assertTrue(err().contains("plans.files: plan 'rds.yaml': cloud.collect.aws.rds: no collector for domain "
-                + "'aws.rds'. Available: [innodb, "), err());
+                + "'aws.rds'. Available: [autoinc, error.account, "), err());
         assertTrue(err().contains("It ships in plugins/aws/; is that directory present?"), err());
     }
 

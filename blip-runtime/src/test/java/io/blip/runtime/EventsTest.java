@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.api.MonitorHealth;
 import io.blip.runtime.event.Event;
-import io.blip.runtime.heartbeat.LogEvents;
 import io.blip.runtime.monitor.Monitor;
 import io.blip.testkit.EmbeddedMariaDb;
+import io.blip.testkit.LogEvents;
 import io.blip.testkit.VirtualTime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

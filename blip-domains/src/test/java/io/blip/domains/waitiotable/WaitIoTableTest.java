@@ -7,6 +7,7 @@ import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.config.Option;
 import io.blip.api.plan.Domain;
+import io.blip.testkit.LogEvents;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.blip.api.config.HeartbeatConfig;
-import io.blip.runtime.heartbeat.LogEvents;
+import io.blip.testkit.LogEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -23,6 +23,7 @@ import io.blip.runtime.mysql.MonitorPool;
 import io.blip.runtime.mysql.MysqlConnector;
 import io.blip.runtime.mysql.TestMonitors;
 import io.blip.testkit.EmbeddedMariaDb;
+import io.blip.testkit.LogEvents;
 import io.blip.testkit.VirtualTime;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.blip.api.collect.ConnectionSource;
 import io.blip.api.config.HeartbeatConfig;
 import io.blip.testkit.EmbeddedMariaDb;
+import io.blip.testkit.LogEvents;
 import io.blip.testkit.VirtualTime;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package io.blip.domains.waitiotable;
+package io.blip.testkit;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * The events one class (or package) logs, as SLF4J hands them to java.util.logging in tests: {@code LEVEL message}.
  * Closing stops listening.
  */
-final class LogEvents extends Handler implements AutoCloseable {
+public final class LogEvents extends Handler implements AutoCloseable {
     private final Logger logger;
     private final List<String> events = new CopyOnWriteArrayList<>();
 
@@ -19,7 +19,7 @@ final class LogEvents extends Handler implements AutoCloseable {
         this(of.getName());
     }
 
-    /** The events of a logger and those below it: {@code io.blip.domains} for all of the domains'. */
+    /** The events of a logger and those below it: {@code io.blip.runtime} for all of the runtime's. */
     public LogEvents(String loggerName) {
         this.logger = Logger.getLogger(loggerName);
         logger.addHandler(this);
