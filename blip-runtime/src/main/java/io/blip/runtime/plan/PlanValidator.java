@@ -122,9 +122,12 @@ public final class PlanValidator {
 
     private static void checkAgainstHelp(Domain domain, CollectorHelp help, String where, List<String> out) {
         if (help.strictMetrics()) {
+            // Compared without case: Blip lowercases metric names (its docs write wait.io.table's COUNT_WRITE).
             var known = help.metrics().stream().map(MetricHelp::name).toList();
-            domain.metrics().stream().filter(m -> !known.contains(m)).forEach(m -> out.add(where + ".metrics: '" + m
-                    + "' is not a metric of " + help.domain() + "; it has: " + String.join(", ", known)));
+            var lower = known.stream().map(k -> k.toLowerCase(java.util.Locale.ROOT)).toList();
+            domain.metrics().stream().filter(m -> !lower.contains(m.toLowerCase(java.util.Locale.ROOT)))
+                    .forEach(m -> out.add(where + ".metrics: '" + m + "' is not a metric of " + help.domain()
+                            + "; it has: " + String.join(", ", known)));
         }
         domain.options().forEach((key, value) -> {
             Optional<Option> option = help.options().get(key);

@@ -110,6 +110,13 @@ class PlanValidatorTest {
                         + " own frequency"), PlanValidator.problems(p, HELP, "plans.files"));
     }
 
+    /** Blip lowercases metric names: its docs list wait.io.table's as COUNT_WRITE. */
+    @Test
+    void aListedMetricIsKnownWhateverItsCase() {
+        Plan p = plan(level("kpi", Duration.ofSeconds(5), new Domain("repl", List.of("RUNNING"), Map.of(), Map.of())));
+        assertEquals(List.of(), PlanValidator.problems(p, HELP, "plans.files"));
+    }
+
     @Test
     void withoutTheListOfDomains() {
         Plan p = plan(level("kpi", Duration.ofSeconds(5), new Domain("nope", List.of(), Map.of(), Map.of())));
