@@ -173,4 +173,19 @@ class DatadogSettingsTest {
                     + " localhost:8125 or [::1]:8125", problem(pairs("dogstatsd-host", bad)));
         }
     }
+
+    /**
+     * Blip's quick reference (docs/content/sinks/datadog.md) writes every key empty, which is no value:
+     * as in Blip, it does not boot, for want of the keys.
+     */
+    @Test
+    void blipsQuickReferenceWithEveryValueEmptyIsRefusedForWantOfTheKeys() {
+        var quickReference = pairs("api-compress", "true", "api-key-auth", "", "api-key-auth-file", "",
+                "app-key-auth", "", "app-key-auth-file", "", "metric-translator", "", "metric-prefix", "",
+                "dogstatsd-host", "");
+        assertEquals("sinks.datadog.api-key-auth: not set; set api-key-auth or api-key-auth-file (or dogstatsd-host to"
+                + " send through a Datadog Agent instead of the API)\nsinks.datadog.app-key-auth: not set; set"
+                + " app-key-auth or app-key-auth-file (or dogstatsd-host to send through a Datadog Agent instead of the"
+                + " API)", problem(quickReference));
+    }
 }
