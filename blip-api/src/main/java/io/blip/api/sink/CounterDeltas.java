@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cumulative counters as deltas, for a sink whose receiver counts only changes (Datadog's
- * {@code count}, a StatsD counter): Blip's {@code delta} sink as a helper an {@link Encoder} keeps.
+ * Cumulative counters as deltas, for a sink whose receiver counts only changes (a StatsD counter, a
+ * metrics API whose counts are per interval): Blip's {@code delta} sink as a helper an {@link Encoder}
+ * keeps.
  * Per series (domain, metric and group) a {@link MetricType#CUMULATIVE_COUNTER} becomes a
  * {@link MetricType#DELTA_COUNTER} of the change since the series' previous collection. The first
  * value of a series has nothing to be a change from, and a value below the previous one is a reset
