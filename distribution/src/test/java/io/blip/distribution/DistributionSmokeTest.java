@@ -87,7 +87,7 @@ class DistributionSmokeTest {
 
     /** Like Blip's other --print-* flags, --print-plugins boots, prints and runs on unless --run=false. */
     @Test
-    void printPluginsListsTheBuiltInProvidersAndTheThreePluginLayers() throws Exception {
+    void printPluginsListsTheBuiltInProvidersAndEveryPluginLayer() throws Exception {
         Result result = blip(Dist.HOME.resolve("bin/blip"), work, "--print-plugins", "--run=false");
 
         assertEquals(0, result.exit(), result.toString());
@@ -98,11 +98,12 @@ class DistributionSmokeTest {
                 "password-file credential-source io.blip.runtime boot",
                 "aws-iam credential-source io.blip.plugin.aws", "aws-secret credential-source io.blip.plugin.aws",
                 "imds region-resolver io.blip.plugin.aws", "aws monitor-loader io.blip.plugin.aws",
-                "aws.rds collector io.blip.plugin.aws", "rds tls-provider io.blip.plugin.tls.rds")) {
+                "aws.rds collector io.blip.plugin.aws", "rds tls-provider io.blip.plugin.tls.rds",
+                "datadog sink io.blip.sink.datadog")) {
             assertTrue(providers.stream().anyMatch(l -> l.startsWith(builtIn)), builtIn + " in:\n" + result);
         }
-        Map<String, String> modules = Map.of("aws", "io.blip.plugin.aws", "otlp", "io.blip.sink.otlp",
-                "tls-rds", "io.blip.plugin.tls.rds");
+        Map<String, String> modules = Map.of("aws", "io.blip.plugin.aws", "datadog", "io.blip.sink.datadog",
+                "otlp", "io.blip.sink.otlp", "tls-rds", "io.blip.plugin.tls.rds");
         for (String dir : Dist.PLUGIN_DIRS) {
             String prefix = "  " + plugins.resolve(dir);
             assertTrue(result.stdout().lines().anyMatch(l -> (l.startsWith(prefix + ": ") || l.startsWith(prefix + " ("))
