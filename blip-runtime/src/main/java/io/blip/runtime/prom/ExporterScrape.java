@@ -36,7 +36,8 @@ public final class ExporterScrape implements AutoCloseable {
     /** The exporter's name of the collector that does what a Blip domain does. */
     private static final Map<String, String> EXPORTER_COLLECTOR = Map.of("status.global", "global_status",
             "var.global", "global_variables", "innodb", "info_schema.innodb_metrics", "repl", "slave_status",
-            "size.table", "info_schema.tables", "size.binlog", "binlog_size");
+            "size.table", "info_schema.tables", "size.binlog", "binlog_size", "wait.io.table",
+            "perf_schema.tableiowaits");
 
     private final String monitorId;
     private final Plan plan;
@@ -414,7 +415,8 @@ public final class ExporterScrape implements AutoCloseable {
                     case "status.global" -> ServerExtras.globalStatus(c, statusKept());
                     case "var.global" -> ServerExtras.globalVariables(c);
                     case "repl" -> ServerExtras.slaveStatus(c);
-                    case "size.table" -> ServerExtras.tables(c, tableFilter());
+                    case "size.table" -> ServerExtras.tables(c, tableFilter("size.table"));
+                    case "wait.io.table" -> ServerExtras.tableIoWaits(c, tableFilter("wait.io.table"));
                     default -> ServerExtras.binlogs(c);
                 };
             }
@@ -465,15 +467,15 @@ public final class ExporterScrape implements AutoCloseable {
     }
 
     /**
-     * The tables the plan's {@code size.table} reports, by its {@code include} or else {@code exclude}
+     * The tables the plan's {@code domain} reports, by its {@code include} or else {@code exclude}
      * items as the domain reads them ({@code db.table}, {@code db.*}, {@code table}; names compared as
      * {@code information_schema} compares them, without case), its default exclude when it has neither.
      */
-    private java.util.function.BiPredicate<String, String> tableFilter() {
-        Map<String, String> options = level.collect().get("size.table").options();
+    private java.util.function.BiPredicate<String, String> tableFilter(String domain) {
+        Map<String, String> options = level.collect().get(domain).options();
         String include = options.getOrDefault("include", "");
         boolean including = !include.isBlank();
-        String items = including ? include : options.getOrDefault("exclude", factories.get("size.table").help()
+        String items = including ? include : options.getOrDefault("exclude", factories.get(domain).help()
                 .options().get("exclude").map(io.blip.api.config.Option::defaultValue).orElse(""));
         List<String> list = java.util.Arrays.stream(items.split(",")).map(String::trim).filter(i -> !i.isEmpty())
                 .toList();
@@ -496,7 +498,7 @@ public final class ExporterScrape implements AutoCloseable {
      * {@code var.global} when the plan takes all the variables (a list may name a source).
      */
     private static final java.util.Set<String> ONLY_AS_THE_EXPORTER = java.util.Set.of("repl", "size.table",
-            "size.binlog");
+            "size.binlog", "wait.io.table");
 
     private boolean readAsTheExporter(String domain) {
         return switch (domain) {

@@ -308,6 +308,47 @@ final class ServerExtras {
         return out;
     }
 
+    /** The exporter's {@code perf_schema.tableiowaits} query. */
+    static final String TABLE_IO_WAITS = "SELECT OBJECT_SCHEMA, OBJECT_NAME, COUNT_FETCH, COUNT_INSERT, COUNT_UPDATE,"
+            + " COUNT_DELETE, SUM_TIMER_FETCH, SUM_TIMER_INSERT, SUM_TIMER_UPDATE, SUM_TIMER_DELETE"
+            + " FROM performance_schema.table_io_waits_summary_by_table"
+            + " WHERE OBJECT_SCHEMA NOT IN ('mysql', 'performance_schema')";
+    private static final Exposition.Family TABLE_IO_WAITS_COUNT = new Exposition.Family(
+            ExporterNames.NAMESPACE + "_perf_schema_table_io_waits_total",
+            "The total number of table I/O wait events for each table and operation.", Type.COUNTER, "schema", "name",
+            "operation");
+    private static final Exposition.Family TABLE_IO_WAITS_SECONDS = new Exposition.Family(
+            ExporterNames.NAMESPACE + "_perf_schema_table_io_waits_seconds_total",
+            "The total time of table I/O wait events for each table and operation.", Type.COUNTER, "schema", "name",
+            "operation");
+    private static final String[] IO_OPERATIONS = {"fetch", "insert", "update", "delete"};
+
+    /**
+     * {@code performance_schema.table_io_waits_summary_by_table} as the exporter's
+     * {@code perf_schema.tableiowaits} collector writes it (counts, and times in seconds from the
+     * Performance Schema's picoseconds), for the tables {@code keep} accepts; never truncated (a
+     * scrape's counters are cumulative, as the exporter's).
+     */
+    static Samples tableIoWaits(Connection c, java.util.function.BiPredicate<String, String> keep) throws SQLException {
+        var out = new Samples(64);
+        try (ResultSet rs = query(c, TABLE_IO_WAITS)) {
+            while (rs.next()) {
+                String schema = rs.getString(1);
+                String table = rs.getString(2);
+                if (!keep.test(schema, table)) {
+                    continue;
+                }
+                for (int i = 0; i < IO_OPERATIONS.length; i++) {
+                    out.add(TABLE_IO_WAITS_COUNT.line(schema, table, IO_OPERATIONS[i]), rs.getDouble(3 + i));
+                }
+                for (int i = 0; i < IO_OPERATIONS.length; i++) {
+                    out.add(TABLE_IO_WAITS_SECONDS.line(schema, table, IO_OPERATIONS[i]), rs.getDouble(7 + i) / 1e12);
+                }
+            }
+        }
+        return out;
+    }
+
     private static final Exposition.Line BINLOG_SIZE = new Exposition.Family(ExporterNames.NAMESPACE
             + "_binlog_size_bytes", "Combined size of all registered binlog files.", Type.GAUGE).line();
     private static final Exposition.Line BINLOG_FILES = new Exposition.Family(ExporterNames.NAMESPACE

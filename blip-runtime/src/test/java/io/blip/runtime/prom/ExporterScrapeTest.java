@@ -75,7 +75,9 @@ class ExporterScrapeTest {
         return exporterPlan(Map.of("repl", new Domain("repl", List.of(), Map.of(), Map.of()),
                 "size.table", new Domain("size.table", List.of(),
                         Map.of("exclude", "mysql.*,information_schema.*,performance_schema.*"), Map.of()),
-                "size.binlog", new Domain("size.binlog", List.of(), Map.of(), Map.of())));
+                "size.binlog", new Domain("size.binlog", List.of(), Map.of(), Map.of()),
+                "wait.io.table", new Domain("wait.io.table", List.of(), Map.of("all", "yes",
+                        "exclude", "mysql.*,performance_schema.*"), Map.of())));
     }
 
     private static ExporterScrape scrapeOf(EmbeddedMariaDb db) {
@@ -143,7 +145,8 @@ class ExporterScrapeTest {
     private static final List<String> WRITTEN = List.of("mysql_global_status_", "mysql_global_variables_",
             "mysql_version_info", "mysql_info_schema_innodb_metrics_", "mysql_slave_status_", "mysql_up",
             "mysql_exporter_scrapes_total", "mysql_exporter_last_scrape_error", "mysql_exporter_collector_duration_seconds",
-            "mysql_galera_", "mysql_transaction_isolation", "mysql_info_schema_table_", "mysql_binlog_");
+            "mysql_galera_", "mysql_transaction_isolation", "mysql_info_schema_table_", "mysql_binlog_",
+            "mysql_perf_schema_table_io_waits_");
 
     /**
      * The exporter's collectors whose families Blip writes; the fixture's others (innodb_cmp,
@@ -151,7 +154,7 @@ class ExporterScrapeTest {
      */
     private static final java.util.Set<String> COLLECTORS = java.util.Set.of("connection", "collect.global_status",
             "collect.global_variables", "collect.info_schema.innodb_metrics", "collect.slave_status",
-            "collect.info_schema.tables", "collect.binlog_size");
+            "collect.info_schema.tables", "collect.binlog_size", "collect.perf_schema.tableiowaits");
 
     private static boolean written(String family) {
         return WRITTEN.stream().anyMatch(family::startsWith);
