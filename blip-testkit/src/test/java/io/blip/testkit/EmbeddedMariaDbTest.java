@@ -1,6 +1,7 @@
 package io.blip.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,5 +51,14 @@ class EmbeddedMariaDbTest {
             rs.next();
             assertEquals(1, rs.getInt(1));
         }
+    }
+
+    @Test
+    void theServerIsTheChosenReleaseAndSaysSo() {
+        String release = EmbeddedMariaDb.VERSION.substring("mariadb-".length());
+        assertTrue(db.version().startsWith(release + "-MariaDB"), db.version());
+        assertTrue(db.isAtLeast(10, 11));
+        assertEquals(release.startsWith("11.4."), db.isAtLeast(11, 4));
+        assertFalse(db.isAtLeast(99, 0));
     }
 }
