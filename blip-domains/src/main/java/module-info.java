@@ -3,9 +3,9 @@
  * {@code repl}, {@code repl.lag}, {@code size.*}, {@code trx}, {@code error.global},
  * {@code error.account}, {@code error.host}, {@code error.thread}, {@code error.user},
  * {@code innodb.buffer-pool}, {@code autoinc}, {@code tls}, {@code query.response-time},
- * {@code wait.io.table}, {@code stmt.current}). They are found like a plugin's domains, through
- * {@link io.blip.api.collect.CollectorFactory}, but ship in the boot layer ({@code lib/}), so
- * nothing changes for users.
+ * {@code wait.io.table}, {@code stmt.current}, {@code percona.response-time}). They are found like a
+ * plugin's domains, through {@link io.blip.api.collect.CollectorFactory}, but ship in the boot layer
+ * ({@code lib/}), so nothing changes for users.
  */
 module io.blip.domains {
     requires io.blip.api;
@@ -31,5 +31,6 @@ module io.blip.domains {
             io.blip.domains.tls.TlsFactory,
             io.blip.domains.queryresponsetime.QueryResponseTimeFactory,
             io.blip.domains.waitiotable.WaitIoTableFactory,
-            io.blip.domains.stmtcurrent.StmtCurrentFactory;
+            io.blip.domains.stmtcurrent.StmtCurrentFactory,
+            io.blip.domains.perconaresponsetime.PerconaResponseTimeFactory;
 }

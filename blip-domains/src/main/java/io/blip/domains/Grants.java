@@ -48,6 +48,21 @@ public final class Grants {
         }
     }
 
+    /**
+     * Whether the current user holds the global {@code privilege} (granted {@code ON *.*}), e.g.
+     * {@code RELOAD} or {@code SUPER}, which MySQL grants at no other level.
+     */
+    public static boolean holdsGlobal(Connection c, String privilege) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES"
+                + " WHERE GRANTEE = ? AND PRIVILEGE_TYPE = ?")) {
+            s.setString(1, grantee(c));
+            s.setString(2, privilege);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        }
+    }
+
     /** The account as information_schema writes grantees: {@code 'blip'@'%'}. */
     private static String grantee(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {

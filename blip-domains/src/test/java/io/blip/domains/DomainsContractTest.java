@@ -25,7 +25,7 @@ class DomainsContractTest extends CollectorContract {
         assertEquals(Set.of("status.global", "var.global", "innodb", "repl", "repl.lag", "size.database",
                         "size.table", "size.binlog", "trx", "error.global", "error.account", "error.host", "error.thread",
                         "error.user", "innodb.buffer-pool", "autoinc", "tls",
-                        "query.response-time", "wait.io.table", "stmt.current"),
+                        "query.response-time", "wait.io.table", "stmt.current", "percona.response-time"),
                 factories().stream().map(CollectorFactory::domain).collect(Collectors.toSet()));
     }
 }

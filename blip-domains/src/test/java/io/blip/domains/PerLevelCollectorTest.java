@@ -217,7 +217,7 @@ class PerLevelCollectorTest {
     void everyBuiltInDomainRejectsALevelThePreparedPlanDoesNotCollectItIn() throws Exception {
         PerLevelCollectorTest.class.getModule().addUses(CollectorFactory.class);
         var factories = ServiceLoader.load(CollectorFactory.class).stream().map(ServiceLoader.Provider::get).toList();
-        assertEquals(20, factories.size());
+        assertEquals(21, factories.size());
         for (CollectorFactory factory : factories) {
             try (Collector c = factory.make(admin())) {
                 c.prepare(TestingCollectors.plan(CollectorContract.smallest(factory.help())));

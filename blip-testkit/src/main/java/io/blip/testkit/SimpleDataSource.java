@@ -4,8 +4,8 @@ import io.blip.api.collect.ConnectionSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** A DataSource that opens a new connection to an {@link EmbeddedMariaDb} on every call. */
-record SimpleDataSource(EmbeddedMariaDb db, String user, String password) implements ConnectionSource {
+/** A DataSource that opens a new connection to a test's MariaDB server on every call. */
+record SimpleDataSource(MariaDbServer db, String user, String password) implements ConnectionSource {
 
     @Override
     public Connection getConnection() throws SQLException {
