@@ -230,11 +230,6 @@ public final class EmbeddedMariaDb implements MariaDbServer {
         return port;
     }
 
-    /** {@code 127.0.0.1:<port>}, the form of Blip's {@code mysql.hostname}. */
-    public String hostPort() {
-        return host() + ":" + port;
-    }
-
     /** What the server says it is: {@code SELECT VERSION()}, e.g. {@code 11.4.5-MariaDB-log}. */
     public String version() {
         return serverVersion;
