@@ -192,6 +192,11 @@ class ExporterScrapeTest {
             Map<String, String> theirs = shape(PromText.parse(golden(server.getKey())));
             String text;
             try (ExporterScrape scrape = scrapeOf(server.getValue(), goldenPlan())) {
+                // The second scrape, as the fixture's server had been read before its recorded one: the
+                // Performance Schema lists a table's I/O waits once something opened it, and the first
+                // scrape's information_schema.tables opens sys.sys_config (in whichever order the
+                // plan's domains run).
+                text(scrape);
                 text = text(scrape);
             }
             Map<String, String> ours = shape(PromText.parse(text));
