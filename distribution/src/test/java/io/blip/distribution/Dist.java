@@ -12,7 +12,8 @@ final class Dist {
     static final String VERSION = required("blip.version");
     static final Path HOME = Path.of(required("blip.dist"));
     static final Path TARBALL = Path.of(required("blip.tarball"));
-    static final List<String> PLUGIN_DIRS = List.of("aws", "datadog", "otlp", "tls-rds");
+    static final List<String> PLUGIN_DIRS = List.of("aws", "chronosphere", "datadog", "otlp", "prom-pushgateway",
+            "signalfx", "tls-rds");
 
     private Dist() {
     }

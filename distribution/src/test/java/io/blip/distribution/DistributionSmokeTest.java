@@ -99,10 +99,14 @@ class DistributionSmokeTest {
                 "aws-iam credential-source io.blip.plugin.aws", "aws-secret credential-source io.blip.plugin.aws",
                 "imds region-resolver io.blip.plugin.aws", "aws monitor-loader io.blip.plugin.aws",
                 "aws.rds collector io.blip.plugin.aws", "rds tls-provider io.blip.plugin.tls.rds",
-                "datadog sink io.blip.sink.datadog")) {
+                "datadog sink io.blip.sink.datadog", "chronosphere sink io.blip.sink.chronosphere",
+                "prom-pushgateway sink io.blip.sink.pushgateway",
+                "signalfx sink io.blip.sink.signalfx")) {
             assertTrue(providers.stream().anyMatch(l -> l.startsWith(builtIn)), builtIn + " in:\n" + result);
         }
         Map<String, String> modules = Map.of("aws", "io.blip.plugin.aws", "datadog", "io.blip.sink.datadog",
+                "chronosphere", "io.blip.sink.chronosphere",
+                "prom-pushgateway", "io.blip.sink.pushgateway", "signalfx", "io.blip.sink.signalfx",
                 "otlp", "io.blip.sink.otlp", "tls-rds", "io.blip.plugin.tls.rds");
         for (String dir : Dist.PLUGIN_DIRS) {
             String prefix = "  " + plugins.resolve(dir);

@@ -1,0 +1,144 @@
+package io.blip.sink.chronosphere;
+
+import io.blip.api.config.MonitorConfig;
+import io.blip.api.sink.Encoder;
+import io.blip.api.sink.SendException;
+import io.blip.api.sink.Sink;
+import io.blip.api.time.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The chronosphere sink: the families of one batch of many monitors' collections as one OpenMetrics
+ * {@code MetricSet{metric_families=1}} in protobuf, snappy-compressed (the block format, as Go's
+ * {@code snappy.Encode}), {@code POST}ed as {@code application/octet-stream}, as Blip does.
+ *
+ * <p>What an answer means for the runtime's delivery: 2xx delivered; 413, 429 and 5xx may pass and are
+ * retried by the runtime (after {@code Retry-After} when given); 400 and any other answer are
+ * refusals, with what the collector said. No answer within {@code send-timeout} may pass. With
+ * {@code strict-tr}, a collection with a domain Blip has no translator for is refused when it is
+ * encoded (the runtime counts it failed and logs {@code sink-invalid-metrics} for its monitor);
+ * without, such domains are left out, and said so once per monitor and domain at debug level.
+ */
+final class OpenMetricsSink implements Sink<Families> {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenMetricsSink.class);
+    private static final int SAID = 300;
+
+    private final ChronosphereSettings settings;
+    private final Time time;
+    private final HttpClient client;
+
+    OpenMetricsSink(ChronosphereSettings settings, Time time) {
+        this.settings = settings;
+        this.time = time;
+        // The JVM's default proxy selector: Blip's http.proxy.
+        this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+    }
+
+    @Override
+    public Encoder<Families> encoder(MonitorConfig monitor) {
+        var told = new java.util.HashSet<String>();
+        return metrics -> {
+            Families families = Families.of(metrics, monitor);
+            if (!families.untranslated().isEmpty()) {
+                if (settings.strictTr()) {
+                    throw new IllegalStateException("no translator for " + String.join(", ",
+                            families.untranslated()) + " (strict-tr: yes); only status.global, var.global and innodb"
+                            + " have one");
+                }
+                for (String domain : families.untranslated()) {
+                    if (told.add(domain)) {
+                        LOG.debug("chronosphere: monitor {}: no translator for {}, left out (strict-tr: no)",
+                                monitor.id(), domain);
+                    }
+                }
+            }
+            return families.families().isEmpty() ? null
+                    : new Encoder.Encoded<>(families, families.families().size(), families.bytes());
+        };
+    }
+
+    @Override
+    public void send(List<Families> batch) throws IOException, InterruptedException, SendException {
+        if (settings.debug()) {
+            batch.forEach(f -> f.text().forEach(line -> LOG.info("chronosphere debug (not sent): {}", line)));
+            return;
+        }
+        byte[] body = SnappyBlock.compress(metricSet(batch));
+        long left = settings.timeout().toNanos();
+        HttpRequest request = HttpRequest.newBuilder(settings.url())
+                .timeout(Duration.ofNanos(left))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        HttpResponse<String> answer;
+        try {
+            answer = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw SendException.retry("no answer within send-timeout " + settings.timeout().toMillis() + " ms", null);
+        } catch (IOException e) {
+            String message = e.getMessage();
+            throw SendException.retry(e.getClass().getSimpleName() + (message == null || message.isBlank() ? ""
+                    : ": " + message), null);
+        }
+        int code = answer.statusCode();
+        if (code / 100 == 2) {
+            return;
+        }
+        String why = "HTTP " + code + said(answer.body());
+        if (code == 413 || code == 429 || code / 100 == 5) {
+            throw SendException.retry(why, retryAfter(answer).orElse(null));
+        }
+        if (code == 400) {
+            throw SendException.reject("HTTP 400", "the Chronosphere collector refused the metrics: " + why);
+        }
+        throw SendException.reject("HTTP " + code, "the Chronosphere collector answered " + why);
+    }
+
+    /** {@code MetricSet{metric_families=1}} of every family in the batch, in order. */
+    static byte[] metricSet(List<Families> batch) {
+        var out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE / 2,
+                batch.stream().mapToLong(Families::bytes).sum() + 16));
+        for (Families f : batch) {
+            for (byte[] family : f.families()) {
+                Proto.message(out, 1, family);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static Optional<Duration> retryAfter(HttpResponse<?> answer) {
+        return answer.headers().firstValue("Retry-After").map(String::trim).filter(v -> v.matches("[0-9]{1,9}"))
+                .map(v -> Duration.ofSeconds(Long.parseLong(v)));
+    }
+
+    static String said(String body) {
+        String text = body == null ? "" : body.strip().replaceAll("\\s+", " ");
+        return text.isEmpty() ? "" : ": " + (text.length() > SAID ? text.substring(0, SAID) + "..." : text);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    @Override
+    public String describe() {
+        return settings.describe();
+    }
+
+    @Override
+    public String toString() {
+        return "chronosphere " + describe();
+    }
+}
