@@ -95,6 +95,33 @@ public final class PluginBoot {
         return pb.start();
     }
 
+    /** What a test waits for while Blip runs: an outcome at a fake receiver, typically. */
+    @FunctionalInterface
+    public interface Wait {
+        void run() throws Exception;
+    }
+
+    /**
+     * Starts Blip, waits for {@code until}, then stops it with SIGTERM (Blip flushes its sinks and exits),
+     * which it must obey within 20 s, whether {@code until} came or failed.
+     *
+     * @return what Blip printed
+     */
+    public OutputWatcher runUntil(Path config, Wait until, String... more) throws Exception {
+        Process blip = start(config, more);
+        var out = OutputWatcher.of("bin/blip", blip.getInputStream());
+        try {
+            until.run();
+        } finally {
+            blip.destroy();
+            if (!blip.waitFor(20, TimeUnit.SECONDS)) {
+                blip.destroyForcibly();
+                throw new AssertionError("Blip did not stop on SIGTERM");
+            }
+        }
+        return out;
+    }
+
     /** How a run ended: Blip's exit value and all it printed. */
     public record Ended(int exitValue, String output) {
     }

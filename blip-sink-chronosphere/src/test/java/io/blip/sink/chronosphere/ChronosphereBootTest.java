@@ -1,7 +1,6 @@
 package io.blip.sink.chronosphere;
 
 import io.blip.testkit.EmbeddedMariaDb;
-import io.blip.testkit.OutputWatcher;
 import io.blip.testkit.PluginBoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,15 +53,11 @@ class ChronosphereBootTest {
             assertEquals(0, print.exitValue(), print.output());
             assertTrue(print.output().contains("chronosphere"), print.output());
 
-            Process blip = boot.start(config, "--log", "--debug");
-            var out = OutputWatcher.of("bin/blip", blip.getInputStream());
-            try {
+            // SIGTERM once waited for: Blip flushes its sinks and exits.
+            var out = boot.runUntil(config, () -> {
                 collector.await("a MetricSet with status.global", got -> got.stream()
                         .anyMatch(FakeChronosphere.Received::ok), WAIT);
-            } finally {
-                blip.destroy(); // SIGTERM: Blip flushes its sinks and exits
-                assertTrue(blip.waitFor(20, TimeUnit.SECONDS), "Blip did not stop on SIGTERM");
-            }
+            }, "--log", "--debug");
             List<FakeChronosphere.Point> points = collector.delivered();
             FakeChronosphere.Point running = points.stream()
                     .filter(p -> p.name().equals("mysql_status_threads_running")).findFirst().orElseThrow();

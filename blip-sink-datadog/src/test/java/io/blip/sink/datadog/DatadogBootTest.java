@@ -2,7 +2,6 @@ package io.blip.sink.datadog;
 
 import com.google.gson.JsonObject;
 import io.blip.testkit.EmbeddedMariaDb;
-import io.blip.testkit.OutputWatcher;
 import io.blip.testkit.PluginBoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.blip.sink.datadog.TestData.API_KEY;
 import static io.blip.sink.datadog.TestData.APP_KEY;
@@ -67,16 +65,12 @@ class DatadogBootTest {
             assertNoKeys(printed);
             assertTrue(printed.contains("datadog"), printed);
 
-            Process blip = boot.start(config, "--log", "--debug");
-            var out = OutputWatcher.of("bin/blip", blip.getInputStream());
-            try {
+            // SIGTERM once waited for: Blip flushes its sinks and exits.
+            var out = boot.runUntil(config, () -> {
                 // The 5 s level's gauges come with the first collection; its counters, as deltas, with the second.
                 dd.await("threads_running and queries (a count) from Blip", got -> delivered(got).stream()
                         .anyMatch(s -> TestData.metric(s).equals("status.global.queries")), WAIT);
-            } finally {
-                blip.destroy(); // SIGTERM: Blip flushes its sinks and exits
-                assertTrue(blip.waitFor(20, TimeUnit.SECONDS), "Blip did not stop on SIGTERM");
-            }
+            }, "--log", "--debug");
             List<JsonObject> series = dd.delivered();
             JsonObject running = series.stream().filter(s -> TestData.metric(s).equals("status.global.threads_running"))
                     .findFirst().orElseThrow();

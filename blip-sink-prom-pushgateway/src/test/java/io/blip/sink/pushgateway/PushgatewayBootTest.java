@@ -1,7 +1,6 @@
 package io.blip.sink.pushgateway;
 
 import io.blip.testkit.EmbeddedMariaDb;
-import io.blip.testkit.OutputWatcher;
 import io.blip.testkit.PluginBoot;
 import io.blip.testkit.PromText;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,15 +54,11 @@ class PushgatewayBootTest {
 
             assertTrue(print.output().contains("prom-pushgateway"), print.output());
 
-            Process blip = boot.start(config, "--log", "--debug");
-            var out = OutputWatcher.of("bin/blip", blip.getInputStream());
-            try {
+            // SIGTERM once waited for: Blip flushes its sinks and exits.
+            var out = boot.runUntil(config, () -> {
                 gateway.await("a push of status.global", got -> got.stream().anyMatch(FakePushgateway.Received::ok),
                         WAIT);
-            } finally {
-                blip.destroy(); // SIGTERM: Blip flushes its sinks and exits
-                assertTrue(blip.waitFor(20, TimeUnit.SECONDS), "Blip did not stop on SIGTERM");
-            }
+            }, "--log", "--debug");
             FakePushgateway.Received push = gateway.received().stream().filter(FakePushgateway.Received::ok)
                     .findFirst().orElseThrow();
             assertEquals("/metrics/job/blip/monitor/db1", push.path());

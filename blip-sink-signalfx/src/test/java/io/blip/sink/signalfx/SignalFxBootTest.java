@@ -1,7 +1,6 @@
 package io.blip.sink.signalfx;
 
 import io.blip.testkit.EmbeddedMariaDb;
-import io.blip.testkit.OutputWatcher;
 import io.blip.testkit.PluginBoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.blip.sink.signalfx.SignalFxSinkContractTest.TOKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,16 +61,12 @@ class SignalFxBootTest {
             assertNoToken(printed);
             assertTrue(printed.contains("signalfx"), printed);
 
-            Process blip = boot.start(config, "--log", "--debug");
-            var out = OutputWatcher.of("bin/blip", blip.getInputStream());
-            try {
+            // SIGTERM once waited for: Blip flushes its sinks and exits.
+            var out = boot.runUntil(config, () -> {
                 sfx.await("threads_running and queries from Blip", got -> got.stream().filter(FakeSignalFx.Received::ok)
                         .flatMap(r -> r.points().stream())
                         .anyMatch(p -> p.metric().equals("mysql.status.global.queries")), WAIT);
-            } finally {
-                blip.destroy(); // SIGTERM: Blip flushes its sinks and exits
-                assertTrue(blip.waitFor(20, TimeUnit.SECONDS), "Blip did not stop on SIGTERM");
-            }
+            }, "--log", "--debug");
             List<FakeSignalFx.Point> points = sfx.delivered();
             FakeSignalFx.Point running = points.stream()
                     .filter(p -> p.metric().equals("mysql.status.global.threads_running")).findFirst().orElseThrow();
