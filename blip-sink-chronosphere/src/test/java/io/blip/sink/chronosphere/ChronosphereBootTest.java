@@ -1,27 +1,15 @@
 package io.blip.sink.chronosphere;
 
 import io.blip.testkit.EmbeddedMariaDb;
-import io.blip.testkit.OutputWatcher;
+import io.blip.testkit.PluginBoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,10 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ChronosphereBootTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    /** What lib/ holds (distribution/src/assembly/layout.xml), by artifact. */
-    private static final Set<String> LIB = Set.of("blip-api", "blip-runtime", "blip-domains", "blip-sinks", "config",
-            "mysql-connector-j", "slf4j-api", "slf4j-jdk14", "snakeyaml-engine");
-    private static final Pattern VERSIONED_JAR = Pattern.compile("(.+?)-[0-9][^/]*\\.jar");
     /** Blip's example, as the runtime's docs test reads it. */
     private static final Path DOCS_EXAMPLE = Path.of("..", "blip-runtime", "src", "test", "resources", "blip-docs",
             "docs", "content", "sinks", "chronosphere-1.yaml");
@@ -51,7 +35,7 @@ class ChronosphereBootTest {
     void blipsExamplePushesAMonitorsMetricsInBlipsNames() throws Exception {
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();
         db.createUser("blip", "blip", "SELECT, REPLICATION CLIENT ON *.*");
-        Path plugins = pluginsDir();
+        PluginBoot boot = boot();
         try (FakeChronosphere collector = FakeChronosphere.start()) {
             String example = Files.readString(DOCS_EXAMPLE);
             assertTrue(example.contains("http://127.0.0.1:3030/openmetrics/write"), example);
@@ -65,17 +49,15 @@ class ChronosphereBootTest {
                           env: test
                     """.formatted(db.hostPort()) + example.replace("http://127.0.0.1:3030/openmetrics/write",
                     collector.url()));
-            assertTrue(blip(plugins, config, "--print-config", "--run=false").text().contains("chronosphere"));
+            PluginBoot.Ended print = boot.run(config, "--print-config", "--run=false");
+            assertEquals(0, print.exitValue(), print.output());
+            assertTrue(print.output().contains("chronosphere"), print.output());
 
-            Process blip = start(plugins, config, "--log", "--debug");
-            var out = OutputWatcher.of("bin/blip", blip.getInputStream());
-            try {
+            // SIGTERM once waited for: Blip flushes its sinks and exits.
+            var out = boot.runUntil(config, () -> {
                 collector.await("a MetricSet with status.global", got -> got.stream()
                         .anyMatch(FakeChronosphere.Received::ok), WAIT);
-            } finally {
-                blip.destroy(); // SIGTERM: Blip flushes its sinks and exits
-                assertTrue(blip.waitFor(20, TimeUnit.SECONDS), "Blip did not stop on SIGTERM");
-            }
+            }, "--log", "--debug");
             List<FakeChronosphere.Point> points = collector.delivered();
             FakeChronosphere.Point running = points.stream()
                     .filter(p -> p.name().equals("mysql_status_threads_running")).findFirst().orElseThrow();
@@ -90,70 +72,8 @@ class ChronosphereBootTest {
         }
     }
 
-    /** {@code java -p <lib> -m io.blip.runtime/io.blip.runtime.Main --plugins <plugins> --config <config> ...}. */
-    private static Process start(Path plugins, Path config, String... more) throws IOException {
-        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-p", String.join(File.pathSeparator, lib()), "-m", "io.blip.runtime/io.blip.runtime.Main",
-                "--plugins", plugins.toString(), "--config", config.toString()));
-        command.addAll(List.of(more));
-        var pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("BLIP_") || false);
-        return pb.start();
-    }
-
-    /** Runs Blip to its end; the watcher has all it printed. */
-    private static OutputWatcher blip(Path plugins, Path config, String... more) throws Exception {
-        Process p = start(plugins, config, more);
-        var out = OutputWatcher.of("bin/blip " + String.join(" ", more), p.getInputStream());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "Blip did not exit");
-        out.await("the end of its output", o -> out.ended(), Duration.ofSeconds(10));
-        assertEquals(0, p.exitValue(), out.text());
-        return out;
-    }
-
-    /** lib/: this JVM's copies of what the distribution puts there. */
-    private static List<String> lib() {
-        var out = new LinkedHashSet<String>();
-        for (String property : List.of("jdk.module.path", "java.class.path")) {
-            for (String entry : System.getProperty(property, "").split(File.pathSeparator)) {
-                if (!entry.isBlank() && LIB.contains(artifact(Path.of(entry)))) {
-                    out.add(entry);
-                }
-            }
-        }
-        assertEquals(LIB.size(), out.size(), "lib/ from " + out);
-        return List.copyOf(out);
-    }
-
-    /** {@code blip-runtime} of {@code .../blip-runtime/target/classes} or {@code blip-runtime-0.1.jar}. */
-    private static String artifact(Path entry) {
-        if (entry.endsWith(Path.of("target", "classes"))) {
-            return entry.getParent().getParent().getFileName().toString();
-        }
-        Matcher m = VERSIONED_JAR.matcher(entry.getFileName().toString());
-        return m.matches() ? m.group(1) : entry.getFileName().toString();
-    }
-
-    /** plugins/chronosphere/blip-sink-chronosphere-&lt;version&gt;.jar, made of this module's classes. */
-    private Path pluginsDir() throws IOException {
-        Path classes = Stream.of("jdk.module.path", "java.class.path")
-                .flatMap(p -> Stream.of(System.getProperty(p, "").split(File.pathSeparator)))
-                .filter(e -> !e.isBlank()).map(Path::of)
-                .filter(e -> e.endsWith(Path.of("blip-sink-chronosphere", "target", "classes"))).findFirst()
-                .orElseThrow(() -> new AssertionError("blip-sink-chronosphere/target/classes is not on the test's path"));
-        Path plugin = Files.createDirectories(dir.resolve("plugins").resolve("chronosphere"));
-        try (OutputStream file = Files.newOutputStream(plugin.resolve("blip-sink-chronosphere-0.1.0-SNAPSHOT.jar"));
-             var jar = new JarOutputStream(file); Stream<Path> files = Files.walk(classes)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                jar.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
-                try {
-                    Files.copy(f, jar);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                jar.closeEntry();
-            }
-        }
-        return dir.resolve("plugins");
+    /** Blip, to boot with plugins/chronosphere/ made of this module's classes. */
+    private PluginBoot boot() throws IOException {
+        return PluginBoot.of(dir, "blip-sink-chronosphere", "chronosphere", k -> false);
     }
 }

@@ -11,23 +11,16 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.TimestampProto;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.blip.testkit.FakeReceiver;
 import org.xerial.snappy.Snappy;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -52,15 +45,10 @@ final class FakeChronosphere implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
-    private final Deque<Integer> script = new ArrayDeque<>();
-    private final List<Received> received = new ArrayList<>();
+    private final FakeReceiver<Integer, Received> http;
 
     private FakeChronosphere() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", this::handle);
-        server.start();
+        http = FakeReceiver.start(this::handle);
     }
 
     static FakeChronosphere start() throws IOException {
@@ -69,43 +57,32 @@ final class FakeChronosphere implements AutoCloseable {
 
     /** The write endpoint, for {@code url}. */
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/openmetrics/write";
+        return http.url() + "/openmetrics/write";
     }
 
-    synchronized FakeChronosphere script(Integer... statuses) {
-        script.addAll(List.of(statuses));
+    FakeChronosphere script(Integer... statuses) {
+        http.script(statuses);
         return this;
     }
 
-    synchronized List<Received> received() {
-        return List.copyOf(received);
+    List<Received> received() {
+        return http.received();
     }
 
-    synchronized List<Point> delivered() {
-        return received.stream().filter(Received::ok).flatMap(r -> r.points().stream()).toList();
+    List<Point> delivered() {
+        return http.received().stream().filter(Received::ok).flatMap(r -> r.points().stream()).toList();
     }
 
-    synchronized List<Received> await(String what, Predicate<List<Received>> done, Duration wait)
+    List<Received> await(String what, Predicate<List<Received>> done, Duration wait)
             throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (!done.test(received)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new AssertionError("waited " + wait.toSeconds() + " s for " + what + "; received " + received);
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return List.copyOf(received);
+        return http.await(what, done, wait);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
-            Integer scripted;
-            synchronized (this) {
-                scripted = script.poll();
-            }
+            Integer scripted = http.nextScripted();
             if (scripted != null) {
                 answer(exchange, scripted, "scripted " + scripted, new Received(scripted, type, List.of(), "scripted"));
                 return;
@@ -125,15 +102,7 @@ final class FakeChronosphere implements AutoCloseable {
     }
 
     private void answer(HttpExchange exchange, int status, String body, Received r) throws IOException {
-        synchronized (this) {
-            received.add(r);
-            notifyAll();
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            exchange.getResponseBody().write(bytes);
-        }
+        http.answer(exchange, status, Map.of(), body, r);
     }
 
     /** The points of a body: snappy, then the MetricSet, checked. */
@@ -280,6 +249,6 @@ final class FakeChronosphere implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        http.close();
     }
 }

@@ -3,6 +3,7 @@ package io.blip.sink.datadog;
 import io.blip.api.Metrics;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.sink.Encoder;
+import io.blip.api.sink.SecretFile;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
 import io.blip.api.time.Time;
@@ -174,7 +175,7 @@ final class ApiSink implements Sink<List<String>> {
 
     private void rereadKeys(int code) throws SendException {
         var problems = new ArrayList<String>();
-        for (KeySource key : List.of(settings.apiKey(), settings.appKey())) {
+        for (SecretFile key : List.of(settings.apiKey(), settings.appKey())) {
             String problem = key.reread();
             if (problem != null) {
                 problems.add(problem);

@@ -4,6 +4,8 @@ import io.blip.api.BlipException;
 import io.blip.api.config.Option;
 import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
+import io.blip.api.sink.SecretFile;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -29,8 +31,14 @@ import java.util.stream.Stream;
  * @param delta       send cumulative counters as deltas (as Blip does); false: as gauges of their value
  * @param timeout     the most one send may take ({@code send-timeout})
  */
-record DatadogSettings(boolean api, URI seriesUrl, KeySource apiKey, KeySource appKey, boolean compress,
+record DatadogSettings(boolean api, URI seriesUrl, SecretFile apiKey, SecretFile appKey, boolean compress,
                        String statsdHost, int statsdPort, String prefix, boolean delta, Duration timeout) {
+
+    /** How messages name a key; a key file read again, or unreadable, is logged as the API sink's. */
+    private static final SecretFile.Wording KEY = new SecretFile.Wording("key", "one key",
+            " (or dogstatsd-host to send through a Datadog Agent instead of the API)");
+    private static final SecretFile.Log KEY_LOG = new SecretFile.Log(
+            LoggerFactory.getLogger(ApiSink.class)::info, LoggerFactory.getLogger(ApiSink.class)::warn);
 
     static final String SERIES_PATH = "/api/v2/series";
     static final String DEFAULT_SITE = "datadoghq.com";
@@ -94,8 +102,8 @@ record DatadogSettings(boolean api, URI seriesUrl, KeySource apiKey, KeySource a
                     prefix, delta, timeout);
         }
         URI url = seriesUrl(options, problems);
-        KeySource apiKey = KeySource.of(options, "api-key-auth", "api-key-auth-file", problems);
-        KeySource appKey = KeySource.of(options, "app-key-auth", "app-key-auth-file", problems);
+        SecretFile apiKey = SecretFile.of(options, "api-key-auth", "api-key-auth-file", KEY, KEY_LOG, problems);
+        SecretFile appKey = SecretFile.of(options, "app-key-auth", "app-key-auth-file", KEY, KEY_LOG, problems);
         failIf(problems);
         return new DatadogSettings(true, url, apiKey, appKey, options.bool("api-compress"), "", 0, prefix, delta,
                 timeout);

@@ -2,27 +2,15 @@ package io.blip.sink.datadog;
 
 import com.google.gson.JsonObject;
 import io.blip.testkit.EmbeddedMariaDb;
-import io.blip.testkit.OutputWatcher;
+import io.blip.testkit.PluginBoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static io.blip.sink.datadog.TestData.API_KEY;
 import static io.blip.sink.datadog.TestData.APP_KEY;
@@ -40,10 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DatadogBootTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    /** What lib/ holds (distribution/src/assembly/layout.xml), by artifact. */
-    private static final Set<String> LIB = Set.of("blip-api", "blip-runtime", "blip-domains", "blip-sinks", "config",
-            "mysql-connector-j", "slf4j-api", "slf4j-jdk14", "snakeyaml-engine");
-    private static final Pattern VERSIONED_JAR = Pattern.compile("(.+?)-[0-9][^/]*\\.jar");
 
     /** Blip's quick start, as its docs write it, with the keys put in for its "...". */
     private static final String QUICK_START = """
@@ -66,27 +50,27 @@ class DatadogBootTest {
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();
         // The quick start's user, with its grants.
         db.createUser("blip", "blip", "SELECT, REPLICATION CLIENT ON *.*");
-        Path plugins = pluginsDir();
+        PluginBoot boot = boot();
         try (FakeDatadog dd = FakeDatadog.start(API_KEY, APP_KEY)) {
             Path config = Files.writeString(dir.resolve("blip.yaml"), QUICK_START
                     .replace("db.local", db.hostPort())
                     .replaceFirst("\"\\.\\.\\.\"", API_KEY).replaceFirst("\"\\.\\.\\.\"", APP_KEY)
                     + "    api-url: " + dd.url() + "\n");
 
-            String printed = blip(plugins, config, "--print-config", "--run=false").text();
+            PluginBoot.Ended print = boot.run(config, "--print-config", "--run=false");
+
+            assertEquals(0, print.exitValue(), print.output());
+
+            String printed = print.output();
             assertNoKeys(printed);
             assertTrue(printed.contains("datadog"), printed);
 
-            Process blip = start(plugins, config, "--log", "--debug");
-            var out = OutputWatcher.of("bin/blip", blip.getInputStream());
-            try {
+            // SIGTERM once waited for: Blip flushes its sinks and exits.
+            var out = boot.runUntil(config, () -> {
                 // The 5 s level's gauges come with the first collection; its counters, as deltas, with the second.
                 dd.await("threads_running and queries (a count) from Blip", got -> delivered(got).stream()
                         .anyMatch(s -> TestData.metric(s).equals("status.global.queries")), WAIT);
-            } finally {
-                blip.destroy(); // SIGTERM: Blip flushes its sinks and exits
-                assertTrue(blip.waitFor(20, TimeUnit.SECONDS), "Blip did not stop on SIGTERM");
-            }
+            }, "--log", "--debug");
             List<JsonObject> series = dd.delivered();
             JsonObject running = series.stream().filter(s -> TestData.metric(s).equals("status.global.threads_running"))
                     .findFirst().orElseThrow();
@@ -116,11 +100,9 @@ class DatadogBootTest {
                     dogstatsd-host: localhost
                     api-key-auth: %s
                 """.formatted(API_KEY));
-        Process blip = start(pluginsDir(), config);
-        var out = OutputWatcher.of("bin/blip", blip.getInputStream());
-        assertTrue(blip.waitFor(60, TimeUnit.SECONDS), "Blip did not exit");
-        String text = out.await("the end of its output", o -> out.ended(), Duration.ofSeconds(10));
-        assertEquals(1, blip.exitValue(), text);
+        PluginBoot.Ended end = boot().run(config);
+        String text = end.output();
+        assertEquals(1, end.exitValue(), text);
         assertTrue(text.contains(config + ": monitors[0].sinks: sinks.datadog.dogstatsd-host and"
                 + " sinks.datadog.api-key-auth: DogStatsD and the Datadog API cannot be used together"), text);
         assertNoKeys(text);
@@ -135,70 +117,8 @@ class DatadogBootTest {
         assertFalse(text.contains(APP_KEY), "the application key shows in:\n" + text);
     }
 
-    /** {@code java -p <lib> -m io.blip.runtime/io.blip.runtime.Main --plugins <plugins> --config <config> ...}. */
-    private static Process start(Path plugins, Path config, String... more) throws IOException {
-        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-p", String.join(File.pathSeparator, lib()), "-m", "io.blip.runtime/io.blip.runtime.Main",
-                "--plugins", plugins.toString(), "--config", config.toString()));
-        command.addAll(List.of(more));
-        var pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("BLIP_") || k.equals("DD_SITE"));
-        return pb.start();
-    }
-
-    /** Runs Blip to its end; the watcher has all it printed. */
-    private static OutputWatcher blip(Path plugins, Path config, String... more) throws Exception {
-        Process p = start(plugins, config, more);
-        var out = OutputWatcher.of("bin/blip " + String.join(" ", more), p.getInputStream());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "Blip did not exit");
-        out.await("the end of its output", o -> out.ended(), Duration.ofSeconds(10));
-        assertEquals(0, p.exitValue(), out.text());
-        return out;
-    }
-
-    /** lib/: this JVM's copies of what the distribution puts there. */
-    private static List<String> lib() {
-        var out = new LinkedHashSet<String>();
-        for (String property : List.of("jdk.module.path", "java.class.path")) {
-            for (String entry : System.getProperty(property, "").split(File.pathSeparator)) {
-                if (!entry.isBlank() && LIB.contains(artifact(Path.of(entry)))) {
-                    out.add(entry);
-                }
-            }
-        }
-        assertEquals(LIB.size(), out.size(), "lib/ from " + out);
-        return List.copyOf(out);
-    }
-
-    /** {@code blip-runtime} of {@code .../blip-runtime/target/classes} or {@code blip-runtime-0.1.jar}. */
-    private static String artifact(Path entry) {
-        if (entry.endsWith(Path.of("target", "classes"))) {
-            return entry.getParent().getParent().getFileName().toString();
-        }
-        Matcher m = VERSIONED_JAR.matcher(entry.getFileName().toString());
-        return m.matches() ? m.group(1) : entry.getFileName().toString();
-    }
-
-    /** plugins/datadog/blip-sink-datadog-&lt;version&gt;.jar, made of this module's classes. */
-    private Path pluginsDir() throws IOException {
-        Path classes = Stream.of("jdk.module.path", "java.class.path")
-                .flatMap(p -> Stream.of(System.getProperty(p, "").split(File.pathSeparator)))
-                .filter(e -> !e.isBlank()).map(Path::of)
-                .filter(e -> e.endsWith(Path.of("blip-sink-datadog", "target", "classes"))).findFirst()
-                .orElseThrow(() -> new AssertionError("blip-sink-datadog/target/classes is not on the test's path"));
-        Path plugin = Files.createDirectories(dir.resolve("plugins").resolve("datadog"));
-        try (OutputStream file = Files.newOutputStream(plugin.resolve("blip-sink-datadog-0.1.0-SNAPSHOT.jar"));
-             var jar = new JarOutputStream(file); Stream<Path> files = Files.walk(classes)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                jar.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
-                try {
-                    Files.copy(f, jar);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                jar.closeEntry();
-            }
-        }
-        return dir.resolve("plugins");
+    /** Blip, to boot with plugins/datadog/ made of this module's classes. */
+    private PluginBoot boot() throws IOException {
+        return PluginBoot.of(dir, "blip-sink-datadog", "datadog", k -> k.equals("DD_SITE"));
     }
 }

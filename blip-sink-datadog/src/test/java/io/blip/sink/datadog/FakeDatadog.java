@@ -7,25 +7,19 @@ import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.blip.testkit.FakeReceiver;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
@@ -83,9 +77,7 @@ final class FakeDatadog implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
-    private final Deque<Answer> script = new ArrayDeque<>();
-    private final List<Received> received = new ArrayList<>();
+    private final FakeReceiver<Answer, Received> http;
     private volatile String apiKey;
     private volatile String appKey;
     private volatile int maxPayload = MAX_PAYLOAD;
@@ -93,10 +85,7 @@ final class FakeDatadog implements AutoCloseable {
     private FakeDatadog(String apiKey, String appKey) throws IOException {
         this.apiKey = apiKey;
         this.appKey = appKey;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", this::handle);
-        server.start();
+        http = FakeReceiver.start(this::handle);
     }
 
     /** An intake that takes these keys only. */
@@ -106,12 +95,12 @@ final class FakeDatadog implements AutoCloseable {
 
     /** The base URL, for {@code api-url}. */
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return http.url();
     }
 
     /** Answers the next requests so, one each, in order. */
-    synchronized FakeDatadog script(Answer... answers) {
-        script.addAll(List.of(answers));
+    FakeDatadog script(Answer... answers) {
+        http.script(answers);
         return this;
     }
 
@@ -126,27 +115,19 @@ final class FakeDatadog implements AutoCloseable {
         maxPayload = bytes;
     }
 
-    synchronized List<Received> received() {
-        return List.copyOf(received);
+    List<Received> received() {
+        return http.received();
     }
 
     /** The series of every request answered 202, in order. */
-    synchronized List<JsonObject> delivered() {
-        return received.stream().filter(Received::ok).flatMap(r -> r.series().stream()).toList();
+    List<JsonObject> delivered() {
+        return http.received().stream().filter(Received::ok).flatMap(r -> r.series().stream()).toList();
     }
 
     /** Waits until what was received satisfies {@code done}; fails after {@code wait}. */
-    synchronized List<Received> await(String what, Predicate<List<Received>> done, Duration wait)
+    List<Received> await(String what, Predicate<List<Received>> done, Duration wait)
             throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (!done.test(received)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new AssertionError("waited " + wait.toSeconds() + " s for " + what + "; received " + received);
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return List.copyOf(received);
+        return http.await(what, done, wait);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -155,10 +136,7 @@ final class FakeDatadog implements AutoCloseable {
             String api = header(exchange, "DD-API-KEY");
             String app = header(exchange, "DD-APPLICATION-KEY");
             String encoding = header(exchange, "Content-Encoding");
-            Answer scripted;
-            synchronized (this) {
-                scripted = script.poll();
-            }
+            Answer scripted = http.nextScripted();
             if (scripted != null) {
                 scripted.before().run();
                 answer(exchange, scripted.status(), scripted.headers(), scripted.body(),
@@ -210,19 +188,12 @@ final class FakeDatadog implements AutoCloseable {
         return v == null ? "" : v;
     }
 
+    /** Datadog's answers are JSON, scripted ones too. */
     private void answer(HttpExchange exchange, int status, Map<String, String> headers, String body, Received r)
             throws IOException {
-        synchronized (this) {
-            received.add(r);
-            notifyAll();
-        }
-        headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            exchange.getResponseBody().write(bytes);
-        }
+        var json = new java.util.LinkedHashMap<>(headers);
+        json.put("Content-Type", "application/json");
+        http.answer(exchange, status, json, body, r);
     }
 
     private static String decode(byte[] body, String encoding) throws IOException {
@@ -317,6 +288,6 @@ final class FakeDatadog implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        http.close();
     }
 }

@@ -1,21 +1,14 @@
 package io.blip.sink.pushgateway;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.blip.testkit.FakeReceiver;
 import io.blip.testkit.PromText;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -36,15 +29,10 @@ final class FakePushgateway implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
-    private final Deque<Integer> script = new ArrayDeque<>();
-    private final List<Received> received = new ArrayList<>();
+    private final FakeReceiver<Integer, Received> http;
 
     private FakePushgateway() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", this::handle);
-        server.start();
+        http = FakeReceiver.start(this::handle);
     }
 
     static FakePushgateway start() throws IOException {
@@ -53,29 +41,21 @@ final class FakePushgateway implements AutoCloseable {
 
     /** The base URL, for {@code addr}. */
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return http.url();
     }
 
-    synchronized FakePushgateway script(Integer... statuses) {
-        script.addAll(List.of(statuses));
+    FakePushgateway script(Integer... statuses) {
+        http.script(statuses);
         return this;
     }
 
-    synchronized List<Received> received() {
-        return List.copyOf(received);
+    List<Received> received() {
+        return http.received();
     }
 
-    synchronized List<Received> await(String what, Predicate<List<Received>> done, Duration wait)
+    List<Received> await(String what, Predicate<List<Received>> done, Duration wait)
             throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (!done.test(received)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new AssertionError("waited " + wait.toSeconds() + " s for " + what + "; received " + received);
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return List.copyOf(received);
+        return http.await(what, done, wait);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -83,10 +63,7 @@ final class FakePushgateway implements AutoCloseable {
             String text = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getRawPath();
             String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
-            Integer scripted;
-            synchronized (this) {
-                scripted = script.poll();
-            }
+            Integer scripted = http.nextScripted();
             if (scripted != null) {
                 answer(exchange, scripted, "scripted " + scripted, new Received(scripted, path, type, text, List.of(),
                         "scripted"));
@@ -113,15 +90,7 @@ final class FakePushgateway implements AutoCloseable {
     }
 
     private void answer(HttpExchange exchange, int status, String body, Received r) throws IOException {
-        synchronized (this) {
-            received.add(r);
-            notifyAll();
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            exchange.getResponseBody().write(bytes);
-        }
+        http.answer(exchange, status, Map.of(), body, r);
     }
 
     /** Families by name of one request. */
@@ -133,6 +102,6 @@ final class FakePushgateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        http.close();
     }
 }

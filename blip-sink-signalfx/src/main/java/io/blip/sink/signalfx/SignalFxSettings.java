@@ -4,6 +4,8 @@ import io.blip.api.BlipException;
 import io.blip.api.config.Option;
 import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
+import io.blip.api.sink.SecretFile;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -22,7 +24,12 @@ import java.util.List;
  * @param prefix       put before {@code <domain>.<metric>}
  * @param timeout      the most one send may take ({@code send-timeout})
  */
-record SignalFxSettings(URI datapointUrl, TokenSource token, String prefix, Duration timeout) {
+record SignalFxSettings(URI datapointUrl, SecretFile token, String prefix, Duration timeout) {
+
+    /** How messages name the token; a token file read again, or unreadable, is logged as the sink's. */
+    private static final SecretFile.Wording TOKEN = new SecretFile.Wording("token", "the token", "");
+    private static final SecretFile.Log TOKEN_LOG = new SecretFile.Log(
+            LoggerFactory.getLogger(DatapointSink.class)::info, LoggerFactory.getLogger(DatapointSink.class)::warn);
 
     static final String DATAPOINT_PATH = "/v2/datapoint";
     /** Where Blip's SignalFx client (golib's sfxclient) sends when nothing says otherwise. */
@@ -54,7 +61,7 @@ record SignalFxSettings(URI datapointUrl, TokenSource token, String prefix, Dura
                     + " no domain translators; remove metric-translator (names are <metric-prefix><domain>.<metric>)");
         }
         URI url = datapointUrl(options, problems);
-        TokenSource token = TokenSource.of(options, "auth-token", "auth-token-file", problems);
+        SecretFile token = SecretFile.of(options, "auth-token", "auth-token-file", TOKEN, TOKEN_LOG, problems);
         if (!problems.isEmpty()) {
             throw new BlipException(String.join("\n", problems));
         }

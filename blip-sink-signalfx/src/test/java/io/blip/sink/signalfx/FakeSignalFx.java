@@ -6,22 +6,16 @@ import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.blip.testkit.FakeReceiver;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -81,17 +75,12 @@ final class FakeSignalFx implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
-    private final Deque<Answer> script = new ArrayDeque<>();
-    private final List<Received> received = new ArrayList<>();
+    private final FakeReceiver<Answer, Received> http;
     private volatile String token;
 
     private FakeSignalFx(String token) throws IOException {
         this.token = token;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", this::handle);
-        server.start();
+        http = FakeReceiver.start(this::handle);
     }
 
     /** An ingest API that takes this token only. */
@@ -101,11 +90,11 @@ final class FakeSignalFx implements AutoCloseable {
 
     /** The base URL, for {@code ingest-url}. */
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return http.url();
     }
 
-    synchronized FakeSignalFx script(Answer... answers) {
-        script.addAll(List.of(answers));
+    FakeSignalFx script(Answer... answers) {
+        http.script(answers);
         return this;
     }
 
@@ -113,36 +102,25 @@ final class FakeSignalFx implements AutoCloseable {
         this.token = token;
     }
 
-    synchronized List<Received> received() {
-        return List.copyOf(received);
+    List<Received> received() {
+        return http.received();
     }
 
     /** The datapoints of every request answered 200, in order. */
-    synchronized List<Point> delivered() {
-        return received.stream().filter(Received::ok).flatMap(r -> r.points().stream()).toList();
+    List<Point> delivered() {
+        return http.received().stream().filter(Received::ok).flatMap(r -> r.points().stream()).toList();
     }
 
-    synchronized List<Received> await(String what, Predicate<List<Received>> done, Duration wait)
+    List<Received> await(String what, Predicate<List<Received>> done, Duration wait)
             throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (!done.test(received)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new AssertionError("waited " + wait.toSeconds() + " s for " + what + "; received " + received);
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return List.copyOf(received);
+        return http.await(what, done, wait);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String got = exchange.getRequestHeaders().getFirst("X-SF-Token");
-            Answer scripted;
-            synchronized (this) {
-                scripted = script.poll();
-            }
+            Answer scripted = http.nextScripted();
             if (scripted != null) {
                 answer(exchange, scripted.status(), scripted.headers(), scripted.body(),
                         new Received(scripted.status(), got, List.of(), "scripted"));
@@ -172,16 +150,7 @@ final class FakeSignalFx implements AutoCloseable {
 
     private void answer(HttpExchange exchange, int status, Map<String, String> headers, String body, Received r)
             throws IOException {
-        synchronized (this) {
-            received.add(r);
-            notifyAll();
-        }
-        headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            exchange.getResponseBody().write(bytes);
-        }
+        http.answer(exchange, status, headers, body, r);
     }
 
     /** The datapoints of a body, checked; IllegalArgumentException says what is wrong. */
@@ -240,6 +209,6 @@ final class FakeSignalFx implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        http.close();
     }
 }
