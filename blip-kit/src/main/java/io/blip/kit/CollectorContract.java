@@ -44,8 +44,11 @@ import org.junit.jupiter.api.Test;
 public abstract class CollectorContract {
     /** The level the contract's plans collect the domain in. */
     public static final String LEVEL = "fast";
-    /** UCUM units as OpenTelemetry writes them: bytes, time, ratios, percent, and each per second. */
-    private static final Pattern UNIT = Pattern.compile("(|1|%|By|bit|s|ms|us|ns)(/s)?");
+    /**
+     * UCUM units as OpenTelemetry writes them: bytes, time (to the Performance Schema's picoseconds),
+     * ratios, percent, and each per second.
+     */
+    private static final Pattern UNIT = Pattern.compile("(|1|%|By|bit|s|ms|us|ns|ps)(/s)?");
 
     /** The factories under test. */
     protected abstract List<CollectorFactory> factories();

@@ -73,7 +73,9 @@ public final class WaitIoTableFactory extends DomainFactory {
                         + " lock_wait_timeout for the TRUNCATE, rounded up to whole seconds")
                         .withDefault("250ms").atLeast("1ms"));
         for (String column : COLUMNS) {
-            b.metric(column, isCounter(column) ? MetricType.DELTA_COUNTER : MetricType.GAUGE, describe(column));
+            // Timers in the Performance Schema's picoseconds, as Blip reports them.
+            b.metric(column, isCounter(column) ? MetricType.DELTA_COUNTER : MetricType.GAUGE,
+                    column.contains("_timer_") ? "ps" : "", describe(column));
         }
         return b.strictMetrics()
                 .group("db")

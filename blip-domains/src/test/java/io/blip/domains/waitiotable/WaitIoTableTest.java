@@ -281,6 +281,8 @@ class WaitIoTableTest {
         assertEquals(MetricType.DELTA_COUNTER, help.metric("count_star").orElseThrow().type());
         assertEquals(MetricType.GAUGE, help.metric("min_timer_fetch").orElseThrow().type());
         assertTrue(help.metric("sum_timer_wait").orElseThrow().description().contains("picoseconds"));
+        assertEquals("ps", help.metric("sum_timer_wait").orElseThrow().unit());
+        assertEquals("", help.metric("count_star").orElseThrow().unit());
     }
 
     private static Domain waitIo(List<String> metrics, Map<String, String> options) {
