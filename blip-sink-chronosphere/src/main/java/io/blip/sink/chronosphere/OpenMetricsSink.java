@@ -2,6 +2,7 @@ package io.blip.sink.chronosphere;
 
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.sink.Encoder;
+import io.blip.api.sink.Answers;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
 import io.blip.api.time.Time;
@@ -16,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The chronosphere sink: the families of one batch of many monitors' collections as one OpenMetrics
@@ -32,7 +32,6 @@ import java.util.Optional;
  */
 final class OpenMetricsSink implements Sink<Families> {
     private static final Logger LOG = LoggerFactory.getLogger(OpenMetricsSink.class);
-    private static final int SAID = 300;
 
     private final ChronosphereSettings settings;
     private final Time time;
@@ -95,9 +94,10 @@ final class OpenMetricsSink implements Sink<Families> {
         if (code / 100 == 2) {
             return;
         }
-        String why = "HTTP " + code + said(answer.body());
+        String why = "HTTP " + code + Answers.quoted(answer.body());
         if (code == 413 || code == 429 || code / 100 == 5) {
-            throw SendException.retry(why, retryAfter(answer).orElse(null));
+            throw SendException.retry(why, answer.headers().firstValue("Retry-After")
+                    .flatMap(v -> Answers.retryAfter(v, time.now())).orElse(null));
         }
         if (code == 400) {
             throw SendException.reject("HTTP 400", "the Chronosphere collector refused the metrics: " + why);
@@ -115,16 +115,6 @@ final class OpenMetricsSink implements Sink<Families> {
             }
         }
         return out.toByteArray();
-    }
-
-    private static Optional<Duration> retryAfter(HttpResponse<?> answer) {
-        return answer.headers().firstValue("Retry-After").map(String::trim).filter(v -> v.matches("[0-9]{1,9}"))
-                .map(v -> Duration.ofSeconds(Long.parseLong(v)));
-    }
-
-    static String said(String body) {
-        String text = body == null ? "" : body.strip().replaceAll("\\s+", " ");
-        return text.isEmpty() ? "" : ": " + (text.length() > SAID ? text.substring(0, SAID) + "..." : text);
     }
 
     @Override

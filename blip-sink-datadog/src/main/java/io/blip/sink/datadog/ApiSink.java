@@ -4,6 +4,7 @@ import io.blip.api.Metrics;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.sink.Encoder;
 import io.blip.api.sink.SecretFile;
+import io.blip.api.sink.Answers;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
 import io.blip.api.time.Time;
@@ -18,10 +19,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +48,6 @@ final class ApiSink implements Sink<List<String>> {
     private static final Pattern ERRORS = Pattern.compile("\"errors\"\\s*:\\s*\\[(.*?)]", Pattern.DOTALL);
     private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** The most of Datadog's answer a message quotes. */
-    private static final int SAID = 300;
 
     private final DatadogSettings settings;
     private final Time time;
@@ -218,19 +214,9 @@ final class ApiSink implements Sink<List<String>> {
 
     /** {@code Retry-After} (seconds or an HTTP date), else Datadog's {@code X-RateLimit-Reset} (seconds). */
     private Optional<Duration> retryAfter(HttpResponse<?> answer) {
-        Optional<String> after = answer.headers().firstValue("Retry-After").map(String::trim);
+        Optional<String> after = answer.headers().firstValue("Retry-After");
         if (after.isPresent()) {
-            String v = after.get();
-            if (v.matches("[0-9]{1,9}")) {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
-            }
-            try {
-                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration wait = Duration.between(time.now(), at);
-                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-            } catch (DateTimeParseException e) {
-                return Optional.empty();
-            }
+            return Answers.retryAfter(after.get(), time.now());
         }
         return answer.headers().firstValue("X-RateLimit-Reset").map(String::trim)
                 .filter(v -> v.matches("[0-9]{1,9}")).map(v -> Duration.ofSeconds(Long.parseLong(v)));
@@ -242,8 +228,7 @@ final class ApiSink implements Sink<List<String>> {
         if (!errors.isEmpty()) {
             return ": " + String.join("; ", errors);
         }
-        String text = body == null ? "" : body.strip().replaceAll("\\s+", " ");
-        return text.isEmpty() ? "" : ": " + (text.length() > SAID ? text.substring(0, SAID) + "..." : text);
+        return Answers.quoted(body);
     }
 
     /** The strings of the {@code errors} array of Datadog's JSON answer. */
@@ -259,7 +244,7 @@ final class ApiSink implements Sink<List<String>> {
         Matcher s = STRING.matcher(m.group(1));
         while (s.find()) {
             String error = s.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
-            out.add(error.length() > SAID ? error.substring(0, SAID) + "..." : error);
+            out.add(Answers.shortened(error));
         }
         return out;
     }

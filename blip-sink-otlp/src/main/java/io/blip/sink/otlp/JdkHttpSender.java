@@ -1,5 +1,6 @@
 package io.blip.sink.otlp;
 
+import io.blip.api.sink.Answers;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.HttpResponse;
@@ -15,9 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -40,7 +38,7 @@ final class JdkHttpSender implements HttpSender {
 
         /** The wait its {@code Retry-After} asks for from {@code now}; empty when it has none or it is unreadable. */
         Optional<Duration> retryAfter(Instant now) {
-            return retryAfter.flatMap(v -> JdkHttpSender.retryAfter(v, now));
+            return retryAfter.flatMap(v -> Answers.retryAfter(v, now));
         }
     }
 
@@ -106,24 +104,6 @@ final class JdkHttpSender implements HttpSender {
                                 response.headers().firstValue("Retry-After")));
                     }
                 });
-    }
-
-    /** {@code Retry-After} as seconds or an HTTP date (RFC 9110 §10.2.3); a date in the past is no wait. */
-    static Optional<Duration> retryAfter(String header, Instant now) {
-        return Optional.of(header.trim()).flatMap(v -> {
-            try {
-                long seconds = Long.parseLong(v);
-                return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    var at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                    Duration wait = Duration.between(now, at);
-                    return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-                } catch (DateTimeParseException notADate) {
-                    return Optional.empty();
-                }
-            }
-        });
     }
 
     @Override

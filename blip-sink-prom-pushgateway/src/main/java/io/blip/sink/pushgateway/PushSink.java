@@ -2,6 +2,7 @@ package io.blip.sink.pushgateway;
 
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.sink.Encoder;
+import io.blip.api.sink.Answers;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
 import io.blip.api.time.Time;
@@ -14,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The prom-pushgateway sink: each monitor's collection pushed with {@code POST} (Blip's
@@ -29,7 +29,6 @@ import java.util.Optional;
  */
 final class PushSink implements Sink<Push> {
     /** The most of the Pushgateway's answer a message quotes. */
-    private static final int SAID = 300;
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PushgatewaySettings settings;
@@ -61,9 +60,10 @@ final class PushSink implements Sink<Push> {
             if (code / 100 == 2) {
                 continue;
             }
-            String why = "HTTP " + code + said(answer.body());
+            String why = "HTTP " + code + Answers.quoted(answer.body());
             if (code == 413 || code == 429 || code / 100 == 5) {
-                throw SendException.retry(why, retryAfter(answer).orElse(null));
+                throw SendException.retry(why, answer.headers().firstValue("Retry-After")
+                    .flatMap(v -> Answers.retryAfter(v, time.now())).orElse(null));
             }
             if (code == 400) {
                 throw SendException.reject("HTTP 400", "the Pushgateway refused the metrics of monitor "
@@ -93,17 +93,6 @@ final class PushSink implements Sink<Push> {
             throw SendException.retry(e.getClass().getSimpleName() + (message == null || message.isBlank() ? ""
                     : ": " + message), null);
         }
-    }
-
-    /** {@code Retry-After} in seconds. */
-    private static Optional<Duration> retryAfter(HttpResponse<?> answer) {
-        return answer.headers().firstValue("Retry-After").map(String::trim).filter(v -> v.matches("[0-9]{1,9}"))
-                .map(v -> Duration.ofSeconds(Long.parseLong(v)));
-    }
-
-    static String said(String body) {
-        String text = body == null ? "" : body.strip().replaceAll("\\s+", " ");
-        return text.isEmpty() ? "" : ": " + (text.length() > SAID ? text.substring(0, SAID) + "..." : text);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.blip.sink.signalfx;
 
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.sink.Encoder;
+import io.blip.api.sink.Answers;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
 import io.blip.api.time.Time;
@@ -15,12 +16,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -36,7 +32,6 @@ import java.util.function.Function;
 final class DatapointSink implements Sink<Datapoints> {
     private static final Logger LOG = LoggerFactory.getLogger(DatapointSink.class);
     /** The most of SignalFx's answer a message quotes. */
-    private static final int SAID = 300;
 
     private final SignalFxSettings settings;
     private final Time time;
@@ -77,13 +72,14 @@ final class DatapointSink implements Sink<Datapoints> {
         if (code / 100 == 2) {
             return;
         }
-        String why = "HTTP " + code + said(answer.body());
+        String why = "HTTP " + code + Answers.quoted(answer.body());
         if (code == 401 || code == 403) {
             throw SendException.reject("HTTP " + code, "SignalFx refused the token: " + why + "; check "
                     + settings.token().describe());
         }
         if (code == 413 || code == 429 || code / 100 == 5) {
-            throw SendException.retry(why, retryAfter(answer).orElse(null));
+            throw SendException.retry(why, answer.headers().firstValue("Retry-After")
+                    .flatMap(v -> Answers.retryAfter(v, time.now())).orElse(null));
         }
         if (code == 400) {
             throw SendException.reject("HTTP 400", "SignalFx refused the datapoints: " + why);
@@ -147,28 +143,6 @@ final class DatapointSink implements Sink<Datapoints> {
             throw SendException.retry(e.getClass().getSimpleName() + (message == null || message.isBlank() ? ""
                     : ": " + message), null);
         }
-    }
-
-    /** {@code Retry-After}: seconds or an HTTP date. */
-    private Optional<Duration> retryAfter(HttpResponse<?> answer) {
-        return answer.headers().firstValue("Retry-After").map(String::trim).flatMap(v -> {
-            if (v.matches("[0-9]{1,9}")) {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
-            }
-            try {
-                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration wait = Duration.between(time.now(), at);
-                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-            } catch (DateTimeParseException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
-    /** {@code : <the start of SignalFx's answer>}; empty when it said nothing. */
-    static String said(String body) {
-        String text = body == null ? "" : body.strip().replaceAll("\\s+", " ");
-        return text.isEmpty() ? "" : ": " + (text.length() > SAID ? text.substring(0, SAID) + "..." : text);
     }
 
     @Override
