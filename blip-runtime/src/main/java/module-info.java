@@ -27,6 +27,7 @@ module io.blip.runtime {
     uses io.blip.api.monitor.MonitorLoader;
     uses io.blip.api.config.MonitorSection;
     uses io.blip.api.ha.HaManagerFactory;
+    uses io.blip.api.sink.MetricTranslator;
     uses java.sql.Driver;
 
     provides io.blip.api.credential.CredentialSourceFactory with

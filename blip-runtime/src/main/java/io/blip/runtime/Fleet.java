@@ -97,7 +97,7 @@ final class Fleet {
         this.context = context;
         this.time = time;
         addCollectors();
-        this.sinks = new Sinks(helps, time);
+        this.sinks = new Sinks(helps, plugins::translators, time);
         this.regions = plugins.regionChain();
         this.services = plugins.services();
     }
@@ -556,6 +556,7 @@ final class Fleet {
                 context.mycnf(), time);
         MonitorPool pool = new MonitorPool(config.id(), connector, config.mysql().timeoutConnect(), time);
         List<SinkQueue.Lane<?>> lanes = new ArrayList<>();
+        sinks.serve(config.id(), pool);
         try {
             for (Map.Entry<String, SinkFactory> s : p.sinks().entrySet()) {
                 lanes.add(sinks.lane(s.getKey(), s.getValue(), p.sinkOptions().get(s.getKey()), config));

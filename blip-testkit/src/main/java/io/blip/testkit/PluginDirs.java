@@ -10,6 +10,7 @@ import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -56,6 +57,42 @@ public final class PluginDirs {
         return new ModuleJar(module)
                 .source(className, sinkFactorySource(className, sinkName, constructorBody, members))
                 .provides(SINK_FACTORY, className);
+    }
+
+    /**
+     * A metric translator plugin, in {@code <pluginsDir>/<dirName>/<module>.jar}: translator
+     * {@code translatorName} sends {@code <domain>.<metric>} of the domains in {@code renamed} as
+     * {@code <renamed domain>.<metric>} and leaves every other metric Blip's name (it answers null).
+     */
+    public static Path translatorPlugin(Path pluginsDir, String dirName, String module, String translatorName,
+                                        Map<String, String> renamed) {
+        String className = module + ".Names";
+        var cases = new StringBuilder();
+        renamed.forEach((from, to) -> cases.append("            case \"").append(from).append("\" -> \"")
+                .append(to).append(".\" + metric;\n"));
+        String source = """
+                package %s;
+
+                public final class Names implements io.blip.api.sink.MetricTranslator {
+                    public String name() {
+                        return "%s";
+                    }
+
+                    public String description() {
+                        return "renames domains for a test";
+                    }
+
+                    public String translate(String domain, String metric) {
+                        return switch (domain) {
+                %s            default -> null;
+                        };
+                    }
+                }
+                """.formatted(module, translatorName, cases);
+        Path dir = pluginsDir.resolve(dirName);
+        new ModuleJar(module).source(className, source)
+                .provides("io.blip.api.sink.MetricTranslator", className).writeTo(dir.resolve(module + ".jar"));
+        return dir;
     }
 
     /**

@@ -6,7 +6,10 @@ import io.blip.api.time.Time;
 import java.util.Map;
 import java.util.Objects;
 
-/** What a sink is given: its name, its options, what Blip knows of every domain, and the time. */
+/**
+ * What a sink is given: its name, its options, what Blip knows of every domain, the time, and the
+ * metric translators installed.
+ */
 public sealed interface SinkContext {
 
     /** The sink's name in config, e.g. {@code log}. */
@@ -30,17 +33,39 @@ public sealed interface SinkContext {
      */
     Time time();
 
+    /**
+     * The metric translators installed (plugins providing {@link MetricTranslator}), by name: what a
+     * sink's {@code metric-translator} option chooses from ({@link MetricNames#translator}).
+     */
+    Map<String, MetricTranslator> translators();
+
+    /**
+     * mysqld_exporter's names for a collection's values, as Blip's Prometheus endpoints name them: for
+     * sinks that offer them (Blip's {@code prom-pushgateway} and {@code chronosphere}, with
+     * {@code metric-names: exporter}).
+     */
+    ExporterNaming exporterNaming();
+
+    /** A context without translators, whose {@link #exporterNaming()} names nothing: for a sink's tests. */
     static SinkContext of(String name, Options options, Map<String, CollectorHelp> domains, Time time) {
-        return new Of(name, options, domains, time);
+        return new Of(name, options, domains, time, Map.of(), ExporterNaming.NONE);
+    }
+
+    static SinkContext of(String name, Options options, Map<String, CollectorHelp> domains, Time time,
+                          Map<String, MetricTranslator> translators, ExporterNaming exporterNaming) {
+        return new Of(name, options, domains, time, translators, exporterNaming);
     }
 
     /** The one implementation. */
-    record Of(String name, Options options, Map<String, CollectorHelp> domains, Time time) implements SinkContext {
+    record Of(String name, Options options, Map<String, CollectorHelp> domains, Time time,
+              Map<String, MetricTranslator> translators, ExporterNaming exporterNaming) implements SinkContext {
         public Of {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(options, "options");
             Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(exporterNaming, "exporterNaming");
             domains = Map.copyOf(domains == null ? Map.of() : domains);
+            translators = Map.copyOf(translators == null ? Map.of() : translators);
         }
     }
 }

@@ -1,15 +1,19 @@
 package io.blip.runtime.delivery;
 
 import io.blip.api.collect.CollectorHelp;
+import io.blip.api.collect.ConnectionSource;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.Options;
 import io.blip.api.sink.Delivery;
+import io.blip.api.sink.MetricTranslator;
 import io.blip.api.sink.Sink;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
 import io.blip.api.time.Time;
+import io.blip.runtime.prom.ExporterFamilies;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The sinks of one boot: one {@link SinkQueue} per sink configuration (a sink name and its checked
@@ -22,17 +26,24 @@ public final class Sinks {
     }
 
     private final Map<String, CollectorHelp> domains;
+    private final Supplier<Map<String, MetricTranslator>> translators;
     private final Time time;
+    /** mysqld_exporter's names, for the sinks that offer them; one for all. */
+    private final ExporterFamilies exporterNaming;
     private final Map<Key, SinkQueue<?>> queues = new LinkedHashMap<>();
 
     /**
      * @param domains every domain's help, for sinks that describe metrics (units, descriptions); read,
      *                not copied: collectors of plugins made on demand are added to it
+     * @param translators the metric translators installed when a sink is made (plugins made on
+     *                    demand may add some)
      * @param time    what the queues wait on
      */
-    public Sinks(Map<String, CollectorHelp> domains, Time time) {
+    public Sinks(Map<String, CollectorHelp> domains, Supplier<Map<String, MetricTranslator>> translators, Time time) {
         this.domains = java.util.Collections.unmodifiableMap(domains);
+        this.translators = translators;
         this.time = time;
+        this.exporterNaming = new ExporterFamilies(time);
     }
 
     /**
@@ -46,7 +57,8 @@ public final class Sinks {
         SinkQueue<?> queue = queues.get(key);
         SinkQueue.Lane<?> lane = queue == null ? null : queue.lane(monitor);
         if (lane == null) { // the first monitor of this sink, or the first since its monitors all stopped
-            queue = queue(name, factory.make(SinkContext.of(name, options, domains, time)), options, time);
+            queue = queue(name, factory.make(SinkContext.of(name, options, domains, time,
+                    translators.get(), exporterNaming)), options, time);
             queues.put(key, queue);
             lane = queue.lane(monitor);
         }
@@ -55,6 +67,14 @@ public final class Sinks {
 
     private static <T> SinkQueue<T> queue(String name, Sink<T> sink, Options options, Time time) {
         return new SinkQueue<>(name, sink, Delivery.of(options), time);
+    }
+
+    /**
+     * A monitor's connections, where mysqld_exporter's names of its InnoDB metrics are read from (the
+     * server's spelling, type and help), for the sinks that send those names.
+     */
+    public void serve(String monitorId, ConnectionSource db) {
+        exporterNaming.serve(monitorId, db);
     }
 
     /** How many distinct sinks there are: for tests and logs. */

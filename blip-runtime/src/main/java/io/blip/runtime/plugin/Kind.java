@@ -4,6 +4,7 @@ import io.blip.api.collect.CollectorFactory;
 import io.blip.api.config.MonitorSection;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.ha.HaManagerFactory;
+import io.blip.api.sink.MetricTranslator;
 import io.blip.api.monitor.MonitorLoader;
 import io.blip.api.region.RegionResolver;
 import io.blip.api.sink.SinkFactory;
@@ -44,8 +45,11 @@ record Kind<T>(String id, String noun, String nameNoun, Class<T> spi, Function<T
     static final Kind<HaManagerFactory> HA_MANAGER = new Kind<>("ha-manager", "HA manager", "HA manager",
             HaManagerFactory.class, HaManagerFactory::name);
 
+    static final Kind<MetricTranslator> METRIC_TRANSLATOR = new Kind<>("metric-translator", "metric translator",
+            "metric translator", MetricTranslator.class, MetricTranslator::name);
+
     static final List<Kind<?>> ALL = List.of(COLLECTOR, SINK, CREDENTIAL_SOURCE, REGION_RESOLVER, TLS_PROVIDER,
-            MONITOR_LOADER, MONITOR_SECTION, HA_MANAGER);
+            MONITOR_LOADER, MONITOR_SECTION, HA_MANAGER, METRIC_TRANSLATOR);
 
     /** {@code no sink named 'otlp'}, {@code no collector for domain 'aws.rds'}. */
     String missing(String wanted) {

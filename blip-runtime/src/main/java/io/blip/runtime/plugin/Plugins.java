@@ -8,6 +8,7 @@ import io.blip.api.config.MonitorSection;
 import io.blip.api.config.OptionSet;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.ha.HaManagerFactory;
+import io.blip.api.sink.MetricTranslator;
 import io.blip.api.monitor.MonitorLoader;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionResolver;
@@ -96,7 +97,8 @@ public final class Plugins {
                           List<Provider<SinkFactory>> sinks, List<Provider<CredentialSourceFactory>> credentialSources,
                           List<Provider<RegionResolver>> regionResolvers, List<Provider<TlsProvider>> tlsProviders,
                           List<Provider<MonitorLoader>> monitorLoaders, List<Provider<MonitorSection>> monitorSections,
-                          List<Provider<HaManagerFactory>> haManagers) {
+                          List<Provider<HaManagerFactory>> haManagers,
+                          List<Provider<MetricTranslator>> translators) {
 
         static Loaded of(List<PluginLayer> layers, Loading loading) {
             return new Loaded(List.copyOf(layers),
@@ -107,7 +109,8 @@ public final class Plugins {
                     loading.providers(Kind.TLS_PROVIDER, byName()),
                     loading.providers(Kind.MONITOR_LOADER, byName()),
                     loading.providers(Kind.MONITOR_SECTION, byName()),
-                    loading.providers(Kind.HA_MANAGER, byName()));
+                    loading.providers(Kind.HA_MANAGER, byName()),
+                    loading.providers(Kind.METRIC_TRANSLATOR, byName()));
         }
 
         /** The providers of a kind. */
@@ -120,7 +123,8 @@ public final class Plugins {
                     : kind == Kind.TLS_PROVIDER ? tlsProviders
                     : kind == Kind.MONITOR_LOADER ? monitorLoaders
                     : kind == Kind.MONITOR_SECTION ? monitorSections
-                    : haManagers;
+                    : kind == Kind.HA_MANAGER ? haManagers
+                    : translators;
             return (List<Provider<T>>) list;
         }
 
@@ -135,7 +139,8 @@ public final class Plugins {
                     merge(tlsProviders, added.tlsProviders, byName()),
                     merge(monitorLoaders, added.monitorLoaders, byName()),
                     merge(monitorSections, added.monitorSections, byName()),
-                    merge(haManagers, added.haManagers, byName()));
+                    merge(haManagers, added.haManagers, byName()),
+                    merge(translators, added.translators, byName()));
         }
 
         private static <T> List<Provider<T>> merge(List<Provider<T>> a, List<Provider<T>> b,
@@ -410,6 +415,13 @@ public final class Plugins {
         return loaded.haManagers();
     }
 
+    /** The metric translators installed, by name: what a sink's {@code metric-translator} chooses from. */
+    public Map<String, MetricTranslator> translators() {
+        var byName = new LinkedHashMap<String, MetricTranslator>();
+        loaded.translators().forEach(p -> byName.put(p.name(), p.instance()));
+        return byName;
+    }
+
     /**
      * What the loaded plugins declare that a config must follow ({@link #prepare} first with the
      * names the config mentions, so that Blip's plugins that ship on demand declare theirs): every sink's options with
@@ -589,7 +601,8 @@ public final class Plugins {
     private Stream<Provider<?>> all() {
         Loaded now = loaded;
         return Stream.of(now.collectors(), now.sinks(), now.credentialSources(), now.regionResolvers(),
-                        now.tlsProviders(), now.monitorLoaders(), now.monitorSections(), now.haManagers())
+                        now.tlsProviders(), now.monitorLoaders(), now.monitorSections(), now.haManagers(),
+                        now.translators())
                 .flatMap(List::stream);
     }
 
@@ -599,6 +612,7 @@ public final class Plugins {
                 case SinkFactory sink -> sink.description();
                 case TlsProvider tls -> tls.describe();
                 case MonitorSection section -> section.description();
+                case MetricTranslator translator -> translator.description();
                 default -> "";
             };
             return text == null ? "" : text.strip();
@@ -821,6 +835,7 @@ public final class Plugins {
             checkDuplicates(Kind.REGION_RESOLVER, plugins.regionResolvers());
             checkDuplicates(Kind.TLS_PROVIDER, plugins.tlsProviders());
             checkDuplicates(Kind.MONITOR_LOADER, plugins.monitorLoaders());
+            checkDuplicates(Kind.METRIC_TRANSLATOR, plugins.translators());
             if (plugins.haManagers().size() > 1) {
                 problems.add("HA managers: " + plugins.haManagers().stream().map(p -> p.name() + " (module " + p.module()
                         + ", " + p.origin() + ")").collect(java.util.stream.Collectors.joining(", "))

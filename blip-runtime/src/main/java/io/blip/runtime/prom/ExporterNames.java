@@ -256,12 +256,17 @@ public final class ExporterNames {
      * {@code version_comment}, {@code innodb_version}; empty when unknown, as the exporter leaves them).
      */
     public static void globalVariables(List<MetricValue> values, Map<String, String> text, Exposition out) {
-        for (MetricValue v : values) {
-            out.add(variable(v.name()).line(), v.value());
-        }
+        variables(values, out);
         var extras = new ServerExtras.Samples(4);
         textVariables(text, extras);
         extras.writeTo(out);
+    }
+
+    /** {@code var.global}'s values as {@code mysql_global_variables_*}, without the text variables' families. */
+    static void variables(List<MetricValue> values, Exposition out) {
+        for (MetricValue v : values) {
+            out.add(variable(v.name()).line(), v.value());
+        }
     }
 
     /** The text variables the exporter's {@code global_variables} collector writes as labels. */

@@ -1,9 +1,12 @@
 package io.blip.runtime.prom;
 
+import io.blip.api.sink.PromFamily;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,12 +39,16 @@ public final class Exposition {
     /** A metric family: its name, and its {@code # HELP} and {@code # TYPE} lines as bytes. */
     public static final class Family {
         private final String name;
+        private final String help;
+        private final Type type;
         private final byte[] header;
         private final String[] labelNames;
         private Line bare;
 
         public Family(String name, String help, Type type, String... labelNames) {
             this.name = name;
+            this.help = help;
+            this.type = type;
             this.labelNames = labelNames;
             var h = new StringBuilder(name.length() * 2 + help.length() + 24);
             h.append("# HELP ").append(name).append(' ');
@@ -74,7 +81,11 @@ public final class Exposition {
                 l.append('}');
             }
             l.append(' ');
-            Line made = new Line(this, l.toString().getBytes(StandardCharsets.UTF_8));
+            String[] values = new String[labelNames.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = i < labelValues.length ? labelValues[i] : "";
+            }
+            Line made = new Line(this, values, l.toString().getBytes(StandardCharsets.UTF_8));
             if (labelValues.length == 0) {
                 bare = made;
             }
@@ -85,10 +96,12 @@ public final class Exposition {
     /** A sample line up to its value ({@code name{label="value"} }) as bytes, and its family. */
     public static final class Line {
         private final Family family;
+        private final String[] labelValues;
         private final byte[] start;
 
-        private Line(Family family, byte[] start) {
+        private Line(Family family, String[] labelValues, byte[] start) {
             this.family = family;
+            this.labelValues = labelValues;
             this.start = start;
         }
 
@@ -120,6 +133,9 @@ public final class Exposition {
     /** Per line: where it starts in {@link #bytes} (it ends where the next one added starts), and the next of its family. */
     private int[] starts = new int[256];
     private int[] next = new int[256];
+    /** Per line: its {@link Line} and value, for {@link #families()}. */
+    private Line[] lineAt = new Line[256];
+    private double[] valueAt = new double[256];
     private int lines;
     private int headerBytes;
 
@@ -151,9 +167,13 @@ public final class Exposition {
         if (index == starts.length) {
             starts = Arrays.copyOf(starts, index * 2);
             next = Arrays.copyOf(next, index * 2);
+            lineAt = Arrays.copyOf(lineAt, index * 2);
+            valueAt = Arrays.copyOf(valueAt, index * 2);
         }
         starts[index] = size;
         next[index] = -1;
+        lineAt[index] = line;
+        valueAt[index] = value;
         lines++;
         byte[] start = line.start;
         ensure(start.length + 32);
@@ -213,6 +233,25 @@ public final class Exposition {
                 System.arraycopy(bytes, from, out, at, to - from);
                 at += to - from;
             }
+        }
+        return out;
+    }
+
+    /**
+     * Every family as a record, in the order of {@link #toBytes()}: what a sink gets of the exporter's
+     * names ({@link io.blip.api.sink.ExporterNaming}).
+     */
+    public List<PromFamily> asFamilies() {
+        var out = new ArrayList<PromFamily>(families);
+        for (int f = 0; f < families; f++) {
+            Group g = order[f];
+            var samples = new ArrayList<PromFamily.Sample>();
+            for (int i = g.first; i >= 0; i = next[i]) {
+                samples.add(new PromFamily.Sample(List.of(lineAt[i].labelValues), valueAt[i]));
+            }
+            Family family = g.family;
+            out.add(new PromFamily(family.name, family.help, PromFamily.Type.valueOf(family.type.name()),
+                    List.of(family.labelNames), samples));
         }
         return out;
     }

@@ -313,11 +313,11 @@ final class ServerExtras {
             + " COUNT_DELETE, SUM_TIMER_FETCH, SUM_TIMER_INSERT, SUM_TIMER_UPDATE, SUM_TIMER_DELETE"
             + " FROM performance_schema.table_io_waits_summary_by_table"
             + " WHERE OBJECT_SCHEMA NOT IN ('mysql', 'performance_schema')";
-    private static final Exposition.Family TABLE_IO_WAITS_COUNT = new Exposition.Family(
+    static final Exposition.Family TABLE_IO_WAITS_COUNT = new Exposition.Family(
             ExporterNames.NAMESPACE + "_perf_schema_table_io_waits_total",
             "The total number of table I/O wait events for each table and operation.", Type.COUNTER, "schema", "name",
             "operation");
-    private static final Exposition.Family TABLE_IO_WAITS_SECONDS = new Exposition.Family(
+    static final Exposition.Family TABLE_IO_WAITS_SECONDS = new Exposition.Family(
             ExporterNames.NAMESPACE + "_perf_schema_table_io_waits_seconds_total",
             "The total time of table I/O wait events for each table and operation.", Type.COUNTER, "schema", "name",
             "operation");
@@ -349,7 +349,7 @@ final class ServerExtras {
         return out;
     }
 
-    private static final Exposition.Line BINLOG_SIZE = new Exposition.Family(ExporterNames.NAMESPACE
+    static final Exposition.Line BINLOG_SIZE = new Exposition.Family(ExporterNames.NAMESPACE
             + "_binlog_size_bytes", "Combined size of all registered binlog files.", Type.GAUGE).line();
     private static final Exposition.Line BINLOG_FILES = new Exposition.Family(ExporterNames.NAMESPACE
             + "_binlog_files", "Number of registered binlog files.", Type.GAUGE).line();

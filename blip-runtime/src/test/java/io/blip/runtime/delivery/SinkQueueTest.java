@@ -271,7 +271,7 @@ class SinkQueueTest {
 
     @Test
     void theSinkOfAConfigurationIsMadeOnceAndSharedByItsMonitors() throws Exception {
-        var sinks = new Sinks(Map.of(), time);
+        var sinks = new Sinks(Map.of(), Map::of, time);
         var made = new java.util.concurrent.atomic.AtomicInteger();
         io.blip.api.sink.SinkFactory factory = new io.blip.api.sink.SinkFactory() {
             @Override

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -355,6 +356,24 @@ class PluginsTest {
         assertProblems(plugins("dup"),
                 "sink 'hello' is provided twice: by module io.blip.test.hello.a (" + one + ") and by module "
                         + "io.blip.test.hello.b (" + two + "). Remove one of them, or rename one provider.");
+    }
+
+    @Test
+    void metricTranslatorsAreFoundByNameAndTwoOfOneNameNameBoth() throws Exception {
+        PluginDirs.translatorPlugin(plugins("names"), "short", "io.blip.test.names", "short",
+                Map.of("status.global", "mysql"));
+        Plugins found = Plugins.load(plugins("names"));
+        assertEquals("mysql.threads_running", found.translators().get("short").translate("status.global",
+                "threads_running"));
+        assertTrue(found.describe().lines().anyMatch(l -> l.matches(
+                " +short +metric-translator +io\\.blip\\.test\\.names .*renames domains for a test")),
+                found.describe());
+
+        Path one = PluginDirs.translatorPlugin(plugins("dupnames"), "a", "io.blip.test.names.a", "short", Map.of());
+        Path two = PluginDirs.translatorPlugin(plugins("dupnames"), "b", "io.blip.test.names.b", "short", Map.of());
+        assertProblems(plugins("dupnames"),
+                "metric translator 'short' is provided twice: by module io.blip.test.names.a (" + one + ") and by"
+                        + " module io.blip.test.names.b (" + two + "). Remove one of them, or rename one provider.");
     }
 
     @Test

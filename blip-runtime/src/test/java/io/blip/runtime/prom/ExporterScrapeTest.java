@@ -217,6 +217,80 @@ class ExporterScrapeTest {
         }
     }
 
+    /**
+     * What a sink gets with {@code metric-names: exporter}: the golden plan's domains collected by
+     * Blip's own collectors and named by {@link ExporterFamilies} are the real exporter's families (the
+     * same name, type, help and label names; InnoDB metrics' help is generic), and every sample a
+     * sample of the real exporter's, but what needs the server beside Blip's values.
+     */
+    @Test
+    void aSinksExporterNamesAreTheExportersFamiliesOfTheValuesItHas() throws Exception {
+        // Table I/O waits not truncated: a truncating plan's deltas have no exporter name.
+        Plan plan = exporterPlan(Map.of("size.binlog", new Domain("size.binlog", List.of(), Map.of(), Map.of()),
+                "wait.io.table", new Domain("wait.io.table", List.of(), Map.of("all", "yes", "truncate-table", "no",
+                        "exclude", "mysql.*,performance_schema.*"), Map.of())));
+        Level level = plan.levels().values().iterator().next();
+        ConnectionSource admin = () -> source.connect(EmbeddedMariaDb.ADMIN_USER, EmbeddedMariaDb.ADMIN_PASSWORD);
+        CollectorContext context = CollectorContext.of(MonitorConfig.of("m1"), admin, Time.system());
+        var values = new LinkedHashMap<String, List<io.blip.api.MetricValue>>();
+        for (String domain : List.of("status.global", "var.global", "innodb", "wait.io.table", "size.binlog")) {
+            var collector = FACTORIES.get(domain).make(context);
+            collector.prepare(plan);
+            values.put(domain, collector.collect(level.name()));
+        }
+        var now = java.time.Instant.now();
+        var collection = new io.blip.api.Metrics("m1", plan.name(), level.name(), 1, now, now, values);
+        var naming = new ExporterFamilies(Time.system());
+        naming.serve("m1", admin);
+        List<io.blip.api.sink.PromFamily> ours = naming.families(collection);
+
+        Map<String, PromText.Family> theirs = new LinkedHashMap<>();
+        PromText.parse(golden("mariadb-source.prom")).forEach(f -> theirs.put(f.name(), f));
+        var problems = new java.util.ArrayList<String>();
+        for (var f : ours) {
+            PromText.Family their = theirs.get(f.name());
+            if (their == null) {
+                problems.add(f.name() + ": not the exporter's");
+                continue;
+            }
+            boolean innodb = f.name().startsWith("mysql_info_schema_innodb_metrics_");
+            if (!their.type().equals(f.type().text()) || !innodb && !their.help().equals(f.help())) {
+                problems.add(f.name() + ": " + f.type().text() + " '" + f.help() + "', the exporter's " + their.type()
+                        + " '" + their.help() + "'");
+            }
+            var theirLabels = their.samples().stream().map(s -> new java.util.TreeMap<>(s.labels())).toList();
+            for (var sample : f.samples()) {
+                var labels = new java.util.TreeMap<String, String>();
+                for (int i = 0; i < f.labelNames().size(); i++) {
+                    labels.put(f.labelNames().get(i), sample.labelValues().get(i));
+                }
+                boolean tableWaits = f.name().startsWith("mysql_perf_schema_table_io_waits");
+                if (!theirLabels.contains(labels) && !(tableWaits && theirLabels.stream()
+                        .anyMatch(l -> l.keySet().equals(labels.keySet())))) {
+                    problems.add(f.name() + labels + ": no such sample of the exporter's");
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+        var names = ours.stream().map(io.blip.api.sink.PromFamily::name).collect(java.util.stream.Collectors.toSet());
+        for (String expected : List.of("mysql_global_status_commands_total", "mysql_global_status_uptime",
+                "mysql_global_status_buffer_pool_pages", "mysql_global_variables_max_connections",
+                "mysql_info_schema_innodb_metrics_server_buffer_pool_size",
+                "mysql_info_schema_innodb_metrics_lock_lock_deadlocks",
+                "mysql_perf_schema_table_io_waits_total", "mysql_perf_schema_table_io_waits_seconds_total",
+                "mysql_binlog_size_bytes")) {
+            assertTrue(names.contains(expected), expected + " among the " + names.size() + " families");
+        }
+        assertTrue(names.stream().noneMatch(n -> n.equals("mysql_version_info")), "needs the server's text values");
+
+        // A monitor whose server cannot describe its InnoDB metrics: Blip's lowercase names and types.
+        var unserved = new ExporterFamilies(Time.system()).families(collection).stream()
+                .map(io.blip.api.sink.PromFamily::name).collect(java.util.stream.Collectors.toSet());
+        assertTrue(unserved.contains("mysql_info_schema_innodb_metrics_buffer_buffer_lru_batch_flush_total_pages_total"),
+                "Blip's name among the " + unserved.size() + " families");
+        assertTrue(names.contains("mysql_info_schema_innodb_metrics_buffer_buffer_LRU_batch_flush_total_pages_total"));
+    }
+
     @Test
     void aDownServerIsUpZeroAndAnError() throws Exception {
         ConnectionSource down = () -> {

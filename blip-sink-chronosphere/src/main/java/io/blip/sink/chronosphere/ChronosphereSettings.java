@@ -13,29 +13,31 @@ import java.util.List;
 
 /**
  * The chronosphere sink's options, declared once ({@link #OPTIONS}; the runtime checks them and adds
- * the delivery options every sink has), and what the declaration cannot check: the URL, and
- * {@code metric-names: exporter}, which a plugin cannot make: mysqld_exporter's names are written by
- * the runtime's {@code io.blip.runtime.prom}, beyond a plugin's reach (a plugin compiles against
- * blip-api alone), and read the server beside Blip's domains; copying them here would make two
- * translations to keep equal.
+ * the delivery options every sink has), and what the declaration cannot check: the URL.
  *
- * @param url      the collector's OpenMetrics write endpoint
- * @param strictTr refuse a collection with a domain Blip has no Prometheus translator for
- * @param debug    log what would be sent instead of sending it, as Blip does
- * @param timeout  the most one send may take ({@code send-timeout})
+ * @param url           the collector's OpenMetrics write endpoint
+ * @param strictTr      refuse a collection with a domain the naming has no names for
+ * @param debug         log what would be sent instead of sending it, as Blip does
+ * @param exporterNames {@code metric-names: exporter}: mysqld_exporter's names, made by the runtime
+ *                      ({@link io.blip.api.sink.ExporterNaming}, as its {@code /metrics} names them);
+ *                      else Blip's {@code mysql_<short domain>_<metric>}
+ * @param timeout       the most one send may take ({@code send-timeout})
  */
-record ChronosphereSettings(URI url, boolean strictTr, boolean debug, Duration timeout) {
+record ChronosphereSettings(URI url, boolean strictTr, boolean debug, boolean exporterNames, Duration timeout) {
     static final String DEFAULT_URL = "http://127.0.0.1:3030/openmetrics/write";
 
     static final OptionSet OPTIONS = OptionSet.of(
             Option.string("url", "URL of the Chronosphere collector's OpenMetrics write endpoint")
                     .withDefault(DEFAULT_URL),
-            Option.bool("strict-tr", "Refuse a collection with a domain Blip cannot name in Prometheus' way (only"
-                    + " status.global, var.global and innodb have translators); no: leave such domains out"),
+            Option.bool("strict-tr", "Refuse a collection with a domain that metric-names cannot name (Blip's:"
+                    + " status.global, var.global and innodb; the exporter's: also wait.io.table and size.binlog);"
+                    + " no: leave such domains out"),
             Option.bool("debug", "Log the metrics instead of sending them"),
             Option.oneOf("metric-names", "How metrics are named",
                     "blip", "Blip's: mysql_<status|var|innodb>_<metric>, as Blip pushes them",
-                    "exporter", "mysqld_exporter's names as /metrics serves them: not supported by this sink")
+                    "exporter", "mysqld_exporter's names as /metrics serves them, of status.global, var.global,"
+                            + " innodb, wait.io.table and size.binlog (without mysql_version_info and the Galera"
+                            + " families, which need a scrape)")
                     .withDefault("blip"));
 
     /**
@@ -45,18 +47,12 @@ record ChronosphereSettings(URI url, boolean strictTr, boolean debug, Duration t
      */
     static ChronosphereSettings of(Options options) {
         var problems = new ArrayList<String>();
-        if (options.string("metric-names").equals("exporter")) {
-            problems.add(options.where("metric-names") + ": 'exporter': not supported: mysqld_exporter's names are"
-                    + " made by the runtime (with what it reads beside Blip's domains), which a sink plugin cannot"
-                    + " reach; use metric-names: blip, or Blip's exporter section to serve mysqld_exporter's names for"
-                    + " a collector to scrape");
-        }
         URI url = url(options, problems);
         if (!problems.isEmpty()) {
             throw new BlipException(String.join("\n", problems));
         }
         return new ChronosphereSettings(url, options.bool("strict-tr"), options.bool("debug"),
-                options.duration("send-timeout"));
+                options.string("metric-names").equals("exporter"), options.duration("send-timeout"));
     }
 
     private static URI url(Options options, List<String> problems) {

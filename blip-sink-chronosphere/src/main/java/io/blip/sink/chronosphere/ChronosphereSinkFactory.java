@@ -18,6 +18,7 @@ public final class ChronosphereSinkFactory extends SinkFactory.Base {
 
     @Override
     public Sink<Families> make(SinkContext context) {
-        return new OpenMetricsSink(ChronosphereSettings.of(context.options()), context.time());
+        return new OpenMetricsSink(ChronosphereSettings.of(context.options()), context.exporterNaming(),
+                context.time());
     }
 }

@@ -3,12 +3,14 @@ package io.blip.sink.chronosphere;
 import io.blip.api.MetricValue;
 import io.blip.api.Metrics;
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.sink.PromFamily;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -37,6 +39,36 @@ record Families(List<byte[]> families, List<String> text, List<String> untransla
         return families.stream().mapToLong(f -> f.length + 4).sum();
     }
 
+    /**
+     * The collection in mysqld_exporter's names ({@code metric-names: exporter}): one
+     * {@code MetricFamily} per exporter family, a {@code Metric} per sample with the monitor's tags and
+     * the sample's labels (sorted by name; a tag of a label's name gives way to the label), a counter's
+     * point a {@code CounterValue}, any other's a {@code GaugeValue}.
+     *
+     * @param domains the domains the naming names: the others are left out
+     */
+    static Families of(Metrics metrics, MonitorConfig monitor, List<PromFamily> named, Set<String> domains) {
+        byte[] timestamp = Proto.timestamp(metrics.begin().getEpochSecond(), metrics.begin().getNano());
+        var families = new ArrayList<byte[]>();
+        var text = new ArrayList<String>();
+        for (PromFamily f : named) {
+            boolean gauge = f.type() != PromFamily.Type.COUNTER;
+            var metricsOf = new ArrayList<byte[]>(f.samples().size());
+            for (PromFamily.Sample s : f.samples()) {
+                var labels = new TreeMap<>(monitor.tags());
+                for (int i = 0; i < f.labelNames().size(); i++) {
+                    labels.put(f.labelNames().get(i), s.labelValues().get(i));
+                }
+                metricsOf.add(metric(labels(labels), gauge, s.value(), timestamp));
+                text.add(f.name() + (labels.isEmpty() ? "" : labels.toString()) + " " + (gauge ? "gauge" : "counter")
+                        + " " + s.value() + " @" + metrics.begin());
+            }
+            families.add(family(f.name(), metricsOf));
+        }
+        var untranslated = metrics.values().keySet().stream().filter(d -> !domains.contains(d)).toList();
+        return new Families(families, text, untranslated);
+    }
+
     static Families of(Metrics metrics, MonitorConfig monitor) {
         var labels = new TreeMap<>(monitor.tags());
         byte[] encodedLabels = labels(labels);
@@ -60,7 +92,7 @@ record Families(List<byte[]> families, List<String> text, List<String> untransla
                     }
                 }
                 String name = omName("mysql_" + shortDomain + "_" + v.name());
-                families.add(family(name, encodedLabels, gauge, v.value(), timestamp));
+                families.add(family(name, List.of(metric(encodedLabels, gauge, v.value(), timestamp))));
                 text.add(name + (labels.isEmpty() ? "" : labels.toString()) + " " + (gauge ? "gauge" : "counter") + " "
                         + v.value() + " @" + metrics.begin());
             }
@@ -85,11 +117,22 @@ record Families(List<byte[]> families, List<String> text, List<String> untransla
         return out.toByteArray();
     }
 
+    /** {@code MetricFamily{name=1, metrics=5}}. */
+    private static byte[] family(String name, List<byte[]> metrics) {
+        var family = new ByteArrayOutputStream(name.length() + 8
+                + metrics.stream().mapToInt(m -> m.length + 4).sum());
+        Proto.string(family, 1, name);
+        for (byte[] metric : metrics) {
+            Proto.message(family, 5, metric);
+        }
+        return family.toByteArray();
+    }
+
     /**
-     * {@code MetricFamily{name=1, metrics=5: Metric{labels=1, metric_points=2: MetricPoint{gauge_value=2 |
-     * counter_value=3: {double_value=1}, timestamp=8}}}}.
+     * {@code Metric{labels=1, metric_points=2: MetricPoint{gauge_value=2 | counter_value=3: {double_value=1},
+     * timestamp=8}}}.
      */
-    private static byte[] family(String name, byte[] labels, boolean gauge, double value, byte[] timestamp) {
+    private static byte[] metric(byte[] labels, boolean gauge, double value, byte[] timestamp) {
         var number = new ByteArrayOutputStream(9);
         Proto.fixed64(number, 1, Double.doubleToRawLongBits(value));
         var point = new ByteArrayOutputStream(32);
@@ -98,9 +141,6 @@ record Families(List<byte[]> families, List<String> text, List<String> untransla
         var metric = new ByteArrayOutputStream(labels.length + 40);
         metric.writeBytes(labels);
         Proto.message(metric, 2, point.toByteArray());
-        var family = new ByteArrayOutputStream(name.length() + labels.length + 48);
-        Proto.string(family, 1, name);
-        Proto.message(family, 5, metric.toByteArray());
-        return family.toByteArray();
+        return metric.toByteArray();
     }
 }

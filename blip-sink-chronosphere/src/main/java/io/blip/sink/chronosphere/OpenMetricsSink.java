@@ -2,6 +2,7 @@ package io.blip.sink.chronosphere;
 
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.sink.Encoder;
+import io.blip.api.sink.ExporterNaming;
 import io.blip.api.sink.Answers;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
@@ -34,11 +35,14 @@ final class OpenMetricsSink implements Sink<Families> {
     private static final Logger LOG = LoggerFactory.getLogger(OpenMetricsSink.class);
 
     private final ChronosphereSettings settings;
+    private final ExporterNaming exporterNaming;
     private final Time time;
     private final HttpClient client;
 
-    OpenMetricsSink(ChronosphereSettings settings, Time time) {
+    /** @param exporterNaming the runtime's mysqld_exporter names, for {@code metric-names: exporter} */
+    OpenMetricsSink(ChronosphereSettings settings, ExporterNaming exporterNaming, Time time) {
         this.settings = settings;
+        this.exporterNaming = exporterNaming;
         this.time = time;
         // The JVM's default proxy selector: Blip's http.proxy.
         this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
@@ -48,12 +52,15 @@ final class OpenMetricsSink implements Sink<Families> {
     public Encoder<Families> encoder(MonitorConfig monitor) {
         var told = new java.util.HashSet<String>();
         return metrics -> {
-            Families families = Families.of(metrics, monitor);
+            Families families = settings.exporterNames()
+                    ? Families.of(metrics, monitor, exporterNaming.families(metrics), exporterNaming.domains())
+                    : Families.of(metrics, monitor);
             if (!families.untranslated().isEmpty()) {
                 if (settings.strictTr()) {
                     throw new IllegalStateException("no translator for " + String.join(", ",
-                            families.untranslated()) + " (strict-tr: yes); only status.global, var.global and innodb"
-                            + " have one");
+                            families.untranslated()) + " (strict-tr: yes); only " + (settings.exporterNames()
+                            ? String.join(", ", new java.util.TreeSet<>(exporterNaming.domains()))
+                            : "status.global, var.global and innodb") + " have one");
                 }
                 for (String domain : families.untranslated()) {
                     if (told.add(domain)) {

@@ -72,6 +72,51 @@ class ChronosphereBootTest {
         }
     }
 
+    /** {@code metric-names: exporter}: the runtime's mysqld_exporter names, each sample with its labels. */
+    @Test
+    void exporterNamesSendTheExportersFamilies() throws Exception {
+        EmbeddedMariaDb db = EmbeddedMariaDb.shared();
+        db.createUser("blip", "blip", "SELECT, REPLICATION CLIENT ON *.*");
+        PluginBoot boot = boot();
+        try (FakeChronosphere collector = FakeChronosphere.start()) {
+            Path config = Files.writeString(dir.resolve("blip.yaml"), """
+                    monitors:
+                      - id: db1
+                        hostname: %s
+                        username: blip
+                        password: blip
+                        tags:
+                          env: test
+                    plans:
+                      files: [%s]
+                    sinks:
+                      chronosphere:
+                        url: %s
+                        metric-names: exporter
+                    """.formatted(db.hostPort(), Files.writeString(dir.resolve("plan.yaml"), """
+                    level:
+                      freq: 1s
+                      collect:
+                        status.global:
+                          metrics: [threads_running, com_select, com_insert]
+                        var.global:
+                          metrics: [max_connections]
+                    """), collector.url()));
+            boot.runUntil(config, () -> collector.await("a MetricSet", got -> got.stream()
+                    .anyMatch(FakeChronosphere.Received::ok), WAIT));
+            List<FakeChronosphere.Point> points = collector.delivered();
+            FakeChronosphere.Point select = points.stream()
+                    .filter(p -> p.name().equals("mysql_global_status_commands_total")
+                            && "select".equals(p.labels().get("command"))).findFirst().orElseThrow();
+            assertEquals("counter", select.type());
+            assertEquals(java.util.Map.of("command", "select", "env", "test"), select.labels());
+            assertTrue(points.stream().anyMatch(p -> p.name().equals("mysql_global_status_threads_running")
+                    && p.value() >= 1), points.toString());
+            assertTrue(points.stream().anyMatch(p -> p.name().equals("mysql_global_variables_max_connections")),
+                    points.toString());
+        }
+    }
+
     /** Blip, to boot with plugins/chronosphere/ made of this module's classes. */
     private PluginBoot boot() throws IOException {
         return PluginBoot.of(dir, "blip-sink-chronosphere", "chronosphere", k -> false);

@@ -9,6 +9,8 @@ import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
 import io.blip.api.sink.Delivery;
 import io.blip.api.sink.Encoder;
+import io.blip.api.sink.ExporterNaming;
+import io.blip.api.sink.PromFamily;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.time.Time;
@@ -67,13 +69,11 @@ class ChronosphereSinkTest {
         assertFalse(defaults.strictTr() || defaults.debug());
         ChronosphereSettings docs = ChronosphereSettings.of(options(Map.of("debug", "no", "strict-tr", "yes")));
         assertTrue(docs.strictTr());
+        assertFalse(defaults.exporterNames());
+        assertTrue(ChronosphereSettings.of(options(Map.of("metric-names", "exporter"))).exporterNames());
         String message = assertThrows(BlipException.class, () -> ChronosphereSettings.of(options(Map.of(
                 "metric-names", "exporter", "url", "localhost:3030")))).getMessage();
-        assertEquals("sinks.chronosphere.metric-names: 'exporter': not supported: mysqld_exporter's names are made by"
-                + " the runtime (with what it reads beside Blip's domains), which a sink plugin cannot reach; use"
-                + " metric-names: blip, or Blip's exporter section to serve mysqld_exporter's names for a collector"
-                + " to scrape\n"
-                + "sinks.chronosphere.url: 'localhost:3030' is not an HTTP URL; write it like"
+        assertEquals("sinks.chronosphere.url: 'localhost:3030' is not an HTTP URL; write it like"
                 + " http://127.0.0.1:3030/openmetrics/write", message);
     }
 
@@ -102,6 +102,51 @@ class ChronosphereSinkTest {
         assertEquals(Map.of("az", "a", "env", "prod"), r.points().getFirst().labels());
         assertEquals(List.of("az", "env"), List.copyOf(r.points().getFirst().labels().keySet()));
         assertTrue(r.points().stream().allMatch(p -> p.timestamp().equals(T0)));
+    }
+
+    /**
+     * {@code metric-names: exporter}: the runtime's families (a stand-in naming here; the boot test
+     * has the runtime's), a {@code Metric} per sample with the monitor's tags and the sample's labels.
+     */
+    @Test
+    void exporterNamesAreTheRuntimesFamiliesWithTheirLabels() throws Exception {
+        var naming = new ExporterNaming() {
+            public java.util.Set<String> domains() {
+                return java.util.Set.of("status.global");
+            }
+
+            public List<PromFamily> families(Metrics metrics) {
+                return List.of(new PromFamily("mysql_global_status_commands_total", "Total number of executed MySQL"
+                        + " commands.", PromFamily.Type.COUNTER, List.of("command"), List.of(
+                        new PromFamily.Sample(List.of("select"), 10), new PromFamily.Sample(List.of("insert"), 2))),
+                        new PromFamily("mysql_global_status_uptime", "Generic metric from SHOW GLOBAL STATUS.",
+                                PromFamily.Type.UNTYPED, List.of(), List.of(new PromFamily.Sample(List.of(), 99))));
+            }
+        };
+        var values = new LinkedHashMap<String, List<MetricValue>>();
+        values.put("status.global", List.of(MetricValue.counter("com_select", 10)));
+        values.put("size.table", List.of(MetricValue.gauge("bytes", 1)));
+        var options = options(Map.of("url", collector.url(), "metric-names", "exporter"));
+        try (var sink = (OpenMetricsSink) new ChronosphereSinkFactory().make(SinkContext.of("chronosphere", options,
+                Map.of(), Time.system(), Map.of(), naming))) {
+            var encoded = sink.encoder(MonitorConfig.of("db1").withTags(Map.of("env", "prod")))
+                    .encode(collection(values));
+            sink.send(List.of(encoded.value()));
+        }
+        FakeChronosphere.Received r = collector.received().getFirst();
+        assertEquals(200, r.status(), r.problem());
+        assertEquals(List.of("counter mysql_global_status_commands_total {command=select, env=prod} 10.0",
+                        "counter mysql_global_status_commands_total {command=insert, env=prod} 2.0",
+                        "gauge mysql_global_status_uptime {env=prod} 99.0"),
+                r.points().stream().map(p -> p.type() + " " + p.name() + " " + p.labels() + " " + p.value()).toList());
+
+        try (var strict = (OpenMetricsSink) new ChronosphereSinkFactory().make(SinkContext.of("chronosphere",
+                options(Map.of("url", collector.url(), "metric-names", "exporter", "strict-tr", "yes")), Map.of(),
+                Time.system(), Map.of(), naming))) {
+            var e = assertThrows(IllegalStateException.class, () -> strict.encoder(MonitorConfig.of("db1"))
+                    .encode(collection(values)));
+            assertEquals("no translator for size.table (strict-tr: yes); only status.global have one", e.getMessage());
+        }
     }
 
     @Test

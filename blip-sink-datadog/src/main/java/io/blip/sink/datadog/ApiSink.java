@@ -62,7 +62,7 @@ final class ApiSink implements Sink<List<String>> {
 
     @Override
     public Encoder<List<String>> encoder(MonitorConfig monitor) {
-        var points = new Points(settings.prefix(), settings.delta(), monitor);
+        var points = new Points(settings.prefix(), settings.translator(), settings.delta(), monitor);
         String host = Points.host(monitor);
         return (Metrics metrics) -> {
             List<String> series = points.of(metrics).stream().map(p -> Wire.series(p, host)).toList();

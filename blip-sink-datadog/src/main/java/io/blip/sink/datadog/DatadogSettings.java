@@ -4,6 +4,8 @@ import io.blip.api.BlipException;
 import io.blip.api.config.Option;
 import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
+import io.blip.api.sink.MetricNames;
+import io.blip.api.sink.MetricTranslator;
 import io.blip.api.sink.SecretFile;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +14,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -28,11 +31,13 @@ import java.util.stream.Stream;
  * @param statsdHost  the Agent's host; empty for the API
  * @param statsdPort  the Agent's DogStatsD port
  * @param prefix      put before {@code <domain>.<metric>}
+ * @param translator  {@code metric-translator}: names a metric instead of {@code <domain>.<metric>}; null for none
  * @param delta       send cumulative counters as deltas (as Blip does); false: as gauges of their value
  * @param timeout     the most one send may take ({@code send-timeout})
  */
 record DatadogSettings(boolean api, URI seriesUrl, SecretFile apiKey, SecretFile appKey, boolean compress,
-                       String statsdHost, int statsdPort, String prefix, boolean delta, Duration timeout) {
+                       String statsdHost, int statsdPort, String prefix, MetricTranslator translator, boolean delta,
+                       Duration timeout) {
 
     /** How messages name a key; a key file read again, or unreadable, is logged as the API sink's. */
     private static final SecretFile.Wording KEY = new SecretFile.Wording("key", "one key",
@@ -63,7 +68,8 @@ record DatadogSettings(boolean api, URI seriesUrl, SecretFile apiKey, SecretFile
             Option.string("api-url", "Base URL of the Datadog API instead of the site's, e.g. a proxy's"
                     + " https://dd-proxy:8443; " + SERIES_PATH + " is added"),
             Option.string("metric-prefix", "Put before <domain>.<metric>, e.g. mysql."),
-            Option.string("metric-translator", "Blip's domain translators: not supported here"),
+            Option.string("metric-translator", "Name of a metric translator plugin that names each metric instead of"
+                    + " <domain>.<metric> (the prefix still comes first); --print-plugins lists those installed"),
             Option.bool("delta", "Send cumulative counters as Datadog counts of their change since the last"
                     + " collection (the first value and resets are dropped); false: as gauges of their value")
                     .withDefault("true"),
@@ -75,15 +81,11 @@ record DatadogSettings(boolean api, URI seriesUrl, SecretFile apiKey, SecretFile
      *
      * @throws BlipException listing every problem: the two ways written together, a key missing or
      *                       written twice, an unreadable or empty key file, a bad URL or address,
-     *                       {@code metric-translator}
+     *                       a {@code metric-translator} not installed
      */
-    static DatadogSettings of(Options options) {
+    static DatadogSettings of(Options options, Map<String, MetricTranslator> translators) {
         var problems = new ArrayList<String>();
-        String translator = options.string("metric-translator").trim();
-        if (!translator.isEmpty()) {
-            problems.add(options.where("metric-translator") + ": '" + translator + "': not supported: this port has"
-                    + " no domain translators; remove metric-translator (names are <metric-prefix><domain>.<metric>)");
-        }
+        MetricTranslator translator = MetricNames.translator(options, "metric-translator", translators, problems);
         String prefix = options.string("metric-prefix").trim();
         boolean delta = options.bool("delta");
         Duration timeout = options.duration("send-timeout");
@@ -99,14 +101,14 @@ record DatadogSettings(boolean api, URI seriesUrl, SecretFile apiKey, SecretFile
             String[] hostPort = hostPort(options, statsd, problems);
             failIf(problems);
             return new DatadogSettings(false, null, null, null, false, hostPort[0], Integer.parseInt(hostPort[1]),
-                    prefix, delta, timeout);
+                    prefix, translator, delta, timeout);
         }
         URI url = seriesUrl(options, problems);
         SecretFile apiKey = SecretFile.of(options, "api-key-auth", "api-key-auth-file", KEY, KEY_LOG, problems);
         SecretFile appKey = SecretFile.of(options, "app-key-auth", "app-key-auth-file", KEY, KEY_LOG, problems);
         failIf(problems);
-        return new DatadogSettings(true, url, apiKey, appKey, options.bool("api-compress"), "", 0, prefix, delta,
-                timeout);
+        return new DatadogSettings(true, url, apiKey, appKey, options.bool("api-compress"), "", 0, prefix,
+                translator, delta, timeout);
     }
 
     private static void failIf(List<String> problems) {

@@ -19,7 +19,7 @@ public final class DatadogSinkFactory extends SinkFactory.Base {
 
     @Override
     public Sink<List<String>> make(SinkContext context) {
-        DatadogSettings settings = DatadogSettings.of(context.options());
+        DatadogSettings settings = DatadogSettings.of(context.options(), context.translators());
         return settings.api() ? new ApiSink(settings, context.time()) : new StatsdSink(settings);
     }
 }

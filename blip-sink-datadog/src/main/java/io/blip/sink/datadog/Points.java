@@ -4,6 +4,10 @@ import io.blip.api.MetricValue;
 import io.blip.api.Metrics;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.sink.CounterDeltas;
+import io.blip.api.sink.MetricNames;
+import io.blip.api.sink.MetricTranslator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +17,8 @@ import java.util.TreeMap;
 /**
  * One monitor's collections as Datadog points, the same for the API and DogStatsD:
  * <ul>
- *   <li>name {@code <metric-prefix><domain>.<metric>};</li>
+ *   <li>name {@code <metric-prefix><domain>.<metric>}, or {@code <metric-prefix><translated>} with a
+ *       {@code metric-translator} ({@link MetricNames});</li>
  *   <li>tags {@code key:value}: the monitor's tags, then the value's meta (but {@code ts}, which would
  *       make a series per collection), then its group; each sorted by key, so a series' tags are always
  *       in one order;</li>
@@ -37,12 +42,15 @@ final class Points {
     record Point(String metric, boolean count, double value, long timestamp, List<String> tags) {
     }
 
-    private final String prefix;
+    private static final Logger LOG = LoggerFactory.getLogger(Points.class);
+
+    private final MetricNames names;
     private final CounterDeltas deltas;
     private final List<String> monitorTags;
 
-    Points(String prefix, boolean delta, MonitorConfig monitor) {
-        this.prefix = prefix;
+    /** @param translator the sink's {@code metric-translator}; null for none */
+    Points(String prefix, MetricTranslator translator, boolean delta, MonitorConfig monitor) {
+        this.names = MetricNames.of(prefix, translator, LOG::warn);
         this.deltas = delta ? new CounterDeltas() : null;
         var tags = new ArrayList<String>();
         new TreeMap<>(monitor.tags()).forEach((k, v) -> tags.add(k + ":" + v));
@@ -70,7 +78,7 @@ final class Points {
                     case EVENT -> null;
                 };
                 if (count != null) {
-                    out.add(new Point(prefix + domain + "." + v.name(), count, v.value(), timestamp(v, begin),
+                    out.add(new Point(names.of(domain, v.name()), count, v.value(), timestamp(v, begin),
                             tags(v)));
                 }
             }

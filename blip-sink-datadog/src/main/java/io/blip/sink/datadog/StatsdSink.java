@@ -31,7 +31,7 @@ final class StatsdSink implements Sink<List<String>> {
 
     @Override
     public Encoder<List<String>> encoder(MonitorConfig monitor) {
-        var points = new Points(settings.prefix(), settings.delta(), monitor);
+        var points = new Points(settings.prefix(), settings.translator(), settings.delta(), monitor);
         return (Metrics metrics) -> {
             List<String> lines = points.of(metrics).stream().map(Wire::statsd).toList();
             long bytes = lines.stream().mapToLong(l -> l.length() + 1).sum();

@@ -3,6 +3,7 @@ package io.blip.sink.datadog;
 import com.google.gson.JsonObject;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.PluginBoot;
+import io.blip.testkit.PluginDirs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static io.blip.sink.datadog.TestData.API_KEY;
 import static io.blip.sink.datadog.TestData.APP_KEY;
@@ -85,6 +87,55 @@ class DatadogBootTest {
             String output = out.text();
             assertNoKeys(output);
             assertTrue(output.contains("datadog"), output);
+        }
+    }
+
+    /**
+     * A metric translator dropped into plugins/ as its own directory, named by {@code metric-translator}:
+     * the series of its domain carry its names after the prefix; the others, Blip's.
+     */
+    @Test
+    void aTranslatorPluginNamesTheSeriesItTranslates() throws Exception {
+        EmbeddedMariaDb db = EmbeddedMariaDb.shared();
+        db.createUser("blip", "blip", "SELECT, REPLICATION CLIENT ON *.*");
+        PluginBoot boot = boot();
+        PluginDirs.translatorPlugin(boot.plugins(), "my-names", "io.blip.test.names", "short",
+                Map.of("status.global", "mysql.status"));
+        try (FakeDatadog dd = FakeDatadog.start(API_KEY, APP_KEY)) {
+            Path config = Files.writeString(dir.resolve("blip.yaml"), """
+                    monitors:
+                      - hostname: %s
+                        username: blip
+                        password: blip
+                    plans:
+                      files: [%s]
+                    sinks:
+                      datadog:
+                        api-key-auth: %s
+                        app-key-auth: %s
+                        api-url: %s
+                        metric-prefix: "dd."
+                        metric-translator: short
+                    """.formatted(db.hostPort(), Files.writeString(dir.resolve("plan.yaml"), """
+                    level:
+                      freq: 1s
+                      collect:
+                        status.global:
+                          metrics: [threads_running]
+                        var.global:
+                          metrics: [max_connections]
+                    """), API_KEY, APP_KEY, dd.url()));
+
+            PluginBoot.Ended plugins = boot.run(config, "--print-plugins");
+            assertEquals(0, plugins.exitValue(), plugins.output());
+            assertTrue(plugins.output().lines().anyMatch(l -> l.contains("metric-translator") && l.contains("short")
+                    && l.contains("renames domains for a test")), plugins.output());
+
+            boot.runUntil(config, () -> dd.await("both metrics", got -> delivered(got).stream()
+                    .map(TestData::metric).toList().containsAll(List.of("dd.mysql.status.threads_running",
+                            "dd.var.global.max_connections")), WAIT));
+            assertTrue(delivered(dd.received()).stream().map(TestData::metric)
+                    .noneMatch(m -> m.startsWith("dd.status.global.")), "translated, never sent by Blip's name");
         }
     }
 

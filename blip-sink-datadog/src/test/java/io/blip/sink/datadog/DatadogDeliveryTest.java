@@ -43,7 +43,7 @@ class DatadogDeliveryTest {
     void anOutageIsRetriedByTheRuntimeAndEveryCollectionArrivesOnceInOrder() throws Exception {
         try (FakeDatadog dd = FakeDatadog.start(API_KEY, APP_KEY)) {
             dd.script(Answer.of(429), Answer.of(503), Answer.of(502));
-            var lane = lane(new Sinks(Map.of(), Time.system()), dd);
+            var lane = lane(new Sinks(Map.of(), Map::of, Time.system()), dd);
             for (long n = 1; n <= 3; n++) {
                 offer(lane, n);
             }
@@ -59,7 +59,7 @@ class DatadogDeliveryTest {
     void aRefusedRequestIsDroppedAndCountedNotRetried() throws Exception {
         try (FakeDatadog dd = FakeDatadog.start(API_KEY, APP_KEY)) {
             dd.script(Answer.of(400).withBody("{\"errors\":[\"Payload is not in the expected format\"]}"));
-            var lane = lane(new Sinks(Map.of(), Time.system()), dd);
+            var lane = lane(new Sinks(Map.of(), Map::of, Time.system()), dd);
             offer(lane, 1);
             dd.await("the refusal", got -> !got.isEmpty(), WAIT);
             offer(lane, 2);

@@ -3,6 +3,7 @@ package io.blip.sink.datadog;
 import io.blip.api.BlipException;
 import io.blip.api.config.Option;
 import io.blip.api.config.OptionSet;
+import io.blip.api.sink.MetricTranslator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ class DatadogSettingsTest {
     Path dir;
 
     private static DatadogSettings settings(Map<String, String> values) {
-        return DatadogSettings.of(options(values));
+        return DatadogSettings.of(options(values), Map.of());
     }
 
     private static String problem(Map<String, String> values) {
@@ -66,12 +67,12 @@ class DatadogSettingsTest {
         eu.put("site", "datadoghq.eu");
         assertEquals(URI.create("https://api.datadoghq.eu/api/v2/series"), settings(eu).seriesUrl());
         assertEquals(URI.create("https://api.us5.datadoghq.com/api/v2/series"),
-                DatadogSettings.of(options(keys, Map.of("DD_SITE", "us5.datadoghq.com"))).seriesUrl());
+                DatadogSettings.of(options(keys, Map.of("DD_SITE", "us5.datadoghq.com")), Map.of()).seriesUrl());
         var proxy = new java.util.LinkedHashMap<>(keys);
         proxy.put("api-url", "http://dd-proxy:8080/");
         assertEquals(URI.create("http://dd-proxy:8080/api/v2/series"), settings(proxy).seriesUrl());
         assertEquals(URI.create("http://dd-proxy:8080/api/v2/series"),
-                DatadogSettings.of(options(proxy, Map.of("DD_SITE", "datadoghq.eu"))).seriesUrl(),
+                DatadogSettings.of(options(proxy, Map.of("DD_SITE", "datadoghq.eu")), Map.of()).seriesUrl(),
                 "the config's api-url wins over the environment's site");
         proxy.put("api-url", "http://dd-proxy:8080/api/v2/series");
         assertEquals(URI.create("http://dd-proxy:8080/api/v2/series"), settings(proxy).seriesUrl());
@@ -143,10 +144,30 @@ class DatadogSettingsTest {
     }
 
     @Test
-    void metricTranslatorIsNotSupported() {
-        assertEquals("sinks.datadog.metric-translator: 'prom': not supported: this port has no domain translators;"
-                + " remove metric-translator (names are <metric-prefix><domain>.<metric>)",
-                problem(pairs("metric-translator", "prom", "dogstatsd-host", "localhost")));
+    void aMetricTranslatorNotInstalledSaysWhichAreAndHowToInstallOne() {
+        assertEquals("sinks.datadog.metric-translator: no metric translator named 'prom'. None is installed; a"
+                + " translator is a plugin providing io.blip.api.sink.MetricTranslator, its jar in a directory under"
+                + " plugins/", problem(pairs("metric-translator", "prom", "dogstatsd-host", "localhost")));
+        MetricTranslator shortNames = new MetricTranslator() {
+            public String name() {
+                return "short";
+            }
+
+            public String description() {
+                return "";
+            }
+
+            public String translate(String domain, String metric) {
+                return metric;
+            }
+        };
+        String message = assertThrows(BlipException.class, () -> DatadogSettings.of(
+                options(pairs("metric-translator", "prom", "dogstatsd-host", "localhost")),
+                Map.of("short", shortNames))).getMessage();
+        assertTrue(message.startsWith("sinks.datadog.metric-translator: no metric translator named 'prom'."
+                + " Installed: [short]; "), message);
+        assertEquals(shortNames, DatadogSettings.of(options(pairs("metric-translator", " short ", "dogstatsd-host",
+                "localhost")), Map.of("short", shortNames)).translator());
         assertFalse(settings(pairs("metric-translator", "", "dogstatsd-host", "localhost")).api(),
                 "empty, as Blip's quick reference writes it: no translator");
     }

@@ -44,7 +44,7 @@ class WireTest {
 
     @Test
     void valuesThatAreNotNumbersAreLeftOut() {
-        var points = new Points("", true, monitor("db1", Map.of()));
+        var points = new Points("", null, true, monitor("db1", Map.of()));
         List<Point> out = points.of(at("db1", 1, 1, "d", List.of(MetricValue.gauge("nan", Double.NaN),
                 new MetricValue("inf", Double.POSITIVE_INFINITY, MetricType.GAUGE, Map.of(), Map.of()),
                 MetricValue.gauge("ok", 1))));

@@ -46,7 +46,7 @@ final class Lanes implements AutoCloseable {
 
     /** @param domains what the sink knows of every domain (units, descriptions) */
     Lanes(Map<String, CollectorHelp> domains) {
-        this.sinks = new Sinks(domains, Time.system());
+        this.sinks = new Sinks(domains, Map::of, Time.system());
     }
 
     Lanes() {

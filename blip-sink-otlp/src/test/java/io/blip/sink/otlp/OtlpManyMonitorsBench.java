@@ -146,7 +146,7 @@ class OtlpManyMonitorsBench {
 
         /** New sinks, as at boot: each monitor's options read at its place in the config, one sink for all. */
         void open(Map<String, String> options) throws Exception {
-            var sinks = new Sinks(Workload.DOMAINS, Time.system());
+            var sinks = new Sinks(Workload.DOMAINS, java.util.Map::of, Time.system());
             var factory = new OtlpSinkFactory();
             for (int i = 0; i < n; i++) {
                 Monitor m = monitors.get(i);

@@ -1,6 +1,7 @@
 package io.blip.sink.pushgateway;
 
 import io.blip.api.MetricValue;
+import io.blip.api.sink.PromFamily;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,14 @@ final class BlipNames {
     }
 
     private final Map<String, Family> families = new LinkedHashMap<>();
+
+    /** The families of a collection's values. */
+    static List<PromFamily> families(Map<String, List<MetricValue>> values) {
+        return of(values).values().stream().map(f -> new PromFamily(f.name, f.help,
+                PromFamily.Type.valueOf(f.type.toUpperCase(Locale.ROOT)), f.label == null ? List.of() : List.of(f.label),
+                f.samples.entrySet().stream().map(s -> new PromFamily.Sample(f.label == null ? List.of()
+                        : List.of(s.getKey()), s.getValue())).toList())).toList();
+    }
 
     /** The families of a collection's values, by name. */
     static Map<String, Family> of(Map<String, List<MetricValue>> values) {

@@ -1,11 +1,11 @@
 package io.blip.sink.pushgateway;
 
-import io.blip.api.MetricValue;
+import io.blip.api.sink.PromFamily;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One monitor's collection as the Pushgateway takes it: the text format (0.0.4) as client_golang's
@@ -18,31 +18,48 @@ import java.util.TreeMap;
  */
 record Push(String monitorId, byte[] text, int samples) {
 
-    /** The collection's values in Blip's names; null when none has a name (no translated domain). */
-    static Push of(String monitorId, Map<String, List<MetricValue>> values) {
-        var families = new TreeMap<>(BlipNames.of(values));
-        if (families.isEmpty()) {
+    /** A collection's families (Blip's names or the exporter's); null when there are none. */
+    static Push of(String monitorId, List<PromFamily> named) {
+        if (named.isEmpty()) {
             return null;
         }
+        var families = new ArrayList<>(named);
+        families.sort(Comparator.comparing(PromFamily::name));
         var b = new StringBuilder(128 * families.size());
         int samples = 0;
-        for (BlipNames.Family f : families.values()) {
-            b.append("# HELP ").append(f.name).append(' ');
-            escape(f.help, false, b);
-            b.append("\n# TYPE ").append(f.name).append(' ').append(f.type).append('\n');
-            for (Map.Entry<String, Double> s : new TreeMap<>(f.samples).entrySet()) {
-                b.append(f.name);
-                if (f.label != null) {
-                    b.append('{').append(f.label).append("=\"");
-                    escape(s.getKey(), true, b);
-                    b.append("\"}");
+        for (PromFamily f : families) {
+            b.append("# HELP ").append(f.name()).append(' ');
+            escape(f.help(), false, b);
+            b.append("\n# TYPE ").append(f.name()).append(' ').append(f.type().text()).append('\n');
+            var sorted = new ArrayList<>(f.samples());
+            sorted.sort(BY_LABEL_VALUES);
+            for (PromFamily.Sample s : sorted) {
+                b.append(f.name());
+                if (!f.labelNames().isEmpty()) {
+                    b.append('{');
+                    for (int i = 0; i < f.labelNames().size(); i++) {
+                        b.append(i == 0 ? "" : ",").append(f.labelNames().get(i)).append("=\"");
+                        escape(s.labelValues().get(i), true, b);
+                        b.append('"');
+                    }
+                    b.append('}');
                 }
-                b.append(' ').append(number(s.getValue())).append('\n');
+                b.append(' ').append(number(s.value())).append('\n');
                 samples++;
             }
         }
         return new Push(monitorId, b.toString().getBytes(StandardCharsets.UTF_8), samples);
     }
+
+    private static final Comparator<PromFamily.Sample> BY_LABEL_VALUES = (a, b) -> {
+        for (int i = 0; i < a.labelValues().size(); i++) {
+            int c = a.labelValues().get(i).compareTo(b.labelValues().get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    };
 
     /** A value as Go's strconv writes it for the text format: whole numbers without a fraction, NaN, +Inf. */
     static String number(double v) {

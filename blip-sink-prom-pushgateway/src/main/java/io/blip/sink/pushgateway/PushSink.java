@@ -2,6 +2,7 @@ package io.blip.sink.pushgateway;
 
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.sink.Encoder;
+import io.blip.api.sink.ExporterNaming;
 import io.blip.api.sink.Answers;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
@@ -32,11 +33,14 @@ final class PushSink implements Sink<Push> {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PushgatewaySettings settings;
+    private final ExporterNaming exporterNaming;
     private final Time time;
     private final HttpClient client;
 
-    PushSink(PushgatewaySettings settings, Time time) {
+    /** @param exporterNaming the runtime's mysqld_exporter names, for {@code metric-names: exporter} */
+    PushSink(PushgatewaySettings settings, ExporterNaming exporterNaming, Time time) {
         this.settings = settings;
+        this.exporterNaming = exporterNaming;
         this.time = time;
         // The JVM's default proxy selector: Blip's http.proxy.
         this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
@@ -45,7 +49,8 @@ final class PushSink implements Sink<Push> {
     @Override
     public Encoder<Push> encoder(MonitorConfig monitor) {
         return metrics -> {
-            Push push = Push.of(monitor.id(), metrics.values());
+            Push push = Push.of(monitor.id(), settings.exporterNames() ? exporterNaming.families(metrics)
+                    : BlipNames.families(metrics.values()));
             return push == null ? null : new Encoder.Encoded<>(push, push.samples(), push.text().length);
         };
     }

@@ -12,21 +12,15 @@ import java.util.ArrayList;
 
 /**
  * The prom-pushgateway sink's options, declared once ({@link #OPTIONS}; the runtime checks them and
- * adds the delivery options every sink has), and what the declaration cannot check: the address, and
- * {@code metric-names: exporter}, which a plugin cannot make (below).
+ * adds the delivery options every sink has), and what the declaration cannot check: the address.
  *
- * <p>mysqld_exporter's own names, labels and help are written by the runtime's
- * {@code io.blip.runtime.prom} ({@code ExporterNames}, {@code Exposition}) for {@code /metrics}. A plugin
- * compiles against blip-api alone and the module graph is a star around it (ArchitectureTest), so
- * this plugin cannot call them; and they are not pure: {@code mysql_version_info}, the Galera
- * families and the InnoDB metrics' help read what the exporter reads beside Blip's domains, on the
- * monitor's connection. Copying them here would make two translations to keep equal, so
- * {@code exporter} is refused until the runtime offers them to sinks.
- *
- * @param addr    the Pushgateway's base URL ({@code http://host:9091})
- * @param timeout the most one send may take ({@code send-timeout})
+ * @param addr          the Pushgateway's base URL ({@code http://host:9091})
+ * @param exporterNames {@code metric-names: exporter}: mysqld_exporter's names, made by the runtime
+ *                      ({@link io.blip.api.sink.ExporterNaming}, as its {@code /metrics} names them);
+ *                      else Blip's translators' names ({@link BlipNames})
+ * @param timeout       the most one send may take ({@code send-timeout})
  */
-record PushgatewaySettings(URI addr, Duration timeout) {
+record PushgatewaySettings(URI addr, boolean exporterNames, Duration timeout) {
     static final String DEFAULT_ADDR = "http://127.0.0.1:9091";
     /** Blip's job name. */
     static final String JOB = "blip";
@@ -36,7 +30,9 @@ record PushgatewaySettings(URI addr, Duration timeout) {
                     .withDefault(DEFAULT_ADDR),
             Option.oneOf("metric-names", "How metrics are named",
                     "blip", "Blip's Prometheus translators (status.global, var.global, innodb), as Blip pushes them",
-                    "exporter", "mysqld_exporter's names as /metrics serves them: not supported by this sink")
+                    "exporter", "mysqld_exporter's names as /metrics serves them, of status.global, var.global,"
+                            + " innodb, wait.io.table and size.binlog (without mysql_version_info and the Galera"
+                            + " families, which need a scrape)")
                     .withDefault("blip"));
 
     /**
@@ -46,17 +42,12 @@ record PushgatewaySettings(URI addr, Duration timeout) {
      */
     static PushgatewaySettings of(Options options) {
         var problems = new ArrayList<String>();
-        if (options.string("metric-names").equals("exporter")) {
-            problems.add(options.where("metric-names") + ": 'exporter': not supported: mysqld_exporter's names are"
-                    + " made by the runtime (with what it reads beside Blip's domains), which a sink plugin cannot"
-                    + " reach; use metric-names: blip (Blip's translators, mostly the exporter's names), or Blip's"
-                    + " exporter section to serve mysqld_exporter's names for scraping");
-        }
         URI addr = url(options, problems);
         if (!problems.isEmpty()) {
             throw new BlipException(String.join("\n", problems));
         }
-        return new PushgatewaySettings(addr, options.duration("send-timeout"));
+        return new PushgatewaySettings(addr, options.string("metric-names").equals("exporter"),
+                options.duration("send-timeout"));
     }
 
     private static URI url(Options options, java.util.List<String> problems) {

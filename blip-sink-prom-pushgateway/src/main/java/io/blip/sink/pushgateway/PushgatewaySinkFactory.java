@@ -16,6 +16,6 @@ public final class PushgatewaySinkFactory extends SinkFactory.Base {
 
     @Override
     public Sink<Push> make(SinkContext context) {
-        return new PushSink(PushgatewaySettings.of(context.options()), context.time());
+        return new PushSink(PushgatewaySettings.of(context.options()), context.exporterNaming(), context.time());
     }
 }

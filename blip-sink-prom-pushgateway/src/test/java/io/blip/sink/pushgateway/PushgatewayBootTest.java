@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -72,22 +74,62 @@ class PushgatewayBootTest {
         }
     }
 
+    /**
+     * {@code metric-names: exporter}: Blip's default plan pushed in mysqld_exporter's names, as the
+     * runtime names them for {@code /metrics}: the InnoDB metrics as the server spells and describes
+     * them (read on the monitor's connection).
+     */
     @Test
-    void exporterNamesAreABootErrorSayingWhy() throws Exception {
-        Path config = Files.writeString(dir.resolve("blip.yaml"), """
-                monitors:
-                  - hostname: 127.0.0.1:1
-                    username: blip
-                    password: blip
-                sinks:
-                  prom-pushgateway:
-                    metric-names: exporter
-                """);
-        PluginBoot.Ended end = boot().run(config);
-        String text = end.output();
-        assertEquals(1, end.exitValue(), text);
-        assertTrue(text.contains("sinks.prom-pushgateway.metric-names: 'exporter': not supported: mysqld_exporter's"
-                + " names are made by the runtime"), text);
+    void exporterNamesPushTheExportersFamilies() throws Exception {
+        EmbeddedMariaDb db = EmbeddedMariaDb.shared();
+        // PROCESS: information_schema.innodb_metrics shows nothing without it.
+        db.createUser("blip-innodb", "blip", "SELECT, PROCESS, REPLICATION CLIENT ON *.*");
+        PluginBoot boot = boot();
+        try (FakePushgateway gateway = FakePushgateway.start()) {
+            Path config = Files.writeString(dir.resolve("blip.yaml"), """
+                    monitors:
+                      - id: db1
+                        hostname: %s
+                        username: blip-innodb
+                        password: blip
+                    plans:
+                      files: [%s]
+                    sinks:
+                      prom-pushgateway:
+                        addr: %s
+                        metric-names: exporter
+                    """.formatted(db.hostPort(), Files.writeString(dir.resolve("plan.yaml"), """
+                    level:
+                      freq: 1s
+                      collect:
+                        status.global:
+                          options: {all: "yes"}
+                        var.global:
+                          metrics: [max_connections]
+                        innodb:
+                          metrics: [buffer_lru_batch_flush_total_pages, lock_deadlocks, os_pending_reads]
+                    """), gateway.url()));
+
+            boot.runUntil(config, () -> gateway.await("a push", got -> got.stream()
+                    .anyMatch(FakePushgateway.Received::ok), WAIT));
+            FakePushgateway.Received push = gateway.received().stream().filter(FakePushgateway.Received::ok)
+                    .findFirst().orElseThrow();
+            assertEquals("/metrics/job/blip/monitor/db1", push.path());
+            Map<String, PromText.Family> families = FakePushgateway.byName(push);
+            PromText.Family commands = families.get("mysql_global_status_commands_total");
+            assertEquals("counter", commands.type(), push.text());
+            assertTrue(commands.samples().stream().anyMatch(sample -> sample.labels().equals(Map.of("command",
+                    "select"))), push.text());
+            assertEquals("Generic gauge metric from SHOW GLOBAL VARIABLES.",
+                    families.get("mysql_global_variables_max_connections").help(), push.text());
+            // The server's spelling, type and comment, as the exporter writes them.
+            for (String name : List.of("mysql_info_schema_innodb_metrics_buffer_buffer_LRU_batch_flush_total_pages_total",
+                    "mysql_info_schema_innodb_metrics_lock_lock_deadlocks",
+                    "mysql_info_schema_innodb_metrics_os_os_pending_reads_total")) {
+                assertTrue(families.containsKey(name), name + " in\n" + push.text());
+                assertFalse(families.get(name).help().startsWith("Generic"), push.text());
+            }
+        }
     }
 
     /** Blip, to boot with plugins/prom-pushgateway/ made of this module's classes. */

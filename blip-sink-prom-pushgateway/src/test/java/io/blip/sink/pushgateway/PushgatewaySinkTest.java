@@ -72,18 +72,16 @@ class PushgatewaySinkTest {
     }
 
     @Test
-    void defaultsToBlipsAddressAndRefusesExporterNamesAndBadAddresses() {
+    void defaultsToBlipsAddressAndNamesAndRefusesBadAddresses() {
         assertEquals("http://127.0.0.1:9091/metrics/job/blip/monitor/db1",
                 PushgatewaySettings.of(options(Map.of())).groupUrl("db1").toString());
         assertEquals("http://gw:9091/metrics/job/blip/monitor@base64/YS9i",
                 PushgatewaySettings.of(options(Map.of("addr", "http://gw:9091/"))).groupUrl("a/b").toString());
+        assertFalse(PushgatewaySettings.of(options(Map.of())).exporterNames());
+        assertTrue(PushgatewaySettings.of(options(Map.of("metric-names", "exporter"))).exporterNames());
         String message = assertThrows(BlipException.class, () -> PushgatewaySettings.of(options(Map.of(
                 "metric-names", "exporter", "addr", "127.0.0.1:9091")))).getMessage();
-        assertEquals("sinks.prom-pushgateway.metric-names: 'exporter': not supported: mysqld_exporter's names are"
-                + " made by the runtime (with what it reads beside Blip's domains), which a sink plugin cannot reach;"
-                + " use metric-names: blip (Blip's translators, mostly the exporter's names), or Blip's exporter"
-                + " section to serve mysqld_exporter's names for scraping\n"
-                + "sinks.prom-pushgateway.addr: '127.0.0.1:9091' is not the URL of a Pushgateway; write it like"
+        assertEquals("sinks.prom-pushgateway.addr: '127.0.0.1:9091' is not the URL of a Pushgateway; write it like"
                 + " http://127.0.0.1:9091 (http:// required, as in Blip)", message);
     }
 

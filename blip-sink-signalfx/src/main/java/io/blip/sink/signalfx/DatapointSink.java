@@ -2,6 +2,7 @@ package io.blip.sink.signalfx;
 
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.sink.Encoder;
+import io.blip.api.sink.MetricNames;
 import io.blip.api.sink.Answers;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
@@ -46,8 +47,9 @@ final class DatapointSink implements Sink<Datapoints> {
 
     @Override
     public Encoder<Datapoints> encoder(MonitorConfig monitor) {
+        MetricNames names = MetricNames.of(settings.prefix(), settings.translator(), LOG::warn);
         return metrics -> {
-            Datapoints points = Datapoints.of(metrics, settings.prefix(), monitor);
+            Datapoints points = Datapoints.of(metrics, names, monitor);
             return points.size() == 0 ? null : new Encoder.Encoded<>(points, points.size(), points.bytes());
         };
     }

@@ -3,6 +3,7 @@ package io.blip.sink.signalfx;
 import io.blip.api.MetricValue;
 import io.blip.api.Metrics;
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.sink.MetricNames;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,8 @@ import java.util.TreeMap;
  * datapoint API ({@code {"metric":..,"value":..,"dimensions":{..},"timestamp":ms}}) in the array of its
  * type:
  * <ul>
- *   <li>metric {@code <metric-prefix><domain>.<metric>};</li>
+ *   <li>metric {@code <metric-prefix><domain>.<metric>}, or {@code <metric-prefix><translated>} with a
+ *       {@code metric-translator} ({@link MetricNames});</li>
  *   <li>dimensions: the monitor's tags, then the value's meta (but {@code ts}, which would make a
  *       time series per collection), then its group; a later one of the same name wins, as in Blip;</li>
  *   <li>timestamp in milliseconds: the value's own (CloudWatch's, for {@code aws.rds}), else its meta
@@ -39,7 +41,7 @@ record Datapoints(List<String> gauge, List<String> counter, List<String> cumulat
     }
 
     /** A monitor's collection; its tags are the first dimensions of every datapoint. */
-    static Datapoints of(Metrics metrics, String prefix, MonitorConfig monitor) {
+    static Datapoints of(Metrics metrics, MetricNames names, MonitorConfig monitor) {
         var gauge = new ArrayList<String>();
         var counter = new ArrayList<String>();
         var cumulative = new ArrayList<String>();
@@ -51,7 +53,7 @@ record Datapoints(List<String> gauge, List<String> counter, List<String> cumulat
                 if (ts == null || !Double.isFinite(v.value())) {
                     continue;
                 }
-                String metric = prefix + domain + "." + v.name();
+                String metric = names.of(domain, v.name());
                 switch (v.type()) {
                     case GAUGE, BOOL -> gauge.add(json(metric, number(v.value()), dimensions(tags, v), ts));
                     case CUMULATIVE_COUNTER -> cumulative.add(json(metric, number(v.value()), dimensions(tags, v),

@@ -4,6 +4,8 @@ import io.blip.api.BlipException;
 import io.blip.api.config.Option;
 import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
+import io.blip.api.sink.MetricNames;
+import io.blip.api.sink.MetricTranslator;
 import io.blip.api.sink.SecretFile;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +13,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -22,9 +25,11 @@ import java.util.List;
  * @param datapointUrl the ingest API's {@code .../v2/datapoint}
  * @param token        the org access token, inline or from its file
  * @param prefix       put before {@code <domain>.<metric>}
+ * @param translator   {@code metric-translator}: names a metric instead of {@code <domain>.<metric>}; null for none
  * @param timeout      the most one send may take ({@code send-timeout})
  */
-record SignalFxSettings(URI datapointUrl, SecretFile token, String prefix, Duration timeout) {
+record SignalFxSettings(URI datapointUrl, SecretFile token, String prefix, MetricTranslator translator,
+                        Duration timeout) {
 
     /** How messages name the token; a token file read again, or unreadable, is logged as the sink's. */
     private static final SecretFile.Wording TOKEN = new SecretFile.Wording("token", "the token", "");
@@ -40,7 +45,8 @@ record SignalFxSettings(URI datapointUrl, SecretFile token, String prefix, Durat
             Option.path("auth-token-file", "File holding the SignalFx access token; read at boot, when it changes"
                     + " and after SignalFx refuses the token (401, 403)"),
             Option.string("metric-prefix", "Put before <domain>.<metric>, literally (no dot is added), e.g. mysql."),
-            Option.string("metric-translator", "Blip's domain translators: not supported here"),
+            Option.string("metric-translator", "Name of a metric translator plugin that names each metric instead of"
+                    + " <domain>.<metric> (the prefix still comes first); --print-plugins lists those installed"),
             Option.string("realm", "SignalFx realm whose ingest API receives the datapoints"
                     + " (https://ingest.<realm>.signalfx.com): us0, us1, us2, eu0, jp0, ...; without it, "
                     + DEFAULT_INGEST + " as Blip's client")
@@ -53,19 +59,16 @@ record SignalFxSettings(URI datapointUrl, SecretFile token, String prefix, Durat
      *
      * @throws BlipException listing every problem
      */
-    static SignalFxSettings of(Options options) {
+    static SignalFxSettings of(Options options, Map<String, MetricTranslator> translators) {
         var problems = new ArrayList<String>();
-        String translator = options.string("metric-translator").trim();
-        if (!translator.isEmpty()) {
-            problems.add(options.where("metric-translator") + ": '" + translator + "': not supported: this port has"
-                    + " no domain translators; remove metric-translator (names are <metric-prefix><domain>.<metric>)");
-        }
+        MetricTranslator translator = MetricNames.translator(options, "metric-translator", translators, problems);
         URI url = datapointUrl(options, problems);
         SecretFile token = SecretFile.of(options, "auth-token", "auth-token-file", TOKEN, TOKEN_LOG, problems);
         if (!problems.isEmpty()) {
             throw new BlipException(String.join("\n", problems));
         }
-        return new SignalFxSettings(url, token, options.string("metric-prefix"), options.duration("send-timeout"));
+        return new SignalFxSettings(url, token, options.string("metric-prefix"), translator,
+                options.duration("send-timeout"));
     }
 
     /** {@code <ingest-url, https://ingest.<realm>.signalfx.com, or Blip's default>/v2/datapoint}. */

@@ -17,6 +17,6 @@ public final class SignalFxSinkFactory extends SinkFactory.Base {
 
     @Override
     public Sink<Datapoints> make(SinkContext context) {
-        return new DatapointSink(SignalFxSettings.of(context.options()), context.time());
+        return new DatapointSink(SignalFxSettings.of(context.options(), context.translators()), context.time());
     }
 }

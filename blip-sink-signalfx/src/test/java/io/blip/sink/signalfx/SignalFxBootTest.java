@@ -107,7 +107,8 @@ class SignalFxBootTest {
         PluginBoot.Ended end = boot().run(config);
         String text = end.output();
         assertEquals(1, end.exitValue(), text);
-        assertTrue(text.contains("sinks.signalfx.metric-translator: 'sfx': not supported"), text);
+        assertTrue(text.contains("sinks.signalfx.metric-translator: no metric translator named 'sfx'. None is"
+                + " installed"), text);
         assertNoToken(text);
     }
 

@@ -68,7 +68,7 @@ class SignalFxSinkTest {
     }
 
     private static String problem(Map<String, ?> values) {
-        String message = assertThrows(BlipException.class, () -> SignalFxSettings.of(options(values))).getMessage();
+        String message = assertThrows(BlipException.class, () -> SignalFxSettings.of(options(values), Map.of())).getMessage();
         assertFalse(message.contains(TOKEN), message);
         return message;
     }
@@ -89,18 +89,20 @@ class SignalFxSinkTest {
     @Test
     void whereTheDatapointsGo() {
         assertEquals("https://ingest.signalfx.com/v2/datapoint",
-                SignalFxSettings.of(options(Map.of("auth-token", TOKEN))).datapointUrl().toString());
+                SignalFxSettings.of(options(Map.of("auth-token", TOKEN)), Map.of()).datapointUrl().toString());
         assertEquals("https://ingest.us1.signalfx.com/v2/datapoint",
-                SignalFxSettings.of(options(Map.of("auth-token", TOKEN, "realm", "us1"))).datapointUrl().toString());
+                SignalFxSettings.of(options(Map.of("auth-token", TOKEN, "realm", "us1")), Map.of()).datapointUrl()
+                        .toString());
         assertEquals("http://proxy:8080/v2/datapoint", SignalFxSettings.of(options(Map.of("auth-token", TOKEN,
-                "ingest-url", "http://proxy:8080/"))).datapointUrl().toString());
+                "ingest-url", "http://proxy:8080/")), Map.of()).datapointUrl().toString());
     }
 
     @Test
     void eachMistakeIsABootErrorAndAllAreReportedAtOnce() {
         assertEquals("sinks.signalfx.auth-token: not set; set auth-token or auth-token-file", problem(Map.of()));
-        assertEquals("sinks.signalfx.metric-translator: 'sfx': not supported: this port has no domain translators;"
-                + " remove metric-translator (names are <metric-prefix><domain>.<metric>)\n"
+        assertEquals("sinks.signalfx.metric-translator: no metric translator named 'sfx'. None is installed; a"
+                + " translator is a plugin providing io.blip.api.sink.MetricTranslator, its jar in a directory under"
+                + " plugins/\n"
                 + "sinks.signalfx.realm and sinks.signalfx.ingest-url: both say where the ingest API is; keep one",
                 problem(Map.of("auth-token", TOKEN, "metric-translator", "sfx", "metric-prefix", "",
                         "realm", "us1", "ingest-url", "http://x")));
