@@ -9,6 +9,7 @@ import io.blip.api.sink.SinkContext;
 import io.blip.api.sink.SinkFactory;
 import io.blip.api.time.Time;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,6 +56,18 @@ public final class Sinks {
 
     private static <T> SinkQueue<T> queue(String name, Sink<T> sink, Options options, Time time) {
         return new SinkQueue<>(name, sink, Delivery.of(options), time);
+    }
+
+    /**
+     * Tells every live sink Blip reloads ({@link SinkQueue#reload}), one after another on the caller's
+     * thread; a queue closing (its monitors all stopped) is left alone. Lanes can be made meanwhile.
+     */
+    public void reload() {
+        List<SinkQueue<?>> live;
+        synchronized (this) {
+            live = List.copyOf(queues.values());
+        }
+        live.forEach(SinkQueue::reload);
     }
 
     /** How many distinct sinks there are: for tests and logs. */
