@@ -547,6 +547,11 @@ final class Fleet {
         return (scrapeTimeout.compareTo(longest) > 0 ? scrapeTimeout : longest).plusSeconds(2);
     }
 
+    /** Tells the live sinks Blip reloads, so that they read their files (key files) again. */
+    void reloadSinks() {
+        sinks.reload();
+    }
+
     /** The monitor of prepared parts: its connector and pool, its lanes into its sinks, its collectors. */
     Monitor build(Prepared p, LevelClock levelClock, ExecutorService queries) {
         MonitorConfig config = p.config();

@@ -258,16 +258,28 @@ public final class Server implements AutoCloseable {
      * problems (all of them are reported) or when more monitors would go than
      * {@code monitor-loader.stop-loss} allows. One at a time: a reload while another reload, start or
      * stop runs is {@link ReloadOutcome#BUSY}.
+     *
+     * <p>Whatever the outcome, while the server runs, every live sink is first told of the reload
+     * ({@code Sink.reload}) and reads its files (key files) again: an operator who rotated a key and
+     * sent SIGHUP expects it read, even when the config did not change or the reload is refused.
      */
     public Reload reload() {
+        boolean busy;
         synchronized (this) {
-            if (fleet == null || closed || changing) {
-                return Reload.refused(ReloadOutcome.BUSY, closed || fleet == null ? "the server is not running"
-                        : "a reload, start or stop is in progress");
+            if (fleet == null || closed) {
+                return Reload.refused(ReloadOutcome.BUSY, "the server is not running");
             }
-            changing = true;
+            busy = changing;
+            if (!busy) {
+                changing = true;
+            }
+        }
+        if (busy) {
+            fleet.reloadSinks();
+            return Reload.refused(ReloadOutcome.BUSY, "a reload, start or stop is in progress");
         }
         try {
+            fleet.reloadSinks();
             return reloadNow();
         } finally {
             doneChanging();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.blip.runtime.config.StopLoss;
 import io.blip.runtime.monitor.Monitor;
 import io.blip.testkit.EmbeddedMariaDb;
+import io.blip.testkit.ModuleJar;
 import io.blip.testkit.VirtualTime;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,17 +53,84 @@ class ReloadTest {
     }
 
     private void writeConfig(String stopLoss) throws Exception {
+        writeConfig(stopLoss, "noop: {}");
+    }
+
+    /** The config file, with {@code sinks} (one line of YAML flow) for every monitor. */
+    private void writeConfig(String stopLoss, String sinks) throws Exception {
         Files.writeString(dir.resolve("blip.yaml"), """
                 api: {bind: "127.0.0.1:0"}
                 mysql:
                   username: reload
                   password: reload-pw
                 sinks:
-                  noop: {}
+                  %s
                 monitor-loader:
                   files: [monitors.yaml]
                   stop-loss: "%s"
-                """.formatted(stopLoss));
+                """.formatted(sinks, stopLoss));
+    }
+
+    /**
+     * A plugin directory with sink {@code reloads}, built now: its sink writes a line to the file of its
+     * option {@code log} when it is made ({@code made}) and at each {@code Sink.reload()} ({@code reload}).
+     */
+    private Path reloadsPlugin() {
+        Path plugins = dir.resolve("plugins");
+        new ModuleJar("io.blip.test.reloads")
+                .source("io.blip.test.reloads.Sinks", """
+                        package io.blip.test.reloads;
+
+                        import io.blip.api.config.MonitorConfig;
+                        import io.blip.api.config.Option;
+                        import io.blip.api.config.OptionSet;
+                        import io.blip.api.sink.Encoder;
+                        import io.blip.api.sink.Sink;
+                        import io.blip.api.sink.SinkContext;
+                        import io.blip.api.sink.SinkFactory;
+                        import java.io.IOException;
+                        import java.io.UncheckedIOException;
+                        import java.nio.file.Files;
+                        import java.nio.file.Path;
+                        import java.nio.file.StandardOpenOption;
+                        import java.util.List;
+
+                        public final class Sinks implements SinkFactory {
+                            @Override public String name() { return "reloads"; }
+                            @Override public String description() { return "test sink that writes down its reloads"; }
+                            @Override public OptionSet options() {
+                                return OptionSet.of(Option.path("log", "where it writes down its making and reloads"));
+                            }
+
+                            @Override public Sink<Object> make(SinkContext context) {
+                                Path log = context.options().file("log").orElseThrow();
+                                line(log, "made");
+                                return new Sink<>() {
+                                    @Override public Encoder<Object> encoder(MonitorConfig monitor) {
+                                        return metrics -> null;
+                                    }
+
+                                    @Override public void send(List<Object> batch) {
+                                    }
+
+                                    @Override public void reload() {
+                                        line(log, "reload");
+                                    }
+                                };
+                            }
+
+                            private static void line(Path log, String line) {
+                                try {
+                                    Files.writeString(log, line + "\\n", StandardOpenOption.APPEND);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            }
+                        }
+                        """)
+                .provides("io.blip.api.sink.SinkFactory", "io.blip.test.reloads.Sinks")
+                .writeTo(plugins.resolve("reloads").resolve("reloads.jar"));
+        return plugins;
     }
 
     /** The monitor file: one monitor per id, all of the test's MariaDB, each with its own tag. */
@@ -76,7 +144,11 @@ class ReloadTest {
     }
 
     private Server started() {
-        server = Server.boot(new CliOptions(dir.resolve("blip.yaml"), dir.resolve("no-plugins"), false, false, false,
+        return started(dir.resolve("no-plugins"));
+    }
+
+    private Server started(Path plugins) {
+        server = Server.boot(new CliOptions(dir.resolve("blip.yaml"), plugins, false, false, false,
                 false, false, false, false, true), Map.of(), System.out, time);
         server.run();
         return server;
@@ -182,6 +254,26 @@ class ReloadTest {
         Monitor again = byId().get("b");
         assertNotSame(b, again);
         awaitRunning(again);
+    }
+
+    @Test
+    void everyReloadTellsTheLiveSinksOnceWhetherItChangedNothingOrWasRefused() throws Exception {
+        Path log = Files.createFile(dir.resolve("reloads.log"));
+        writeConfig("50%", "reloads: {log: \"" + log + "\"}");
+        started(reloadsPlugin());
+        assertEquals(List.of("made"), Files.readAllLines(log), "one sink for the four monitors: their options are equal");
+
+        assertEquals(Server.ReloadOutcome.RELOADED, server.reload().outcome());
+        assertEquals(List.of("made", "reload"), Files.readAllLines(log), "nothing changed: the sink lives on");
+
+        Files.writeString(monitors, "monitors:\n  - id: a\n    no-such-key: 1\n");
+        assertEquals(Server.ReloadOutcome.INVALID, server.reload().outcome());
+        assertEquals(List.of("made", "reload", "reload"), Files.readAllLines(log));
+
+        writeMonitors("a");
+        assertEquals(Server.ReloadOutcome.STOP_LOSS, server.reload().outcome());
+        assertEquals(List.of("made", "reload", "reload", "reload"), Files.readAllLines(log));
+        assertEquals(List.of("a", "b", "c", "d"), List.copyOf(byId().keySet()));
     }
 
     @Test

@@ -18,9 +18,11 @@ import java.util.function.Consumer;
  * A sink's credential (an API key, an access token): written in the config, or read from a file, for
  * a sink that sends it in a request header. A file is read when the sink is made (at boot, and at
  * every reload that makes the sink anew), again before a send when it changed (its modification time
- * or size), so a credential rotated on disk is used without a reload, and again when the sink calls
- * {@link #reread()} after its receiver refused the credential (401, 403). A file that cannot be read
- * later keeps the credential read last. Its value is revealed only to the request header.
+ * or size), so a credential rotated on disk is used without a reload, again at every reload of Blip
+ * when the sink calls {@link #reload()} from {@link Sink#reload()} (whether the file looks changed or
+ * not), and again when the sink calls {@link #reread()} after its receiver refused the credential
+ * (401, 403). A file that cannot be read later keeps the credential read last. Its value is revealed
+ * only to the request header.
  *
  * <p>blip-api logs nothing itself: what happens to the file later goes to the plugin's logger through
  * the {@link Log} it gives.
@@ -113,11 +115,34 @@ public final class SecretFile {
                             + ": the file changed");
                 }
             } catch (IOException | IllegalStateException e) {
-                log.warn().accept(where + ": " + e.getMessage() + "; the " + wording.noun()
-                        + " read before stays in use");
+                warnKept(where + ": " + e.getMessage());
             }
         }
         return secret;
+    }
+
+    /**
+     * Reads the file again, whether it looks changed or not, at a reload of Blip ({@link Sink#reload()}):
+     * a credential rewritten with the same length within the file system's time granularity is read too.
+     * A credential that changed is told to the {@link Log}'s {@code info}; a file that cannot be read, to
+     * its {@code warn}, and the credential read before stays in use. Nothing to do for a credential in the
+     * config. Never throws.
+     */
+    public synchronized void reload() {
+        if (file == null) {
+            return;
+        }
+        Secret before = secret;
+        String problem = reread();
+        if (problem != null) {
+            warnKept(problem);
+        } else if (!secret.equals(before)) {
+            log.info().accept(where + ": read the " + wording.noun() + " again from " + file + ": Blip reloaded");
+        }
+    }
+
+    private void warnKept(String problem) {
+        log.warn().accept(problem + "; the " + wording.noun() + " read before stays in use");
     }
 
     /**

@@ -39,6 +39,23 @@ public interface Sink<T> extends AutoCloseable {
         return "";
     }
 
+    /**
+     * Blip reloads (SIGHUP, {@code POST /monitors/reload}, a monitor loader's {@code refresh}): read again
+     * what the sink reads from files, e.g. a key file ({@link SecretFile#reload()}), so that a credential
+     * rotated on disk is used from the next send. Called once per reload on every live sink, whatever the
+     * reload's outcome: when it changed nothing (a sink of an unchanged configuration lives on, with its
+     * queue) and when it was refused (an invalid config, {@code monitor-loader.stop-loss}). A sink made by
+     * the reload itself read its files when it was made and may not be called.
+     *
+     * <p>Called on the thread that runs the reload, not the sink's sending thread: it may run while a
+     * {@link #send} is in progress, but never during or after {@link #close}. It must be quick (the reload
+     * waits for it) and should not throw: a problem is logged by the sink, and what it read before stays
+     * in use. If it throws anyway, the runtime logs a warning naming the sink and goes on with the reload.
+     * Does nothing by default.
+     */
+    default void reload() {
+    }
+
     /** Releases what the sink holds (clients, connections); called once, after the last send. */
     @Override
     default void close() throws Exception {

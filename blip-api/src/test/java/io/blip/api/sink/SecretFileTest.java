@@ -113,14 +113,45 @@ class SecretFileTest {
         }
     }
 
+    /**
+     * The token file written with {@code text} and its time set to one fixed time: a rewrite of the same
+     * size looks unchanged to {@link SecretFile#current()}.
+     */
+    private Path stamped(String text) throws Exception {
+        Path file = Files.writeString(dir.resolve("token"), text);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        return file;
+    }
+
+    @Test
+    void aReloadReadsTheFileEvenWhenItLooksUnchangedAndKeepsTheCredentialWhenItCannot() throws Exception {
+        Path file = stamped("aaaa");
+        SecretFile secret = of(Map.of("auth-token-file", file.toString()), TOKEN, new ArrayList<>());
+        secret.reload();
+        assertEquals(List.of(), logged, "read, unchanged: nothing to tell");
+
+        stamped("bbbb");
+        secret.reload();
+        assertEquals("bbbb", secret.current().reveal());
+        assertEquals(List.of("INFO sinks.sfx.auth-token-file: read the token again from " + file + ": Blip reloaded"),
+                logged);
+
+        Files.writeString(file, "two words");
+        secret.reload();
+        assertEquals("WARN sinks.sfx.auth-token-file: the token file " + file + " holds more than the token (white"
+                + " space or other characters a token has not); write only the token in it; the token read before"
+                + " stays in use", logged.get(1));
+        assertEquals(2, logged.size());
+        for (String line : logged) {
+            assertFalse(line.contains("bbbb") || line.contains("words"), line);
+        }
+    }
+
     @Test
     void rereadReadsTheFileEvenWhenItLooksUnchanged() throws Exception {
-        Path file = Files.writeString(dir.resolve("token"), "aaaa");
-        FileTime time = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
-        Files.setLastModifiedTime(file, time);
+        Path file = stamped("aaaa");
         SecretFile secret = of(Map.of("auth-token-file", file.toString()), TOKEN, new ArrayList<>());
-        Files.writeString(file, "bbbb"); // the same size and, set back, the same time: current() cannot tell
-        Files.setLastModifiedTime(file, time);
+        stamped("bbbb");
         assertEquals("aaaa", secret.current().reveal());
         assertNull(secret.reread());
         assertEquals("bbbb", secret.current().reveal());

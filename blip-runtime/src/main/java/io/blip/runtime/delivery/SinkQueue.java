@@ -62,6 +62,8 @@ public final class SinkQueue<T> {
     private final Time time;
     private final Thread worker;
     private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
+    /** Held while the sink reloads or closes, so that a reload never overlaps or follows the close. */
+    private final Object reloadOrClose = new Object();
     private int nextLane;
     private int open;
     /** Collections in all lanes, and their points with the waiting health snapshots': kept as they change. */
@@ -203,6 +205,27 @@ public final class SinkQueue<T> {
             worker.start();
         }
         return lane;
+    }
+
+    /**
+     * Tells the sink Blip reloads ({@link Sink#reload()}), on the caller's thread, unless the queue is
+     * closing: its sink is closed or about to be. The queue's lock is not held meanwhile, so monitors
+     * go on offering and the worker sending. A sink that throws is logged and the reload goes on.
+     */
+    public void reload() {
+        synchronized (reloadOrClose) {
+            synchronized (this) {
+                if (retired || closing) {
+                    return;
+                }
+            }
+            try {
+                sink.reload();
+            } catch (RuntimeException e) {
+                LOG.warn("sink {} failed to reload (what it read before stays in use): {}", label,
+                        oneLine(describe(e)));
+            }
+        }
     }
 
     private void enqueue(Lane<T> lane, Item<T> item) {
@@ -539,10 +562,12 @@ public final class SinkQueue<T> {
             LOG.warn("{}: monitors {}: sink {} closed after a flush of at most {} ms; {} collections not sent",
                     Event.SINK_SEND_ERROR, monitors, label, flush.toMillis(), unsent);
         }
-        try {
-            sink.close();
-        } catch (Exception e) {
-            LOG.warn("sink {} did not close cleanly: {}", label, oneLine(String.valueOf(e.getMessage())));
+        synchronized (reloadOrClose) { // a reload in progress ends first; none starts: retired is set
+            try {
+                sink.close();
+            } catch (Exception e) {
+                LOG.warn("sink {} did not close cleanly: {}", label, oneLine(String.valueOf(e.getMessage())));
+            }
         }
     }
 

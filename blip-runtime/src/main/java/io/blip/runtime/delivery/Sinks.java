@@ -12,6 +12,7 @@ import io.blip.api.sink.SinkFactory;
 import io.blip.api.time.Time;
 import io.blip.runtime.prom.ExporterFamilies;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -75,6 +76,18 @@ public final class Sinks {
      */
     public void serve(String monitorId, ConnectionSource db) {
         exporterNaming.serve(monitorId, db);
+    }
+
+    /**
+     * Tells every live sink Blip reloads ({@link SinkQueue#reload}), one after another on the caller's
+     * thread; a queue closing (its monitors all stopped) is left alone. Lanes can be made meanwhile.
+     */
+    public void reload() {
+        List<SinkQueue<?>> live;
+        synchronized (this) {
+            live = List.copyOf(queues.values());
+        }
+        live.forEach(SinkQueue::reload);
     }
 
     /** How many distinct sinks there are: for tests and logs. */

@@ -10,6 +10,7 @@ import io.blip.api.sink.Delivery;
 import io.blip.api.sink.Encoder;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.Sink;
+import io.blip.testkit.LogEvents;
 import io.blip.testkit.VirtualTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +58,9 @@ class SinkQueueTest {
         volatile Function<List<String>, Exception> answer = batch -> null;
         volatile int points = 1;
         volatile boolean closed;
+        volatile int reloads;
+        /** What {@link #reload} throws; null: nothing. */
+        volatile RuntimeException reloadFailure;
         /** Counted down when a held send starts; {@link #release} lets held sends end. */
         final CountDownLatch taken = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
@@ -101,6 +105,14 @@ class SinkQueueTest {
                 throw e;
             }
             sent.add(batch);
+        }
+
+        @Override
+        public void reload() {
+            reloads++;
+            if (reloadFailure != null) {
+                throw reloadFailure;
+            }
         }
 
         @Override
@@ -267,6 +279,26 @@ class SinkQueueTest {
         assertTrue(lane.status().startsWith("last send failed: ConnectException: connection refused"),
                 lane.status());
         assertTrue(sink.closed);
+    }
+
+    @Test
+    void aReloadReachesALiveSinkNotAClosedOneAndASinkThatThrowsIsLoggedByName() throws Exception {
+        var sink = new Recording();
+        var queue = new SinkQueue<>("rec", sink, options(10, 0, 10, Duration.ZERO), time);
+        var lane = queue.lane(MonitorConfig.of("m1"));
+        try (var events = new LogEvents(SinkQueue.class)) {
+            queue.reload();
+            assertEquals(1, sink.reloads);
+            sink.reloadFailure = new IllegalStateException("the key file is gone");
+            queue.reload();
+            assertEquals(2, sink.reloads);
+            assertEquals(List.of("WARN sink rec failed to reload (what it read before stays in use):"
+                    + " IllegalStateException: the key file is gone"), events.all());
+        }
+        lane.close(WAIT);
+        assertTrue(sink.closed);
+        queue.reload();
+        assertEquals(2, sink.reloads, "a closed sink is not told");
     }
 
     @Test

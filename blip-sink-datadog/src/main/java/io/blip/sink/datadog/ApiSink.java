@@ -37,7 +37,8 @@ import java.util.zip.GZIPOutputStream;
  * 202 are logged); 401 and 403 re-read the key files and send once more, then refuse; 429 and 5xx may
  * pass and are retried by the runtime, after {@code Retry-After} or {@code X-RateLimit-Reset} when
  * Datadog gives one; 400 and any other answer are refusals, with what Datadog said. No answer within
- * {@code send-timeout} may pass.
+ * {@code send-timeout} may pass. The key files are also read again at every reload of Blip
+ * ({@link #reload()}).
  */
 final class ApiSink implements Sink<List<String>> {
     static final int MAX_PAYLOAD = 512_000;
@@ -272,6 +273,13 @@ final class ApiSink implements Sink<List<String>> {
             gzip.write(json);
         }
         return out.toByteArray();
+    }
+
+    /** Blip reloads: both key files are read again; one that cannot be read keeps its key, with a warning. */
+    @Override
+    public void reload() {
+        settings.apiKey().reload();
+        settings.appKey().reload();
     }
 
     @Override

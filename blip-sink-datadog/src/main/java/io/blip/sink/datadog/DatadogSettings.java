@@ -54,8 +54,8 @@ record DatadogSettings(boolean api, URI seriesUrl, SecretFile apiKey, SecretFile
 
     static final OptionSet OPTIONS = OptionSet.of(
             Option.string("api-key-auth", "Datadog API key (the API's DD-API-KEY); or api-key-auth-file").asSecret(),
-            Option.path("api-key-auth-file", "File holding the Datadog API key; read at boot, when it changes and"
-                    + " after Datadog refuses a key (401, 403)"),
+            Option.path("api-key-auth-file", "File holding the Datadog API key; read at boot, when it changes, at"
+                    + " every reload (SIGHUP, POST /monitors/reload) and after Datadog refuses a key (401, 403)"),
             Option.string("app-key-auth", "Datadog application key (DD-APPLICATION-KEY); or app-key-auth-file")
                     .asSecret(),
             Option.path("app-key-auth-file", "File holding the Datadog application key; read like"

@@ -9,6 +9,7 @@ import io.blip.api.sink.Encoder;
 import io.blip.api.sink.SendException;
 import io.blip.sink.datadog.FakeDatadog.Answer;
 import io.blip.sink.datadog.FakeDatadog.Received;
+import io.blip.testkit.LogEvents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -293,6 +295,57 @@ class ApiSinkTest {
             sink.send(List.of(encoded));
         }
         assertEquals(List.of(202, 202), dd.received().stream().map(Received::status).toList());
+    }
+
+    @Test
+    void aReloadReadsTheKeyFilesAgainEvenWhenTheyLookUnchanged() throws Exception {
+        Path apiFile = Files.writeString(dir.resolve("api.key"), API_KEY + "\n");
+        Path appFile = Files.writeString(dir.resolve("app.key"), APP_KEY + "\n");
+        FileTime stamp = FileTime.from(Instant.parse("2026-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(apiFile, stamp);
+        String rotated = "rotated-" + "k".repeat(API_KEY.length() - "rotated-".length());
+        try (ApiSink sink = apiSink(pairs("api-url", dd.url(), "api-key-auth-file", apiFile.toString(),
+                "app-key-auth-file", appFile.toString()));
+             var events = new LogEvents(ApiSink.class)) {
+            List<String> encoded = one(sink, monitor("db1", Map.of()), collection(1, 1));
+            sink.send(List.of(encoded));
+            // Rotated with a key of the same length, the time set back: the file's stamp cannot tell.
+            Files.writeString(apiFile, rotated + "\n");
+            Files.setLastModifiedTime(apiFile, stamp);
+
+            sink.reload();
+
+            dd.expectKeys(rotated, APP_KEY);
+            sink.send(List.of(encoded));
+            assertEquals(List.of("INFO sinks.datadog.api-key-auth-file: read the key again from " + apiFile
+                    + ": Blip reloaded"), events.all(), "the application key did not change: nothing to tell");
+        }
+        assertEquals(List.of(202, 202), dd.received().stream().map(Received::status).toList());
+        assertEquals(List.of(API_KEY, rotated), dd.received().stream().map(Received::apiKey).toList());
+    }
+
+    @Test
+    void aKeyFileUnreadableAtAReloadKeepsTheKeyReadBeforeWithAWarning() throws Exception {
+        Path apiFile = Files.writeString(dir.resolve("api.key"), API_KEY + "\n");
+        Path appFile = Files.writeString(dir.resolve("app.key"), APP_KEY + "\n");
+        try (ApiSink sink = apiSink(pairs("api-url", dd.url(), "api-key-auth-file", apiFile.toString(),
+                "app-key-auth-file", appFile.toString()));
+             var events = new LogEvents(ApiSink.class)) {
+            List<String> encoded = one(sink, monitor("db1", Map.of()), collection(1, 1));
+            Files.writeString(apiFile, "");
+            Files.delete(appFile);
+
+            sink.reload();
+
+            assertEquals(List.of("WARN sinks.datadog.api-key-auth-file: the key file " + apiFile + " is empty; write"
+                    + " the key in it; the key read before stays in use",
+                    "WARN sinks.datadog.app-key-auth-file: cannot read the key file " + appFile + ": no such file;"
+                            + " the key read before stays in use"), events.all());
+            sink.send(List.of(encoded));
+        }
+        assertEquals(List.of(202), dd.received().stream().map(Received::status).toList());
+        assertEquals(API_KEY, dd.received().getFirst().apiKey());
+        assertEquals(APP_KEY, dd.received().getFirst().appKey());
     }
 
     @Test

@@ -28,7 +28,8 @@ import java.util.function.Function;
  * <p>What an answer means for the runtime's delivery: 2xx delivered; 401 and 403 read the token file
  * again and send once more, then refuse; 413, 429 and 5xx may pass and are retried by the runtime
  * (after {@code Retry-After} when SignalFx gives one); 400 and any other answer are refusals, with
- * what SignalFx said. No answer within {@code send-timeout} may pass.
+ * what SignalFx said. No answer within {@code send-timeout} may pass. The token file is also read
+ * again at every reload of Blip ({@link #reload()}).
  */
 final class DatapointSink implements Sink<Datapoints> {
     private static final Logger LOG = LoggerFactory.getLogger(DatapointSink.class);
@@ -145,6 +146,12 @@ final class DatapointSink implements Sink<Datapoints> {
             throw SendException.retry(e.getClass().getSimpleName() + (message == null || message.isBlank() ? ""
                     : ": " + message), null);
         }
+    }
+
+    /** Blip reloads: the token file is read again; when it cannot be read, the token stays, with a warning. */
+    @Override
+    public void reload() {
+        settings.token().reload();
     }
 
     @Override

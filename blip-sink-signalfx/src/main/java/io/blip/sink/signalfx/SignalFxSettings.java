@@ -42,8 +42,8 @@ record SignalFxSettings(URI datapointUrl, SecretFile token, String prefix, Metri
 
     static final OptionSet OPTIONS = OptionSet.of(
             Option.string("auth-token", "SignalFx org access token (X-SF-Token); or auth-token-file").asSecret(),
-            Option.path("auth-token-file", "File holding the SignalFx access token; read at boot, when it changes"
-                    + " and after SignalFx refuses the token (401, 403)"),
+            Option.path("auth-token-file", "File holding the SignalFx access token; read at boot, when it changes,"
+                    + " at every reload (SIGHUP, POST /monitors/reload) and after SignalFx refuses the token (401, 403)"),
             Option.string("metric-prefix", "Put before <domain>.<metric>, literally (no dot is added), e.g. mysql."),
             Option.string("metric-translator", "Name of a metric translator plugin that names each metric instead of"
                     + " <domain>.<metric> (the prefix still comes first); --print-plugins lists those installed"),

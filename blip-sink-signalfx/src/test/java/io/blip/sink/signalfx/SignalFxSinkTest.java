@@ -11,6 +11,7 @@ import io.blip.api.sink.Delivery;
 import io.blip.api.sink.SendException;
 import io.blip.api.sink.SinkContext;
 import io.blip.api.time.Time;
+import io.blip.testkit.LogEvents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -210,6 +211,52 @@ class SignalFxSinkTest {
                 .toList());
         assertEquals(List.of(200, 200, 401, 200, 403, 403), sfx.received().stream()
                 .map(FakeSignalFx.Received::status).toList());
+    }
+
+    @Test
+    void aReloadReadsTheTokenFileAgainEvenWhenItLooksUnchanged() throws Exception {
+        Path file = Files.writeString(dir.resolve("token"), "old-token-SECRET\n");
+        FileTime stamp = FileTime.from(Instant.parse("2026-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(file, stamp);
+        sfx.expectToken("old-token-SECRET");
+        try (DatapointSink sink = sink(Map.of("ingest-url", sfx.url(), "auth-token-file", file.toString(),
+                "send-timeout", "2s"));
+             var events = new LogEvents(DatapointSink.class)) {
+            Metrics metrics = collection("status.global", MetricValue.gauge("a", 1));
+            send(sink, MonitorConfig.of("db1"), metrics);
+            // Rotated with a token of the same length, the time set back: the file's stamp cannot tell.
+            Files.writeString(file, "new-token-SECRET\n");
+            Files.setLastModifiedTime(file, stamp);
+
+            sink.reload();
+
+            sfx.expectToken("new-token-SECRET");
+            send(sink, MonitorConfig.of("db1"), metrics);
+            assertEquals(List.of("INFO sinks.signalfx.auth-token-file: read the token again from " + file
+                    + ": Blip reloaded"), events.all());
+        }
+        assertEquals(List.of("old-token-SECRET", "new-token-SECRET"), sfx.received().stream()
+                .map(FakeSignalFx.Received::token).toList());
+        assertEquals(List.of(200, 200), sfx.received().stream().map(FakeSignalFx.Received::status).toList());
+    }
+
+    @Test
+    void aTokenFileUnreadableAtAReloadKeepsTheTokenReadBeforeWithAWarning() throws Exception {
+        Path file = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        try (DatapointSink sink = sink(Map.of("ingest-url", sfx.url(), "auth-token-file", file.toString(),
+                "send-timeout", "2s"));
+             var events = new LogEvents(DatapointSink.class)) {
+            Files.writeString(file, "\n");
+
+            sink.reload();
+
+            assertEquals(List.of("WARN sinks.signalfx.auth-token-file: the token file " + file + " is empty; write the"
+                    + " token in it; the token read before stays in use"), events.all());
+            assertFalse(events.all().toString().contains(TOKEN), events.all().toString());
+            send(sink, MonitorConfig.of("db1"), collection("status.global", MetricValue.gauge("a", 1)));
+        }
+        assertEquals(List.of(TOKEN), sfx.received().stream().map(FakeSignalFx.Received::token).toList());
+        assertEquals(List.of(200), sfx.received().stream().map(FakeSignalFx.Received::status).toList());
     }
 
     /** The runtime's context for a sink made in a test. */
