@@ -1,5 +1,6 @@
 package io.blip.sink.datadog;
 
+import io.blip.api.sink.JsonString;
 import io.blip.sink.datadog.Points.Point;
 
 import java.math.BigDecimal;
@@ -24,7 +25,7 @@ final class Wire {
     static String series(Point p, String host) {
         var b = new StringBuilder(96 + p.metric().length() + 24 * p.tags().size());
         b.append("{\"metric\":");
-        string(b, p.metric());
+        JsonString.append(b, p.metric());
         b.append(",\"type\":").append(p.count() ? COUNT : GAUGE);
         b.append(",\"points\":[{\"timestamp\":").append(p.timestamp()).append(",\"value\":");
         number(b, p.value());
@@ -35,13 +36,13 @@ final class Wire {
                 if (i > 0) {
                     b.append(',');
                 }
-                string(b, p.tags().get(i));
+                JsonString.append(b, p.tags().get(i));
             }
             b.append(']');
         }
         if (host != null) {
             b.append(",\"resources\":[{\"name\":");
-            string(b, host);
+            JsonString.append(b, host);
             b.append(",\"type\":\"host\"}]");
         }
         return b.append('}').toString();
@@ -76,27 +77,5 @@ final class Wire {
             return Long.toString((long) v);
         }
         return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-    }
-
-    private static void string(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
     }
 }

@@ -66,6 +66,40 @@ class CounterDeltasTest {
         assertEquals(3, deltas.series());
     }
 
+    /** A collection of level {@code daily} or {@code minute}, some seconds after T0. */
+    private static Metrics of(String level, long seconds, String domain, MetricValue value) {
+        Instant begin = TestData.T0.plusSeconds(seconds);
+        return new Metrics("db1", "p", level, seconds, begin, begin.plusMillis(5), Map.of(domain, List.of(value)));
+    }
+
+    /**
+     * A dropped table's series is forgotten an hour after its last value; a daily level's series,
+     * whose values come a day apart, is kept between them.
+     */
+    @Test
+    void aSeriesGoneForAnHourIsForgottenButADailyOnesAreKept() {
+        var deltas = new CounterDeltas();
+        long day = 86_400;
+        deltas.apply(of("daily", 0, "size.database", counter("bytes_read", 10, Map.of("db", "x"))));
+        deltas.apply(of("minute", 0, "wait.io.table", counter("count_star", 1, Map.of("tbl", "gone"))));
+        for (long s = 60; s <= 3600; s += 60) { // an hour of 1-minute collections without either
+            deltas.apply(of("minute", s, "status.global", MetricValue.counter("queries", s)));
+        }
+        assertEquals(3, deltas.series(), "not yet: an hour to the second");
+        for (long s = 3660; s < day; s += 60) {
+            deltas.apply(of("minute", s, "status.global", MetricValue.counter("queries", s)));
+        }
+        assertEquals(2, deltas.series(), "the dropped table's series is forgotten, the daily level's period unknown");
+        Metrics second = deltas.apply(of("daily", day, "size.database", counter("bytes_read", 20, Map.of("db", "x"))));
+        assertEquals(10.0, values(second, "size.database").getFirst().value());
+        for (long s = day; s < 2 * day; s += 60) {
+            deltas.apply(of("minute", s, "status.global", MetricValue.counter("queries", s)));
+        }
+        Metrics third = deltas.apply(of("daily", 2 * day, "size.database", counter("bytes_read", 35,
+                Map.of("db", "x"))));
+        assertEquals(15.0, values(third, "size.database").getFirst().value(), "kept a day: three periods are three days");
+    }
+
     @Test
     void otherTypesPassUnchangedAndMetaAndTimeAreKept() {
         var deltas = new CounterDeltas();

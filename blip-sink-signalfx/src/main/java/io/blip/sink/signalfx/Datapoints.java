@@ -3,6 +3,7 @@ package io.blip.sink.signalfx;
 import io.blip.api.MetricValue;
 import io.blip.api.Metrics;
 import io.blip.api.config.MonitorConfig;
+import io.blip.api.sink.JsonString;
 import io.blip.api.sink.MetricNames;
 
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ record Datapoints(List<String> gauge, List<String> counter, List<String> cumulat
     private static String json(String metric, String value, Map<String, String> dimensions, long timestamp) {
         var b = new StringBuilder(64 + metric.length() + 24 * dimensions.size());
         b.append("{\"metric\":");
-        string(b, metric);
+        JsonString.append(b, metric);
         b.append(",\"value\":").append(value);
         if (!dimensions.isEmpty()) {
             b.append(",\"dimensions\":{");
@@ -110,9 +111,9 @@ record Datapoints(List<String> gauge, List<String> counter, List<String> cumulat
                     b.append(',');
                 }
                 first = false;
-                string(b, d.getKey());
+                JsonString.append(b, d.getKey());
                 b.append(':');
-                string(b, d.getValue());
+                JsonString.append(b, d.getValue());
             }
             b.append('}');
         }
@@ -122,27 +123,5 @@ record Datapoints(List<String> gauge, List<String> counter, List<String> cumulat
     /** A JSON number: whole values without a fraction. */
     private static String number(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    private static void string(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
     }
 }
