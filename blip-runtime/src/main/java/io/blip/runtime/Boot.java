@@ -105,6 +105,9 @@ final class Boot {
             out.print(ConfigPrinter.yaml(loaded.config()));
         }
         if (options.printMonitors()) {
+            if (!loaded.shard().isEmpty()) {
+                out.println("# shard " + loaded.shard());
+            }
             out.print(ConfigPrinter.monitorsYaml(loaded.monitors()));
         }
         if (!options.run()) {
@@ -124,6 +127,7 @@ final class Boot {
         QueryThreads queries = new QueryThreads(queryThreads(loaded.prepared().size()));
         LevelClock levelClock = new LevelClock(time);
         Server server = new Server(fleet, config, levelClock, queries, time);
+        server.shard(loaded.shard());
         if (!config.api().disable()) {
             try {
                 server.serve(ApiServer.bind(config.api(), new ServerApi(server, plugins, time), Version.get(), time));

@@ -37,7 +37,7 @@ public final class Cli {
                   --log[=BOOL]      Print info events to STDOUT.
                   --print-config    Print the final config (secrets masked).
                   --print-domains   Print every metric domain with its options and metrics, then exit.
-                  --print-monitors  Print the final monitors (secrets masked).
+                  --print-monitors  Print the final monitors (secrets masked): this shard's, with monitor-loader.shard.
                   --print-plans     Print the shared plans.
                   --print-plugins   Print every plugin provider: name, kind, module, directory.
               -v, --version         Print the version and exit.

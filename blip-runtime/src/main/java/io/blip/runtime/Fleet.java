@@ -25,6 +25,7 @@ import io.blip.runtime.config.ConfigLoader;
 import io.blip.runtime.config.ConfigMentions;
 import io.blip.runtime.config.Declarations;
 import io.blip.runtime.config.LoadContext;
+import io.blip.runtime.config.Shard;
 import io.blip.runtime.credential.CredentialSources;
 
 import io.blip.runtime.delivery.SinkQueue;
@@ -132,7 +133,13 @@ final class Fleet {
     }
 
     /** What one load found: the config, its plans, and every monitor checked and ready to build. */
-    record Loaded(BlipConfig config, PlanSet plans, List<MonitorConfig> monitors, List<Prepared> prepared) {
+    /**
+     * @param monitors this shard's monitors
+     * @param shard    which shard this instance is and what each shard owns ({@code monitor-loader.shard});
+     *                 empty without sharding
+     */
+    record Loaded(BlipConfig config, PlanSet plans, List<MonitorConfig> monitors, List<Prepared> prepared,
+                  String shard) {
         /** Releases what the monitors not built hold (their credential sources). */
         void discard() {
             prepared.forEach(Prepared::discard);
@@ -194,7 +201,18 @@ final class Fleet {
         if (!problems.isEmpty()) {
             throw new BlipException(String.join("\n", problems));
         }
-        List<MonitorConfig> monitors = loadMonitors(config);
+        List<MonitorConfig> everyShards = loadMonitors(config);
+        Shard shard;
+        try {
+            shard = Shard.of(config.monitorLoader().shard(), context.env(), Fleet::hostname);
+        } catch (BlipException e) {
+            throw new BlipException((config.file() == null ? "" : config.file() + ": ") + e.getMessage());
+        }
+        List<MonitorConfig> monitors = everyShards.stream().filter(m -> shard.owns(m.id())).toList();
+        String shardText = shardText(shard, everyShards, monitors.size());
+        if (!shardText.isEmpty()) {
+            LOG.info("{}: shard {}", Event.MONITORS_LOADED, shardText);
+        }
         if (monitors.isEmpty()) {
             problems.addAll(plans.unknownChangePlans());
         }
@@ -211,7 +229,7 @@ final class Fleet {
             prepared.forEach(Prepared::discard);
             throw new BlipException(String.join("\n", problems));
         }
-        return new Loaded(config, plans, monitors, prepared);
+        return new Loaded(config, plans, monitors, prepared, shardText);
     }
 
     /**
@@ -244,6 +262,31 @@ final class Fleet {
             detectLocal(config, local.get()).ifPresent(all::add);
         }
         return all;
+    }
+
+    /** {@code 1/3: 10 of the 30 monitors loaded (shard 0: 11, shard 2: 9)}; empty without sharding. */
+    private static String shardText(Shard shard, List<MonitorConfig> all, int kept) {
+        if (shard.count() == 1) {
+            return "";
+        }
+        int[] owned = new int[shard.count()];
+        all.forEach(m -> owned[Shard.owner(m.id(), shard.count())]++);
+        var others = new java.util.StringJoiner(", ", " (", ")");
+        for (int i = 0; i < owned.length; i++) {
+            if (i != shard.index()) {
+                others.add("shard " + i + ": " + owned[i]);
+            }
+        }
+        return shard.describe() + ": " + kept + " of the " + all.size() + " monitors loaded" + others;
+    }
+
+    /** This host's name, for {@code monitor-loader.shard: auto} where {@code HOSTNAME} is not set. */
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     /** How long auto-detection waits for each candidate to answer, as Blip does. */

@@ -77,6 +77,8 @@ public final class Server implements AutoCloseable {
     private volatile BlipConfig config; // the last one loaded (boot or reload)
     private volatile Instant started; // when run() started the monitors; null before
     private volatile String lastLoad = "";
+    /** Which shard this instance is and what each owns, for {@code /status}; empty without sharding. */
+    private volatile String shard = "";
     private ApiServer api; // null when api.disable or idle; guarded by this
     private final LevelClock levelClock;
     private final ExecutorService queries;
@@ -219,6 +221,16 @@ public final class Server implements AutoCloseable {
         return closed;
     }
 
+    /** Which shard this instance is of {@code monitor-loader.shard}, and what each owns; empty without. */
+    String shard() {
+        return shard;
+    }
+
+    /** The shard of the load at boot. */
+    void shard(String shard) {
+        this.shard = shard;
+    }
+
     /** The last load of monitors, for {@code /status}: boot or a reload, what it did and when. */
     String lastLoad() {
         return lastLoad;
@@ -346,6 +358,7 @@ public final class Server implements AutoCloseable {
         }
         startSpread(starting);
         config = loaded.config();
+        shard = loaded.shard();
         String message = "added " + added + ", removed " + removed + ", changed " + changed
                 + (problems.isEmpty() ? "" : "; not started: " + String.join("; ", problems));
         lastLoad = "reloaded at " + time.now() + ": " + message;

@@ -35,7 +35,8 @@ final class ServerApi implements ApiBackend {
 
     @Override
     public ServerStatus status() {
-        return new ServerStatus(server.started(), server.describe(), server.lastLoad(), server.monitors().size());
+        return new ServerStatus(server.started(), server.describe(), server.lastLoad(), server.monitors().size(),
+                server.shard());
     }
 
     @Override

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * mysqld_exporter's names for a collection's values, as Blip's own Prometheus endpoints name them
+ * mysqld_exporter's names for a collection's values, as Blip's own exporter endpoints name them
  * (its {@code exporter} section, {@code /probe}): given by the runtime to every sink
- * ({@link SinkContext#exporterNaming()}), so a sink that pushes to Prometheus' kind of receiver can
+ * ({@link SinkContext#exporterNaming()}), so a sink that pushes to a receiver of that exposition format can
  * send the series a mysqld_exporter user's dashboards query.
  *
  * <p>A sink has only the collection, where a scrape also reads the server beside Blip's domains, so

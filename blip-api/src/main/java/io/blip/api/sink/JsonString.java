@@ -1,8 +1,8 @@
 package io.blip.api.sink;
 
 /**
- * A string as a JSON string literal, for the sinks that write JSON by hand (Datadog's series, SignalFx's
- * datapoints): quoted, with {@code "}, {@code \} and every control character escaped.
+ * A string as a JSON string literal, for the sinks that write JSON by hand: quoted, with {@code "},
+ * {@code \} and every control character escaped.
  */
 public final class JsonString {
     private static final char[] HEX = "0123456789abcdef".toCharArray();

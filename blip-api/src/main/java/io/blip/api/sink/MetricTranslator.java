@@ -1,8 +1,8 @@
 package io.blip.api.sink;
 
 /**
- * Renames Blip's metrics for the sinks that take a {@code metric-translator} option ({@code datadog},
- * {@code signalfx}), as Blip's sink translators ({@code sink/tr}) do: a sink sends a metric as
+ * Renames Blip's metrics for the sinks that take a {@code metric-translator} option (two of Blip's
+ * vendor sinks), as Blip's sink translators ({@code sink/tr}) do: a sink sends a metric as
  * {@code <metric-prefix><translated name>} instead of {@code <metric-prefix><domain>.<metric>}. Found
  * with {@link java.util.ServiceLoader} in the boot layer and in every plugin directory, by
  * {@link #name()}, which is unique among all loaded plugins.

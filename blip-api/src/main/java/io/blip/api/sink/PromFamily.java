@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A Prometheus metric family: its name, help, type, label names, and samples, each with its label
+ * A metric family in the exposition text format's model: its name, help, type, label names, and samples, each with its label
  * values in the order of the names. What {@link ExporterNaming} makes of a collection.
  */
 public record PromFamily(String name, String help, Type type, List<String> labelNames, List<Sample> samples) {
 
-    /** Prometheus' types as the text format names them ({@link #text()}). */
+    /** The families' types as the text format names them ({@link #text()}). */
     public enum Type {
         COUNTER, GAUGE, UNTYPED;
 

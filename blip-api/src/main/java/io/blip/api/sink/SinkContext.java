@@ -40,9 +40,8 @@ public sealed interface SinkContext {
     Map<String, MetricTranslator> translators();
 
     /**
-     * mysqld_exporter's names for a collection's values, as Blip's Prometheus endpoints name them: for
-     * sinks that offer them (Blip's {@code prom-pushgateway} and {@code chronosphere}, with
-     * {@code metric-names: exporter}).
+     * mysqld_exporter's names for a collection's values, as Blip's exporter endpoints name them: for
+     * sinks that offer them (with an option such as {@code metric-names: exporter}).
      */
     ExporterNaming exporterNaming();
 

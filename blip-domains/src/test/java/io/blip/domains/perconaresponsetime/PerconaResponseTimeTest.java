@@ -65,19 +65,30 @@ class PerconaResponseTimeTest {
         }
     }
 
+    /**
+     * The workload, run again (at most 5 times) while another statement also took more than 0.1 s: on
+     * a busy machine a statement meant to be fast may be slow, and the tests count on SLEEP(0.5) alone
+     * in its bucket.
+     */
     @BeforeEach
     void flushThenRunTheWorkload() throws SQLException {
-        server.execute("FLUSH QUERY_RESPONSE_TIME");
-        try (Connection c = server.admin(); Statement s = c.createStatement()) {
-            for (int i = 0; i < FAST_STATEMENTS; i++) {
-                s.execute("SELECT " + i);
+        for (int attempt = 1; ; attempt++) {
+            server.execute("FLUSH QUERY_RESPONSE_TIME");
+            try (Connection c = server.admin(); Statement s = c.createStatement()) {
+                for (int i = 0; i < FAST_STATEMENTS; i++) {
+                    s.execute("SELECT " + i);
+                }
+                for (int i = 0; i < SLEEPS; i++) {
+                    s.execute("SELECT SLEEP(0.01)");
+                }
+                s.execute("SELECT SLEEP(0.5)");
             }
-            for (int i = 0; i < SLEEPS; i++) {
-                s.execute("SELECT SLEEP(0.01)");
+            long slowest = slowest();
+            if (slowest == 1 || attempt == 5) {
+                assertEquals(1, slowest, "SLEEP(0.5) alone in (0.1 s, 1 s], in " + attempt + " attempts");
+                return;
             }
-            s.execute("SELECT SLEEP(0.5)");
         }
-        assertEquals(1, slowest(), "SLEEP(0.5) alone in (0.1 s, 1 s]");
     }
 
     @Test

@@ -79,12 +79,14 @@ public interface ApiBackend {
      * @param server        what the server is doing, e.g. {@code running since 2026-12-04T21:00:00Z}
      * @param monitorLoader the last load, e.g. {@code 3 monitors started at ...}
      * @param monitors      how many monitors are loaded
+     * @param shard         which shard of {@code monitor-loader.shard} this instance is, and what each owns; empty without
      */
-    record ServerStatus(Instant started, String server, String monitorLoader, int monitors) {
+    record ServerStatus(Instant started, String server, String monitorLoader, int monitors, String shard) {
         public ServerStatus {
             Objects.requireNonNull(started, "started");
             server = server == null ? "" : server;
             monitorLoader = monitorLoader == null ? "" : monitorLoader;
+            shard = shard == null ? "" : shard;
         }
     }
 

@@ -293,6 +293,9 @@ public final class ApiServer implements AutoCloseable {
             out.put("monitor-loader", s.monitorLoader());
             out.put("monitors", Integer.toString(s.monitors()));
             out.put("server", s.server());
+            if (!s.shard().isEmpty()) {
+                out.put("shard", s.shard());
+            }
             out.put("started", rfc3339(s.started()));
             out.put("uptime", Long.toString(Math.max(0, Duration.between(s.started(), api.time.now()).toSeconds())));
             out.put("version", api.version);

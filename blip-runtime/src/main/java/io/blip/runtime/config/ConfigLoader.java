@@ -139,9 +139,16 @@ public final class ConfigLoader {
                 problems.add(node, bad);
             }
         });
+        loader.get("shard").ifPresent(node -> {
+            String bad = Shard.problem(loader.text("shard").strip());
+            if (bad != null) {
+                problems.add(node, bad);
+            }
+        });
         MapNode local = loader.map("local");
         return new MonitorLoaderConfig(MonitorBuilder.list(loader.entries().get("files")), loader.text("stop-loss"),
-                builder.bool(local, "disable-auto"), builder.bool(local, "disable-auto-root"), plugins);
+                loader.text("shard"), builder.bool(local, "disable-auto"), builder.bool(local, "disable-auto-root"),
+                plugins);
     }
 
     /**

@@ -84,6 +84,7 @@ public final class ConfigPrinter {
         var out = new LinkedHashMap<String, Object>();
         putNonEmpty(out, "files", l.files());
         putNonEmpty(out, "stop-loss", l.stopLoss());
+        putNonEmpty(out, "shard", l.shard());
         var local = new LinkedHashMap<String, Object>();
         putTrue(local, "disable-auto", l.localDisableAuto());
         putTrue(local, "disable-auto-root", l.localDisableAutoRoot());

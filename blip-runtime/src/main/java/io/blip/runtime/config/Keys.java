@@ -146,6 +146,7 @@ final class Keys {
     private static final Map<String, Key> MONITOR_LOADER = keys(
             "files", new Key(Shape.LIST, Map.of(), null),
             "stop-loss", scalar(),
+            "shard", scalar(),
             "local", section(keys("disable-auto", scalar(), "disable-auto-root", scalar())));
 
     /** Blip's keys and the sections that {@code declarations} name. */

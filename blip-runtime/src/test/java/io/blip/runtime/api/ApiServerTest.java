@@ -61,6 +61,20 @@ class ApiServerTest {
     }
 
     @Test
+    void aShardedServersStatusSaysWhichShardItIsAndWhatEachOwns() throws Exception {
+        backend.status = new ApiBackend.ServerStatus(TestBackend.STARTED, "running since 2026-12-04T21:00:00Z",
+                "2 monitors started at 2026-12-04T21:00:00Z", 2, "1/3 (auto): 2 of the 6 monitors loaded"
+                + " (shard 0: 3, shard 2: 1)");
+
+        assertReply(200, """
+                {"monitor-loader":"2 monitors started at 2026-12-04T21:00:00Z","monitors":"2",\
+                "server":"running since 2026-12-04T21:00:00Z",\
+                "shard":"1/3 (auto): 2 of the 6 monitors loaded (shard 0: 3, shard 2: 1)",\
+                "started":"2026-12-04T21:00:00Z","uptime":"22","version":"1.2.3"}
+                """, client.get("/status"));
+    }
+
+    @Test
     void statusMonitorsIsEveryMonitorsComponentsSortedAsGoWritesMaps() throws Exception {
         assertReply(200, """
                 {"db1":{"dsn":"blip:...@unix(/tmp/mysql.sock)/","engine-plan":"default-mysql","level-state":"active",\

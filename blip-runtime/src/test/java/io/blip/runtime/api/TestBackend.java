@@ -18,7 +18,7 @@ class TestBackend implements ApiBackend {
     static final Instant STARTED = Instant.parse("2026-12-04T21:00:00Z");
 
     ServerStatus status = new ServerStatus(STARTED, "running since 2026-12-04T21:00:00Z",
-            "2 monitors started at 2026-12-04T21:00:00Z", 2);
+            "2 monitors started at 2026-12-04T21:00:00Z", 2, "");
     final Map<String, String> monitors = new LinkedHashMap<>(Map.of(
             "db2", "blip:...@tcp(db2.test:3306)/", "db1", "blip:...@unix(/tmp/mysql.sock)/"));
     final List<String> running = new ArrayList<>(List.of("db1", "db2"));

@@ -139,6 +139,7 @@ class EveryKeyTest {
         p.put("monitor-loader.files", top(List.of(file("more.yaml", "hostname: more.local\n")),
                 c -> c.monitorLoader().files()));
         p.put("monitor-loader.stop-loss", top("50%", c -> c.monitorLoader().stopLoss()));
+        p.put("monitor-loader.shard", top("1/3", c -> c.monitorLoader().shard()));
         p.put("monitor-loader.local.disable-auto", top("true", c -> c.monitorLoader().localDisableAuto()));
         p.put("monitor-loader.local.disable-auto-root", top("true", c -> c.monitorLoader().localDisableAutoRoot()));
         p.put("plans.files", top(List.of("p.yaml"), c -> c.plans().files()));
