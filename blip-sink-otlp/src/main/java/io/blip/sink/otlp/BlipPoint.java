@@ -33,7 +33,8 @@ record BlipPoint(Shape shape, Attributes attributes, long start, long time, doub
 
     /**
      * What a metric is in every collection: its resource, scope, name, help and type, and for a Sum its
-     * temporality (always monotonic here). Compared by identity: a mapper makes one per metric and kind.
+     * temporality and whether it is monotonic (a point of its own is only made for Blip's names, whose
+     * Sums are all monotonic). Compared by identity: a mapper makes one per metric and kind.
      */
     static final class Shape {
         final Resource resource;
@@ -43,9 +44,10 @@ record BlipPoint(Shape shape, Attributes attributes, long start, long time, doub
         final String unit;
         final MetricDataType type;
         final AggregationTemporality temporality;
+        final boolean monotonic;
 
         Shape(Resource resource, InstrumentationScopeInfo scope, String name, String description, String unit,
-              MetricDataType type, AggregationTemporality temporality) {
+              MetricDataType type, AggregationTemporality temporality, boolean monotonic) {
             this.resource = resource;
             this.scope = scope;
             this.name = name;
@@ -53,11 +55,13 @@ record BlipPoint(Shape shape, Attributes attributes, long start, long time, doub
             this.unit = unit;
             this.type = type;
             this.temporality = temporality;
+            this.monotonic = monotonic;
         }
 
         @Override
         public String toString() {
-            return name + " " + type + (type == MetricDataType.DOUBLE_SUM ? " " + temporality : "");
+            return name + " " + type + (type == MetricDataType.DOUBLE_SUM || type == MetricDataType.LONG_SUM
+                    ? " " + temporality : "");
         }
     }
 

@@ -11,8 +11,10 @@ import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.GaugeData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
+import io.opentelemetry.sdk.metrics.data.PointData;
 import io.opentelemetry.sdk.metrics.data.SumData;
 import io.opentelemetry.sdk.resources.Resource;
 
@@ -45,6 +47,12 @@ import java.util.Set;
  *   <li>Delta counter and event: monotonic delta Sum from the series' previous collection.</li>
  *   <li>Gauge and bool (0/1): Gauge.</li>
  * </ul>
+ *
+ * <p>With {@code naming: otel}, what the OpenTelemetry Collector's {@code mysqlreceiver} also reads goes by
+ * its name, attributes and unit ({@link OtelNames}), as its int Sum, monotonic or not; counters keep
+ * their start times and resets as above, a delta counter (a truncated Performance Schema table) is added up
+ * into the receiver's cumulative Sum, and non-monotonic Sums are cumulative whatever {@code temporality}
+ * says. The rest keeps Blip's name, with a unit where {@link OtelNames#unit} knows one.
  */
 final class MetricMapper {
     static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.create("io.blip");
@@ -53,6 +61,7 @@ final class MetricMapper {
 
     private final String prefix;
     private final boolean delta;
+    private final boolean otel;
     private final Set<String> metaAttributes;
     private final Resource resource;
     private final Map<String, CollectorHelp> domains;
@@ -60,14 +69,18 @@ final class MetricMapper {
     private final Map<ShapeKey, BlipPoint.Shape> shapes = new HashMap<>();
     /** The shapes by name and kind: two (domain, metric) pairs that make one name make one metric. */
     private final Map<NameKey, BlipPoint.Shape> shapesByName = new HashMap<>();
+    /** The shapes of the receiver's metrics ({@code naming: otel}), by name and kind. */
+    private final Map<NameKey, BlipPoint.Shape> receiverShapes = new HashMap<>();
     private final Map<Series, Attributes> groupAttributes = new HashMap<>();
     private long mysqlStartNanos = -1;
     private double lastUptime = -1;
 
-    MetricMapper(String prefix, boolean delta, Set<String> metaAttributes, Resource resource,
+    /** @param otel whether names are the OpenTelemetry Collector mysqlreceiver's ({@code naming: otel}) */
+    MetricMapper(String prefix, boolean delta, boolean otel, Set<String> metaAttributes, Resource resource,
                  Map<String, CollectorHelp> domains) {
         this.prefix = prefix;
         this.delta = delta;
+        this.otel = otel;
         this.metaAttributes = Set.copyOf(metaAttributes);
         this.resource = resource;
         this.domains = Map.copyOf(domains);
@@ -80,14 +93,22 @@ final class MetricMapper {
     List<MetricData> map(Metrics metrics) {
         long collected = nanos(metrics.begin());
         boolean restarted = observeUptime(metrics, collected);
-        Map<BlipPoint.Shape, List<BlipPoint>> out = new LinkedHashMap<>();
+        long interval = metrics.interval() * 1_000_000_000L;
+        Map<BlipPoint.Shape, List<PointData>> out = new LinkedHashMap<>();
         metrics.values().forEach((domain, values) -> {
-            for (MetricValue v : values) {
-                point(domain, v, collected, restarted, out);
+            for (MetricValue v : otel ? OtelNames.derived(domain, values) : values) {
+                long time = v.time() == null ? collected : nanos(v.time());
+                OtelNames.Target target = otel ? OtelNames.target(domain, v.name()) : null;
+                if (target == null) {
+                    point(domain, v, time, restarted, out);
+                } else {
+                    receiverPoint(domain, v, target, time, interval, restarted, out);
+                }
             }
         });
         return out.entrySet().stream()
-                .map(e -> e.getValue().size() == 1 ? e.getValue().getFirst() : data(e.getKey(), e.getValue()))
+                .map(e -> e.getValue().size() == 1 && e.getValue().getFirst() instanceof BlipPoint p ? p
+                        : data(e.getKey(), e.getValue()))
                 .toList();
     }
 
@@ -108,11 +129,10 @@ final class MetricMapper {
         return restarted;
     }
 
-    private void point(String domain, MetricValue v, long collected, boolean restarted,
-                       Map<BlipPoint.Shape, List<BlipPoint>> out) {
-        long time = v.time() == null ? collected : nanos(v.time());
+    private void point(String domain, MetricValue v, long time, boolean restarted,
+                       Map<BlipPoint.Shape, List<PointData>> out) {
         var series = new Series(domain, v.name(), v.group());
-        Attributes attributes = attributes(series, v);
+        Attributes attributes = attributes(series, domain, v, null);
         Last previous = last.get(series);
         Kind kind;
         long start;
@@ -129,14 +149,7 @@ final class MetricMapper {
             }
             case CUMULATIVE_COUNTER -> {
                 boolean reset = previous != null && (restarted || v.value() < previous.value);
-                long seriesStart;
-                if (previous == null) {
-                    seriesStart = mysqlStartNanos >= 0 && mysqlStartNanos < time ? mysqlStartNanos : time;
-                } else if (reset) {
-                    seriesStart = restarted && mysqlStartNanos > previous.time ? mysqlStartNanos : previous.time;
-                } else {
-                    seriesStart = previous.start;
-                }
+                long seriesStart = seriesStart(previous, reset, restarted, time);
                 last.put(series, new Last(v.value(), time, seriesStart));
                 if (delta) {
                     if (previous == null || reset) {
@@ -156,6 +169,72 @@ final class MetricMapper {
         out.computeIfAbsent(shape, s -> new ArrayList<>(1)).add(new BlipPoint(shape, attributes, start, time, value));
     }
 
+    /**
+     * A point of the receiver's metric: an int Sum, cumulative (or, for a monotonic one with
+     * {@code temporality: delta}, the change since the last collection).
+     */
+    private void receiverPoint(String domain, MetricValue v, OtelNames.Target target, long time, long interval,
+                               boolean restarted, Map<BlipPoint.Shape, List<PointData>> out) {
+        var series = new Series(domain, v.name(), v.group());
+        Attributes attributes = attributes(series, domain, v, target);
+        Last previous = last.get(series);
+        // As the receiver: whole numbers, picoseconds to nanoseconds by integer division.
+        long value = (long) v.value() / target.divisor();
+        long start;
+        Kind kind = Kind.CUMULATIVE;
+        boolean counts = v.type() == MetricType.DELTA_COUNTER || v.type() == MetricType.EVENT;
+        if (!target.metric().monotonic()) {
+            start = seriesStart(previous, false, restarted, time);
+        } else if (counts && delta) {
+            kind = Kind.DELTA;
+            start = previous == null ? time - interval : previous.time;
+        } else if (counts) {
+            // A delta since the last collection, added up since Blip first saw the series.
+            start = previous == null ? time - interval : previous.start;
+            value += previous == null ? 0 : (long) previous.value;
+        } else {
+            boolean reset = previous != null && (restarted || value < previous.value);
+            start = seriesStart(previous, reset, restarted, time);
+            if (delta) {
+                last.put(series, new Last(value, time, start));
+                if (previous == null || reset) {
+                    return;
+                }
+                emit(target.metric(), Kind.DELTA, previous.time, time, attributes, value - (long) previous.value, out);
+                return;
+            }
+        }
+        last.put(series, new Last(value, time, start));
+        emit(target.metric(), kind, start, time, attributes, value, out);
+    }
+
+    private void emit(OtelNames.Metric metric, Kind kind, long start, long time, Attributes attributes, long value,
+                      Map<BlipPoint.Shape, List<PointData>> out) {
+        BlipPoint.Shape shape = receiverShape(metric, kind);
+        out.computeIfAbsent(shape, s -> new ArrayList<>()).add(LongPointData.create(start, time, attributes, value));
+    }
+
+    /**
+     * A series' start time: when MySQL started for a new series (when known and earlier), a reset's time
+     * (MySQL's new start after a restart) after a reset, else the start it had.
+     */
+    private long seriesStart(Last previous, boolean reset, boolean restarted, long time) {
+        if (previous == null) {
+            return mysqlStartNanos >= 0 && mysqlStartNanos < time ? mysqlStartNanos : time;
+        }
+        if (reset) {
+            return restarted && mysqlStartNanos > previous.time ? mysqlStartNanos : previous.time;
+        }
+        return previous.start;
+    }
+
+    private BlipPoint.Shape receiverShape(OtelNames.Metric metric, Kind kind) {
+        return receiverShapes.computeIfAbsent(new NameKey(metric.name(), kind), k -> new BlipPoint.Shape(resource,
+                SCOPE, metric.name(), metric.description(), metric.unit(), MetricDataType.LONG_SUM,
+                kind == Kind.DELTA ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+                metric.monotonic()));
+    }
+
     /** The metric's shape, made on its first point. */
     private BlipPoint.Shape shape(String domain, String metric, Kind kind) {
         return shapes.computeIfAbsent(new ShapeKey(domain, metric, kind), k -> {
@@ -163,15 +242,16 @@ final class MetricMapper {
             String name = (prefix + domain + "." + metric).intern();
             return shapesByName.computeIfAbsent(new NameKey(name, kind), n -> {
                 Optional<MetricHelp> help = help(domain, metric);
-                String unit = help.map(MetricHelp::unit).orElse("");
+                String unit = help.map(MetricHelp::unit).filter(u -> !u.isEmpty())
+                        .orElseGet(() -> otel ? OtelNames.unit(domain, metric) : "");
                 String description = help.map(MetricHelp::description).orElse("");
                 return switch (kind) {
                     case GAUGE -> new BlipPoint.Shape(resource, SCOPE, name, description, unit,
-                            MetricDataType.DOUBLE_GAUGE, AggregationTemporality.CUMULATIVE);
+                            MetricDataType.DOUBLE_GAUGE, AggregationTemporality.CUMULATIVE, true);
                     case CUMULATIVE -> new BlipPoint.Shape(resource, SCOPE, name, description, unit,
-                            MetricDataType.DOUBLE_SUM, AggregationTemporality.CUMULATIVE);
+                            MetricDataType.DOUBLE_SUM, AggregationTemporality.CUMULATIVE, true);
                     case DELTA -> new BlipPoint.Shape(resource, SCOPE, name, description, unit,
-                            MetricDataType.DOUBLE_SUM, AggregationTemporality.DELTA);
+                            MetricDataType.DOUBLE_SUM, AggregationTemporality.DELTA, true);
                 };
             });
         });
@@ -182,20 +262,30 @@ final class MetricMapper {
         return help == null ? Optional.empty() : help.metric(metric);
     }
 
-    /** The group's attributes, made once per series; with meta attributes (which vary) made each time. */
-    private Attributes attributes(Series series, MetricValue v) {
+    /**
+     * The group's attributes (with {@code target}, the receiver's: its attribute, and the group by its
+     * names), made once per series; with meta attributes (which vary) made each time.
+     */
+    private Attributes attributes(Series series, String domain, MetricValue v, OtelNames.Target target) {
         if (!metaAttributes.isEmpty()) {
-            return attributes(v);
+            return attributes(domain, v, target);
         }
-        if (v.group().isEmpty()) {
+        if (v.group().isEmpty() && (target == null || target.attribute() == null)) {
             return Attributes.empty();
         }
-        return groupAttributes.computeIfAbsent(series, s -> attributes(v));
+        return groupAttributes.computeIfAbsent(series, s -> attributes(domain, v, target));
     }
 
-    private Attributes attributes(MetricValue v) {
+    private Attributes attributes(String domain, MetricValue v, OtelNames.Target target) {
         AttributesBuilder b = Attributes.builder();
-        v.group().forEach(b::put);
+        if (target == null) {
+            v.group().forEach(b::put);
+        } else {
+            if (target.attribute() != null) {
+                b.put(target.attribute(), target.value());
+            }
+            v.group().forEach((key, value) -> b.put(OtelNames.groupKey(domain, key), value));
+        }
         for (String key : metaAttributes) {
             String value = v.meta().get(key);
             if (value != null) {
@@ -205,9 +295,15 @@ final class MetricMapper {
         return b.build();
     }
 
-    /** A metric of several points (a grouped domain): the SDK's own Sum or Gauge. */
-    private static MetricData data(BlipPoint.Shape shape, List<BlipPoint> points) {
-        List<DoublePointData> list = List.copyOf(points);
+    /** A metric of several points (a grouped domain), or any receiver metric: the SDK's own Sum or Gauge. */
+    @SuppressWarnings("unchecked")
+    private static MetricData data(BlipPoint.Shape shape, List<PointData> points) {
+        if (shape.type == MetricDataType.LONG_SUM) {
+            return new BlipMetricData(shape.resource, shape.scope, shape.name, shape.description, shape.unit,
+                    shape.type, SumData.createLongSumData(shape.monotonic, shape.temporality,
+                            (List<LongPointData>) (List<?>) points));
+        }
+        List<DoublePointData> list = (List<DoublePointData>) (List<?>) points;
         return new BlipMetricData(shape.resource, shape.scope, shape.name, shape.description, shape.unit, shape.type,
                 shape.type == MetricDataType.DOUBLE_GAUGE ? GaugeData.createDoubleGaugeData(list)
                         : SumData.createDoubleSumData(true, shape.temporality, list));

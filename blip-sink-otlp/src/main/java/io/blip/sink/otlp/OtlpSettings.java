@@ -42,6 +42,7 @@ import java.util.Set;
  * @param key            the private key of {@code cert}, or null
  * @param prefix         put before {@code <domain>.<metric>}
  * @param delta          true to send cumulative counters as deltas
+ * @param otel           {@code naming: otel}: the OpenTelemetry Collector mysqlreceiver's names where it has them
  * @param metaAttributes meta keys sent as data-point attributes
  * @param resource       resource attributes from the environment and {@code service-name}, before the
  *                       monitor's own
@@ -49,7 +50,7 @@ import java.util.Set;
  */
 record OtlpSettings(String protocol, String endpoint, Map<String, String> headers, String compression,
                     Duration timeout, Path ca, Path cert, Path key, String prefix, boolean delta,
-                    Set<String> metaAttributes, Map<String, String> resource, boolean health) {
+                    boolean otel, Set<String> metaAttributes, Map<String, String> resource, boolean health) {
 
     static final String GRPC = "grpc";
     static final String HTTP = "http/protobuf";
@@ -80,6 +81,12 @@ record OtlpSettings(String protocol, String endpoint, Map<String, String> header
             Option.bool("insecure", "An endpoint without a scheme uses http:// instead of https://")
                     .env(variables("INSECURE")),
             Option.string("metric-prefix", "Put before <domain>.<metric>").withDefault(DEFAULT_PREFIX),
+            Option.oneOf("naming", "Metric names, attributes and units",
+                    "blip", "<metric-prefix><domain>.<metric>, e.g. mysql.status.global.com_select",
+                    "otel", "the OpenTelemetry Collector mysqlreceiver's for the metrics it also reads (e.g."
+                            + " mysql.commands{command=select}, int Sums, its units); the others keep Blip's names,"
+                            + " with units where known")
+                    .withDefault("blip"),
             Option.oneOf("temporality", "How cumulative counters are sent",
                     "cumulative", "monotonic cumulative sums, start time from MySQL's uptime",
                     "delta", "changes since the last collection; the first sample and resets are dropped")
@@ -133,7 +140,8 @@ record OtlpSettings(String protocol, String endpoint, Map<String, String> header
         }
         return new OtlpSettings(protocol, endpoint, options.map("headers"), options.string("compression"),
                 options.duration("send-timeout"), ca, cert, key, options.string("metric-prefix"),
-                options.string("temporality").equals("delta"), new LinkedHashSet<>(options.list("meta-attributes")),
+                options.string("temporality").equals("delta"), options.string("naming").equals("otel"),
+                new LinkedHashSet<>(options.list("meta-attributes")),
                 resource, options.bool("health"));
     }
 

@@ -60,7 +60,7 @@ final class OtlpSink implements Sink<List<MetricData>> {
     /** The monitor's mapper (and, unless {@code health} is false, its mapper of Blip's own metrics). */
     @Override
     public Encoder<List<MetricData>> encoder(MonitorConfig monitor) {
-        var mapper = new MetricMapper(settings.prefix(), settings.delta(), settings.metaAttributes(),
+        var mapper = new MetricMapper(settings.prefix(), settings.delta(), settings.otel(), settings.metaAttributes(),
                 resource(monitor, settings.resource()), domains);
         HealthMapper health = settings.health() ? new HealthMapper(mapper.resource()) : null;
         return new Encoder<>() {

@@ -31,7 +31,7 @@ class MetricMapperTest {
                     .metric("queries", MetricType.CUMULATIVE_COUNTER, "Statements run").build());
 
     private static MetricMapper mapper(boolean delta, Set<String> meta) {
-        return new MetricMapper("mysql.", delta, meta, Resource.empty(), DOMAINS);
+        return new MetricMapper("mysql.", delta, false, meta, Resource.empty(), DOMAINS);
     }
 
     private static MetricValue counter(String name, double v) {
@@ -100,7 +100,7 @@ class MetricMapperTest {
 
     @Test
     void aPrefixIsConfigurableAndAnUnknownMetricHasNoUnit() {
-        var m = new MetricMapper("", false, Set.of(), Resource.empty(), DOMAINS);
+        var m = new MetricMapper("", false, false, Set.of(), Resource.empty(), DOMAINS);
         MetricData d = only(m.map(at("db1", 1, 0, "status.global", List.of(counter("com_select", 3)))),
                 "status.global.com_select");
         assertEquals("", d.getUnit());

@@ -931,7 +931,7 @@ class OtlpManyMonitorsBench {
                                  Steady s, Outage full, Outage budget) {
         Metrics one = sample.collection(0, Instant.now());
         int points = one.size();
-        var mapper = new MetricMapper("mysql.", false, Set.of(), Resource.empty(), Workload.DOMAINS);
+        var mapper = new MetricMapper("mysql.", false, false, Set.of(), Resource.empty(), Workload.DOMAINS);
         long estimate = EncodedSize.of(mapper.map(one));
         int healthPoints = new HealthMapper(Resource.empty())
                 .map(sample.health(0, Instant.now(), new MonitorHealth.Sink("otlp", 1, 0, 0, 0, 0, 0))).stream()

@@ -114,7 +114,7 @@ class OtlpSettingsTest {
     void resourceAttributesComeFromTheEnvironmentOnly() {
         assertEquals(PATH + ".resource-attributes: unknown key; valid keys here: buffer-size, buffer-bytes, "
                         + "send-timeout, send-retry-wait, retry-max, batch-size, batch-delay, endpoint, protocol, headers, "
-                        + "compression, ca, cert, key, insecure, metric-prefix, temporality, meta-attributes, service-name, "
+                        + "compression, ca, cert, key, insecure, metric-prefix, naming, temporality, meta-attributes, service-name, "
                         + "health",
                 error(Map.of("resource-attributes", "team=db"), Map.of()));
     }

@@ -35,7 +35,7 @@ class OtlpSinkFactoryTest {
         assertEquals("otlp", factory.name());
         OptionSet options = factory.options();
         assertEquals(List.of("endpoint", "protocol", "headers", "compression", "ca", "cert", "key", "insecure",
-                "metric-prefix", "temporality", "meta-attributes", "service-name", "health", "send-timeout",
+                "metric-prefix", "naming", "temporality", "meta-attributes", "service-name", "health", "send-timeout",
                 "send-retry-wait", "batch-delay"), options.keys());
         assertEquals(List.of("headers"), options.options().stream().filter(Option::secret).map(Option::name).toList());
         assertEquals(List.of("grpc", "http/protobuf"),
