@@ -6,17 +6,13 @@ import io.blip.api.region.RegionLookup;
 import io.blip.plugin.aws.AwsSettings.AssumeRole;
 import io.blip.plugin.aws.spi.AwsCredentialsFactory;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -30,7 +26,8 @@ import software.amazon.awssdk.services.sts.StsClient;
 /**
  * Configures AWS SDK clients for one monitor, the same way for every AWS call Blip makes: the
  * region from the runtime's region chain (none: the SDK's default chain), credentials from the
- * first {@link AwsCredentialsFactory} plugin that answers (none: the SDK's default chain) or, with
+ * first {@link AwsCredentialsFactory} plugin that answers (none: the SDK's default chain, its
+ * web-identity step in that region, {@link DefaultChain}) or, with
  * {@code aws.assume-role}, those of the role as STS hands them out, the URL-connection HTTP client,
  * and every API call bounded in time. Endpoints follow the SDK's own conventions
  * ({@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_<SERVICE>}; STS's is {@code AWS_ENDPOINT_URL_STS}).
@@ -64,7 +61,7 @@ public final class AwsClients {
     public AwsCredentialsProvider credentials(MonitorConfig monitor) {
         Optional<String> region = region(monitor);
         Optional<AwsCredentialsProvider> plugin = pluginCredentials(monitor, region);
-        AwsCredentialsProvider base = plugin.orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        AwsCredentialsProvider base = plugin.orElseGet(() -> DefaultChain.of(region, STS_CALL_TIMEOUT));
         Optional<AssumeRole> role = AwsSettings.of(monitor).assumeRole();
         if (role.isEmpty()) {
             return base;
@@ -74,7 +71,7 @@ public final class AwsClients {
                 named.sessionName(), plugin.isPresent() ? "a plugin's credentials" : "the SDK's default chain");
         // A plugin may answer each monitor with other base credentials: they are part of the key.
         var key = new RoleKey(named, region, plugin.<Object>map(p -> p).orElse(DEFAULT_CHAIN));
-        return AssumedRoles.get(key, () -> new AssumedRoleCredentials(named, STS_CALL_TIMEOUT,
+        return ASSUMED_ROLES.get(key, () -> new AssumedRoleCredentials(named, STS_CALL_TIMEOUT,
                 () -> configure(StsClient.builder(), region, base, STS_CALL_TIMEOUT)));
     }
 
@@ -96,26 +93,8 @@ public final class AwsClients {
 
     private static final Object DEFAULT_CHAIN = "the SDK's default chain";
 
-    /**
-     * The assumed roles of the process, so that every client of a monitor (each credential source
-     * and collector has an {@code AwsClients} of its own) shares one STS client and one set of
-     * role credentials, asked for once and again only before they expire. Process-wide like the
-     * timer: nothing here has a lifecycle to hang it on. A dropped entry is not closed, as a client
-     * may still use it; it holds no thread and no pooled connection (URL-connection client, the
-     * shared timer), so the garbage collector is enough.
-     */
-    private static final class AssumedRoles {
-        static final int MAX = 256;
-        private static final Map<RoleKey, AssumedRoleCredentials> CACHE = new LinkedHashMap<>(16, 0.75f, true);
-
-        static synchronized AwsCredentialsProvider get(RoleKey key, Supplier<AssumedRoleCredentials> make) {
-            AssumedRoleCredentials found = CACHE.computeIfAbsent(key, k -> make.get());
-            if (CACHE.size() > MAX) {
-                CACHE.remove(CACHE.keySet().iterator().next());
-            }
-            return found;
-        }
-    }
+    /** The assumed roles of the process, by role, region and base credentials. */
+    private static final SharedProviders<RoleKey> ASSUMED_ROLES = new SharedProviders<>(256);
 
     /**
      * One retry, soon enough to fit a short call limit: the SDK's defaults (legacy mode, four
@@ -145,7 +124,7 @@ public final class AwsClients {
         return configure(builder, region(monitor), credentials(monitor), apiCallTimeout);
     }
 
-    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C configure(B builder,
+    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C configure(B builder,
             Optional<String> region, AwsCredentialsProvider credentials, Duration apiCallTimeout) {
         region.map(Region::of).ifPresent(builder::region);
         return builder

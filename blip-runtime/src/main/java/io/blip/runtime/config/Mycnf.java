@@ -1,59 +1,34 @@
 package io.blip.runtime.config;
 
-import io.blip.api.BlipException;
 import io.blip.api.Secret;
 import io.blip.api.config.TlsConfig;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code [client]} section of a my.cnf file: the keys Blip reads ({@code user},
- * {@code password}, {@code host}, {@code port}, {@code socket}, {@code ssl-ca}, {@code ssl-cert},
- * {@code ssl-key}, {@code ssl-mode}). As in MySQL, {@code _} and {@code -} are the same in a key,
- * values may be quoted, and {@code #} or {@code ;} start a comment line.
+ * The {@code [client]} and {@code [blip]} groups of a my.cnf file (a key in {@code [blip]} over the
+ * same in {@code [client]}), read as the {@code mysql} client reads the file ({@link MycnfReader}:
+ * includes, quotes, escapes, comments): the keys Blip reads ({@code user}, {@code password},
+ * {@code host}, {@code port}, {@code socket}, {@code ssl-ca}, {@code ssl-cert}, {@code ssl-key},
+ * {@code ssl-mode}).
  */
 public record Mycnf(String user, Secret password, String host, String port, String socket, String sslCa,
                     String sslCert, String sslKey, String sslMode) {
 
-    /** Reads the file; a missing or unreadable file is an error naming it. */
+    /** Reads the file and what it includes; a missing or unreadable file is an error naming it. */
     public static Mycnf read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new BlipException("mysql.mycnf: file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new BlipException("mysql.mycnf: cannot read " + file + ": " + e.getMessage());
-        }
-        return parse(lines);
+        return of(MycnfReader.read(file).options());
     }
 
+    /** Lines as if they were a file's, {@code !include}s followed. */
     static Mycnf parse(List<String> lines) {
-        Map<String, String> client = new LinkedHashMap<>();
-        boolean inClient = false;
-        for (String raw : lines) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";") || line.startsWith("!")) {
-                continue;
-            }
-            if (line.startsWith("[") && line.endsWith("]")) {
-                inClient = line.substring(1, line.length() - 1).strip().equalsIgnoreCase("client");
-                continue;
-            }
-            if (!inClient) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            String key = (eq < 0 ? line : line.substring(0, eq)).strip().toLowerCase(Locale.ROOT).replace('_', '-');
-            String value = eq < 0 ? "" : unquote(line.substring(eq + 1).strip());
-            client.put(key, value);
-        }
+        return of(MycnfReader.lines(Path.of("my.cnf"), lines).options());
+    }
+
+    /** The keys Blip reads from the options of the file's {@code [client]} and {@code [blip]} groups. */
+    static Mycnf of(Map<String, String> client) {
         return new Mycnf(client.getOrDefault("user", ""), Secret.of(client.getOrDefault("password", "")),
                 client.getOrDefault("host", ""), client.getOrDefault("port", ""),
                 client.getOrDefault("socket", ""), client.getOrDefault("ssl-ca", ""),
@@ -76,14 +51,6 @@ public record Mycnf(String user, Secret password, String host, String port, Stri
      */
     public TlsConfig tls() {
         return new TlsConfig(sslCa, sslCert, sslKey, false, false, "", "", sslMode);
-    }
-
-    private static String unquote(String v) {
-        if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
-            return v.substring(1, v.length() - 1);
-        }
-        int hash = v.indexOf(" #");
-        return hash < 0 ? v : v.substring(0, hash).strip();
     }
 
     @Override

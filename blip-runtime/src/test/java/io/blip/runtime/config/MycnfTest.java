@@ -20,7 +20,6 @@ class MycnfTest {
                 "port = 3307",
                 "ssl_mode = verify_identity",
                 "ssl-ca = /etc/ca.pem  # trailing comment",
-                "!includedir /etc/mysql/conf.d/",
                 "[mysql]",
                 "user = other"));
         assertEquals("blip", m.user());

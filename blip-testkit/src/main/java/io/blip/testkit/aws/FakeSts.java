@@ -31,8 +31,10 @@ import java.util.regex.Pattern;
  * as the AWS SDK asks for it (a form-encoded {@code POST /},
  * {@code Action=AssumeRole&Version=2011-06-15&RoleArn=...&RoleSessionName=...&ExternalId=...}),
  * answered with an {@code AssumeRoleResponse}: fresh temporary credentials (access key id,
- * secret key, session token, expiration) and the assumed-role user. Point the SDK at it with
- * {@code AWS_ENDPOINT_URL_STS} or the system property {@code aws.endpointUrlSts}.
+ * secret key, session token, expiration) and the assumed-role user. It also answers
+ * {@code AssumeRoleWithWebIdentity} (EKS's IRSA: unsigned, with {@code WebIdentityToken} instead of
+ * a signature) in the same way. Point the SDK at it with {@code AWS_ENDPOINT_URL_STS} or the system
+ * property {@code aws.endpointUrlSts}.
  *
  * <p>Every call is recorded with its role ARN, session name, external id and the access key id and
  * region of its SigV4 {@code Authorization} header (the signature itself is not checked), and with
@@ -44,6 +46,8 @@ public final class FakeSts implements AutoCloseable {
     public static final String ACCOUNT = "123456789012";
 
     private static final String XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
+    private static final String ASSUME_ROLE = "AssumeRole";
+    private static final String WEB_IDENTITY = "AssumeRoleWithWebIdentity";
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/[^/]+/([^/]+)/([^/]+)/");
 
     /** What a call answers instead of credentials. */
@@ -78,6 +82,7 @@ public final class FakeSts implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final FaultPlan<Fault> faults = new FaultPlan<>();
     private final List<Call> calls = new ArrayList<>();
+    private final List<String> webIdentityTokens = new ArrayList<>();
     private Duration lifetime = Duration.ofHours(1);
     private int issued;
 
@@ -144,6 +149,11 @@ public final class FakeSts implements AutoCloseable {
         return calls.isEmpty() ? Optional.empty() : Optional.of(calls.getLast());
     }
 
+    /** The {@code WebIdentityToken} of each {@code AssumeRoleWithWebIdentity} call, in order. */
+    public synchronized List<String> webIdentityTokens() {
+        return List.copyOf(webIdentityTokens);
+    }
+
     /** The secret access key handed out with an access key id (derived from it, so tests can predict it). */
     public static String secretKeyOf(String accessKeyId) {
         return "fake-sts-secret-" + accessKeyId;
@@ -164,32 +174,39 @@ public final class FakeSts implements AutoCloseable {
             Matcher m = CREDENTIAL.matcher(auth);
             boolean signed = m.find();
             String action = params.get("Action");
-            boolean valid = "POST".equals(exchange.getRequestMethod()) && "AssumeRole".equals(action)
+            boolean web = WEB_IDENTITY.equals(action);
+            boolean valid = "POST".equals(exchange.getRequestMethod()) && (ASSUME_ROLE.equals(action) || web)
                     && "2011-06-15".equals(params.get("Version"));
+            // AssumeRoleWithWebIdentity is not signed: the token stands in for the caller's credentials.
+            boolean authenticated = web ? params.containsKey("WebIdentityToken") : signed;
             Fault fault;
             String keyId = null;
             Instant expiration;
             synchronized (this) {
                 fault = faults.take();
-                if (valid && signed && fault == null && params.containsKey("RoleArn")
+                if (valid && authenticated && fault == null && params.containsKey("RoleArn")
                         && params.containsKey("RoleSessionName")) {
                     keyId = String.format("ASIAFAKESTS%08d", ++issued);
                 }
                 expiration = Instant.now().plus(lifetime).truncatedTo(ChronoUnit.SECONDS);
                 calls.add(new Call(action, params.get("RoleArn"), params.get("RoleSessionName"), params.get("ExternalId"),
                         signed ? m.group(1) : null, signed ? m.group(2) : null, keyId));
+                if (web && params.containsKey("WebIdentityToken")) {
+                    webIdentityTokens.add(params.get("WebIdentityToken"));
+                }
             }
             if (!valid) {
                 error(exchange, 400, "InvalidAction", "Could not find operation " + action + " for version "
                         + params.get("Version"));
-            } else if (!signed) {
-                error(exchange, 403, "MissingAuthenticationToken", "Request is missing Authentication Token");
+            } else if (!authenticated) {
+                error(exchange, web ? 400 : 403, web ? "InvalidIdentityToken" : "MissingAuthenticationToken",
+                        web ? "WebIdentityToken is required" : "Request is missing Authentication Token");
             } else if (fault != null) {
-                fail(exchange, fault, params, signed ? m.group(1) : null);
+                fail(exchange, fault, params, signed ? m.group(1) : "web-identity");
             } else if (keyId == null) {
                 error(exchange, 400, "ValidationError", "RoleArn and RoleSessionName are required");
             } else {
-                answer(exchange, params, keyId, expiration);
+                answer(exchange, action, params, keyId, expiration);
             }
         }
     }
@@ -210,13 +227,13 @@ public final class FakeSts implements AutoCloseable {
         }
     }
 
-    private static void answer(HttpExchange exchange, Map<String, String> params, String keyId, Instant expiration)
-            throws IOException {
+    private static void answer(HttpExchange exchange, String action, Map<String, String> params, String keyId,
+            Instant expiration) throws IOException {
         String roleArn = params.get("RoleArn");
         String session = params.get("RoleSessionName");
         String roleName = roleArn.substring(roleArn.lastIndexOf('/') + 1);
-        String xml = "<AssumeRoleResponse xmlns=\"" + XMLNS + "\">\n"
-                + "  <AssumeRoleResult>\n"
+        String xml = "<" + action + "Response xmlns=\"" + XMLNS + "\">\n"
+                + "  <" + action + "Result>\n"
                 + "    <AssumedRoleUser>\n"
                 + "      <Arn>" + escape("arn:aws:sts::" + ACCOUNT + ":assumed-role/" + roleName + "/" + session)
                 + "</Arn>\n"
@@ -228,9 +245,9 @@ public final class FakeSts implements AutoCloseable {
                 + "      <SessionToken>" + escape("fake-sts-session-token-" + keyId) + "</SessionToken>\n"
                 + "      <Expiration>" + expiration + "</Expiration>\n"
                 + "    </Credentials>\n"
-                + "  </AssumeRoleResult>\n"
+                + "  </" + action + "Result>\n"
                 + "  <ResponseMetadata><RequestId>" + UUID.randomUUID() + "</RequestId></ResponseMetadata>\n"
-                + "</AssumeRoleResponse>\n";
+                + "</" + action + "Response>\n";
         send(exchange, 200, xml);
     }
 
