@@ -8,7 +8,6 @@ import io.blip.testkit.OutputWatcher;
 import io.blip.testkit.Signal;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +43,7 @@ class DeployRecipesTest {
     private static final Path K8S = DEPLOY.resolve("kubernetes");
     /** Blip's API port, as the recipes bind it (api.bind: 0.0.0.0:7522; Blip's default is 127.0.0.1:7522). */
     private static final int API_PORT = 7522;
-    private static final long TIMEOUT_SECONDS = 90;
+    private static final long BOOT_SECONDS = 90;
 
     @TempDir
     Path work;
@@ -54,7 +53,7 @@ class DeployRecipesTest {
     @Test
     void yamllintFindsNothing() throws Exception {
         Path yamllint = tool("yamllint", "/usr/bin/yamllint", "apt-get install yamllint");
-        Result r = run(List.of(yamllint.toString(), "-s", "-f", "parsable", "-c", DEPLOY.resolve(".yamllint").toString(),
+        Dist.Result r = run(List.of(yamllint.toString(), "-s", "-f", "parsable", "-c", DEPLOY.resolve(".yamllint").toString(),
                 DEPLOY.toString()));
         assertEquals(0, r.exit(), r.toString());
         assertEquals("", r.stdout() + r.stderr(), r.toString());
@@ -64,7 +63,7 @@ class DeployRecipesTest {
     void systemdAnalyzeVerifiesTheUnitWithTheDistributionInPlace() throws Exception {
         Path analyze = tool("systemd-analyze", "/usr/bin/systemd-analyze", "apt-get install systemd");
         Path unit = unitWithThisDistribution();
-        Result r = run(List.of(analyze.toString(), "verify", unit.toString()));
+        Dist.Result r = run(List.of(analyze.toString(), "verify", unit.toString()));
         // verify exits 0 on an unknown key or a bad value, which it only prints: any output is a finding.
         assertEquals(0, r.exit(), r.toString());
         assertEquals("", r.stdout() + r.stderr(), r.toString());
@@ -73,7 +72,7 @@ class DeployRecipesTest {
     @Test
     void systemdAnalyzeSecurityRatesTheSandboxOk() throws Exception {
         Path analyze = tool("systemd-analyze", "/usr/bin/systemd-analyze", "apt-get install systemd");
-        Result r = run(List.of(analyze.toString(), "security", "--offline=true", "--no-pager",
+        Dist.Result r = run(List.of(analyze.toString(), "security", "--offline=true", "--no-pager",
                 unitWithThisDistribution().toString()));
         assertEquals(0, r.exit(), r.toString());
         Matcher level = Pattern.compile("Overall exposure level for blip\\.service: (\\d+\\.\\d+) (\\w+)").matcher(r.stdout());
@@ -85,7 +84,7 @@ class DeployRecipesTest {
     @Test
     void shellcheckFindsNothingInTheHealthcheck() throws Exception {
         Path shellcheck = tool("shellcheck", "/usr/bin/shellcheck", "apt-get install shellcheck");
-        Result r = run(List.of(shellcheck.toString(), DEPLOY.resolve("docker/blip-healthcheck").toString()));
+        Dist.Result r = run(List.of(shellcheck.toString(), DEPLOY.resolve("docker/blip-healthcheck").toString()));
         assertEquals(0, r.exit(), r.toString());
     }
 
@@ -93,7 +92,7 @@ class DeployRecipesTest {
     void dockerfilelintFindsNothing() throws Exception {
         Path node = tool("node", "/usr/bin/node", "Node.js");
         Path lint = npmTool("dockerfilelint/bin/dockerfilelint");
-        Result r = run(List.of(node.toString(), lint.toString(), "-o", "json", DEPLOY.resolve("docker/Dockerfile").toString()));
+        Dist.Result r = run(List.of(node.toString(), lint.toString(), "-o", "json", DEPLOY.resolve("docker/Dockerfile").toString()));
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stdout().contains("\"totalIssues\":0"), r.toString());
     }
@@ -105,7 +104,7 @@ class DeployRecipesTest {
         List<String> command = new ArrayList<>(List.of(node.toString(), VALIDATORS.resolve("kubernetes.mjs").toString()));
         List<Path> manifests = manifests();
         manifests.forEach(m -> command.add(m.toString()));
-        Result r = run(command);
+        Dist.Result r = run(command);
         assertEquals(0, r.exit(), r.toString());
         assertEquals(manifests.size() - 1, r.stdout().lines().filter(l -> l.contains(": valid ")).count(),
                 "every manifest but the kustomization checked:\n" + r);
@@ -247,14 +246,14 @@ class DeployRecipesTest {
         map(config, "monitor-loader").remove("shard");
         Path file = work.resolve("blip.yaml");
         Files.writeString(file, new Dump(DumpSettings.builder().build()).dumpToString(config));
-        Result r = blip("--config", file.toString(), "--print-config");
+        Dist.Result r = blip("--config", file.toString(), "--print-config");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stdout().contains("password-file: /etc/blip/secrets/mysql-password"), r.toString());
     }
 
     @Test
     void theImagesBlipYamlBoots() throws Exception {
-        Result r = blip("--config", DEPLOY.resolve("docker/blip.yaml").toString(), "--print-config");
+        Dist.Result r = blip("--config", DEPLOY.resolve("docker/blip.yaml").toString(), "--print-config");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stdout().contains("bind: 0.0.0.0:" + API_PORT), r.toString());
     }
@@ -277,9 +276,9 @@ class DeployRecipesTest {
         OutputWatcher out = OutputWatcher.of("stdout", blip.getInputStream(), said);
         OutputWatcher err = OutputWatcher.of("stderr", blip.getErrorStream(), said);
         try {
-            said.await(() -> out.text().contains("boot-success") || out.ended(), Duration.ofSeconds(TIMEOUT_SECONDS),
+            said.await(() -> out.text().contains("boot-success") || out.ended(), Duration.ofSeconds(BOOT_SECONDS),
                     () -> "boot-success:\n" + out.text() + err.text());
-            Result ok = run(List.of(healthcheck, Integer.toString(port)));
+            Dist.Result ok = run(List.of(healthcheck, Integer.toString(port)));
             assertEquals(0, ok.exit(), ok + "\nblip:\n" + out.text() + err.text());
             blip.destroy();
             assertTrue(blip.waitFor(15, TimeUnit.SECONDS), "stopped within 15 s of SIGTERM");
@@ -388,38 +387,23 @@ class DeployRecipesTest {
         }
     }
 
+    /** bin/blip's environment here: this JVM's JDK, and no ahead-of-time cache, as the image runs it. */
     private static void environment(Map<String, String> env) {
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("BLIP_AOT", "off"); // as the image runs it
+        env.put("BLIP_AOT", "off");
         env.remove("JAVA_OPTS");
         env.remove("BLIP_PLUGINS");
     }
 
-    private Result blip(String... args) throws Exception {
+    private Dist.Result blip(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Dist.HOME.resolve("bin/blip").toString()));
         command.addAll(List.of(args));
         return run(command);
     }
 
-    private Result run(List<String> command) throws Exception {
-        Path out = Files.createTempFile(work, "out", ".txt");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        environment(builder.environment());
-        Process process = builder.start();
-        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(command + " did not finish in " + TIMEOUT_SECONDS + " s; stderr:\n" + Files.readString(err));
-        }
-        return new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-    }
-
-    private record Result(List<String> command, int exit, String stdout, String stderr) {
-        @Override
-        public String toString() {
-            return String.join(" ", command) + " -> exit " + exit + "\nstdout:\n" + stdout + "stderr:\n" + stderr;
-        }
+    private Dist.Result run(List<String> command) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        environment(env);
+        return Dist.run(command, work, env);
     }
 }
