@@ -2,9 +2,12 @@ package io.blip.distribution;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** The assembled distribution, target/blip-VERSION/, as the build's surefire configuration names it. */
@@ -12,6 +15,7 @@ final class Dist {
     static final String VERSION = required("blip.version");
     static final Path HOME = Path.of(required("blip.dist"));
     static final Path TARBALL = Path.of(required("blip.tarball"));
+    private static final long RUN_SECONDS = 90;
     static final List<String> PLUGIN_DIRS = List.of("aws", "chronosphere", "datadog", "otlp", "prom-pushgateway",
             "signalfx", "tls-rds");
 
@@ -51,7 +55,7 @@ final class Dist {
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("JAVA_OPTS");
         Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new AssertionError("bin/blip --print-plugins exited " + p.exitValue() + ":\n" + out);
         }
@@ -69,5 +73,35 @@ final class Dist {
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.put("AWS_CONFIG_FILE", work.resolve("no-aws-config").toString());
         env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-aws-credentials").toString());
+    }
+
+    /**
+     * Runs a command to its end (at most 90 s) in {@code cwd}, its output in files there, with no JAVA_OPTS or
+     * BLIP_PLUGINS of the machine's and {@code env} added.
+     */
+    static Result run(List<String> command, Path cwd, Map<String, String> env) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(cwd, "out", ".txt");
+        Path err = Files.createTempFile(cwd, "err", ".txt");
+        var builder = new ProcessBuilder(command).directory(cwd.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("BLIP_PLUGINS");
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(RUN_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(command + " did not finish in " + RUN_SECONDS + " s; stderr:\n"
+                    + Files.readString(err, StandardCharsets.UTF_8));
+        }
+        return new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** A command's exit status and output. */
+    record Result(List<String> command, int exit, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return String.join(" ", command) + " -> exit " + exit + "\nstdout:\n" + stdout + "stderr:\n" + stderr;
+        }
     }
 }

@@ -2,20 +2,17 @@ package io.blip.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * path, with the plugin directories it ships.
  */
 class DistributionSmokeTest {
-    private static final long TIMEOUT_SECONDS = 60;
-
     @TempDir
     Path work;
 
@@ -48,7 +43,7 @@ class DistributionSmokeTest {
 
     @Test
     void theTarballHoldsTheSameTreeUnderBlipVersion() throws Exception {
-        Result tar = run(List.of("tar", "-tvzf", Dist.TARBALL.toString()), work, Map.of());
+        Dist.Result tar = Dist.run(List.of("tar", "-tvzf", Dist.TARBALL.toString()), work, Map.of());
         assertEquals(0, tar.exit(), tar.stderr());
         String base = "blip-" + Dist.VERSION + "/";
         assertTrue(tar.stdout().lines().anyMatch(l -> l.startsWith("-rwxr-xr-x") && l.endsWith(" " + base + "bin/blip")),
@@ -68,7 +63,7 @@ class DistributionSmokeTest {
 
     @Test
     void versionPrintsBlipAndTheVersion() throws Exception {
-        Result result = blip(Dist.HOME.resolve("bin/blip"), work, "--version");
+        Dist.Result result = blip(Dist.HOME.resolve("bin/blip"), work, "--version");
 
         assertEquals(0, result.exit(), result.toString());
         assertEquals("blip " + Dist.VERSION, result.stdout().strip(), result.toString());
@@ -78,7 +73,7 @@ class DistributionSmokeTest {
     void itRunsThroughASymlinkFromAnyDirectory() throws Exception {
         Path link = Files.createSymbolicLink(work.resolve("blip"), Dist.HOME.resolve("bin/blip"));
 
-        Result result = blip(link, work, "--version");
+        Dist.Result result = blip(link, work, "--version");
         Files.delete(link);
 
         assertEquals(0, result.exit(), result.toString());
@@ -88,7 +83,7 @@ class DistributionSmokeTest {
     /** Like Blip's other --print-* flags, --print-plugins boots, prints and runs on unless --run=false. */
     @Test
     void printPluginsListsTheBuiltInProvidersAndEveryPluginLayer() throws Exception {
-        Result result = blip(Dist.HOME.resolve("bin/blip"), work, "--print-plugins", "--run=false");
+        Dist.Result result = blip(Dist.HOME.resolve("bin/blip"), work, "--print-plugins", "--run=false");
 
         assertEquals(0, result.exit(), result.toString());
         Path plugins = Dist.HOME.toRealPath().resolve("plugins");
@@ -121,35 +116,10 @@ class DistributionSmokeTest {
     }
 
     /** Runs bin/blip with this JVM's JDK as JAVA_HOME. */
-    private static Result blip(Path launcher, Path cwd, String... args) throws Exception {
+    private static Dist.Result blip(Path launcher, Path cwd, String... args) throws Exception {
         var command = new ArrayList<String>();
         command.add(launcher.toString());
         command.addAll(List.of(args));
-        return run(command, cwd, Map.of("JAVA_HOME", System.getProperty("java.home")));
-    }
-
-    private static Result run(List<String> command, Path cwd, Map<String, String> env) throws Exception {
-        Path out = Files.createTempFile(cwd, "out", ".txt");
-        Path err = Files.createTempFile(cwd, "err", ".txt");
-        var builder = new ProcessBuilder(command).directory(cwd.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().remove("JAVA_OPTS");
-        builder.environment().remove("BLIP_PLUGINS");
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(command + " did not finish in " + TIMEOUT_SECONDS + " s; stderr:\n"
-                    + Files.readString(err, StandardCharsets.UTF_8));
-        }
-        return new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-    }
-
-    private record Result(List<String> command, int exit, String stdout, String stderr) {
-        @Override
-        public String toString() {
-            return String.join(" ", command) + " -> exit " + exit + "\nstdout:\n" + stdout + "stderr:\n" + stderr;
-        }
+        return Dist.run(command, cwd, Map.of("JAVA_HOME", System.getProperty("java.home")));
     }
 }
