@@ -236,19 +236,24 @@ class DeployRecipesTest {
     // ---- the shipped configs, booted ----
 
     /**
-     * The ConfigMap's blip.yaml is a config bin/blip loads. Until the sharding work is merged, this branch's
-     * runtime refuses {@code monitor-loader.shard} as an unknown key, so it is taken out here; at the merge,
-     * boot the file as it is.
+     * The ConfigMap's blip.yaml is a config bin/blip loads, as a pod of the StatefulSet runs it: its
+     * {@code shard: auto} reads the pod's hostname and {@code BLIP_SHARD_COUNT}.
      */
     @Test
     void theConfigMapsBlipYamlBoots() throws Exception {
         Map<String, Object> config = blipYaml();
-        map(config, "monitor-loader").remove("shard");
+        assertEquals("auto", map(config, "monitor-loader").get("shard"));
         Path file = work.resolve("blip.yaml");
         Files.writeString(file, new Dump(DumpSettings.builder().build()).dumpToString(config));
-        Dist.Result r = blip("--config", file.toString(), "--print-config");
+        Map<String, String> env = new LinkedHashMap<>();
+        environment(env);
+        env.put("HOSTNAME", "blip-1");
+        env.put("BLIP_SHARD_COUNT", "2");
+        Dist.Result r = Dist.run(List.of(Dist.HOME.resolve("bin/blip").toString(), "--config", file.toString(),
+                "--print-config"), work, env);
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stdout().contains("password-file: /etc/blip/secrets/mysql-password"), r.toString());
+        assertTrue(r.stdout().contains("shard: auto"), r.toString());
     }
 
     @Test

@@ -14,8 +14,13 @@ import java.util.stream.Stream;
 final class Dist {
     static final String VERSION = required("blip.version");
     static final Path HOME = Path.of(required("blip.dist"));
+    /** blip-VERSION.tar.gz: without runtime/, for a JDK of one's own. */
     static final Path TARBALL = Path.of(required("blip.tarball"));
     private static final long RUN_SECONDS = 90;
+    /** blip-VERSION-linux-x64.tar.gz: with runtime/, the tree of {@link #HOME}. */
+    static final Path TARBALL_WITH_RUNTIME = Path.of(required("blip.tarball.runtime"));
+    /** The JDK modules jlink put in runtime/ (distribution/pom.xml), without those they require. */
+    static final List<String> RUNTIME_MODULES = List.of(required("blip.runtime.modules").split(","));
     static final List<String> PLUGIN_DIRS = List.of("aws", "chronosphere", "datadog", "otlp", "prom-pushgateway",
             "signalfx", "tls-rds");
 

@@ -42,14 +42,21 @@ class DistributionSmokeTest {
     }
 
     @Test
-    void theTarballHoldsTheSameTreeUnderBlipVersion() throws Exception {
-        Dist.Result tar = Dist.run(List.of("tar", "-tvzf", Dist.TARBALL.toString()), work, Map.of());
-        assertEquals(0, tar.exit(), tar.stderr());
+    void bothTarballsHoldTheTreeUnderBlipVersionAndOnlyOneHasRuntime() throws Exception {
         String base = "blip-" + Dist.VERSION + "/";
-        assertTrue(tar.stdout().lines().anyMatch(l -> l.startsWith("-rwxr-xr-x") && l.endsWith(" " + base + "bin/blip")),
-                tar.stdout());
-        for (String path : List.of("conf/blip.conf", "plugins/aws/", "plugins/otlp/", "plugins/tls-rds/", "lib/")) {
-            assertTrue(tar.stdout().contains(" " + base + path), base + path + " in the tarball:\n" + tar.stdout());
+        for (Path tarball : List.of(Dist.TARBALL, Dist.TARBALL_WITH_RUNTIME)) {
+            Dist.Result tar = Dist.run(List.of("tar", "-tvzf", tarball.toString()), work, Map.of());
+            assertEquals(0, tar.exit(), tar.stderr());
+            assertTrue(tar.stdout().lines().anyMatch(l -> l.startsWith("-rwxr-xr-x") && l.endsWith(" " + base + "bin/blip")),
+                    tar.stdout());
+            for (String path : List.of("conf/blip.conf", "plugins/aws/", "plugins/otlp/", "plugins/tls-rds/", "lib/",
+                    "LICENSE", "NOTICE", "lib/THIRD-PARTY.txt", "plugins/aws/THIRD-PARTY.txt")) {
+                assertTrue(tar.stdout().contains(" " + base + path), base + path + " in " + tarball + ":\n" + tar.stdout());
+            }
+            boolean withRuntime = tarball.equals(Dist.TARBALL_WITH_RUNTIME);
+            assertEquals(withRuntime, tar.stdout().lines().anyMatch(l -> l.startsWith("-rwxr-xr-x")
+                    && l.endsWith(" " + base + "runtime/bin/java")), tarball + ": runtime/bin/java\n" + tar.stdout());
+            assertEquals(withRuntime, tar.stdout().contains(" " + base + "runtime/"), tarball + ": runtime/");
         }
     }
 
