@@ -102,7 +102,10 @@ class PerconaResponseTimeTest {
         MetricValue p50 = values.get("p50");
         assertTrue(p50.value() > 0 && p50.value() <= 1_000, p50.toString());
         double reached50 = reached(p50);
-        assertTrue(reached50 >= 50 && reached50 < 100.0 * (counted - SLEEPS - 1) / counted + 0.1, p50 + " of " + counted);
+        // Below the share of the statements that are not sleeps, with up to 3 fast ones of the collector's
+        // connection counted after counted() was read.
+        assertTrue(reached50 >= 50 && reached50 < 100.0 * (counted + 3 - SLEEPS - 1) / (counted + 3) + 0.1,
+                p50 + " of " + counted);
 
         // p90: fewer than 90 % are fast, so the SLEEP(0.01)s' bucket, whose mean is about 10 ms.
         MetricValue p90 = values.get("p90");
