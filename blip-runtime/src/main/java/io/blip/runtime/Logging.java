@@ -20,6 +20,7 @@ final class Logging {
     /** java.util.logging keeps loggers weakly: hold the ones whose level is set here. */
     private static final Logger DRIVER = Logger.getLogger("com.mysql");
     private static final Logger AWS_SDK = Logger.getLogger("software.amazon.awssdk");
+    private static final Logger JDK_HTTP_URL_CONNECTION = Logger.getLogger("sun.net.www.protocol.http");
     private static final Logger OTEL_EXPORTER = Logger.getLogger("io.opentelemetry.exporter.internal");
 
     private Logging() {
@@ -57,6 +58,9 @@ final class Logging {
         DRIVER.setLevel(Level.WARNING);
         // The AWS SDK's debug lines include request signing details; they are not Blip's to show.
         AWS_SDK.setLevel(Level.INFO);
+        // The JDK's HttpURLConnection, the AWS SDK's HTTP client, logs every request's headers at FINE: the SSO
+        // portal's x-amz-sso_bearer_token, X-Amz-Security-Token, Authorization. Never shown, --debug or not.
+        JDK_HTTP_URL_CONNECTION.setLevel(Level.INFO);
         // The OTLP exporter logs every failed export as SEVERE with a stack trace; Blip's delivery reports
         // failures itself (when they start and end, with counts), so those lines only with --debug.
         OTEL_EXPORTER.setLevel(debug ? Level.FINE : Level.OFF);
