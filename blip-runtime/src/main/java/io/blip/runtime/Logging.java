@@ -33,7 +33,10 @@ public final class Logging extends ContextAwareBase implements Configurator {
             // The driver and other libraries log at INFO/DEBUG about their own internals.
             "com.mysql", Level.WARN,
             // The AWS SDK's debug lines include request signing details; they are not Blip's to show.
-            "software.amazon.awssdk", Level.INFO);
+            "software.amazon.awssdk", Level.INFO,
+            // The JDK's HttpURLConnection (the AWS SDK's HTTP client) logs every request's headers at FINE:
+            // the SSO bearer token, X-Amz-Security-Token, Authorization.
+            "sun.net.www.protocol.http", Level.INFO);
     /**
      * The OTLP exporter logs every failed export as SEVERE with a stack trace; Blip's delivery reports
      * failures itself (when they start and end, with counts), so those lines only with --debug.
