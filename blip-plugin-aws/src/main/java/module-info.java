@@ -18,7 +18,6 @@ module io.blip.plugin.aws {
     requires software.amazon.awssdk.utils;
     requires software.amazon.awssdk.http;
     requires software.amazon.awssdk.http.urlconnection;
-    requires software.amazon.awssdk.imds;
     requires software.amazon.awssdk.protocols.jsoncore;
     requires software.amazon.awssdk.services.rds;
     requires software.amazon.awssdk.services.secretsmanager;

@@ -9,6 +9,10 @@ module io.blip.runtime {
     requires org.snakeyaml.engine;
     requires org.slf4j;
     requires java.logging;
+    // Blip's logging backend, set up in code (Logging), and java.util.logging's loggers routed to it.
+    requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
+    requires jul.to.slf4j;
     // Plugins can use only JDK modules that the boot layer has: resolve the ones they commonly need
     // (the JDK's HTTP server, e.g. for a sink that receives; Blip's own API serves on HttpListener).
     requires jdk.httpserver;
@@ -34,6 +38,9 @@ module io.blip.runtime {
             io.blip.runtime.credential.PasswordSourceFactory,
             io.blip.runtime.credential.PasswordFileSourceFactory,
             io.blip.runtime.credential.MycnfSourceFactory;
+
+    // Logback asks it for its set-up instead of looking for an XML file.
+    provides ch.qos.logback.classic.spi.Configurator with io.blip.runtime.Logging;
 
     // The driver makes UnixSocketFactory by class name.
     exports io.blip.runtime.mysql to mysql.connector.j;

@@ -95,6 +95,7 @@ final class Boot {
         }
         LOG.info("{}: {}: {} monitor(s)", Event.BOOT_CONFIG_LOADED,
                 loaded.config().file() == null ? "no config file" : loaded.config().file(), loaded.prepared().size());
+        Logging.apply(loaded.config().log());
         if (!loaded.config().httpProxy().isEmpty()) {
             HttpProxy.parse(loaded.config().httpProxy(), env.getOrDefault("NO_PROXY", env.get("no_proxy"))).install();
         }
@@ -146,6 +147,9 @@ final class Boot {
         HeapKeeper keeper = HeapKeeper.forThisJvm(loaded.prepared().size(), time);
         if (keeper != null) {
             levelClock.register(keeper);
+        }
+        if (!Logging.quiet()) {
+            levelClock.register(new Summary(server::monitors));
         }
         LOG.info("{}: {} monitor(s)", Event.BOOT_SUCCESS, loaded.prepared().size());
         return server;

@@ -23,6 +23,7 @@ public final class Cli {
 
     static final String USAGE = """
             Usage: blip [--config=FILE] [--plugins=DIR] [--run[=BOOL]] [--debug[=BOOL]] [--log[=BOOL]]
+                        [--log-format=text|json] [--quiet[=BOOL]]
                         [--print-config] [--print-domains] [--print-monitors] [--print-plans]
                         [--print-plugins] [-v|--version] [-h|--help]
             Blip: a MySQL metrics monitor. One monitor per MySQL instance; plans of metrics collected at
@@ -35,6 +36,9 @@ public final class Cli {
                                       then exits.
                   --debug[=BOOL]    Print debug to STDERR.
                   --log[=BOOL]      Print info events to STDOUT.
+                  --log-format=FMT  text (default) or json: one JSON object per line. Default: the
+                                      config's logging.format.
+                  --quiet[=BOOL]    No summary line each minute (also logging.quiet).
                   --print-config    Print the final config (secrets masked).
                   --print-domains   Print every metric domain with its options and metrics, then exit.
                   --print-monitors  Print the final monitors (secrets masked): this shard's, with monitor-loader.shard.
@@ -43,7 +47,7 @@ public final class Cli {
               -v, --version         Print the version and exit.
               -h, --help            Print this help and exit.
 
-            Environment: BLIP_CONFIG, BLIP_DEBUG, BLIP_LOG, BLIP_RUN, BLIP_PLUGINS set the flags of the same
+            Environment: BLIP_CONFIG, BLIP_DEBUG, BLIP_LOG, BLIP_RUN, BLIP_PLUGINS, BLIP_QUIET set the flags of the same
             name; a flag on the command line wins.
             """;
 
@@ -57,6 +61,8 @@ public final class Cli {
     private Boolean run;
     private Boolean debug;
     private Boolean log;
+    private String logFormat;
+    private Boolean quiet;
     private boolean printConfig;
     private boolean printDomains;
     private boolean printMonitors;
@@ -104,7 +110,8 @@ public final class Cli {
             err.println("blip: " + e.getMessage());
             return EXIT_ERROR;
         }
-        Logging.configure(options.debug(), options.log(), out, err);
+        Logging.configure(new Logging.Settings(options.debug(), options.log(), logFormat,
+                flag(quiet, "BLIP_QUIET", false), out, err));
         return Server.main(options, env, out, err);
     }
 
@@ -119,7 +126,8 @@ public final class Cli {
             switch (name) {
                 case "--config" -> config = Path.of(value != null ? value : valueAfter(args, i++, name));
                 case "--plugins" -> plugins = Path.of(value != null ? value : valueAfter(args, i++, name));
-                case "--run", "--debug", "--log" -> {
+                case "--log-format" -> logFormat = logFormat(value != null ? value : valueAfter(args, i++, name));
+                case "--run", "--debug", "--log", "--quiet" -> {
                     // A yes/no flag takes the next argument only when it is a yes or no.
                     if (value == null && next && bool(args[i + 1]) != null) {
                         value = args[++i];
@@ -128,6 +136,7 @@ public final class Cli {
                     switch (name) {
                         case "--run" -> run = on;
                         case "--debug" -> debug = on;
+                        case "--quiet" -> quiet = on;
                         default -> log = on;
                     }
                 }
@@ -143,6 +152,13 @@ public final class Cli {
                         : "Unexpected argument: '" + arg + "' (flags start with --)");
             }
         }
+    }
+
+    private static String logFormat(String value) {
+        if (!value.equals("text") && !value.equals("json")) {
+            throw new BlipException("--log-format=" + value + ": use text or json");
+        }
+        return value;
     }
 
     private static String valueAfter(String[] args, int at, String name) {

@@ -1,115 +1,149 @@
 package io.blip.runtime;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import io.blip.runtime.config.LogConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
 import java.io.PrintStream;
-import java.time.Instant;
-import java.util.logging.Filter;
-import java.util.logging.Formatter;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogManager;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.StreamHandler;
+import java.util.Collection;
+import java.util.Map;
 
 /**
- * Where log lines go, as Blip does it: errors and warnings always to STDERR; info events to
- * STDOUT only with {@code --log}; debug to STDERR only with {@code --debug}. SLF4J writes through
- * {@code java.util.logging} (slf4j-jdk14).
+ * Blip's logging, set up in code on Logback: errors and warnings always to STDERR; info events to
+ * STDOUT only with {@code --log} (the minute's {@link Summary} line also without, on STDERR, unless quiet);
+ * debug lines to STDERR when a logger is at debug ({@code --debug}, {@code logging.levels}). One line per
+ * event, text or JSON ({@link LogLines}). Libraries that log through {@code java.util.logging} (gRPC,
+ * OpenTelemetry, the JDK) reach the same lines through jul-to-slf4j, their levels kept in step with
+ * Logback's ({@link LevelChangePropagator}), so a line that is off costs them nothing.
+ *
+ * <p>Logback finds this class as its {@link Configurator} (module-info {@code provides}), so it never
+ * looks for an XML file and, until {@link #configure} runs, writes warnings and errors to STDERR.
+ * When tests choose another SLF4J provider (slf4j-jdk14, to read events through JUL), this class
+ * leaves that provider alone.
  */
-final class Logging {
-    /** java.util.logging keeps loggers weakly: hold the ones whose level is set here. */
-    private static final Logger DRIVER = Logger.getLogger("com.mysql");
-    private static final Logger AWS_SDK = Logger.getLogger("software.amazon.awssdk");
-    private static final Logger OTEL_EXPORTER = Logger.getLogger("io.opentelemetry.exporter.internal");
+public final class Logging extends ContextAwareBase implements Configurator {
+    /** The loggers whose level Blip sets unless {@code logging.levels} does. */
+    private static final Map<String, Level> LIBRARIES = Map.of(
+            // The driver and other libraries log at INFO/DEBUG about their own internals.
+            "com.mysql", Level.WARN,
+            // The AWS SDK's debug lines include request signing details; they are not Blip's to show.
+            "software.amazon.awssdk", Level.INFO,
+            // The JDK's HttpURLConnection (the AWS SDK's HTTP client) logs every request's headers at FINE:
+            // the SSO bearer token, X-Amz-Security-Token, Authorization.
+            "sun.net.www.protocol.http", Level.INFO);
+    /**
+     * The OTLP exporter logs every failed export as SEVERE with a stack trace; Blip's delivery reports
+     * failures itself (when they start and end, with counts), so those lines only with --debug.
+     */
+    private static final String OTEL_EXPORTER = "io.opentelemetry.exporter.internal";
 
-    private Logging() {
+    /** What {@link #configure} and {@link #apply} set: the process's one logging set-up. */
+    private static Settings settings = new Settings(false, false, null, false, System.out, System.err);
+    private static LogConfig config = LogConfig.DEFAULT;
+    private static LogLines lines;
+
+    /**
+     * What the command line asked for.
+     *
+     * @param format {@code --log-format}, {@code text} or {@code json}; null: the config's {@code logging.format}
+     * @param quiet  {@code --quiet}: no summary line
+     */
+    record Settings(boolean debug, boolean log, String format, boolean quiet, PrintStream out, PrintStream err) {
     }
 
-    /** What the last {@link #configure} set: the JVM's one logging set-up, changed by {@link #toggleDebug}. */
-    private static boolean debugging;
-    private static boolean logging;
-    private static PrintStream stdout = System.out;
-    private static PrintStream stderr = System.err;
+    /** For Logback's {@code ServiceLoader}; Blip itself uses the static methods. */
+    public Logging() {
+    }
+
+    /** Logback's first set-up, before the command line is read: warnings and errors to STDERR, as text. */
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        install(context);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Sets logging up for the command line's flags, the config's {@code logging} section not yet read. */
+    static synchronized void configure(Settings flags) {
+        settings = flags;
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            install(context);
+        }
+    }
+
+    /** Applies the config's {@code logging} section (checked by the config loader), and its secrets to mask. */
+    static synchronized void apply(LogConfig log) {
+        config = log;
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            install(context);
+        }
+    }
+
+    /** Adds values no line may show (at reloads: the secrets of the config read again). */
+    static synchronized void mask(Collection<String> secrets) {
+        config = config.withMasked(secrets);
+        if (lines != null) {
+            lines.mask(config.masked());
+        }
+    }
 
     /** Turns debug logging on if it was off, off if it was on ({@code SIGUSR1}, {@code GET /debug}); the new state. */
     static synchronized boolean toggleDebug() {
-        configure(!debugging, logging, stdout, stderr);
-        Logger.getLogger(Logging.class.getName()).info("debug logging " + (debugging ? "on" : "off"));
-        return debugging;
+        Settings s = settings;
+        configure(new Settings(!s.debug(), s.log(), s.format(), s.quiet(), s.out(), s.err()));
+        LoggerFactory.getLogger(Logging.class).info("debug logging {}", settings.debug() ? "on" : "off");
+        return settings.debug();
     }
 
-    static synchronized void configure(boolean debug, boolean log, PrintStream out, PrintStream err) {
-        debugging = debug;
-        logging = log;
-        stdout = out;
-        stderr = err;
-        LogManager.getLogManager().reset();
-        Logger root = Logger.getLogger("");
-        root.setLevel(debug ? Level.FINE : Level.INFO);
-        Formatter formatter = new LineFormatter();
-        root.addHandler(handler(err, formatter, r -> r.getLevel().intValue() >= Level.WARNING.intValue()
-                || (debug && r.getLevel().intValue() < Level.INFO.intValue())));
-        if (log) {
-            root.addHandler(handler(out, formatter, r -> r.getLevel().intValue() >= Level.INFO.intValue()
-                    && r.getLevel().intValue() < Level.WARNING.intValue()));
+    /**
+     * Writes what is still buffered and stops the backend: the shutdown hook's last step, after the
+     * sinks' last flush and the {@code server-stopped} line, so that no line is lost.
+     */
+    static synchronized void stop() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            settings.out().flush();
+            settings.err().flush();
+            context.stop();
         }
-        // The driver and other libraries log at INFO/FINE about their own internals.
-        DRIVER.setLevel(Level.WARNING);
-        // The AWS SDK's debug lines include request signing details; they are not Blip's to show.
-        AWS_SDK.setLevel(Level.INFO);
-        // The OTLP exporter logs every failed export as SEVERE with a stack trace; Blip's delivery reports
-        // failures itself (when they start and end, with counts), so those lines only with --debug.
-        OTEL_EXPORTER.setLevel(debug ? Level.FINE : Level.OFF);
     }
 
-    private static Handler handler(PrintStream stream, Formatter formatter, Filter filter) {
-        StreamHandler h = new StreamHandler(stream, formatter) {
-            @Override
-            public synchronized void publish(LogRecord record) {
-                super.publish(record);
-                flush();
-            }
-        };
-        h.setLevel(Level.ALL);
-        h.setFilter(filter);
-        return h;
+    /** Whether the summary line is off ({@code --quiet} or {@code logging.quiet}). */
+    static synchronized boolean quiet() {
+        return settings.quiet() || config.quiet();
     }
 
-    /** {@code 2026-01-02T03:04:05.678Z WARN  io.blip.runtime.monitor.Monitor: message}. */
-    private static final class LineFormatter extends Formatter {
-        @Override
-        public String format(LogRecord r) {
-            StringBuilder line = new StringBuilder(160)
-                    .append(Instant.ofEpochMilli(r.getMillis()))
-                    .append(' ').append(levelName(r.getLevel()))
-                    .append(' ').append(shortName(r.getLoggerName()))
-                    .append(": ").append(formatMessage(r));
-            if (r.getThrown() != null) {
-                line.append(" (").append(r.getThrown()).append(')');
-            }
-            return line.append(System.lineSeparator()).toString();
-        }
+    private static void install(LoggerContext context) {
+        // One context for the process: reset drops appenders and levels but keeps its loggers.
+        context.reset();
+        var propagator = new LevelChangePropagator();
+        propagator.setContext(context);
+        propagator.setResetJUL(true);
+        context.addListener(propagator);
+        propagator.start();
 
-        private static String levelName(Level level) {
-            int v = level.intValue();
-            if (v >= Level.SEVERE.intValue()) {
-                return "ERROR";
-            }
-            if (v >= Level.WARNING.intValue()) {
-                return "WARN ";
-            }
-            if (v >= Level.INFO.intValue()) {
-                return "INFO ";
-            }
-            return "DEBUG";
-        }
+        boolean debug = settings.debug() || config.level() == Level.DEBUG || config.level() == Level.TRACE;
+        var root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(settings.debug() ? Level.DEBUG : config.level());
+        LIBRARIES.forEach((name, level) -> context.getLogger(name).setLevel(level));
+        context.getLogger(OTEL_EXPORTER).setLevel(debug ? Level.DEBUG : Level.OFF);
+        config.levels().forEach((name, level) -> context.getLogger(name).setLevel(level));
 
-        private static String shortName(String logger) {
-            if (logger == null) {
-                return "";
-            }
-            int dot = logger.lastIndexOf('.');
-            return dot < 0 ? logger : logger.substring(dot + 1);
+        boolean json = settings.format() != null ? settings.format().equals("json") : config.json();
+        lines = new LogLines(json, settings.log(), !(settings.quiet() || config.quiet()), debug,
+                settings.out(), settings.err(), config.masked());
+        lines.setContext(context);
+        lines.start();
+        root.addAppender(lines);
+
+        // JUL's loggers into SLF4J: its own handlers (a ConsoleHandler) go, the bridge comes once.
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
         }
     }
 }

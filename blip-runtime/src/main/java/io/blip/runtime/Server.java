@@ -303,6 +303,7 @@ public final class Server implements AutoCloseable {
         Fleet.Loaded loaded;
         try {
             loaded = fleet.load();
+            Logging.mask(loaded.config().log().masked());
         } catch (BlipException e) {
             LOG.error("{}: the running monitors are kept:\n{}", Event.MONITORS_RELOAD_ERROR, e.getMessage());
             return Reload.refused(ReloadOutcome.INVALID, e.getMessage());
@@ -463,7 +464,11 @@ public final class Server implements AutoCloseable {
     }
 
     private void installShutdownHook() {
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("blip-stop").unstarted(this::close));
+        // The backend stops last, after the sinks' last flush and its lines ("collections not sent").
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("blip-stop").unstarted(() -> {
+            close();
+            Logging.stop();
+        }));
     }
 
     /** Stops every monitor (in parallel, within {@value #STOP_SECONDS} s in all) and releases everything. */

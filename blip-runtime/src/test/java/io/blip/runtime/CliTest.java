@@ -71,6 +71,10 @@ class CliTest {
         assertTrue(err().contains("blip: Unexpected argument: 'blip.yaml' (flags start with --)"), err());
         assertEquals(Cli.EXIT_ERROR, run("--run=maybe"));
         assertTrue(err().contains("blip: --run=maybe: not a boolean; use true or false"), err());
+        assertEquals(Cli.EXIT_ERROR, run("--log-format", "xml"));
+        assertTrue(err().contains("blip: --log-format=xml: use text or json"), err());
+        assertEquals(Cli.EXIT_ERROR, run("--quiet=maybe"));
+        assertTrue(err().contains("blip: --quiet=maybe: not a boolean; use true or false"), err());
     }
 
     @Test

@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 public final class PluginBoot {
     /** What lib/ holds (distribution/src/assembly/layout.xml), by artifact. */
     public static final Set<String> LIB = Set.of("blip-api", "blip-runtime", "blip-domains", "blip-sinks", "config",
-            "mysql-connector-j", "slf4j-api", "slf4j-jdk14", "snakeyaml-engine");
+            "mysql-connector-j", "slf4j-api", "logback-classic", "logback-core", "jul-to-slf4j", "snakeyaml-engine");
     private static final Pattern VERSIONED_JAR = Pattern.compile("(.+?)-[0-9][^/]*\\.jar");
     private static final Duration EXIT = Duration.ofSeconds(60);
 

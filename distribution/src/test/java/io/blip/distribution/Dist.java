@@ -53,14 +53,32 @@ final class Dist {
                 .toList();
     }
 
-    /** {@code bin/blip --plugins DIR --print-plugins}: what it printed (it prints and exits 0). */
-    static String printPlugins(Path plugins) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(HOME.resolve("bin/blip").toString(), "--plugins", plugins.toString(),
-                "--print-plugins").redirectErrorStream(true);
+    /** {@code bin/blip ARGS} in {@code dir}, on this JVM's JDK, without the developer's {@code JAVA_OPTS}. */
+    static ProcessBuilder blip(Path dir, String... args) {
+        var command = new java.util.ArrayList<>(List.of(HOME.resolve("bin/blip").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("JAVA_OPTS");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return pb;
+    }
+
+    /**
+     * Sends {@code signal} ({@code TERM}, {@code HUP}, ...) with kill(1); for SIGTERM not {@link Process#destroy},
+     * which also closes this side of the process's pipes, so that what it writes after the signal is lost here.
+     */
+    static void signal(Process p, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + signal + " " + p.pid() + " exited " + kill.exitValue());
+        }
+    }
+
+    /** {@code bin/blip --plugins DIR --print-plugins}: what it printed (it prints and exits 0). */
+    static String printPlugins(Path plugins) throws IOException, InterruptedException {
+        Process p = blip(Path.of("."), "--plugins", plugins.toString(), "--print-plugins").redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new AssertionError("bin/blip --print-plugins exited " + p.exitValue() + ":\n" + out);
         }

@@ -29,7 +29,7 @@ class DistributionSmokeTest {
         assertTrue(Files.getPosixFilePermissions(Dist.HOME.resolve("bin/blip")).contains(PosixFilePermission.OWNER_EXECUTE));
         List<String> lib = names(Dist.jars(Dist.HOME.resolve("lib")));
         for (String jar : List.of("blip-api-", "blip-runtime-", "config-", "snakeyaml-engine-",
-                "slf4j-api-", "slf4j-jdk14-", "mysql-connector-j-")) {
+                "slf4j-api-", "logback-classic-", "logback-core-", "jul-to-slf4j-", "mysql-connector-j-")) {
             assertTrue(lib.stream().anyMatch(n -> n.startsWith(jar)), jar + "*.jar in lib/: " + lib);
         }
         assertTrue(lib.stream().noneMatch(n -> n.startsWith("protobuf-java")), "no protobuf in lib/: " + lib);

@@ -32,11 +32,6 @@ class SignalsEndToEndTest {
         Files.writeString(work.resolve("monitors.yaml"), text.toString());
     }
 
-    private static void kill(Process p, String signal) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
-        assertEquals(0, kill.waitFor());
-    }
-
     @Test
     void hupReloadsUsr1TogglesDebugTermStops() throws Exception {
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();
@@ -68,15 +63,15 @@ class SignalsEndToEndTest {
                     () -> "monitor one:\n" + out.text() + err.text());
 
             writeMonitors(db, "one", "two");
-            kill(blip, "HUP");
+            Dist.signal(blip, "HUP");
             said.await(() -> out.text().contains("connected: monitor two:") || out.ended(), Duration.ofSeconds(30),
                     () -> "monitor two after SIGHUP:\n" + out.text() + err.text());
             assertTrue(out.text().contains("added [two], removed [], changed []"), out.text());
 
-            kill(blip, "USR1");
+            Dist.signal(blip, "USR1");
             said.await(() -> out.text().contains("debug logging on") || out.ended(), Duration.ofSeconds(30),
                     () -> "debug on after SIGUSR1:\n" + out.text() + err.text());
-            kill(blip, "USR1");
+            Dist.signal(blip, "USR1");
             said.await(() -> out.text().contains("debug logging off") || out.ended(), Duration.ofSeconds(30),
                     () -> "debug off after a second SIGUSR1:\n" + out.text() + err.text());
 

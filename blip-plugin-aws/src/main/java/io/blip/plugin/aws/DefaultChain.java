@@ -15,7 +15,6 @@ import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvide
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.core.SdkSystemSetting;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsWebIdentityTokenFileCredentialsProvider;
 
@@ -27,8 +26,11 @@ import software.amazon.awssdk.services.sts.auth.StsWebIdentityTokenFileCredentia
  * {@code https://sts.amazonaws.com} in us-east-1 whatever {@code AWS_ENDPOINT_URL_STS} says, which a
  * VPC with only a regional STS endpoint cannot reach and GovCloud and China do not have, though Blip
  * knows the region from {@code aws.region}, the RDS hostname or EC2 instance metadata. Without web
- * identity, or without a region, this is the SDK's chain as it is. The rest of the chain (profiles with {@code credential_process},
- * {@code role_arn} or keys; the container and instance-metadata endpoints) is the SDK's, in its order.
+ * identity, or without a region, this is the SDK's chain as it is. The rest of the chain is the
+ * SDK's, in its order: profiles with {@code credential_process}, {@code role_arn}, keys, or AWS IAM
+ * Identity Center's {@code sso_start_url} or {@code sso_session} (the SDK's {@code sso} and
+ * {@code ssooidc} modules, which plugins/aws/ ships, find them by name); the container and
+ * instance-metadata endpoints.
  */
 final class DefaultChain {
     private DefaultChain() {
@@ -36,10 +38,6 @@ final class DefaultChain {
 
     /** The chain for a monitor in the region, if one is known. */
     static AwsCredentialsProvider of(Optional<String> region, Duration stsCallTimeout) {
-        return new Advised(chain(region, stsCallTimeout));
-    }
-
-    private static AwsCredentialsProvider chain(Optional<String> region, Duration stsCallTimeout) {
         Optional<WebIdentity> web = WebIdentity.fromSettings();
         if (region.isEmpty() || web.isEmpty()) {
             return DefaultCredentialsProvider.builder().build();
@@ -57,35 +55,6 @@ final class DefaultChain {
                         ContainerCredentialsProvider.builder().build(),
                         InstanceProfileCredentialsProvider.builder().build())
                 .build();
-    }
-
-    /**
-     * The chain's failure with advice where the SDK's own would mislead: it says an SSO profile needs
-     * its {@code sso} module "on the class path", which a user of Blip cannot add to.
-     */
-    private record Advised(AwsCredentialsProvider chain) implements AwsCredentialsProvider {
-        static final String SDK_SSO = "the 'sso' service module must be on the class path";
-        static final String SSO_ADVICE = "AWS IAM Identity Center (SSO) profiles need the AWS SDK's sso and ssooidc "
-                + "modules, which plugins/aws/ does not ship; give Blip another profile with credential_process = "
-                + "aws configure export-credentials --profile <the SSO profile> --format process, or other credentials";
-
-        @Override
-        public AwsCredentials resolveCredentials() {
-            try {
-                return chain.resolveCredentials();
-            } catch (SdkClientException e) {
-                String said = e.getMessage();
-                if (said == null || !said.contains(SDK_SSO)) {
-                    throw e;
-                }
-                throw SdkClientException.builder().message(said.replace(SDK_SSO, SSO_ADVICE)).cause(e).build();
-            }
-        }
-
-        @Override
-        public String toString() {
-            return chain.toString();
-        }
     }
 
     /** The web-identity settings, as the SDK reads them: system properties first, then the environment. */

@@ -29,8 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -40,8 +38,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 /**
  * Credentials from the SDK's default chain as {@link AwsClients} builds it, with nothing but what
  * a user would set: web identity (EKS's IRSA) against the fake STS in the region of Blip's region
- * chain with no {@code AWS_REGION}, a profile's {@code credential_process} run for real, and an SSO
- * profile, whose SDK module this plugin does not ship. The system-property twins of the
+ * chain with no {@code AWS_REGION}, and a profile's {@code credential_process} run for real (SSO
+ * profiles, which need {@code HOME}, are {@link SsoProfileTest}'s). The system-property twins of the
  * environment variables ({@code aws.webIdentityTokenFile} for {@code AWS_WEB_IDENTITY_TOKEN_FILE},
  * {@code aws.roleArn}, {@code aws.configFile}, ...) stand in for them; each test has a config and a
  * credentials file of its own in a temp dir, so nothing is read from the home directory.
@@ -240,34 +238,5 @@ class DefaultChainTest {
         assertTrue(e.getMessage().contains("ProfileCredentialsProvider(profileName=default")
                 && e.getMessage().contains("Failed to refresh process-based credentials"), e.getMessage());
         assertFalse(e.getMessage().contains("half-printed-secret"), e.getMessage());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"""
-            [profile blip-sso]
-            sso_start_url = https://example.awsapps.com/start
-            sso_region = eu-west-1
-            sso_account_id = 123456789012
-            sso_role_name = BlipReader
-            """, """
-            [profile blip-sso]
-            sso_session = corp
-            sso_account_id = 123456789012
-            sso_role_name = BlipReader
-            [sso-session corp]
-            sso_start_url = https://example.awsapps.com/start
-            sso_region = eu-west-1
-            sso_registration_scopes = sso:account:access
-            """})
-    void anSsoProfileIsRecognisedAndItsMissingModuleNamed(String config) throws IOException {
-        Files.writeString(dir.resolve("config"), config);
-        properties.set("aws.profile", "blip-sso");
-
-        var e = assertThrows(SdkClientException.class,
-                () -> clients("eu-west-1").credentials(monitor(Map.of())).resolveCredentials());
-
-        assertTrue(e.getMessage().contains("'blip-sso' profile"), e.getMessage());
-        assertTrue(e.getMessage().contains("AWS IAM Identity Center (SSO) profiles need the AWS SDK's sso and ssooidc "
-                + "modules, which plugins/aws/ does not ship"), e.getMessage());
     }
 }

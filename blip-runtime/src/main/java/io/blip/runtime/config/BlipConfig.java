@@ -24,10 +24,11 @@ import java.util.Objects;
  *                      merged, interpolated, validated
  * @param defaults      the monitor defaults, to apply to monitors found later (plugin monitor
  *                      loaders, local auto-detection)
+ * @param log           the {@code logging} section, and the secrets no log line may show
  */
 public record BlipConfig(Path file, ApiConfig api, String httpProxy, MonitorLoaderConfig monitorLoader,
                          PlansConfig plans, Map<String, Options> sinks, List<MonitorConfig> monitors,
-                         MonitorDefaults defaults) {
+                         MonitorDefaults defaults, LogConfig log) {
 
     public BlipConfig {
         api = api == null ? ApiConfig.DEFAULT : api;
@@ -37,6 +38,7 @@ public record BlipConfig(Path file, ApiConfig api, String httpProxy, MonitorLoad
         sinks = Collections.unmodifiableMap(new LinkedHashMap<>(sinks == null ? Map.of() : sinks));
         monitors = List.copyOf(monitors == null ? List.of() : monitors);
         Objects.requireNonNull(defaults, "defaults");
+        log = log == null ? LogConfig.DEFAULT : log;
     }
 
     /** Like the record's, with the proxy's user info masked (secrets live in monitors as {@code Secret}s). */
@@ -44,7 +46,7 @@ public record BlipConfig(Path file, ApiConfig api, String httpProxy, MonitorLoad
     public String toString() {
         return "BlipConfig[file=" + file + ", api=" + api + ", httpProxy=" + Secrets.maskUrl(httpProxy)
                 + ", monitorLoader=" + monitorLoader + ", plans=" + plans + ", sinks=" + sinks + ", monitors=" + monitors
-                + ", defaults=" + defaults + "]";
+                + ", defaults=" + defaults + ", log=" + log.withoutMasked() + "]";
     }
 
     /** The directory relative paths in the config are resolved against. */

@@ -33,7 +33,8 @@ public final class ConfigLoader {
     public static BlipConfig empty(LoadContext context) {
         Path base = baseDirOf(null);
         return new BlipConfig(null, ApiConfig.DEFAULT, "", MonitorLoaderConfig.EMPTY, PlansConfig.EMPTY, Map.of(),
-                List.of(), new MonitorDefaults(MapNode.empty(new Origin("defaults", 0), ""), context, base));
+                List.of(), new MonitorDefaults(MapNode.empty(new Origin("defaults", 0), ""), context, base),
+                LogConfig.DEFAULT);
     }
 
     /**
@@ -95,7 +96,8 @@ public final class ConfigLoader {
         var result = new BlipConfig(file, api(server.map("api"), base, builder, problems),
                 server.map("http").text("proxy"), loader,
                 builder.topPlans(top.map("plans"), defaults, display),
-                builder.sinks(server.map("sinks")), monitors, new MonitorDefaults(defaults, context, base));
+                builder.sinks(server.map("sinks")), monitors, new MonitorDefaults(defaults, context, base),
+                LogConfig.read(server.map("logging"), server, problems));
         problems.throwIfAny();
         return result;
     }

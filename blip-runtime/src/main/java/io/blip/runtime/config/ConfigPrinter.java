@@ -54,6 +54,9 @@ public final class ConfigPrinter {
         if (!c.httpProxy().isEmpty()) {
             out.put("http", Map.of("proxy", Secrets.maskUrl(c.httpProxy())));
         }
+        if (!c.log().withoutMasked().equals(LogConfig.DEFAULT)) {
+            out.put("logging", c.log().printed());
+        }
         putNonEmpty(out, "monitor-loader", monitorLoader(c.monitorLoader()));
         putNonEmpty(out, "plans", plans(c.plans()));
         putNonEmpty(out, "sinks", sinks(c.sinks()));

@@ -143,6 +143,11 @@ final class Keys {
             "bind", scalar(), "disable", scalar(), "auth-token-file", scalar(),
             "tls", section(keys("cert", scalar(), "key", scalar(), "ca", scalar())));
 
+    /** Our {@code logging} section ({@link LogConfig}); Blip has none. */
+    private static final Map<String, Key> LOG = keys(
+            "level", scalar(), "levels", new Key(Shape.STRING_MAP, Map.of(), null), "format", scalar(),
+            "quiet", scalar());
+
     private static final Map<String, Key> MONITOR_LOADER = keys(
             "files", new Key(Shape.LIST, Map.of(), null),
             "stop-loss", scalar(),
@@ -165,6 +170,7 @@ final class Keys {
         var topKeys = new LinkedHashMap<String, Key>();
         topKeys.put("api", section(API));
         topKeys.put("http", section(keys("proxy", scalar())));
+        topKeys.put("logging", section(LOG));
         topKeys.put("monitor-loader", new Key(Shape.LOADERS, MONITOR_LOADER, null));
         topKeys.putAll(defaults(declarations));
         topKeys.put("plans", section(topPlans(monitor)));

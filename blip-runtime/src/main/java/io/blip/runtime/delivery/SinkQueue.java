@@ -23,6 +23,7 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The delivery of one sink configuration, shared by every monitor whose options for that sink are
@@ -296,6 +297,7 @@ public final class SinkQueue<T> {
     }
 
     private void run() {
+        MDC.put("sink", name); // the worker's lines name their sink (the JSON log's sink field)
         try {
             while (true) {
                 List<Item<T>> batch = nextBatch();
@@ -559,8 +561,10 @@ public final class SinkQueue<T> {
             healthWaiting = 0;
         }
         if (unsent > 0) {
-            LOG.warn("{}: monitors {}: sink {} closed after a flush of at most {} ms; {} collections not sent",
-                    Event.SINK_SEND_ERROR, monitors, label, flush.toMillis(), unsent);
+            try (var sinkName = MDC.putCloseable("sink", name)) {
+                LOG.warn("{}: monitors {}: sink {} closed after a flush of at most {} ms; {} collections not sent",
+                        Event.SINK_SEND_ERROR, monitors, label, flush.toMillis(), unsent);
+            }
         }
         synchronized (reloadOrClose) { // a reload in progress ends first; none starts: retired is set
             try {

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Collects the levels of one monitor's plan: the domains of a level run one after another on the
@@ -271,11 +272,17 @@ final class Engine implements AutoCloseable {
             return false;
         }
 
+        /** Domain {@code i}'s collect; what it logs names the monitor and domain (the JSON log's fields). */
         private Result call(int i) {
+            MDC.put("monitor", monitorId);
+            MDC.put("domain", domains.get(i).name());
             try {
                 return new Result(domainCollectors.get(i).collect(level.name()), null);
             } catch (Throwable t) {
                 return new Result(null, t);
+            } finally {
+                MDC.remove("domain");
+                MDC.remove("monitor");
             }
         }
 

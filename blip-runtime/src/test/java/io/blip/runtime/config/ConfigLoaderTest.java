@@ -193,7 +193,7 @@ class ConfigLoaderTest {
                 .map(m -> m.withOrigin(m.origin().replaceAll("^.*: ", "")))
                 .toList();
         return new BlipConfig(null, c.api(), c.httpProxy(), c.monitorLoader(), c.plans(), c.sinks(), monitors,
-                c.defaults());
+                c.defaults(), c.log());
     }
 
     @Test

@@ -136,6 +136,10 @@ class EveryKeyTest {
         p.put("api.tls.ca", also(top(file("api-ca.pem", "x"), c -> c.api().tlsCa()),
                 Map.of("api.tls.cert", cert, "api.tls.key", key)));
         p.put("http.proxy", top("http://proxy:3128", BlipConfig::httpProxy));
+        p.put("logging.level", top("debug", c -> c.log().level().toString()));
+        p.put("logging.levels", top(Map.of("io.blip.runtime.delivery", "debug"), c -> c.log().levels().toString()));
+        p.put("logging.format", top("json", c -> c.log().json()));
+        p.put("logging.quiet", top("true", c -> c.log().quiet()));
         p.put("monitor-loader.files", top(List.of(file("more.yaml", "hostname: more.local\n")),
                 c -> c.monitorLoader().files()));
         p.put("monitor-loader.stop-loss", top("50%", c -> c.monitorLoader().stopLoss()));

@@ -2,16 +2,10 @@ package io.blip.plugin.aws.region;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.blip.plugin.aws.ChildJvm;
 import io.blip.testkit.aws.FakeImds;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,23 +16,8 @@ import org.junit.jupiter.api.Test;
 class ImdsEnvironmentTest {
 
     private static String probe(Map<String, String> env) throws IOException, InterruptedException {
-        String classPath = String.join(File.pathSeparator, Stream.of(
-                        Path.of("target", "test-classes").toAbsolutePath().toString(),
-                        System.getProperty("jdk.module.path", ""),
-                        System.getProperty("java.class.path", ""))
-                .filter(s -> !s.isEmpty()).toList());
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, ImdsProbe.class.getName()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_EC2_METADATA") || k.startsWith("AWS_METADATA"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the probe did not end: " + out);
-        }
+        String out = ChildJvm.run(ImdsProbe.class,
+                k -> k.startsWith("AWS_EC2_METADATA") || k.startsWith("AWS_METADATA"), env);
         return out.lines().filter(l -> l.startsWith("region=")).findFirst()
                 .orElseThrow(() -> new AssertionError("no answer from the probe: " + out));
     }
