@@ -98,13 +98,15 @@ public final class AwsClients {
 
     /**
      * One retry, soon enough to fit a short call limit: the SDK's defaults (legacy mode, four
-     * attempts, 30 s reads) let a stalled endpoint hold a caller for about two minutes.
+     * attempts, 30 s reads) let a stalled endpoint hold a caller for about two minutes. A throttled
+     * call waits half jitter, 100 to 200 ms, before its retry: full jitter may retry at once, which is
+     * no backing off from a service that asked for it (R9 measures the wait).
      */
     public static RetryStrategy retry() {
         return AwsRetryStrategy.standardRetryStrategy().toBuilder()
                 .maxAttempts(2)
                 .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofMillis(200)))
-                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(200),
+                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelayHalfJitter(Duration.ofMillis(200),
                         Duration.ofMillis(500)))
                 .build();
     }

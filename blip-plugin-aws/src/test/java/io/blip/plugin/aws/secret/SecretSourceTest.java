@@ -155,28 +155,6 @@ class SecretSourceTest {
         assertEquals(before + 1, fake.callCount());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "THROTTLE|2", // one retry
-            "SERVER_ERROR|2",
-            "ACCESS_DENIED|1", // not retried
-            "MALFORMED|2", // the SDK retries an answer it cannot parse
-            "STALL|1"})
-    void thePasswordReadBeforeIsKeptWhileSecretsManagerFails(Fault fault, int calls) throws Exception {
-        fake.put(ARN, RDS_SECRET);
-        CredentialSource s = source();
-        s.credentials(CredentialReason.CONNECT);
-        fake.put(ARN, RDS_SECRET.replace("p4ss-one", "p4ss-two"));
-        fake.failAlways(fault);
-        int before = fake.callCount();
-        long start = System.nanoTime();
-        assertEquals("p4ss-one", s.credentials(CredentialReason.ACCESS_DENIED).password().reveal());
-        assertTrue(millisSince(start) < 3_000, "bounded: " + millisSince(start) + " ms");
-        assertEquals(before + calls, fake.callCount());
-        fake.heal();
-        assertEquals("p4ss-two", s.credentials(CredentialReason.ACCESS_DENIED).password().reveal());
-    }
-
     @Test
     void aKeptPasswordIsSaidToBeAsOldAsItIsOnTheSourcesTime() throws Exception {
         fake.put(ARN, RDS_SECRET);
@@ -216,53 +194,11 @@ class SecretSourceTest {
     }
 
     @Test
-    void throttlingWithNothingReadYetIsAnErrorAfterOneRetry() {
-        fake.put(ARN, RDS_SECRET);
-        fake.failAlways(Fault.THROTTLE);
-        int before = fake.callCount();
-        assertEquals(PREFIX + "Secrets Manager throttled GetSecretValue (ThrottlingException: Rate exceeded)",
-                error(source()).getMessage());
-        assertEquals(before + 2, fake.callCount());
-    }
-
-    @Test
-    void accessDeniedByIamNamesThePermission() {
-        fake.put(ARN, RDS_SECRET);
-        fake.failAlways(Fault.ACCESS_DENIED);
-        assertEquals(PREFIX + "access denied (AccessDeniedException: User: arn:aws:iam::123456789012:user/blip is "
-                + "not authorized to perform: secretsmanager:GetSecretValue because no identity-based policy allows "
-                + "the secretsmanager:GetSecretValue action); the AWS credentials Blip uses need "
-                + "secretsmanager:GetSecretValue on this secret", error(source()).getMessage());
-    }
-
-    @Test
     void anUnknownSecretNamesTheRegion() {
         String arn = "arn:aws:secretsmanager:us-west-2:123456789012:secret:nope-AbCdEf";
         assertEquals("Secrets Manager secret " + arn + ": not found in region us-west-2 (ResourceNotFoundException: "
                         + "Secrets Manager can't find the specified secret.); check the ARN and the region",
                 error(source(arn, RegionLookup.NONE)).getMessage());
-    }
-
-    @Test
-    void aMalformedAnswerNeverShowsTheBody() {
-        fake.put(ARN, RDS_SECRET);
-        fake.failAlways(Fault.MALFORMED);
-        BlipException e = error(source());
-        assertEquals(PREFIX + "Secrets Manager's answer to GetSecretValue is not valid JSON (a proxy or a wrong "
-                + "endpoint in between?)", e.getMessage());
-        assertNull(e.getCause(), "the SDK's parse error quotes the body");
-    }
-
-    @Test
-    void aStalledSecretsManagerIsGivenUpAfterTwoSeconds() {
-        fake.put(ARN, RDS_SECRET);
-        fake.failAlways(Fault.STALL);
-        long start = System.nanoTime();
-        BlipException e = error(source());
-        long took = millisSince(start);
-        assertEquals(PREFIX + "Secrets Manager did not answer GetSecretValue within 2 s (retry included)",
-                e.getMessage());
-        assertTrue(took >= 1_900 && took < 3_000, "about 2 s, not " + took + " ms");
     }
 
     @Test
@@ -277,46 +213,6 @@ class SecretSourceTest {
         } finally {
             System.setProperty("aws.endpointUrlSecretsManager", was);
         }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "hunter2|the value is not JSON (at character 1: expected a value)" + SHAPE,
-            "'hunter2'|the value is not JSON (at character 1: expected a value)" + SHAPE,
-            "``|the value is not JSON (at character 1: expected a value but the text ended)" + SHAPE,
-            "null|the value is JSON null" + SHAPE,
-            "[\"hunter2\"]|the value is a JSON array, not an object" + SHAPE,
-            "\"hunter2\"|the value is a JSON string, not an object" + SHAPE,
-            "{\"username\": \"hunter2\"}|the JSON object has no \"password\" key" + SHAPE,
-            "{\"Password\": \"hunter2\"}|the JSON object has no \"password\" key (keys are case-sensitive: write it "
-                    + "in lower case)" + SHAPE,
-            "{\"password\": null}|the \"password\" key holds null, not a string" + SHAPE,
-            "{\"password\": 2024}|the \"password\" key holds a JSON number, not a string" + SHAPE,
-            "{\"password\": true}|the \"password\" key holds a JSON boolean, not a string" + SHAPE,
-            "{\"password\": [\"hunter2\"]}|the \"password\" key holds a JSON array, not a string" + SHAPE,
-            "{\"password\": {\"v\": \"hunter2\"}}|the \"password\" key holds a JSON object, not a string" + SHAPE,
-            "{\"password\": \"\"}|the \"password\" key holds an empty string",
-            "{\"password\": \"hunter2\"} x|the value is not JSON (at character 25: more content after the JSON "
-                    + "value)" + SHAPE,
-            "{\"password\": \"hunter2\", \"password\": \"x\"}|the value is not JSON (at character 25: a key that "
-                    + "appears twice in the same object)" + SHAPE,
-            "{\"password\": \"hunter2|the value is not JSON (at character 22: a string that is not closed)" + SHAPE,
-            "{\"password\": \"hunter2\" \"user\": 1}|the value is not JSON (at character 24: expected ',' or '}')"
-                    + SHAPE,
-            "{password: \"hunter2\"}|the value is not JSON (at character 2: expected a key in double quotes)" + SHAPE})
-    void aSecretValueWithoutAStringPasswordIsAClearErrorWithoutTheValue(String value, String problem) {
-        fake.put(ARN, value);
-        BlipException e = error(source());
-        assertEquals(PREFIX + problem, e.getMessage());
-        assertNull(e.getCause());
-        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
-    }
-
-    @Test
-    void aBinarySecretIsAClearError() {
-        fake.putBinary(ARN, "{\"password\":\"hunter2\"}".getBytes(StandardCharsets.UTF_8));
-        assertEquals(PREFIX + "the secret holds binary data (SecretBinary), not a string; store the JSON object as the "
-                + "secret string (SecretString)", error(source()).getMessage());
     }
 
     @Test
