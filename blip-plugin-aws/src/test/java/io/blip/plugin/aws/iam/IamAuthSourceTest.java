@@ -71,7 +71,7 @@ class IamAuthSourceTest {
     }
 
     /** AWS credentials from a plugin (the AwsCredentialsFactory SPI) that counts how often the SDK asks. */
-    private static PluginServices counting(AtomicInteger asked, AtomicBoolean fail) {
+    static PluginServices counting(AtomicInteger asked, AtomicBoolean fail) {
         AwsCredentialsProvider provider = () -> {
             asked.incrementAndGet();
             if (fail.get()) {

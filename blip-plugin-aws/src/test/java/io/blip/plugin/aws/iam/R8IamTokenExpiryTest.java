@@ -16,7 +16,6 @@ import io.blip.api.credential.Credentials;
 import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
 import io.blip.plugin.aws.SecretScan;
-import io.blip.plugin.aws.spi.AwsCredentialsFactory;
 import io.blip.testkit.Reliability;
 import io.blip.testkit.VirtualTime;
 import java.net.URI;
@@ -27,13 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.IdentityHashMap;
 import java.util.HashSet;
 import java.util.Set;
 import io.blip.api.Secret;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * Reliability row R8: RDS IAM auth tokens expire 900 s after they are signed. The source caches a
@@ -46,7 +45,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 class R8IamTokenExpiryTest {
     private static final String HOST = "mydb.abcdefghijkl.us-east-1.rds.amazonaws.com";
     private static final Duration VALIDITY = Duration.ofSeconds(900);
-    private static final String SECRET_KEY = "blip/test/secret+key/r8/000000000000000";
+    private static final String SECRET_KEY = "blip/test/secret+key/0000000000000000000";
 
     private final VirtualTime time = new VirtualTime(Instant.parse("2024-05-01T12:00:00Z"));
     /**
@@ -59,30 +58,9 @@ class R8IamTokenExpiryTest {
     /** The oldest a token was when handed out for a new connection. */
     private Duration oldest = Duration.ZERO;
 
-    private static PluginServices staticCredentials() {
-        AwsCredentialsProvider provider = () -> AwsBasicCredentials.create("AKIDBLIPR8TEST000001", SECRET_KEY);
-        AwsCredentialsFactory factory = new AwsCredentialsFactory() {
-            @Override
-            public String name() {
-                return "static";
-            }
-
-            @Override
-            public Optional<AwsCredentialsProvider> credentials(MonitorConfig monitor, Optional<String> region) {
-                return Optional.of(provider);
-            }
-        };
-        return new PluginServices() {
-            @Override
-            public <S> List<S> load(Class<S> service) {
-                return service == AwsCredentialsFactory.class ? List.of(service.cast(factory)) : List.of();
-            }
-        };
-    }
-
     private CredentialSource source(MonitorConfig m) {
         return new IamAuthSourceFactory().make(CredentialContext.of(m, x -> Optional.of("us-east-1"),
-                staticCredentials(), time));
+                IamAuthSourceTest.counting(new AtomicInteger(), new AtomicBoolean()), time));
     }
 
     private Secret token(CredentialSource s, CredentialReason reason) throws Exception {

@@ -48,9 +48,7 @@ class R10SecretMalformedTest {
 
     @BeforeAll
     static void startFake() {
-        fake = FakeSecretsManager.start();
-        SecretSourceTest.PROPERTIES.forEach(properties::set);
-        properties.set("aws.endpointUrlSecretsManager", fake.endpoint().toString());
+        fake = SecretSourceTest.startFake(properties);
     }
 
     @AfterAll

@@ -47,9 +47,7 @@ class R9SecretsManagerFaultsTest {
 
     @BeforeAll
     static void startFake() {
-        fake = FakeSecretsManager.start();
-        SecretSourceTest.PROPERTIES.forEach(properties::set);
-        properties.set("aws.endpointUrlSecretsManager", fake.endpoint().toString());
+        fake = SecretSourceTest.startFake(properties);
     }
 
     @AfterAll

@@ -17,6 +17,7 @@ import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
 import io.blip.plugin.aws.AwsSection;
 import io.blip.plugin.aws.TestMonitors;
+import io.blip.plugin.aws.TestMonitors.SystemProperties;
 import io.blip.api.time.Time;
 import io.blip.testkit.VirtualTime;
 import io.blip.testkit.aws.FakeSecretsManager;
@@ -87,6 +88,14 @@ class SecretSourceTest {
     @AfterEach
     void heal() {
         fake.heal();
+    }
+
+    /** A fake Secrets Manager, and the SDK pointed at it through {@code properties} (closed by the caller). */
+    static FakeSecretsManager startFake(SystemProperties properties) {
+        FakeSecretsManager started = FakeSecretsManager.start();
+        PROPERTIES.forEach(properties::set);
+        properties.set("aws.endpointUrlSecretsManager", started.endpoint().toString());
+        return started;
     }
 
     static MonitorConfig monitor(String secret) {
