@@ -8,6 +8,7 @@ import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.Credentials;
 import io.blip.api.time.Time;
 import io.blip.api.tls.TlsProvider;
+import io.blip.runtime.config.HostPort;
 import io.blip.runtime.config.MycnfFiles;
 import io.blip.runtime.event.Event;
 import io.blip.runtime.tls.TlsClient;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * certificates held in memory. Before each new connection the TLS files' times and sizes are
  * checked, and changed files are read again, so a renewed certificate needs no restart either.
  *
- * <p>Driver settings are pinned safe: no {@code LOAD DATA LOCAL}, no driver telemetry, bounded
- * connect and socket timeouts.
+ * <p>Driver settings are pinned safe: no {@code LOAD DATA LOCAL}, no multi-statements, no Java
+ * deserialisation, no public key fetched in the clear, no driver telemetry, bounded connect and socket
+ * timeouts. No config path reaches them: the URL holds only a checked host and port.
  */
 public final class MysqlConnector implements AutoCloseable {
     /** MySQL's "Access denied for user" error. */
@@ -180,6 +182,7 @@ public final class MysqlConnector implements AutoCloseable {
         props.setProperty("allowLoadLocalInfile", "false");
         props.setProperty("allowUrlInLocalInfile", "false");
         props.setProperty("allowMultiQueries", "false");
+        props.setProperty("autoDeserialize", "false");
         props.setProperty("autoReconnect", "false");
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("openTelemetry", "DISABLED");
@@ -223,7 +226,12 @@ public final class MysqlConnector implements AutoCloseable {
         return e;
     }
 
-    private static String url(Address address) {
+    /** The driver's URL: a host and port, nothing more (the host's check again, for monitor loaders' addresses). */
+    private String url(Address address) throws SQLException {
+        if (!HostPort.isHost(address.host())) {
+            throw new SQLException("monitor " + monitor.id() + ": '" + address.host() + "' is not a host name or IP"
+                    + " address", "08001");
+        }
         return "jdbc:mysql://" + address + "/";
     }
 
