@@ -171,6 +171,15 @@ public final class MysqlConnector implements AutoCloseable {
                         + (!address.isSocket() ? "disabled (" + tls.source() + ")"
                         : "not used over a Unix socket; connect with hostname"), "28000");
             }
+            if (tls.mode() == TlsMode.PREFERRED) {
+                // PREFERRED is what Blip falls back to when nothing is said; a token or a secret from AWS does not
+                // go to whatever server answers. An explicit tls.skip-verify or my.cnf ssl-mode=REQUIRED still may.
+                throw new SQLException("monitor " + monitor.id() + ": the credential source's password (e.g. an AWS"
+                        + " IAM token) goes only to a verified server, but nothing sets this monitor's TLS"
+                        + " (no tls.*, my.cnf ssl-*, or TLS provider); set tls.ca (plugins/tls-rds/ sets the Amazon"
+                        + " RDS CA unless aws.disable-auto-tls), or tls.skip-verify: true to send it unverified",
+                        "28000");
+            }
             sslMode = "REQUIRED";
         }
         Properties props = new Properties();
