@@ -25,6 +25,7 @@ import io.blip.runtime.config.ConfigLoader;
 import io.blip.runtime.config.ConfigMentions;
 import io.blip.runtime.config.Declarations;
 import io.blip.runtime.config.LoadContext;
+import io.blip.runtime.config.PrivateFiles;
 import io.blip.runtime.config.Shard;
 import io.blip.runtime.credential.CredentialSources;
 
@@ -48,6 +49,8 @@ import io.blip.runtime.prom.ExporterListener;
 import io.blip.runtime.prom.ExporterScrape;
 import io.blip.runtime.prom.ExporterSection;
 import io.blip.runtime.prom.WebConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -167,6 +170,20 @@ final class Fleet {
         }
     }
 
+    /** A config file that holds a monitor's password as written (not a {@code ${ENV}}) should be private. */
+    private static void warnIfPasswordsAreReadable(BlipConfig config) {
+        String text;
+        try {
+            text = Files.readString(config.file());
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        config.monitors().stream()
+                .filter(m -> !m.mysql().password().isEmpty() && text.contains(m.mysql().password().reveal()))
+                .findFirst()
+                .ifPresent(m -> PrivateFiles.check(config.file(), "the password of monitor " + m.id()));
+    }
+
     /**
      * Reads the config file (or none), its plans and monitors, and checks every monitor.
      *
@@ -181,6 +198,9 @@ final class Fleet {
             addCollectors();
         }
         BlipConfig config = configFile == null ? ConfigLoader.empty(context) : ConfigLoader.load(configFile, context);
+        if (configFile != null) {
+            warnIfPasswordsAreReadable(config);
+        }
         List<String> problems = new ArrayList<>();
         List<PlanTable.Row> rows = List.of();
         try {

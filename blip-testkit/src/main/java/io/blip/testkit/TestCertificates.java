@@ -127,6 +127,11 @@ public final class TestCertificates {
             return certificate;
         }
 
+        /** This CA's own certificate and key, as a server with a self-signed certificate presents them. */
+        public Issued selfSigned() {
+            return new Issued(certificate, key, List.of(certificate));
+        }
+
         /** Writes this CA's certificate (PEM) and returns the file. */
         public Path writeCertificate(Path file) {
             return writePem(file, List.of(certificate));

@@ -1,5 +1,6 @@
 package io.blip.runtime.credential;
 
+import io.blip.api.BlipException;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MysqlConfig;
 import io.blip.api.credential.CredentialContext;
@@ -8,12 +9,14 @@ import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.credential.Credentials;
 import io.blip.runtime.config.Mycnf;
 import io.blip.runtime.config.MycnfFiles;
+import io.blip.runtime.config.PrivateFiles;
 import java.nio.file.Path;
 
 /**
  * {@code mysql.mycnf}: user and password from the file's {@code [client]} section, as it is at each
  * new connection (the file is read again when it changes). A {@code username} set in the config wins over the file's {@code user}
- * (my.cnf values are defaults, as in Blip); the default user {@code blip} does not.
+ * (my.cnf values are defaults, as in Blip); the default user {@code blip} does not. A file with a
+ * password that others can read is warned about ({@link PrivateFiles}).
  */
 public final class MycnfSourceFactory extends CredentialSourceFactory.Base {
     public MycnfSourceFactory() {
@@ -30,6 +33,13 @@ public final class MycnfSourceFactory extends CredentialSourceFactory.Base {
         MonitorConfig monitor = context.monitor();
         String configured = monitor.mysql().username();
         Path file = Path.of(monitor.mysql().mycnf());
+        try {
+            if (!files.read(file).password().isEmpty()) {
+                PrivateFiles.check(file, "the password of monitor " + monitor.id());
+            }
+        } catch (BlipException e) {
+            // unreadable: the first connection says so
+        }
         return reason -> {
             Mycnf mycnf = files.read(file);
             boolean userFromConfig = !configured.equals(MysqlConfig.DEFAULT_USERNAME) || mycnf.user().isEmpty();

@@ -7,6 +7,7 @@ import io.blip.api.credential.CredentialContext;
 import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.CredentialSourceFactory;
 import io.blip.api.credential.Credentials;
+import io.blip.runtime.config.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ import java.nio.file.Path;
  * {@code mysql.password-file}: the password is the file's content, read again for every new
  * connection so that a rotated file is used at once. One trailing newline ({@code \n} or
  * {@code \r\n}) is stripped: editors and {@code echo} add one, and it is never part of a password
- * (Blip keeps it, which makes such files fail).
+ * (Blip keeps it, which makes such files fail). A file others can read is warned about
+ * ({@link PrivateFiles}).
  */
 public final class PasswordFileSourceFactory extends CredentialSourceFactory.Base {
     public PasswordFileSourceFactory() {
@@ -28,6 +30,7 @@ public final class PasswordFileSourceFactory extends CredentialSourceFactory.Bas
         MonitorConfig monitor = context.monitor();
         String username = monitor.mysql().username();
         Path file = Path.of(monitor.mysql().passwordFile());
+        PrivateFiles.check(file, "the password of monitor " + monitor.id());
         return reason -> Credentials.of(username, read(file));
     }
 

@@ -8,6 +8,7 @@ import io.blip.api.credential.CredentialSource;
 import io.blip.api.credential.Credentials;
 import io.blip.api.time.Time;
 import io.blip.api.tls.TlsProvider;
+import io.blip.runtime.config.HostPort;
 import io.blip.runtime.config.MycnfFiles;
 import io.blip.runtime.event.Event;
 import io.blip.runtime.tls.TlsClient;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * certificates held in memory. Before each new connection the TLS files' times and sizes are
  * checked, and changed files are read again, so a renewed certificate needs no restart either.
  *
- * <p>Driver settings are pinned safe: no {@code LOAD DATA LOCAL}, no driver telemetry, bounded
- * connect and socket timeouts.
+ * <p>Driver settings are pinned safe: no {@code LOAD DATA LOCAL}, no multi-statements, no Java
+ * deserialisation, no public key fetched in the clear, no driver telemetry, bounded connect and socket
+ * timeouts. No config path reaches them: the URL holds only a checked host and port.
  */
 public final class MysqlConnector implements AutoCloseable {
     /** MySQL's "Access denied for user" error. */
@@ -169,6 +171,15 @@ public final class MysqlConnector implements AutoCloseable {
                         + (!address.isSocket() ? "disabled (" + tls.source() + ")"
                         : "not used over a Unix socket; connect with hostname"), "28000");
             }
+            if (tls.mode() == TlsMode.PREFERRED) {
+                // PREFERRED is what Blip falls back to when nothing is said; a token or a secret from AWS does not
+                // go to whatever server answers. An explicit tls.skip-verify or my.cnf ssl-mode=REQUIRED still may.
+                throw new SQLException("monitor " + monitor.id() + ": the credential source's password (e.g. an AWS"
+                        + " IAM token) goes only to a verified server, but nothing sets this monitor's TLS"
+                        + " (no tls.*, my.cnf ssl-*, or TLS provider); set tls.ca (plugins/tls-rds/ sets the Amazon"
+                        + " RDS CA unless aws.disable-auto-tls), or tls.skip-verify: true to send it unverified",
+                        "28000");
+            }
             sslMode = "REQUIRED";
         }
         Properties props = new Properties();
@@ -180,6 +191,7 @@ public final class MysqlConnector implements AutoCloseable {
         props.setProperty("allowLoadLocalInfile", "false");
         props.setProperty("allowUrlInLocalInfile", "false");
         props.setProperty("allowMultiQueries", "false");
+        props.setProperty("autoDeserialize", "false");
         props.setProperty("autoReconnect", "false");
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("openTelemetry", "DISABLED");
@@ -223,7 +235,12 @@ public final class MysqlConnector implements AutoCloseable {
         return e;
     }
 
-    private static String url(Address address) {
+    /** The driver's URL: a host and port, nothing more (the host's check again, for monitor loaders' addresses). */
+    private String url(Address address) throws SQLException {
+        if (!HostPort.isHost(address.host())) {
+            throw new SQLException("monitor " + monitor.id() + ": '" + address.host() + "' is not a host name or IP"
+                    + " address", "08001");
+        }
         return "jdbc:mysql://" + address + "/";
     }
 
