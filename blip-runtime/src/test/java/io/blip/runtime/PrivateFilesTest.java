@@ -34,7 +34,18 @@ class PrivateFilesTest {
     @TempDir
     Path dir;
 
+    /** A file of this mode, whose group is not this process's (nobody's, 65534), as a shared group's would be. */
     private Path file(String name, String text, String mode) throws Exception {
+        Path f = ownGroupFile(name, text, mode);
+        try {
+            Files.setAttribute(f, "unix:gid", 65534);
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "cannot give " + f + " another group: " + e);
+        }
+        return f;
+    }
+
+    private Path ownGroupFile(String name, String text, String mode) throws Exception {
         Path f = Files.writeString(dir.resolve(name), text);
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
         return f;
@@ -68,6 +79,13 @@ class PrivateFilesTest {
         Path groupOnly = file("pw-group", "s3cret\n", "rw-r-----");
         assertEquals(PrivateFiles.warning(groupOnly, "a password").orElseThrow(), groupOnly + ": holds a password"
                 + " and is readable by its group (rw-r-----); make it private to Blip's user: chmod 600 " + groupOnly);
+    }
+
+    /** A Kubernetes secret volume: 0440, its group the pod's fsGroup, which is Blip's own group. */
+    @Test
+    void aFileReadableByBlipsOwnGroupAloneIsNoWarning() throws Exception {
+        Path secret = ownGroupFile("mysql-password", "s3cret\n", "r--r-----");
+        assertEquals(java.util.Optional.empty(), PrivateFiles.warning(secret, "a password"));
     }
 
     @Test
