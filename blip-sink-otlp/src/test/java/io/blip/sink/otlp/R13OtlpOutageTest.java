@@ -2,7 +2,6 @@ package io.blip.sink.otlp;
 
 import io.blip.api.MetricValue;
 import io.blip.api.MonitorHealth;
-import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
 import io.blip.runtime.delivery.SinkQueue;
 import io.blip.testkit.Reliability;
@@ -62,8 +61,8 @@ class R13OtlpOutageTest {
         try (var receiver = OtlpReceiver.http().retryAfter("0").answer(Answer.UNAVAILABLE);
              var lanes = new Lanes(Map.of(), time)) {
             receiver.onReceive(() -> attempts.add(time.nanoTime()));
-            Options options = TestData.DECLARED.read(OptionSet.Input.of(TestData.PATH, pairs("endpoint",
-                    receiver.endpoint(), "health", "false")));
+            Options options = TestData.options(pairs("endpoint",
+                    receiver.endpoint(), "health", "false"));
             List<SinkQueue.Lane<?>> monitors = new ArrayList<>();
             for (String id : MONITORS) {
                 monitors.add(lanes.lane(TestData.monitor(id, id, 3306, Map.of()), options));

@@ -1,7 +1,6 @@
 package io.blip.sink.otlp;
 
 import io.blip.api.MetricValue;
-import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
 import io.blip.runtime.delivery.SinkQueue;
 import io.blip.testkit.Reliability;
@@ -38,8 +37,8 @@ class R14OtlpRetryAfterTest {
         try (var receiver = OtlpReceiver.http().retryAfter("7").answer(Answer.TOO_MANY_REQUESTS);
              var lanes = new Lanes(Map.of(), time)) {
             receiver.onReceive(() -> arrivals.add(time.nanoTime()));
-            Options options = TestData.DECLARED.read(OptionSet.Input.of(TestData.PATH, pairs("endpoint",
-                    receiver.endpoint(), "batch-delay", "0s")));
+            Options options = TestData.options(pairs("endpoint",
+                    receiver.endpoint(), "batch-delay", "0s"));
             SinkQueue.Lane<?> lane = lanes.lane(TestData.monitor("db1", "db1", 3306, Map.of()), options);
             lane.offer(at("db1", 1, 1, "status.global", List.of(MetricValue.gauge("threads_running", 1))));
 

@@ -2,7 +2,6 @@ package io.blip.sink.otlp;
 
 import io.blip.api.MetricValue;
 import io.blip.api.MonitorHealth;
-import io.blip.api.config.OptionSet;
 import io.blip.runtime.delivery.SinkQueue;
 import io.blip.testkit.LogEvents;
 import io.blip.testkit.Reliability;
@@ -37,9 +36,9 @@ class R15OtlpPermanentErrorTest {
         try (OtlpReceiver r = OtlpReceiver.of(protocol).answer(Answer.BAD_REQUEST);
              Lanes lanes = new Lanes();
              var events = new LogEvents(SinkQueue.class)) {
-            var options = TestData.DECLARED.read(OptionSet.Input.of(TestData.PATH, pairs("protocol", protocol,
+            var options = TestData.options(pairs("protocol", protocol,
                     "endpoint", r.endpoint(), "batch-size", "1", "batch-delay", "0s", "send-retry-wait", "1ms",
-                    "retry-max", "5ms")));
+                    "retry-max", "5ms"));
             SinkQueue.Lane<?> lane = lanes.lane(TestData.monitor("db1", "db1", 3306, Map.of()), options);
             long start = System.nanoTime();
             for (long n = 1; n <= COLLECTIONS; n++) {

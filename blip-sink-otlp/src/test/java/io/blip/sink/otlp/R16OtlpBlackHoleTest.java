@@ -1,7 +1,6 @@
 package io.blip.sink.otlp;
 
 import io.blip.api.MetricValue;
-import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
 import io.blip.api.time.Time;
 import io.blip.runtime.delivery.SinkQueue;
@@ -41,8 +40,8 @@ class R16OtlpBlackHoleTest {
         List<long[]> ticks = new CopyOnWriteArrayList<>(); // {epoch second, wall ms at the tick, ns offer took}
         var ticked = new CountDownLatch(TICKS);
         try (var hole = new BlackHole(); var lanes = new Lanes(); var clock = new LevelClock(time)) {
-            Options options = TestData.DECLARED.read(OptionSet.Input.of(TestData.PATH, pairs("endpoint",
-                    hole.endpoint(), "health", "false", "buffer-size", String.valueOf(BUFFER))));
+            Options options = TestData.options(pairs("endpoint",
+                    hole.endpoint(), "health", "false", "buffer-size", String.valueOf(BUFFER)));
             SinkQueue.Lane<?> lane = lanes.lane(TestData.monitor("db1", "db1", 3306, Map.of()), options);
             int[] mostQueued = {0};
             clock.register(second -> {

@@ -2,7 +2,6 @@ package io.blip.sink.otlp;
 
 import io.blip.api.MetricValue;
 import io.blip.api.Metrics;
-import io.blip.api.config.OptionSet;
 import io.blip.api.config.Options;
 import io.blip.runtime.delivery.SinkQueue;
 import io.blip.testkit.Reliability;
@@ -92,8 +91,8 @@ class R17OtlpOversizedTest {
     }
 
     private static Options options(String protocol, String endpoint) {
-        return TestData.DECLARED.read(OptionSet.Input.of(TestData.PATH, pairs("protocol", protocol, "endpoint",
-                endpoint, "health", "false", "batch-delay", "0s")));
+        return TestData.options(pairs("protocol", protocol, "endpoint",
+                endpoint, "health", "false", "batch-delay", "0s"));
     }
 
     /** A collection of {@code size.table}: one value per table. */
