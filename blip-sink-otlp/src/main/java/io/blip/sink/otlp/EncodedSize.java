@@ -25,15 +25,24 @@ final class EncodedSize {
     static long of(List<MetricData> data) {
         long n = 0;
         for (MetricData d : data) {
-            n += METRIC_OVERHEAD + d.getName().length() + d.getDescription().length() + d.getUnit().length();
+            n += header(d);
             for (PointData p : d.getData().getPoints()) {
-                n += POINT;
-                var attributes = new long[1];
-                p.getAttributes().forEach((k, v) ->
-                        attributes[0] += ATTRIBUTE_OVERHEAD + k.getKey().length() + String.valueOf(v).length());
-                n += attributes[0];
+                n += point(p);
             }
         }
         return n;
+    }
+
+    /** A metric without its points: its name, description, unit and their tags. */
+    static long header(MetricData d) {
+        return METRIC_OVERHEAD + d.getName().length() + d.getDescription().length() + d.getUnit().length();
+    }
+
+    /** One data point with its attributes. */
+    static long point(PointData p) {
+        var attributes = new long[1];
+        p.getAttributes().forEach((k, v) ->
+                attributes[0] += ATTRIBUTE_OVERHEAD + k.getKey().length() + String.valueOf(v).length());
+        return POINT + attributes[0];
     }
 }

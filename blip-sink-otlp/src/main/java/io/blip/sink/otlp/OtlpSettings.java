@@ -98,8 +98,10 @@ record OtlpSettings(String protocol, String endpoint, Map<String, String> header
                     .env("OTEL_RESOURCE_ATTRIBUTES").environmentOnly(),
             Option.bool("health", "Send Blip's own metrics (blip.monitor.*, blip.sink.*) with the monitor's")
                     .withDefault("true"),
-            // The delivery options every sink has, with the otlp sink's defaults and its earlier names.
-            Option.duration("send-timeout", "Most time one export request may take").withDefault("10s").positive()
+            // The delivery options every sink has, with the otlp sink's defaults and its earlier names. A request
+            // waits 5 s at most, as the OpenTelemetry Collector's exporters (the SDK's 10 s would hold a backlog
+            // twice as long behind a collector that never answers, and the flush at shutdown stops at 5 s anyway).
+            Option.duration("send-timeout", "Most time one export request may take").withDefault("5s").positive()
                     .alias("timeout").env(variables("TIMEOUT")),
             Option.duration("send-retry-wait", "Most time before the first retry of a failed request; each retry"
                     + " may wait twice as long, with full jitter").withDefault("1s").positive().alias("retry-initial"),

@@ -43,11 +43,15 @@ final class OtlpSink implements Sink<List<MetricData>> {
             GrpcStatusCode.DEADLINE_EXCEEDED, GrpcStatusCode.RESOURCE_EXHAUSTED, GrpcStatusCode.ABORTED,
             GrpcStatusCode.OUT_OF_RANGE, GrpcStatusCode.UNAVAILABLE, GrpcStatusCode.DATA_LOSS);
     private static final Set<Integer> HTTP_RETRYABLE = Set.of(429, 502, 503, 504);
+    /** The kind of refusal of a request over the collector's size limit. */
+    private static final String TOO_LARGE = "HTTP 413";
 
     private final OtlpSettings settings;
     private final Map<String, CollectorHelp> domains;
     private final MetricExporter exporter;
     private final Time time;
+    /** The most estimated bytes of one request ({@link Requests#budget}). */
+    private final long budget;
 
     /** @param time what a {@code Retry-After} date is measured from */
     OtlpSink(OtlpSettings settings, Map<String, CollectorHelp> domains, MetricExporter exporter, Time time) {
@@ -55,6 +59,7 @@ final class OtlpSink implements Sink<List<MetricData>> {
         this.domains = Map.copyOf(domains);
         this.exporter = exporter;
         this.time = time;
+        this.budget = Requests.budget(settings.protocol());
     }
 
     /** The monitor's mapper (and, unless {@code health} is false, its mapper of Blip's own metrics). */
@@ -99,24 +104,49 @@ final class OtlpSink implements Sink<List<MetricData>> {
         return Resource.create(b.build());
     }
 
+    /**
+     * Exports the batch in as many requests as its size needs ({@link Requests}), one after another.
+     * A failure ends the send: a retry sends every request of the batch again, so a collector that took
+     * the first may get them twice (a point again at the same time, which backends keep once).
+     */
     @Override
     public void send(List<List<MetricData>> batch) throws SendException {
         List<MetricData> data = new ArrayList<>();
         batch.forEach(data::addAll);
+        for (List<MetricData> request : Requests.split(data, budget)) {
+            export(request);
+        }
+    }
+
+    /** Exports one request; one the collector finds too large (HTTP 413) is sent again in halves. */
+    private void export(List<MetricData> request) throws SendException {
+        SendException failure = exportOnce(request);
+        if (failure == null) {
+            return;
+        }
+        List<List<MetricData>> halves = TOO_LARGE.equals(failure.kind()) ? Requests.halve(request) : List.of();
+        if (halves.size() < 2) {
+            throw failure;
+        }
+        for (List<MetricData> half : halves) {
+            export(half);
+        }
+    }
+
+    /** The failure of one export request, or null when the collector took it. */
+    private SendException exportOnce(List<MetricData> request) {
         CompletableResultCode result;
         try {
-            result = exporter.export(data);
+            result = exporter.export(request);
             // The exporter's own timeout ends the request; a moment more lets it say so.
             result.join(settings.timeout().plus(ANSWER_GRACE).toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            throw SendException.retry(describe(e), null);
+            return SendException.retry(describe(e), null);
         }
         if (!result.isDone()) {
-            throw SendException.retry("no answer within " + settings.timeout().toMillis() + " ms", null);
+            return SendException.retry("no answer within " + settings.timeout().toMillis() + " ms", null);
         }
-        if (!result.isSuccess()) {
-            throw failure(result.getFailureThrowable(), time.now());
-        }
+        return result.isSuccess() ? null : failure(result.getFailureThrowable(), time.now());
     }
 
     /**

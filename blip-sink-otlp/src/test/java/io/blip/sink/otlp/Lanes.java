@@ -46,7 +46,15 @@ final class Lanes implements AutoCloseable {
 
     /** @param domains what the sink knows of every domain (units, descriptions) */
     Lanes(Map<String, CollectorHelp> domains) {
-        this.sinks = new Sinks(domains, Map::of, Time.system());
+        this(domains, Time.system());
+    }
+
+    /**
+     * @param domains what the sink knows of every domain (units, descriptions)
+     * @param time    what delivery waits on (batch delay, backoff, the flush): a virtual time in tests of long outages
+     */
+    Lanes(Map<String, CollectorHelp> domains, Time time) {
+        this.sinks = new Sinks(domains, Map::of, time);
     }
 
     Lanes() {
@@ -124,6 +132,11 @@ final class Lanes implements AutoCloseable {
             @Override
             public void close() throws Exception {
                 sink.close();
+            }
+
+            @Override
+            public String describe() {
+                return sink.describe();
             }
         };
     }

@@ -36,10 +36,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What the otlp sink tells the runtime's delivery about a collector that is down or refuses: the
  * real exporter against a real receiver on loopback that answers with errors, or a port nobody
- * listens on, each monitor sending through its lane as in Blip. Which answers may pass (retried) and
- * which are refusals (dropped at once), {@code Retry-After} over HTTP, and health riding with the
- * collections. How the runtime buffers, drops the oldest, budgets bytes and backs off is its own, and
- * tested with the runtime ({@code SinkQueueTest}).
+ * listens on, each monitor sending through its lane as in Blip: which answers may pass (retried), and
+ * health riding with the collections. Refusals ({@code R15OtlpPermanentErrorTest}) and
+ * {@code Retry-After} ({@code R14OtlpRetryAfterTest}) are their reliability rows' tests. How the runtime
+ * buffers, drops the oldest, budgets bytes and backs off is its own, and tested with the runtime
+ * ({@code SinkQueueTest}).
  *
  * <p>Retries start at a few milliseconds so an outage of many retries takes a moment. Each
  * collection is one data point and one request ({@code batch-size: 1}), so the receiver's requests
@@ -149,25 +150,6 @@ class OtlpDeliveryTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http/protobuf", "grpc"})
-    void aRejectedRequestIsDroppedAtOnceAndNotRetried(String protocol) throws Exception {
-        try (OtlpReceiver r = OtlpReceiver.of(protocol).answer(Answer.BAD_REQUEST); Lanes lanes = new Lanes()) {
-            var lane = lane(lanes, r, "db1", 0);
-            offer(lane, "db1", 1);
-            r.await(1, WAIT);
-            offer(lane, "db1", 2);
-            r.await(2, WAIT);
-            lane.close(WAIT);
-            assertEquals(List.of(List.of(1L), List.of(2L)),
-                    r.received().stream().map(got -> values(got, "db1", METRIC)).toList(), "each sent once");
-            String expected = protocol.equals("grpc") ? "last send failed: gRPC INVALID_ARGUMENT bad request"
-                    : "last send failed: HTTP 400";
-            assertEquals(expected + "; sent 0, queued 0, dropped 0 (buffer full), 2 (rejected), 0 (unsent at close), "
-                    + "retries 0", lane.status());
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"http/protobuf", "grpc"})
     void aRefusedConnectionIsRetriedAndCloseGivesUpWithinItsBound(String protocol) throws Exception {
         int port;
         try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -193,26 +175,6 @@ class OtlpDeliveryTest {
             assertTrue(lane.status().startsWith(protocol.equals("grpc") ? "last send failed: ConnectException: "
                     + "Failed to connect to /127.0.0.1:" + port + "; sent 0," : "last send failed: ConnectException; "
                     + "sent 0,"), lane.status());
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"TOO_MANY_REQUESTS", "UNAVAILABLE"})
-    void anHttpRetryWaitsWhatRetryAfterAsks(Answer answer) throws Exception {
-        try (OtlpReceiver r = OtlpReceiver.http().answer(answer); Lanes lanes = new Lanes()) {
-            var lane = lane(lanes, r, "db1", 0);
-            offer(lane, "db1", 1);
-            r.await(1, WAIT);
-            long first = System.nanoTime();
-            r.await(2, WAIT);
-            long apart = System.nanoTime() - first;
-            // The backoff alone would be at most retry-max, 40 ms; the receiver asks for 1 s.
-            assertTrue(apart >= Duration.ofMillis(900).toNanos(), "retried after " + apart / 1_000_000 + " ms");
-            r.answer(Answer.OK);
-            awaitDelivered(r, 1, "db1");
-            lane.close(WAIT);
-            assertEquals(List.of(1L), delivered(r.received(), "db1"));
-            assertEquals(1, lane.counts().sent());
         }
     }
 

@@ -47,7 +47,7 @@ class OtlpSettingsTest {
         assertEquals("http/protobuf", s.protocol());
         assertEquals("http://localhost:4318/v1/metrics", s.endpoint());
         assertEquals("none", s.compression());
-        assertEquals(Duration.ofSeconds(10), s.timeout());
+        assertEquals(Duration.ofSeconds(5), s.timeout());
         assertEquals(Map.of(), s.headers());
         assertEquals("mysql.", s.prefix());
         assertFalse(s.delta());
@@ -223,11 +223,11 @@ class OtlpSettingsTest {
     @Test
     void deliveryOptionsHaveTheOtlpDefaults() {
         Delivery d = delivery(Map.of());
-        assertEquals(new Delivery(60, 0, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(30), 2000,
+        assertEquals(new Delivery(60, 0, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(30), 2000,
                 Duration.ofMillis(200)), d);
         Delivery s = delivery(pairs("buffer-size", "5", "send-retry-wait", "50ms", "retry-max", "2s",
                 "batch-size", "100", "batch-delay", "1s"));
-        assertEquals(new Delivery(5, 0, Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofSeconds(2), 100,
+        assertEquals(new Delivery(5, 0, Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofSeconds(2), 100,
                 Duration.ofSeconds(1)), s);
         assertEquals(PATH + ".buffer-size: must be at least 1\n" + PATH + ".retry-initial: must be more than 0",
                 error(Map.of("buffer-size", "0", "retry-initial", "0s"), Map.of()));

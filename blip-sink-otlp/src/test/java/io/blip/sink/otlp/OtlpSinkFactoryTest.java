@@ -49,7 +49,7 @@ class OtlpSinkFactoryTest {
         OptionSet options = new OtlpSinkFactory().options();
         Option timeout = options.get("timeout").orElseThrow();
         assertEquals("send-timeout", timeout.name());
-        assertEquals("10s", timeout.defaultValue());
+        assertEquals("5s", timeout.defaultValue());
         assertEquals(List.of("OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"), timeout.env());
         Option retry = options.get("retry-initial").orElseThrow();
         assertEquals("send-retry-wait", retry.name());

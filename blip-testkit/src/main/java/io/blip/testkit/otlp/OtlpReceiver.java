@@ -92,10 +92,15 @@ public final class OtlpReceiver implements AutoCloseable {
         OK,
         /** 400 / INVALID_ARGUMENT: a request that must not be retried. */
         BAD_REQUEST,
-        /** 429 with {@code Retry-After: 1} / RESOURCE_EXHAUSTED. */
+        /** 429 with {@code Retry-After: 1} (or {@link #retryAfter}) / RESOURCE_EXHAUSTED. */
         TOO_MANY_REQUESTS,
-        /** 503 with {@code Retry-After: 1} / UNAVAILABLE. */
+        /** 503 with {@code Retry-After: 1} (or {@link #retryAfter}) / UNAVAILABLE. */
         UNAVAILABLE,
+        /**
+         * 413 / RESOURCE_EXHAUSTED "message larger than max": what a collector answers a request over
+         * its size limit ({@link #limit}).
+         */
+        TOO_LARGE,
         /** Never answers (until closed): a stalled collector. */
         STALL
     }
@@ -128,6 +133,8 @@ public final class OtlpReceiver implements AutoCloseable {
     private final CountDownLatch released = new CountDownLatch(1);
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Answer answer = Answer.OK;
+    private volatile String retryAfter = "1";
+    private volatile long limit = Long.MAX_VALUE;
     private HttpServer http;
     private ExecutorService httpExecutor;
     private Server grpc;
@@ -293,6 +300,18 @@ public final class OtlpReceiver implements AutoCloseable {
         return this;
     }
 
+    /** Sets the {@code Retry-After} of later 429 and 503 answers (seconds or an HTTP date). */
+    public OtlpReceiver retryAfter(String value) {
+        this.retryAfter = value;
+        return this;
+    }
+
+    /** Answers {@link Answer#TOO_LARGE} to a request whose protobuf is over {@code bytes}, whatever {@link #answer} says. */
+    public OtlpReceiver limit(long bytes) {
+        this.limit = bytes;
+        return this;
+    }
+
     /** The requests received so far. */
     public synchronized List<Received> received() {
         return List.copyOf(received);
@@ -381,7 +400,7 @@ public final class OtlpReceiver implements AutoCloseable {
                 exchange.sendResponseHeaders(400, -1);
                 return;
             }
-            Answer a = answer;
+            Answer a = request.getSerializedSize() > limit ? Answer.TOO_LARGE : answer;
             String client = exchange instanceof HttpsExchange h ? clientOf(h.getSSLSession()) : "";
             keep(new Received(Map.copyOf(headers), encoding, request, a, client));
             switch (a) {
@@ -393,9 +412,10 @@ public final class OtlpReceiver implements AutoCloseable {
                 }
                 case BAD_REQUEST -> exchange.sendResponseHeaders(400, -1);
                 case TOO_MANY_REQUESTS, UNAVAILABLE -> {
-                    exchange.getResponseHeaders().set("Retry-After", "1");
+                    exchange.getResponseHeaders().set("Retry-After", retryAfter);
                     exchange.sendResponseHeaders(a == Answer.UNAVAILABLE ? 503 : 429, -1);
                 }
+                case TOO_LARGE -> exchange.sendResponseHeaders(413, -1);
                 case STALL -> stall();
             }
         }
@@ -412,7 +432,7 @@ public final class OtlpReceiver implements AutoCloseable {
                 }
             }
         }
-        Answer a = answer;
+        Answer a = request.getSerializedSize() > limit ? Answer.TOO_LARGE : answer;
         keep(new Received(Map.copyOf(headers), headers.getOrDefault("grpc-encoding", ""), request, a,
                 clientOf(SESSION.get())));
         switch (a) {
@@ -423,6 +443,8 @@ public final class OtlpReceiver implements AutoCloseable {
             case BAD_REQUEST -> response.onError(Status.INVALID_ARGUMENT.withDescription("bad request").asException());
             case TOO_MANY_REQUESTS -> response.onError(Status.RESOURCE_EXHAUSTED.asException());
             case UNAVAILABLE -> response.onError(Status.UNAVAILABLE.asException());
+            case TOO_LARGE -> response.onError(Status.RESOURCE_EXHAUSTED.withDescription("message larger than max")
+                    .asException());
             case STALL -> {
                 // No answer: the client's deadline ends the call.
             }
