@@ -35,7 +35,6 @@ class ReliabilityMatrixTest {
             Map.entry("R21", "plugin failures: not written yet on rel-core"),
             Map.entry("R22", "1000 monitors: not written yet on rel-core"),
             Map.entry("R31", "heartbeat faults: not written yet on rel-core"),
-            Map.entry("R32", "error policies: not written yet on rel-core"),
             Map.entry("R7", "AWS rows are another branch's (rotation window with the Secrets Manager fake)"),
             Map.entry("R8", "AWS rows are another branch's (IAM token expiry)"),
             Map.entry("R9", "AWS rows are another branch's (Secrets Manager faults)"),
