@@ -31,7 +31,6 @@ class ReliabilityMatrixTest {
             Map.entry("R18", "config errors: not written yet on rel-core"),
             Map.entry("R19", "plan errors: not written yet on rel-core"),
             Map.entry("R20", "unknown plugin names: not written yet on rel-core"),
-            Map.entry("R21", "plugin failures: not written yet on rel-core"),
             Map.entry("R22", "1000 monitors: not written yet on rel-core"),
             Map.entry("R31", "heartbeat faults: not written yet on rel-core"),
             Map.entry("R7", "AWS rows are another branch's (rotation window with the Secrets Manager fake)"),
