@@ -28,7 +28,6 @@ class ReliabilityMatrixTest {
 
     /** Rows without a test yet, and why. */
     private static final Map<String, String> PENDING = Map.ofEntries(
-            Map.entry("R18", "config errors: not written yet on rel-core"),
             Map.entry("R19", "plan errors: not written yet on rel-core"),
             Map.entry("R20", "unknown plugin names: not written yet on rel-core"),
             Map.entry("R22", "1000 monitors: not written yet on rel-core"),
