@@ -28,7 +28,6 @@ class ReliabilityMatrixTest {
 
     /** Rows without a test yet, and why. */
     private static final Map<String, String> PENDING = Map.ofEntries(
-            Map.entry("R31", "heartbeat faults: not written yet on rel-core"),
             Map.entry("R7", "AWS rows are another branch's (rotation window with the Secrets Manager fake)"),
             Map.entry("R8", "AWS rows are another branch's (IAM token expiry)"),
             Map.entry("R9", "AWS rows are another branch's (Secrets Manager faults)"),
