@@ -126,7 +126,10 @@ public final class TcpProxy implements AutoCloseable {
         links.forEach(Link::reset);
     }
 
-    /** Stops accepting: new connections are refused, open ones carry on. {@link #pass()} listens again. */
+    /**
+     * Stops accepting: new connections are refused, open ones carry on (one the kernel had queued but the proxy
+     * not yet accepted is reset). {@link #pass()} listens again.
+     */
     public void refuseNew() {
         synchronized (lock) {
             closeQuietly(server);
