@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.testkit.Reliability;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,49 +21,33 @@ class R18ConfigErrorTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int exit, String err, long millis) {
-    }
-
-    private Outcome run(Path config) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        long began = System.nanoTime();
-        int exit = new Cli(Map.of("BLIP_PLUGINS", dir.resolve("no-plugins").toString()),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-                .run(new String[] {"--config", config.toString(), "--run=false"});
-        return new Outcome(exit, err.toString(StandardCharsets.UTF_8), (System.nanoTime() - began) / 1_000_000);
-    }
-
-    private Path file(String name, String text) throws Exception {
-        Path f = dir.resolve(name);
-        Files.writeString(f, text);
-        return f;
-    }
-
     @Test
     void everyKindOfBadFileExitsNonZeroAtOnceNamingFileLineAndKey() throws Exception {
-        Path monitors = file("monitors.yaml", "monitors:\n  - id: db1\n    hostname: 127.0.0.1:1\n    tagz: {a: b}\n");
-        Path plan = file("plan.yaml", "fast:\n  freq: 1s\n  colect:\n    status.global: {}\n");
+        Path monitors = CliRun.write(dir, "monitors.yaml",
+                "monitors:\n  - id: db1\n    hostname: 127.0.0.1:1\n    tagz: {a: b}\n");
+        Path plan = CliRun.write(dir, "plan.yaml", "fast:\n  freq: 1s\n  colect:\n    status.global: {}\n");
         List<Object[]> cases = List.of(
-                new Object[] {"malformed YAML", file("a.yaml", "mysql:\n  username: [blip\nmonitors: []\n"), "a.yaml",
-                        ""},
-                new Object[] {"unknown key", file("b.yaml", "mysql:\n  pasword-file: /etc/blip/pw\nmonitors:\n"
-                        + "  - hostname: db1\n"), "b.yaml:2", "mysql.pasword-file"},
-                new Object[] {"wrong type", file("c.yaml", "mysql:\n  timeout-connect: soon\nmonitors:\n"
+                new Object[] {"malformed YAML",
+                        CliRun.write(dir, "a.yaml", "mysql:\n  username: [blip\nmonitors: []\n"), "a.yaml", ""},
+                new Object[] {"unknown key", CliRun.write(dir, "b.yaml",
+                        "mysql:\n  pasword-file: /etc/blip/pw\nmonitors:\n  - hostname: db1\n"), "b.yaml:2",
+                        "mysql.pasword-file"},
+                new Object[] {"wrong type", CliRun.write(dir, "c.yaml", "mysql:\n  timeout-connect: soon\nmonitors:\n"
                         + "  - hostname: db1\n"), "c.yaml:2", "timeout-connect"},
-                new Object[] {"unknown key in a monitor file", file("d.yaml", "monitor-loader:\n  files: ["
+                new Object[] {"unknown key in a monitor file", CliRun.write(dir, "d.yaml", "monitor-loader:\n  files: ["
                         + monitors + "]\n"), "monitors.yaml:4", "tagz"},
-                new Object[] {"unknown key in a plan file", file("e.yaml", "plans:\n  files: [" + plan + "]\n"
-                        + "monitors:\n  - hostname: db1\n"), "plan.yaml", "colect"});
+                new Object[] {"unknown key in a plan file", CliRun.write(dir, "e.yaml",
+                        "plans:\n  files: [" + plan + "]\nmonitors:\n  - hostname: db1\n"), "plan.yaml", "colect"});
         List<String> measured = new ArrayList<>();
         long slowest = 0;
         for (Object[] c : cases) {
-            Outcome o = run((Path) c[1]);
+            CliRun o = CliRun.check(dir, (Path) c[1]);
             assertEquals(Cli.EXIT_ERROR, o.exit(), c[0] + ": " + o.err());
             assertTrue(o.err().contains((String) c[2]), c[0] + " names " + c[2] + ": " + o.err());
             assertTrue(Pattern.compile("\\.yaml:\\d+").matcher(o.err()).find(), c[0] + " names a line: " + o.err());
             assertTrue(o.err().contains((String) c[3]), c[0] + " names the key " + c[3] + ": " + o.err());
-            assertFalse(o.err().contains("\tat ") || o.err().contains("Exception"), c[0] + ": a stack trace: " + o.err());
+            assertFalse(o.err().contains("\tat ") || o.err().contains("Exception"),
+                    c[0] + ": a stack trace: " + o.err());
             measured.add(c[0] + " " + o.millis() + " ms");
             if (measured.size() > 1) {
                 slowest = Math.max(slowest, o.millis());

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.testkit.Reliability;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,28 +21,9 @@ class R19PlanErrorTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int exit, String err, long millis) {
-    }
-
-    private Outcome run(Path config) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        long began = System.nanoTime();
-        int exit = new Cli(Map.of("BLIP_PLUGINS", dir.resolve("no-plugins").toString()),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-                .run(new String[] {"--config", config.toString(), "--run=false"});
-        return new Outcome(exit, err.toString(StandardCharsets.UTF_8), (System.nanoTime() - began) / 1_000_000);
-    }
-
-    private Path file(String name, String text) throws Exception {
-        Path f = dir.resolve(name);
-        Files.writeString(f, text);
-        return f;
-    }
-
     @Test
     void everyMistakeOfAPlanIsReportedAtOnceWithItsPath() throws Exception {
-        Path plan = file("bad-plan.yaml", """
+        Path plan = CliRun.write(dir, "bad-plan.yaml", """
                 fast:
                   freq: often
                   collect:
@@ -59,10 +36,10 @@ class R19PlanErrorTest {
                     status.global:
                       no-such-option: 1
                 """);
-        Path empty = file("empty-plan.yaml", "{}\n");
-        Path config = file("blip.yaml", "plans:\n  files: [" + plan + ", " + empty + "]\nmonitors:\n"
+        Path empty = CliRun.write(dir, "empty-plan.yaml", "{}\n");
+        Path config = CliRun.write(dir, "blip.yaml", "plans:\n  files: [" + plan + ", " + empty + "]\nmonitors:\n"
                 + "  - hostname: 127.0.0.1:1\n");
-        Outcome o = run(config);
+        CliRun o = CliRun.check(dir, config);
         assertEquals(Cli.EXIT_ERROR, o.exit(), o.err());
         List<String> expected = List.of("bad-plan.yaml:2: fast.freq: 'often' is not a duration",
                 "bad-plan.yaml:11: slow.collect.status.global.no-such-option: unknown key",
@@ -75,7 +52,7 @@ class R19PlanErrorTest {
         // The domain is checked against the installed collectors once the files read well.
         Files.writeString(plan, "slow:\n  freq: 10s\n  collect:\n    no.such.domain: {}\n");
         Files.writeString(empty, "fast:\n  freq: 1s\n  collect:\n    status.global: {}\n");
-        Outcome second = run(config);
+        CliRun second = CliRun.check(dir, config);
         assertEquals(Cli.EXIT_ERROR, second.exit(), second.err());
         assertTrue(second.err().contains("slow.collect.no.such.domain: no collector for domain 'no.such.domain'"),
                 second.err());

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.testkit.Reliability;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,28 +19,9 @@ class R20UnknownNameTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int exit, String err, long millis) {
-    }
-
-    private Outcome run(Path config) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        long began = System.nanoTime();
-        int exit = new Cli(Map.of("BLIP_PLUGINS", dir.resolve("no-plugins").toString()),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-                .run(new String[] {"--config", config.toString(), "--run=false"});
-        return new Outcome(exit, err.toString(StandardCharsets.UTF_8), (System.nanoTime() - began) / 1_000_000);
-    }
-
-    private Path file(String name, String text) throws Exception {
-        Path f = dir.resolve(name);
-        Files.writeString(f, text);
-        return f;
-    }
-
     @Test
     void anUnknownNameIsABootErrorListingTheAvailableOnes() throws Exception {
-        Path plan = file("plan.yaml", "fast:\n  freq: 1s\n  collect:\n    no.such.domain: {}\n");
+        Path plan = CliRun.write(dir, "plan.yaml", "fast:\n  freq: 1s\n  collect:\n    no.such.domain: {}\n");
         Map<String, String> configs = Map.of(
                 "sinks:\n  kafka: {}\nmonitors:\n  - hostname: 127.0.0.1:1\n",
                 "no sink named 'kafka'. Available: [log, noop]",
@@ -54,7 +31,7 @@ class R20UnknownNameTest {
                 "no credential source named 'nope'. Available: [");
         StringBuilder measured = new StringBuilder();
         for (var c : configs.entrySet()) {
-            Outcome o = run(file("blip.yaml", c.getKey()));
+            CliRun o = CliRun.check(dir, CliRun.write(dir, "blip.yaml", c.getKey()));
             assertEquals(Cli.EXIT_ERROR, o.exit(), o.err());
             assertTrue(o.err().contains(c.getValue()), o.err());
             assertTrue(o.err().contains(dir.toString()) && o.err().contains(".yaml"), "names the file: " + o.err());
@@ -63,7 +40,7 @@ class R20UnknownNameTest {
                     .append(": exit ").append(o.exit()).append(" in ").append(o.millis()).append(" ms");
         }
 
-        Reliability.figure("R20", R20UnknownNameTest.class, "each a boot error naming the file (and line, but for a plan's domain) and listing the"
-                + " available names: " + measured);
+        Reliability.figure("R20", R20UnknownNameTest.class, "each a boot error naming the file (and line, but"
+                + " for a plan's domain) and listing the available names: " + measured);
     }
 }

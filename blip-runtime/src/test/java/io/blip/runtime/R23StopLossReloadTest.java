@@ -61,7 +61,8 @@ class R23StopLossReloadTest {
                   stop-loss: "%s"
                 """.formatted(stopLoss));
         Server server = Server.boot(new CliOptions(config, dir.resolve("no-plugins"), false, false, false, false,
-                false, false, false, true), Map.of(), System.out, new VirtualTime(Instant.parse("2026-01-01T00:00:00Z")));
+                false, false, false, true), Map.of(), System.out,
+                new VirtualTime(Instant.parse("2026-01-01T00:00:00Z")));
         try {
             server.run();
             URI base = URI.create("http://127.0.0.1:" + server.apiAddress().orElseThrow().getPort());

@@ -108,7 +108,8 @@ class R31HeartbeatFaultsTest {
         assertEquals(0, rows, "nothing written on a read-only server");
 
         Reliability.figure("R31", R31HeartbeatFaultsTest.class, String.format(
-                "source down (its writer stopped), once its next heartbeat was late: lag read %s ms over %.1f s, %.2f s of lag per second, never 0;"
+                "source down (its writer stopped), once its next heartbeat was late: lag read %s ms over %.1f s,"
+                        + " %.2f s of lag per second, never 0;"
                         + " no row: current dropped (%d values), -1 with report-no-heartbeat: yes; a writer on a"
                         + " read-only server: %d check in the first 19 s, %d by 20 s (virtual), %d rows written",
                 lags, (System.nanoTime() - t0) / 1e9, perSecond, dropped.size(), triesAt19, triesAt20, rows));

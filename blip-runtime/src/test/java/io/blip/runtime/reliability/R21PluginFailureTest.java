@@ -61,7 +61,8 @@ class R21PluginFailureTest {
 
             Reliability.figure("R21", R21PluginFailureTest.class, String.format(
                     "a collector throwing NullPointerException (a bug, Go's panic) in each of %d collections of a"
-                            + " 1 s level: the other domain delivered %d of %d; the faulty one tried %d times (once per interval), %d"
+                            + " 1 s level: the other domain delivered %d of %d; the faulty one tried %d times (once per"
+                            + " interval), %d"
                             + " collector-panic events; the monitor stayed up and running. Layer failures at boot are"
                             + " PluginsTest's and PluginLayerDependencyTest's", collections, fine.size(), collections,
                     faultyCalls.get(), panics.size()));

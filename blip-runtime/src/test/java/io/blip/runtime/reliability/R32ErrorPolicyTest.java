@@ -2,13 +2,8 @@ package io.blip.runtime.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.blip.api.MetricType;
-import io.blip.api.MetricValue;
 import io.blip.api.Secret;
-import io.blip.api.collect.Collector;
-import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
-import io.blip.api.collect.CollectorHelp;
 import io.blip.api.credential.Credentials;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
@@ -89,30 +84,10 @@ class R32ErrorPolicyTest {
     }
 
     private static CollectorFactory showSlaveStatus() {
-        CollectorHelp help = CollectorHelp.builder(DOMAIN, "SHOW SLAVE STATUS, for R32")
-                .metric("value", MetricType.GAUGE, "rows").error("access-denied", "no privilege", 1227).build();
-        return new CollectorFactory() {
-            @Override
-            public CollectorHelp help() {
-                return help;
+        return Rig.domain(Rig.help(DOMAIN).error("access-denied", "no privilege", 1227).build(), c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+                return rs.next() ? 1 : 0;
             }
-
-            @Override
-            public Collector make(CollectorContext context) {
-                return new Collector() {
-                    @Override
-                    public void prepare(Plan p) {
-                    }
-
-                    @Override
-                    public List<MetricValue> collect(String level) throws SQLException {
-                        try (Connection c = context.db().getConnection(); Statement s = c.createStatement();
-                             ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
-                            return List.of(MetricValue.gauge("value", rs.next() ? 1 : 0));
-                        }
-                    }
-                };
-            }
-        };
+        });
     }
 }

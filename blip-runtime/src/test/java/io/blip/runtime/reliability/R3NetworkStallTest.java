@@ -46,7 +46,8 @@ class R3NetworkStallTest {
                 assertEquals(i, h.errors().get(DOMAIN), "stall " + i + " is an error of the domain");
             }
             Duration longest = durations.stream().max(Duration::compareTo).orElseThrow();
-            assertTrue(longest.compareTo(Duration.ofMillis(800)) <= 0 && !longest.isZero(), "each ends at its 800 ms limit: " + durations);
+            assertTrue(longest.compareTo(Duration.ofMillis(800)) <= 0 && !longest.isZero(),
+                    "each ends at its 800 ms limit: " + durations);
             assertEquals(collectionsBefore + stalls, h.levels().get("l").collections(), "one collection per tick");
             assertEquals(0, h.skipped(), "no tick found a collection still running, none queued");
 

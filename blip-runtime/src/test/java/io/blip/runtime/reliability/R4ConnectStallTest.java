@@ -61,7 +61,8 @@ class R4ConnectStallTest {
             Duration greetingTook = Duration.ofNanos(System.nanoTime() - began);
             assertFalse(noGreeting.up());
             assertEquals(Rig.START.plusSeconds(1), noGreeting.time(), "retried after 1 s of backoff");
-            assertTrue(greetingTook.compareTo(bound) <= 0, "no greeting: failed after " + greetingTook.toMillis() + " ms");
+            assertTrue(greetingTook.compareTo(bound) <= 0,
+                    "no greeting: failed after " + greetingTook.toMillis() + " ms");
             assertTrue(proxy.accepted() >= 1, "the handshake's connection was accepted, then held");
 
             proxy.pass();

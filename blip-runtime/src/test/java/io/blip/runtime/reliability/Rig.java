@@ -85,8 +85,17 @@ final class Rig implements AutoCloseable {
 
     /** A domain that borrows a connection from the monitor's pool and runs {@code query} on it. */
     static CollectorFactory domain(String name, Query query) {
-        CollectorHelp help = CollectorHelp.builder(name, "a reliability test's domain")
-                .metric("value", MetricType.GAUGE, "what the query returned").build();
+        return domain(help(name).build(), query);
+    }
+
+    /** The help of a test domain of one metric, {@code value}, for a test to add errors to. */
+    static CollectorHelp.Builder help(String name) {
+        return CollectorHelp.builder(name, "a reliability test's domain")
+                .metric("value", MetricType.GAUGE, "what the query returned");
+    }
+
+    /** A domain of that help that runs {@code query} on a connection of the monitor's pool. */
+    static CollectorFactory domain(CollectorHelp help, Query query) {
         return new CollectorFactory() {
             @Override
             public CollectorHelp help() {
