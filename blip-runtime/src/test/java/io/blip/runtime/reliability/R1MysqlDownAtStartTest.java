@@ -55,6 +55,10 @@ class R1MysqlDownAtStartTest {
             }
             int lines = log.all().size();
             assertEquals(Monitor.State.CONNECTING, m.state());
+            String status = m.lastError();
+            // The goal asks for the cause ("connection refused"); the driver's message is what the status shows.
+            assertFalse(status.isBlank(), "the status has the error");
+            assertFalse(status.contains(Rig.PASSWORD), status);
 
             proxy.pass(); // MySQL reachable at 32 s, just after the attempt at 31 s
             Instant up = rig.time.now();
@@ -87,10 +91,11 @@ class R1MysqlDownAtStartTest {
             assertTrue(linesWhileDown <= gaps.size(), "log lines while down: " + log.all());
 
             Reliability.figure("R1", R1MysqlDownAtStartTest.class, String.format(
-                    "MySQL refusing connections for the first 32 s (virtual): the monitor started, attempts at %s s"
+                    "MySQL refusing connections for the first 32 s (virtual): the monitor started (status error: \"%s\"),"
+                            + " attempts at %s s"
                             + " (backoff %s s, cap %d s, Blip's; the goal asks ≤15 s), %d log lines for %d retries;"
                             + " reachable at 32 s, first metrics %d s later (≤ cap + 1 interval = %d s)",
-                    attempts.stream().map(a -> Long.toString(Duration.between(Rig.START, a).toSeconds())).toList(),
+                    status, attempts.stream().map(a -> Long.toString(Duration.between(Rig.START, a).toSeconds())).toList(),
                     gaps, CAP.toSeconds(), linesWhileDown, gaps.size(), toFirstMetrics.toSeconds(),
                     CAP.toSeconds() + 1));
         }
