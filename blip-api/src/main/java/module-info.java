@@ -1,9 +1,11 @@
 /**
  * The only module a Blip plugin compiles against: value records and small SPIs.
- * It depends on the JDK alone ({@code java.sql} for {@link javax.sql.DataSource}).
+ * It depends on the JDK alone ({@code java.sql} for {@link javax.sql.DataSource}, {@code java.net.http}
+ * for the HTTP sinks' {@link io.blip.api.sink.Answers#send}).
  */
 module io.blip.api {
     requires transitive java.sql;
+    requires transitive java.net.http;
 
     exports io.blip.api;
     exports io.blip.api.collect;

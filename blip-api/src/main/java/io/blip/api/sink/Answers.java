@@ -1,5 +1,12 @@
 package io.blip.api.sink;
 
+import io.blip.api.time.Time;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -44,5 +51,30 @@ public final class Answers {
     /** {@code text}, cut to the length an error message quotes. */
     public static String shortened(String text) {
         return text.length() > QUOTED ? text.substring(0, QUOTED) + "..." : text;
+    }
+
+    /**
+     * Sends a request in what is left of a send's time, as every HTTP sink does: no time left, no answer
+     * in time, or a connection that fails is a retryable {@link SendException} saying which.
+     *
+     * @param deadline    when the send's time ends, on {@link Time#nanoTime()}
+     * @param sendTimeout the sink's {@code send-timeout}, for the message
+     */
+    public static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request, long deadline, Time time,
+                                            Duration sendTimeout) throws InterruptedException, SendException {
+        long left = deadline - time.nanoTime();
+        String late = "no answer within send-timeout " + sendTimeout.toMillis() + " ms";
+        if (left <= 0) {
+            throw SendException.retry(late, null);
+        }
+        try {
+            return client.send(request.timeout(Duration.ofNanos(left)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw SendException.retry(late, null);
+        } catch (IOException e) {
+            String message = e.getMessage();
+            throw SendException.retry(e.getClass().getSimpleName() + (message == null || message.isBlank() ? ""
+                    : ": " + message), null);
+        }
     }
 }

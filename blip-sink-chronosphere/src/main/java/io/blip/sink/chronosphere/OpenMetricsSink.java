@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -81,22 +79,11 @@ final class OpenMetricsSink implements Sink<Families> {
             return;
         }
         byte[] body = SnappyBlock.compress(metricSet(batch));
-        long left = settings.timeout().toNanos();
-        HttpRequest request = HttpRequest.newBuilder(settings.url())
-                .timeout(Duration.ofNanos(left))
+        HttpRequest.Builder request = HttpRequest.newBuilder(settings.url())
                 .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        HttpResponse<String> answer;
-        try {
-            answer = client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw SendException.retry("no answer within send-timeout " + settings.timeout().toMillis() + " ms", null);
-        } catch (IOException e) {
-            String message = e.getMessage();
-            throw SendException.retry(e.getClass().getSimpleName() + (message == null || message.isBlank() ? ""
-                    : ": " + message), null);
-        }
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpResponse<String> answer = Answers.send(client, request, time.nanoTime() + settings.timeout().toNanos(),
+                time, settings.timeout());
         int code = answer.statusCode();
         if (code / 100 == 2) {
             return;

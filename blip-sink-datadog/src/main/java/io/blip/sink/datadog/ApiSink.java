@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,12 +187,7 @@ final class ApiSink implements Sink<List<String>> {
 
     private HttpResponse<String> request(byte[] body, Send send)
             throws IOException, InterruptedException, SendException {
-        long left = send.deadline - time.nanoTime();
-        if (left <= 0) {
-            throw SendException.retry("no answer within send-timeout " + settings.timeout().toMillis() + " ms", null);
-        }
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.seriesUrl())
-                .timeout(Duration.ofNanos(left))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .header("DD-API-KEY", settings.apiKey().current().reveal())
@@ -202,15 +196,7 @@ final class ApiSink implements Sink<List<String>> {
         if (settings.compress()) {
             request.header("Content-Encoding", "gzip");
         }
-        try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw SendException.retry("no answer within send-timeout " + settings.timeout().toMillis() + " ms", null);
-        } catch (IOException e) {
-            String message = e.getMessage();
-            throw SendException.retry(e.getClass().getSimpleName() + (message == null || message.isBlank() ? ""
-                    : ": " + message), null);
-        }
+        return Answers.send(client, request, send.deadline, time, settings.timeout());
     }
 
     /** {@code Retry-After} (seconds or an HTTP date), else Datadog's {@code X-RateLimit-Reset} (seconds). */

@@ -13,8 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -80,24 +78,10 @@ final class PushSink implements Sink<Push> {
 
     private HttpResponse<String> request(URI url, byte[] body, long deadline)
             throws IOException, InterruptedException, SendException {
-        long left = deadline - time.nanoTime();
-        if (left <= 0) {
-            throw SendException.retry("no answer within send-timeout " + settings.timeout().toMillis() + " ms", null);
-        }
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(Duration.ofNanos(left))
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .header("Content-Type", CONTENT_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        try {
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw SendException.retry("no answer within send-timeout " + settings.timeout().toMillis() + " ms", null);
-        } catch (IOException e) {
-            String message = e.getMessage();
-            throw SendException.retry(e.getClass().getSimpleName() + (message == null || message.isBlank() ? ""
-                    : ": " + message), null);
-        }
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        return Answers.send(client, request, deadline, time, settings.timeout());
     }
 
     @Override

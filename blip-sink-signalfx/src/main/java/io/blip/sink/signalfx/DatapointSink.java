@@ -14,9 +14,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -127,25 +125,11 @@ final class DatapointSink implements Sink<Datapoints> {
 
     private HttpResponse<String> request(byte[] body, long deadline)
             throws IOException, InterruptedException, SendException {
-        long left = deadline - time.nanoTime();
-        if (left <= 0) {
-            throw SendException.retry("no answer within send-timeout " + settings.timeout().toMillis() + " ms", null);
-        }
-        HttpRequest request = HttpRequest.newBuilder(settings.datapointUrl())
-                .timeout(Duration.ofNanos(left))
+        HttpRequest.Builder request = HttpRequest.newBuilder(settings.datapointUrl())
                 .header("Content-Type", "application/json")
                 .header("X-SF-Token", settings.token().current().reveal())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        try {
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw SendException.retry("no answer within send-timeout " + settings.timeout().toMillis() + " ms", null);
-        } catch (IOException e) {
-            String message = e.getMessage();
-            throw SendException.retry(e.getClass().getSimpleName() + (message == null || message.isBlank() ? ""
-                    : ": " + message), null);
-        }
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        return Answers.send(client, request, deadline, time, settings.timeout());
     }
 
     /** Blip reloads: the token file is read again; when it cannot be read, the token stays, with a warning. */
