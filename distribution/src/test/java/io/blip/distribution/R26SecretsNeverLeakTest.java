@@ -149,7 +149,8 @@ class R26SecretsNeverLeakTest {
                     + " bytes), OTLP sends with the header secret, SIGTERM: 0 hits for the MySQL password, the API"
                     + " token and the OTLP header; a wrong token and no token get 401 on every endpoint but /health"
                     + " and /ready, so with a token /debug cannot be flipped without it; the API is bound to"
-                    + " 127.0.0.1 by default, so without a token only this host can flip it (" + remote + ").");
+                    + " 127.0.0.1 by default (" + remote + "), and bound to another address without a token, /debug"
+                    + " answers 403 to any caller not on this host (ApiSecurityTest).");
         }
     }
 

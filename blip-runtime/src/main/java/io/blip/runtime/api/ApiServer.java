@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -182,7 +183,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** A request as the handlers see it. */
-    private record Request(String method, String path, Map<String, String> query, boolean authorized) {
+    private record Request(String method, String path, Map<String, String> query, boolean authorized,
+                           InetAddress peer) {
         String id() {
             return query.getOrDefault("id", "");
         }
@@ -225,7 +227,7 @@ public final class ApiServer implements AutoCloseable {
             get("/monitors", r -> Reply.json(new TreeMap<>(backend.monitors())));
             get("/registered", r -> Reply.json(registered()));
             get("/config", this::config);
-            get("/debug", r -> Reply.json(Map.of("debugging", backend.toggleDebug())));
+            get("/debug", this::debug);
             get("/version", r -> Reply.json(api.version));
             get("/health", r -> Reply.json(Map.of("live", true)));
             get("/ready", this::ready);
@@ -276,7 +278,20 @@ public final class ApiServer implements AutoCloseable {
                 String text = printable(method) + " is not allowed on " + printable(path) + "; use " + route.method();
                 return new Reply(405, TEXT, text + "\n", Map.of("Allow", route.method()));
             }
-            return route.handler().apply(new Request(method, path, query(request.rawQuery()), authorized));
+            return route.handler().apply(new Request(method, path, query(request.rawQuery()), authorized,
+                    request.peer()));
+        }
+
+        /**
+         * Blip's debug toggle. Without {@code api.auth-token-file} only this host may flip it: debug logging
+         * writes every query and answer, which someone on the network should not be able to turn on.
+         */
+        private Reply debug(Request r) {
+            if (!api.tokenRequired() && !r.peer().isLoopbackAddress()) {
+                return Reply.text(403, "403 forbidden: GET /debug flips debug logging; without api.auth-token-file"
+                        + " only a caller on this host may (this one is " + r.peer().getHostAddress() + ")");
+            }
+            return Reply.json(Map.of("debugging", backend.toggleDebug()));
         }
 
         private static Reply unauthorized(boolean sentOne) {
@@ -467,6 +482,11 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Whether an {@code Authorization} header carries the token; always when none is configured. */
+    /** Whether requests must carry the token of {@code api.auth-token-file}. */
+    private boolean tokenRequired() {
+        return tokenDigest != null;
+    }
+
     private boolean authorized(String header) {
         if (tokenDigest == null) {
             return true;

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -52,8 +53,12 @@ public final class HttpListener implements AutoCloseable {
     static final int IDLE_MILLIS = 30_000;
     private static final Set<String> NO_BODY_METHODS = Set.of("HEAD");
 
-    /** One request: the method, the decoded path, the raw query (or null), headers by name in any case, the body. */
-    public record Request(String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body) {
+    /**
+     * One request: the method, the decoded path, the raw query (or null), headers by name in any case, the body,
+     * and the address of the peer that sent it.
+     */
+    public record Request(String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body,
+                          InetAddress peer) {
         /** The first value of a header, or null. */
         public String header(String name) {
             List<String> values = headers.get(name);
@@ -205,7 +210,7 @@ public final class HttpListener implements AutoCloseable {
             s.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
             OutputStream out = new BufferedOutputStream(s.getOutputStream(), 8192);
-            while (!closed && exchange(in, out)) {
+            while (!closed && exchange(in, out, s.getInetAddress())) {
                 // the next request on the same connection
             }
         } catch (SocketTimeoutException | SocketException e) {
@@ -225,15 +230,15 @@ public final class HttpListener implements AutoCloseable {
     }
 
     /** Reads one request and writes its reply; whether the connection stays open for another. */
-    private boolean exchange(InputStream in, OutputStream out) throws IOException {
+    private boolean exchange(InputStream in, OutputStream out, InetAddress peer) throws IOException {
         try {
-            return exchangeWithin(in, out);
+            return exchangeWithin(in, out, peer);
         } catch (HeadTooLarge e) {
             return fail(out, 431, "request headers too large");
         }
     }
 
-    private boolean exchangeWithin(InputStream in, OutputStream out) throws IOException {
+    private boolean exchangeWithin(InputStream in, OutputStream out, InetAddress peer) throws IOException {
         int[] budget = {MAX_HEAD};
         String line = readLine(in, budget);
         while (line != null && line.isEmpty()) {
@@ -314,7 +319,7 @@ public final class HttpListener implements AutoCloseable {
         }
         Reply reply;
         try {
-            reply = handler.handle(new Request(method, target.getPath(), target.getRawQuery(), headers, body));
+            reply = handler.handle(new Request(method, target.getPath(), target.getRawQuery(), headers, body, peer));
         } catch (RuntimeException e) {
             LOG.error("{}: {} {}: {}", name, printable(method), printable(target.getPath()), e.toString(), e);
             reply = Reply.text(500, "internal error\n");

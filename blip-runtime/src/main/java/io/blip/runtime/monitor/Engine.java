@@ -13,6 +13,7 @@ import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
 import io.blip.runtime.event.Event;
 import io.blip.api.plan.ErrorPolicy;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -498,6 +499,24 @@ final class Engine implements AutoCloseable {
     static String message(Throwable t) {
         String m = t.getMessage();
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+
+    /**
+     * Why a connection could not be made, in one line: the error's first line and, when the driver
+     * wraps a network error ("Communications link failure"), that error's cause too, e.g.
+     * {@code Communications link failure: Connection refused}.
+     */
+    static String connectMessage(Throwable t) {
+        String first = message(t).lines().findFirst().orElse("").strip();
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root == t || !(root instanceof IOException)) {
+            return first;
+        }
+        String cause = message(root).lines().findFirst().orElse("").strip();
+        return first.contains(cause) ? first : first + ": " + cause;
     }
 
     @Override

@@ -26,13 +26,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * that are due at each tick of the shared {@link LevelClock} (every level at once when it has
  * connected) and hands each collection to its sinks. One collection at a time: a tick that comes
  * while the last collection is still running is skipped, so sinks see intervals in order.
- * Connecting and preparing retry with backoff (up to 20 s apart) for as long as the monitor runs: a
- * MySQL that is down at start is picked up when it comes up. After every collection and every failed
+ * Connecting and preparing retry with backoff for as long as the monitor runs (Blip's steps: 0.5 s,
+ * growing 1.5 times, ±50 % jitter; capped at 15 s, where Blip waits up to 20 s): a MySQL that is down at
+ * start is picked up when it comes up. After every collection and every failed
  * attempt to connect, the sinks get the monitor's {@link MonitorHealth}. Backoff, time limits and stopping run on the {@link Time} the monitor is
  * given (virtual in tests).
  *
@@ -55,7 +59,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Monitor implements LevelClock.Ticker {
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
 
     /** Where a monitor is in its life. */
     public enum State { NEW, CONNECTING, RUNNING, STOPPED }
@@ -83,6 +88,8 @@ public final class Monitor implements LevelClock.Ticker {
     private CompletableFuture<String> nextCheck = new CompletableFuture<>(); // guarded by collection
     /** Writes heartbeats once the monitor runs, when {@code heartbeat.freq} is set. */
     private final java.util.Optional<HeartbeatWriter> heartbeat;
+    /** Where the backoff's jitter comes from: a number in [0, 1); a test pins it. */
+    private volatile DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
     private final List<Lane<?>> sinks;
     private final LevelClock levelClock;
     /** Where collections and their domains' queries run ({@link QueryThreads} at run time). */
@@ -221,7 +228,8 @@ public final class Monitor implements LevelClock.Ticker {
         } catch (InterruptedException e) {
             return; // stopped before it started
         }
-        Duration backoff = Duration.ofSeconds(1);
+        Duration step = FIRST_BACKOFF;
+        Duration backoff = step;
         LOG.info("{}: monitor {}: connecting to {}", Event.CONNECTING, id(), pool.redactedDsn());
         while (state == State.CONNECTING) {
             try {
@@ -257,11 +265,13 @@ public final class Monitor implements LevelClock.Ticker {
                 tick(now);
                 return;
             } catch (Exception e) {
-                lastError = Engine.message(e);
                 // Connected but not prepared: Blip's engine-prepare-error; not connected: its monitor-error.
-                Event event = e instanceof Engine.PrepareException ? Event.ENGINE_PREPARE_ERROR : Event.MONITOR_ERROR;
+                boolean prepared = e instanceof Engine.PrepareException;
+                lastError = prepared ? Engine.message(e) : Engine.connectMessage(e);
+                Event event = prepared ? Event.ENGINE_PREPARE_ERROR : Event.MONITOR_ERROR;
+                backoff = jittered(step);
                 LOG.warn("{}: monitor {}: not ready: {}; retrying in {} s", event, id(), lastError,
-                        backoff.toSeconds());
+                        String.format(Locale.ROOT, "%.1f", backoff.toMillis() / 1000.0));
                 if (state == State.CONNECTING) {
                     announce(offerHealth(false));
                 }
@@ -271,8 +281,22 @@ public final class Monitor implements LevelClock.Ticker {
             } catch (InterruptedException e) {
                 return;
             }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            step = step.multipliedBy(3).dividedBy(2);
+            if (step.compareTo(MAX_BACKOFF) > 0) {
+                step = MAX_BACKOFF;
+            }
         }
+    }
+
+    /** A step of the connect backoff, ±50 % at random (1,000 monitors of one host do not retry together), at most the cap. */
+    private Duration jittered(Duration step) {
+        long ms = (long) (step.toMillis() * (0.5 + jitter.getAsDouble()));
+        return ms > MAX_BACKOFF.toMillis() ? MAX_BACKOFF : Duration.ofMillis(ms);
+    }
+
+    /** Pins the backoff's jitter (0.5: none; 0 and 1: its least and most), so that a test knows the steps. */
+    void jitter(DoubleSupplier source) {
+        this.jitter = source;
     }
 
     private void logCollecting(Event event) {
@@ -694,7 +718,7 @@ public final class Monitor implements LevelClock.Ticker {
     /** Counters for status output. */
     public Map<String, Object> status() {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("state", state.name().toLowerCase(java.util.Locale.ROOT));
+        s.put("state", state.name().toLowerCase(Locale.ROOT));
         s.put("dsn", pool.redactedDsn());
         Collecting c = current;
         s.put("plan", c == null ? "" : c.plan().name());

@@ -123,7 +123,10 @@ public final class MysqlConnector implements AutoCloseable {
         return user + ":...@" + (address.isSocket() ? address.toString() : "tcp(" + address + ")") + "/";
     }
 
-    /** Opens a new physical connection, asking for fresh credentials once if access is denied. */
+    /**
+     * Opens a new physical connection; when access is denied, asks the credential source once more and
+     * logs in again only if that gave other credentials (one login per attempt while they are unchanged).
+     */
     public synchronized Connection connect() throws SQLException {
         if (target.tls().filesChanged()) {
             reloadTls("a TLS file changed");
@@ -145,6 +148,9 @@ public final class MysqlConnector implements AutoCloseable {
                 throw again;
             }
             reloadTls("access denied");
+            if (fresh.equals(c)) {
+                throw e; // the same user and password: a second login would only be denied again
+            }
             return open(fresh);
         }
     }

@@ -1,6 +1,7 @@
 package io.blip.runtime.api;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,17 @@ final class ApiClient {
         }
         this.http = builder.build();
         this.base = (ssl == null ? "http" : "https") + "://127.0.0.1:" + server.address().getPort();
+    }
+
+    private ApiClient(String base) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.base = base;
+    }
+
+    /** A client of {@code server} through one of this host's addresses (not loopback, say), over plain HTTP. */
+    static ApiClient via(InetAddress address, ApiServer server) {
+        String host = address.getHostAddress();
+        return new ApiClient("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.address().getPort());
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -14,6 +14,10 @@ import io.blip.testkit.TestCertificates.Authority;
 import io.blip.testkit.TestCertificates.Issued;
 import io.blip.testkit.TestCertificates.KeyFormat;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +44,12 @@ class ApiSecurityTest {
     }
 
     private ApiConfig withToken() throws IOException {
+        return withToken("127.0.0.1:0");
+    }
+
+    private ApiConfig withToken(String bind) throws IOException {
         Path file = Files.writeString(dir.resolve("token"), TOKEN + "\n");
-        return new ApiConfig("127.0.0.1:0", false, file.toString(), "", "", "");
+        return new ApiConfig(bind, false, file.toString(), "", "", "");
     }
 
     @Test
@@ -71,6 +79,38 @@ class ApiSecurityTest {
             assertEquals(404, client.send("GET", "/nope", TOKEN).statusCode());
             assertEquals(List.of("probe db1", "stop db1"), backend.calls);
         }
+    }
+
+    @Test
+    void withoutATokenOnlyThisHostMayFlipDebugLogging() throws Exception {
+        InetAddress remote = thisHostsNonLoopbackAddress();
+        try (ApiServer server = start(new ApiConfig("0.0.0.0:0", false))) {
+            HttpResponse<String> refused = ApiClient.via(remote, server).get("/debug");
+            assertEquals(403, refused.statusCode(), refused.body());
+            assertEquals("403 forbidden: GET /debug flips debug logging; without api.auth-token-file only a caller on"
+                    + " this host may (this one is " + remote.getHostAddress() + ")\n", refused.body());
+            assertFalse(backend.debugging, "not flipped");
+            assertEquals(200, ApiClient.via(remote, server).get("/status").statusCode(), "the rest stays open");
+
+            assertEquals("{\"debugging\":true}\n", new ApiClient(server).get("/debug").body(), "from 127.0.0.1");
+        }
+        try (ApiServer server = start(withToken("0.0.0.0:0"))) {
+            assertEquals(401, ApiClient.via(remote, server).get("/debug").statusCode());
+            assertEquals("{\"debugging\":false}\n", ApiClient.via(remote, server).send("GET", "/debug", TOKEN).body(),
+                    "with the token, from anywhere");
+        }
+    }
+
+    /** An IPv4 address of this host's own that is not loopback (the test machine's network interface). */
+    private static InetAddress thisHostsNonLoopbackAddress() throws SocketException {
+        return NetworkInterface.networkInterfaces().filter(i -> {
+                    try {
+                        return i.isUp() && !i.isLoopback();
+                    } catch (SocketException e) {
+                        return false;
+                    }
+                }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address).findFirst()
+                .orElseThrow(() -> new AssertionError("this host has no IPv4 address but loopback to call from"));
     }
 
     @Test

@@ -109,27 +109,43 @@ class MonitorTest {
     }
 
     @Test
-    void aMonitorThatCannotConnectTriesAgainAfter1_2_4_8_16_then20Seconds() throws Exception {
+    void aMonitorThatCannotConnectBacksOffInStepsGrowingOneAndAHalfTimesToFifteenSeconds() throws Exception {
+        assertBackoff(0.5, new long[] {500, 750, 1125, 1687, 2531, 3796, 5695, 8542, 12814, 15000, 15000});
+    }
+
+    @Test
+    void theBackoffsJitterTakesAtMostHalfAStep() throws Exception {
+        assertBackoff(0.0, new long[] {250, 375, 562, 843, 1265, 1898, 2847, 4271, 6407, 7500, 7500});
+    }
+
+    @Test
+    void theBackoffsJitterAddsAtMostHalfAStepAndNeverGoesPastTheCap() throws Exception {
+        assertBackoff(0.999_999, new long[] {749, 1124, 1687, 2530, 3796, 5693, 8542, 12812, 15000, 15000});
+    }
+
+    /** Each attempt of a monitor whose MySQL is not there comes exactly {@code gaps} ms after the last. */
+    private void assertBackoff(double jitter, long[] gaps) throws Exception {
         int closedPort;
         try (ServerSocket probe = new ServerSocket(0)) {
             closedPort = probe.getLocalPort();
         }
         Monitor m = monitor("127.0.0.1:" + closedPort, false);
+        m.jitter(() -> jitter);
         CompletionStage<MonitorHealth> next = m.nextHealth();
+        Instant at = time.now();
         m.start(Duration.ZERO);
         MonitorHealth first = get(next);
-        assertEquals(START, first.time(), "the first attempt at once");
+        assertEquals(at, first.time(), "the first attempt at once");
         assertFalse(first.up());
-        Instant at = START;
-        for (int gap : new int[] {1, 2, 4, 8, 16, 20, 20}) {
+        for (long gap : gaps) {
             next = m.nextHealth();
             time.awaitWaiters(2, WAIT); // the level clock, and the monitor backing off
-            time.advance(Duration.ofSeconds(gap).minusMillis(1));
+            time.advance(Duration.ofMillis(gap - 1));
             time.awaitWaiters(2, WAIT);
-            assertFalse(next.toCompletableFuture().isDone(), "no attempt 1 ms before the " + gap + " s backoff ends");
+            assertFalse(next.toCompletableFuture().isDone(), "no attempt 1 ms before the " + gap + " ms backoff ends");
             time.advance(Duration.ofMillis(1));
-            at = at.plusSeconds(gap);
-            assertEquals(at, get(next).time(), "an attempt " + gap + " s after the last");
+            at = at.plusMillis(gap);
+            assertEquals(at, get(next).time(), "an attempt " + gap + " ms after the last");
         }
         assertEquals(Monitor.State.CONNECTING, m.state());
         assertEquals(List.of(), collected);

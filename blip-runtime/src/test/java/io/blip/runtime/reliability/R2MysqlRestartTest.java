@@ -16,8 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * R2: MySQL restarts while a monitor collects each second (a private embedded MariaDB, stopped and started
- * again on its port with its data: the monitor's pooled connection dies with it). At most one interval
+ * R2: MySQL restarts while a monitor collects each second (a private embedded MariaDB, killed as
+ * {@code kill -9} does and started again on its port with its data, InnoDB recovering: the monitor's pooled
+ * connection dies with it). At most one interval
  * fails, the one that came while MySQL was down; the monitor is not restarted and its error clears itself.
  */
 class R2MysqlRestartTest {
@@ -37,7 +38,7 @@ class R2MysqlRestartTest {
             assertEquals(Map.of(DOMAIN, 0L), h.errors());
 
             // Down across one tick, then back, then the first ticks after it.
-            db.stop();
+            db.kill();
             List<String> intervals = new ArrayList<>();
             long errorsBefore = h.errors().get(DOMAIN);
             h = rig.tickThrough(m, Duration.ofSeconds(5)).health();
@@ -58,7 +59,7 @@ class R2MysqlRestartTest {
             assertSame(Monitor.State.RUNNING, m.state());
 
             Reliability.figure("R2", R2MysqlRestartTest.class, String.format(
-                    "a private MariaDB stopped across one tick of a 1 s level and started again (%d ms, wall clock):"
+                    "a private MariaDB killed (SIGKILL) across one tick of a 1 s level and started again (%d ms, wall clock):"
                             + " intervals from the stop on %s, so %d failed; the monitor was not restarted (started %s"
                             + " throughout) and is up again with no error in its latest collection",
                     restartMillis, intervals, failedIntervals, started));

@@ -67,6 +67,7 @@ class R6PasswordRotationTest {
 
             proxy.reset(); // the session is lost; new logins with the old password are denied
             asked.clear();
+            int loginsBefore = proxy.accepted();
             int denied = 5;
             int failedIntervals = 0;
             for (int i = 0; i < denied; i++) {
@@ -78,9 +79,11 @@ class R6PasswordRotationTest {
             }
             long reAsked = asked.stream().filter(r -> r == CredentialReason.ACCESS_DENIED).count();
             int asks = asked.size();
+            int logins = proxy.accepted() - loginsBefore;
             assertEquals(denied, failedIntervals, "denied while the file holds the old password");
             assertTrue(reAsked <= denied, "at most one fresh read per interval: " + asked);
             assertTrue(asks <= 2 * denied, "no hot loop: " + asks + " reads of the file in " + denied + " intervals");
+            assertTrue(logins <= denied, "one login per interval while the password is unchanged: " + logins);
 
             Files.writeString(file, "new-password\n");
             long before = h.errors().getOrDefault(DOMAIN, 0L);
@@ -90,9 +93,11 @@ class R6PasswordRotationTest {
 
             Reliability.figure("R6", R6PasswordRotationTest.class, String.format(
                     "ALTER USER, then the session reset: the open session had kept collecting; %d intervals with the"
-                            + " old password in the file all failed, with %d reads of the file (%d of them fresh reads"
-                            + " after access denied, ≤1 per interval); the file rewritten (trailing newline): collected"
-                            + " in the first interval after, 0 more failed", denied, asks, reAsked));
+                            + " old password in the file all failed, with %d logins (one per interval: the file read"
+                            + " again after access denied gave the same password, so no second login) and %d reads of"
+                            + " the file (%d of them fresh reads after access denied, ≤1 per interval); the file"
+                            + " rewritten (trailing newline): collected in the first interval after, 0 more failed",
+                    denied, logins, asks, reAsked));
         }
     }
 }
