@@ -33,7 +33,7 @@ class PlanInterpolatorTest {
                 "table", "${HB_DB:-blip}.heartbeat_%{monitor.tags.env}",
                 "host", "%{monitor.hostname}/%{monitor.id}/%{monitor.timeout-connect}")), DB1, Map.of());
 
-        assertEquals(Map.of("source", "db0", "table", "blip.heartbeat_prod", "host", "db1.local:3306/db1/10s"),
+        assertEquals(Map.of("source", "db0", "table", "blip.heartbeat_prod", "host", "db1.local:3306/db1/5s"),
                 p.levels().get("l").collect().get("repl.lag").options());
         assertEquals(List.of("current"), p.levels().get("l").collect().get("repl.lag").metrics());
     }
