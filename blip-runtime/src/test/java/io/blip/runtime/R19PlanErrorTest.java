@@ -46,8 +46,8 @@ class R19PlanErrorTest {
     void everyMistakeOfAPlanIsReportedAtOnceWithItsPathAtBootAndAtAReload() throws Exception {
         Path plan = CliRun.write(dir, "bad-plan.yaml", BAD_PLAN);
         Path empty = CliRun.write(dir, "empty-plan.yaml", "{}\n");
-        Path config = CliRun.write(dir, "blip.yaml", "plans:\n  files: [" + plan + ", " + empty + "]\nmonitors:\n"
-                + "  - hostname: 127.0.0.1:1\n");
+        Path config = CliRun.write(dir, "blip.yaml", "api: {bind: \"127.0.0.1:0\"}\nplans:\n  files: [" + plan + ", "
+                + empty + "]\nmonitors:\n  - hostname: 127.0.0.1:1\n");
         CliRun o = CliRun.check(dir, config);
 
         assertEquals(Cli.EXIT_ERROR, o.exit(), o.err());
@@ -70,7 +70,8 @@ class R19PlanErrorTest {
 
         Reliability.figure("R19", R19PlanErrorTest.class, String.format("plan files with a bad freq, an unknown"
                 + " domain in that level and in another, an unknown key of a domain and a plan with no level: boot"
-                + " failed (exit %d, %d ms) with all %d errors in one list, each file:line and plan path (e.g. %s);"
+                + " failed (exit %d, %d ms) with all %d errors in one list, each file:line and plan path (e.g., the"
+                + " temp dir left out, %s);"
                 + " a reload with them: %s", o.exit(), o.millis(), lines.size(),
                 lines.get(lines.size() - 1).strip().replace(dir + "/", "").replaceAll("\\. Available.*", ""), reload));
     }
