@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -142,7 +143,7 @@ public final class PlanFiles {
      */
     public record PlanFile(Plan plan, PlanLines lines, Map<String, Map<String, Domain>> unscheduled) {
         public PlanFile {
-            unscheduled = Map.copyOf(unscheduled);
+            unscheduled = Collections.unmodifiableMap(new LinkedHashMap<>(unscheduled)); // in file order
         }
     }
 
