@@ -170,7 +170,7 @@ class CliTest {
                   - hostname: db1
                 """);
         assertEquals(Cli.EXIT_ERROR, run("--config", cfg.toString(), "--run=false"));
-        assertTrue(err().contains("plans.files: plan 'rds.yaml': cloud.collect.aws.rds: no collector for domain "
+        assertTrue(err().contains("rds.yaml:4: plans.files: plan 'rds.yaml': cloud.collect.aws.rds: no collector for domain "
                 + "'aws.rds'. Available: [autoinc, error.account, "), err());
         assertTrue(err().contains("It ships in plugins/aws/; is that directory present?"), err());
     }

@@ -3,6 +3,7 @@ package io.blip.runtime.config;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -28,6 +29,11 @@ public final class Problems {
 
     public void addAll(Collection<String> more) {
         problems.addAll(more);
+    }
+
+    /** The problems so far, in the order they were found. */
+    public List<String> list() {
+        return List.copyOf(problems);
     }
 
     /** Throws a {@link ConfigException} listing every problem, if there is any. */

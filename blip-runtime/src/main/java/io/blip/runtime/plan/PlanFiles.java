@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,6 +71,19 @@ public final class PlanFiles {
      */
     public static List<Plan> load(List<String> files, Path baseDir, String configPath, Map<String, String> env)
             throws ConfigException {
+        Read read = readAll(files, baseDir, configPath, env);
+        if (!read.problems().isEmpty()) {
+            throw new ConfigException(read.problems());
+        }
+        return read.plans();
+    }
+
+    /**
+     * Reads the plan files as {@link #load} does, but keeps going past a problem: what could be read
+     * of every file (with its lines) and every problem, so that a caller validates what was read and
+     * reports the parser's problems and the validator's at once.
+     */
+    public static Read readAll(List<String> files, Path baseDir, String configPath, Map<String, String> env) {
         var problems = new Problems();
         var names = new LinkedHashSet<String>();
         for (int i = 0; i < files.size(); i++) {
@@ -89,45 +103,78 @@ public final class PlanFiles {
                 names.add(written);
             }
         }
-        var plans = new ArrayList<Plan>();
+        var read = new ArrayList<PlanFile>();
         for (String name : names) {
+            String display = baseDir.resolve(name).normalize().toString();
             try {
-                plans.add(read(name, baseDir.resolve(name).normalize(), env));
+                plan(name, display, ConfigTree.read(Path.of(display), display, env), problems).ifPresent(read::add);
             } catch (ConfigException e) {
-                problems.addAll(e.problems());
+                problems.addAll(e.problems()); // not YAML or HOCON: nothing of it can be read
             }
         }
-        problems.throwIfAny();
-        return plans;
+        return new Read(read, problems.list());
     }
 
-    /** Reads one plan file; the plan is called {@code name}. */
-    static Plan read(String name, Path file, Map<String, String> env) throws ConfigException {
-        String display = file.toString();
-        return plan(name, display, ConfigTree.read(file, display, env));
+    /**
+     * Plan files as read.
+     *
+     * @param files    what could be read of each file, in order
+     * @param problems every problem the files have, each with file and line
+     */
+    public record Read(List<PlanFile> files, List<String> problems) {
+        public Read {
+            files = List.copyOf(files);
+            problems = List.copyOf(problems);
+        }
+
+        /** The plans read, each with the levels that could be read. */
+        public List<Plan> plans() {
+            return files.stream().map(PlanFile::plan).toList();
+        }
+    }
+
+    /**
+     * What could be read of one plan file.
+     *
+     * @param plan        the plan, with every level whose freq could be read
+     * @param lines       where each key was written
+     * @param unscheduled the domains of each level whose freq could not be read, by level name: checked
+     *                    against the collectors all the same
+     */
+    public record PlanFile(Plan plan, PlanLines lines, Map<String, Map<String, Domain>> unscheduled) {
+        public PlanFile {
+            unscheduled = Collections.unmodifiableMap(new LinkedHashMap<>(unscheduled)); // in file order
+        }
     }
 
     /** A plan written in YAML, e.g. a resource; the plan is called {@code name}, its source {@code source}. */
     static Plan readYaml(String name, String source, String yaml) throws ConfigException {
-        return plan(name, source, ConfigTree.readYaml(yaml, source));
+        var problems = new Problems();
+        Optional<PlanFile> read = plan(name, source, ConfigTree.readYaml(yaml, source), problems);
+        problems.throwIfAny();
+        return read.orElseThrow().plan();
     }
 
-    private static Plan plan(String name, String display, ConfigNode root) throws ConfigException {
-        var problems = new Problems();
+    /** The plan of a file's tree, with what could be read of it; its problems go to {@code problems}. */
+    private static Optional<PlanFile> plan(String name, String display, ConfigNode root, Problems problems) {
         var levels = new LinkedHashMap<String, Level>();
         if (!(root instanceof MapNode map)) {
-            throw new ConfigException(root.origin() + ": a plan file holds a map of levels (level-name: {freq: 5s,"
+            problems.add(root.origin() + ": a plan file holds a map of levels (level-name: {freq: 5s,"
                     + " collect: {...}}), not " + root.kind());
+            return Optional.empty();
         }
         if (map.entries().isEmpty()) {
             problems.add(root, "the plan has no levels; write at least one (level-name: {freq: 5s, collect: {...}})");
         }
-        map.entries().forEach((levelName, node) -> level(levelName, node, problems).ifPresent(l -> levels.put(levelName, l)));
-        problems.throwIfAny();
-        return new Plan(name, display, levels);
+        var unscheduled = new LinkedHashMap<String, Map<String, Domain>>();
+        map.entries().forEach((levelName, node) -> level(levelName, node, problems, unscheduled)
+                .ifPresent(l -> levels.put(levelName, l)));
+        return Optional.of(new PlanFile(new Plan(name, display, levels), PlanLines.of(root), unscheduled));
     }
 
-    private static Optional<Level> level(String name, ConfigNode node, Problems problems) {
+    /** The level, when its freq could be read; else its domains go to {@code unscheduled}. */
+    private static Optional<Level> level(String name, ConfigNode node, Problems problems,
+                                         Map<String, Map<String, Domain>> unscheduled) {
         if (!(node instanceof MapNode level)) {
             problems.add(node, "expected a level (freq: 5s, collect: {...}), got " + node.kind());
             return Optional.empty();
@@ -152,7 +199,11 @@ public final class PlanFiles {
         } else if (domains != null && !(domains instanceof ScalarNode s && s.value() == null)) {
             problems.add(domains, "expected a map of domains (status.global: {...}), got " + domains.kind());
         }
-        return freq == null ? Optional.empty() : Optional.of(new Level(name, freq, collect, timeout));
+        if (freq == null) {
+            unscheduled.put(name, collect);
+            return Optional.empty();
+        }
+        return Optional.of(new Level(name, freq, collect, timeout));
     }
 
     /**

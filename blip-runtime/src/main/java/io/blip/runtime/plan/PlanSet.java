@@ -30,17 +30,21 @@ public final class PlanSet {
     private final Map<String, String> env;
     private final Function<String, String> unknownDomain;
     private final List<Plan> shared;
+    /** Where each key of a shared plan file was written, by the file ({@link Plan#source()}). */
+    private final Map<String, PlanLines> sharedLines;
     /** Rows of the plan table with a {@code monitor_id}: plans of that monitor. */
     private final List<PlanTable.Row> monitorRows;
 
     private PlanSet(BlipConfig config, Function<String, Optional<CollectorHelp>> helps,
                     Function<String, String> unknownDomain,
-                    Map<String, String> env, List<Plan> shared, List<PlanTable.Row> monitorRows) {
+                    Map<String, String> env, List<Plan> shared, Map<String, PlanLines> sharedLines,
+                    List<PlanTable.Row> monitorRows) {
         this.config = config;
         this.helps = helps;
         this.unknownDomain = unknownDomain;
         this.env = Map.copyOf(env);
         this.shared = List.copyOf(shared);
+        this.sharedLines = Map.copyOf(sharedLines);
         this.monitorRows = List.copyOf(monitorRows);
     }
 
@@ -68,16 +72,33 @@ public final class PlanSet {
                 shared.add(row.plan());
             }
         }
-        List<Plan> files = PlanFiles.load(config.plans().files(), config.baseDir(), "plans.files", env);
-        for (Plan p : files) {
-            problems.addAll(PlanValidator.problems(p, helps, unknownDomain, "plans.files"));
-        }
+        PlanFiles.Read files = PlanFiles.readAll(config.plans().files(), config.baseDir(), "plans.files", env);
+        problems.addAll(validate(files, helps, unknownDomain, "plans.files"));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        shared.addAll(files);
-        return new PlanSet(config, helps, unknownDomain, env, shared,
+        shared.addAll(files.plans());
+        return new PlanSet(config, helps, unknownDomain, env, shared, lines(files),
                 tableRows.stream().filter(r -> !r.monitorId().isEmpty()).toList());
+    }
+
+    /**
+     * The problems of plan files: the parser's, then the validator's for what could be read of each file
+     * (a domain no collector provides is reported beside a bad freq elsewhere in the file, in one list).
+     */
+    private static List<String> validate(PlanFiles.Read files, Function<String, Optional<CollectorHelp>> helps,
+                                         Function<String, String> unknownDomain, String configPath) {
+        List<String> problems = new ArrayList<>(files.problems());
+        for (PlanFiles.PlanFile f : files.files()) {
+            problems.addAll(PlanValidator.problems(f, helps, unknownDomain, configPath));
+        }
+        return problems;
+    }
+
+    private static Map<String, PlanLines> lines(PlanFiles.Read files) {
+        Map<String, PlanLines> lines = new LinkedHashMap<>();
+        files.files().forEach(f -> lines.put(f.plan().source(), f.lines()));
+        return lines;
     }
 
     /**
@@ -113,23 +134,22 @@ public final class PlanSet {
         String path = monitor.origin() + ".plans.files";
         List<Plan> own = new ArrayList<>();
         monitorRows.stream().filter(r -> r.monitorId().equals(monitor.id())).forEach(r -> own.add(r.plan()));
-        List<Plan> files = PlanFiles.load(monitor.plans().files(), config.baseDir(), path, env);
-        List<String> problems = new ArrayList<>();
-        for (Plan p : files) {
-            problems.addAll(PlanValidator.problems(p, helps, unknownDomain, path));
-        }
+        PlanFiles.Read files = PlanFiles.readAll(monitor.plans().files(), config.baseDir(), path, env);
+        List<String> problems = validate(files, helps, unknownDomain, path);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        own.addAll(files);
+        own.addAll(files.plans());
+        Map<String, PlanLines> lines = new LinkedHashMap<>(sharedLines);
+        lines.putAll(lines(files));
         Plan chosen = null;
         try {
             chosen = prepare(PlanChooser.choose(monitor, own, shared, config.plans()), monitor,
-                    monitor.origin() + ".plan");
+                    monitor.origin() + ".plan", lines);
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
-        Map<String, Plan> states = changePlans(monitor, own, monitor.plans().change(), problems);
+        Map<String, Plan> states = changePlans(monitor, own, monitor.plans().change(), problems, lines);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -146,8 +166,15 @@ public final class PlanSet {
         String at = monitor.origin() + ".exporter.plan";
         List<Plan> own = new ArrayList<>();
         monitorRows.stream().filter(r -> r.monitorId().equals(monitor.id())).forEach(r -> own.add(r.plan()));
-        own.addAll(PlanFiles.load(monitor.plans().files(), config.baseDir(), monitor.origin() + ".plans.files", env));
-        Plan plan = prepare(PlanChooser.named(name, at, monitor, own, shared, config.plans()), monitor, at);
+        PlanFiles.Read files = PlanFiles.readAll(monitor.plans().files(), config.baseDir(),
+                monitor.origin() + ".plans.files", env);
+        if (!files.problems().isEmpty()) {
+            throw new ConfigException(files.problems());
+        }
+        own.addAll(files.plans());
+        Map<String, PlanLines> lines = new LinkedHashMap<>(sharedLines);
+        lines.putAll(lines(files));
+        Plan plan = prepare(PlanChooser.named(name, at, monitor, own, shared, config.plans()), monitor, at, lines);
         if (plan.levels().size() != 1) {
             throw new ConfigException(List.of(at + ": plan '" + name + "' has " + plan.levels().size()
                     + " levels; an exporter plan has one, which each scrape collects (e.g. default-exporter)"));
@@ -157,7 +184,7 @@ public final class PlanSet {
 
     /** The plan of each state of {@code change} that names one; a problem for each name that is no plan. */
     private Map<String, Plan> changePlans(MonitorConfig monitor, List<Plan> own, PlanChangeConfig change,
-                                          List<String> problems) {
+                                          List<String> problems, Map<String, PlanLines> lines) {
         Map<String, Plan> byName = new LinkedHashMap<>();
         Map<String, Plan> states = new LinkedHashMap<>();
         for (String state : PlanChangeConfig.STATES) {
@@ -169,7 +196,8 @@ public final class PlanSet {
             try {
                 Plan plan = byName.get(name);
                 if (plan == null) {
-                    plan = prepare(PlanChooser.named(name, at, monitor, own, shared, config.plans()), monitor, at);
+                    plan = prepare(PlanChooser.named(name, at, monitor, own, shared, config.plans()), monitor, at,
+                            lines);
                     byName.put(name, plan);
                 }
                 states.put(state, plan);
@@ -180,10 +208,15 @@ public final class PlanSet {
         return states;
     }
 
-    /** A plan for the monitor: interpolated, validated again (options may come from the monitor), levelled up. */
-    private Plan prepare(Plan chosen, MonitorConfig monitor, String at) {
+    /**
+     * A plan for the monitor: interpolated, validated again (options may come from the monitor), levelled up.
+     *
+     * @param lines where the keys of each plan file were written, by file
+     */
+    private Plan prepare(Plan chosen, MonitorConfig monitor, String at, Map<String, PlanLines> lines) {
         Plan plan = PlanInterpolator.interpolate(chosen, monitor, env);
-        List<String> problems = PlanValidator.problems(plan, helps, unknownDomain, at);
+        List<String> problems = PlanValidator.problems(plan, lines.getOrDefault(plan.source(), PlanLines.NONE),
+                helps, unknownDomain, at);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

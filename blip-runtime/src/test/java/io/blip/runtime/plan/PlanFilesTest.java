@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -153,5 +154,44 @@ class PlanFilesTest {
                         file + ":8: slow.collect.innodb.metrics: expected a list of metric names, got a map"),
                 assertThrows(ConfigException.class, () -> PlanFiles.load(List.of("bad.yaml"), dir, "plans.files",
                         Map.of())).problems());
+    }
+
+    @Test
+    void whatCouldBeReadOfAFileWithProblemsIsValidatedWithItsLines() throws IOException {
+        write("mixed.yaml", """
+                kpi:
+                  freq: often
+                  collect:
+                    status.globl: {}
+                slow:
+                  freq: 10s
+                  collect:
+                    status.global:
+                      options:
+                        every: 1
+                      errors:
+                        access-denied: sometimes
+                """);
+        Path file = dir.resolve("mixed.yaml");
+
+        PlanFiles.Read read = PlanFiles.readAll(List.of("mixed.yaml"), dir, "plans.files", Map.of());
+
+        assertEquals(List.of(file + ":2: kpi.freq: 'often' is not a duration; write it like 5s, 250ms, 1m30s or 1h"),
+                read.problems());
+        assertEquals(List.of("slow"), List.copyOf(read.plans().getFirst().levels().keySet()));
+        String at = "plans.files: plan 'mixed.yaml': ";
+        assertEquals(List.of(
+                        file + ":10: " + at + "slow.collect.status.global.options.every: unknown option;"
+                                + " status.global has: all",
+                        file + ":12: " + at + "slow.collect.status.global.errors.access-denied: status.global has no"
+                                + " errors that a policy can apply to",
+                        file + ":12: " + at + "slow.collect.status.global.errors.access-denied: 'sometimes' is not an"
+                                + " error policy: unknown word 'sometimes'; write <report>,<metric>,<retry> with"
+                                + " report = report|report-once|ignore, metric = drop|zero, retry = retry|stop (any of"
+                                + " the three, in that order), e.g. ignore,drop,retry",
+                        file + ":4: " + at + "kpi.collect.status.globl: no such domain; available domains: repl,"
+                                + " size.database, status.global"),
+                PlanValidator.problems(read.files().getFirst(), d -> Optional.ofNullable(PlanValidatorTest.HELP.get(d)),
+                        d -> "no such domain; available domains: repl, size.database, status.global", "plans.files"));
     }
 }
