@@ -12,6 +12,7 @@ import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
 import io.blip.runtime.event.Event;
+import io.blip.runtime.mysql.MonitorPool;
 import io.blip.api.plan.ErrorPolicy;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -359,6 +360,7 @@ final class Engine implements AutoCloseable {
             clock.unwatch(this);
             Map<String, List<MetricValue>> values = new LinkedHashMap<>();
             int failed = 0;
+            int notTried = 0;
             boolean lost = false;
             for (int i = 0; i < domains.size(); i++) {
                 String domain = domains.get(i).name();
@@ -377,6 +379,7 @@ final class Engine implements AutoCloseable {
                 } else if (r.error() != null) {
                     failed++;
                     lost |= isConnectionFailure(r.error());
+                    notTried += notTried(r.error()) ? 1 : 0;
                     errors.merge(domain, 1L, Long::sum);
                     onError(level, domain, r.error()).filter(v -> !v.isEmpty()).ifPresent(v -> values.put(domain, v));
                 } else if (r.values() != null && !r.values().isEmpty()) {
@@ -385,8 +388,10 @@ final class Engine implements AutoCloseable {
             }
             reached = domains.isEmpty() || (failed < domains.size() && !lost);
             if (!reached) {
-                LOG.warn("{}: monitor {}: level {}: {} of {} domains failed{}", Event.ENGINE_COLLECT_ERROR, monitorId,
-                        level.name(), failed, domains.size(), lost ? "; MySQL was not reached" : "");
+                LOG.warn("{}: monitor {}: level {}: {} of {} domains failed{}{}", Event.ENGINE_COLLECT_ERROR, monitorId,
+                        level.name(), failed, domains.size(), lost ? "; MySQL was not reached" : "",
+                        notTried > 0 ? " (" + notTried + " without a new try: a connection failed earlier in this"
+                                + " collection)" : "");
             }
             then.accept(new Metrics(monitorId, plan.name(), level.name(), interval, begin, time.now(), values));
         }
@@ -425,9 +430,26 @@ final class Engine implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether the domain did not try to connect, because a connection failed earlier in the collection
+     * ({@link MonitorPool.NotTried}): the domain that tried reported why, the level's line counts the others.
+     */
+    static boolean notTried(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof MonitorPool.NotTried) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Optional<List<MetricValue>> onError(Level level, String domain, Throwable error) {
         Optional<ErrorHelp> declared = declaredError(domain, error);
+        boolean tried = !notTried(error);
         if (declared.isEmpty()) {
+            if (!tried) {
+                return Optional.empty();
+            }
             LOG.warn("{}: monitor {}: {} failed in level {}: {}", isBug(error) ? Event.COLLECTOR_PANIC
                     : Event.COLLECTOR_ERROR, monitorId, domain, level.name(), isBug(error) ? error : message(error));
             return Optional.empty();
@@ -443,7 +465,7 @@ final class Engine implements AutoCloseable {
             case REPORT_ONCE -> reportedOnce.add(domain + "/" + name);
             case IGNORE -> false;
         };
-        if (report) {
+        if (report && tried) {
             LOG.warn("{}: monitor {}: {} in level {}: {}: {} (policy: {})", Event.COLLECTOR_ERROR, monitorId, domain,
                     level.name(), name, message(error), text.isEmpty() ? "report,drop,retry" : text);
         }

@@ -452,6 +452,7 @@ public final class Monitor implements LevelClock.Ticker {
                     due.getLast().name(), n);
             return;
         }
+        pool.collectionBegins(); // one try at a new connection per collection, however many domains borrow
         threads.execute(() -> collectFrom(c, due, 0));
     }
 
@@ -495,6 +496,7 @@ public final class Monitor implements LevelClock.Ticker {
     }
 
     private void endCollection(Collecting c) {
+        pool.collectionEnds();
         MonitorHealth health = null;
         try {
             if (state == State.RUNNING) {

@@ -23,6 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * lent, so a MySQL restart costs one failed check, not a failed collection. Borrowers wait at most
  * the connect timeout. Idle times and waits are on the monitor's {@link Time} (virtual in tests).
  *
+ * <p>While a collection runs ({@link #collectionBegins()} to {@link #collectionEnds()}), a new connection
+ * that failed is not tried again: later borrowers get {@link NotTried} with its error at once. A level's
+ * domains each borrow a connection; without this, each would log in again (and a credential source read
+ * its secret again) for one refused password or one server down: one try per collection, not per domain.
+ *
  * <p>Why not a library pool (HikariCP, c3p0, the driver's): every new connection asks the monitor's
  * credential source, which may hand out a new password or token at any time and must be asked again
  * with {@code ACCESS_DENIED} when MySQL refuses one ({@link MysqlConnector}); library pools take one
@@ -64,6 +69,11 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
     private final Deque<Idle> idle = new ArrayDeque<>();
     private int waiting;
     private boolean closed;
+    private boolean collecting;
+    /** Counts collections: a connect that fails after its collection has ended does not count against the next. */
+    private long collection;
+    /** The new connection that failed in the collection running now, if any. */
+    private SQLException failed;
     /**
      * Per open connection, its reusable statements by SQL ({@link PooledConnection#reusable}); a
      * connection is used by one borrower at a time, so each inner map by one thread at a time.
@@ -90,12 +100,16 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
 
     private Connection borrow(boolean spare) throws SQLException {
         while (true) {
+            long during = collection();
             Idle next = take(spare);
             if (next == null) {
                 // A new connection: the first, or a spare.
                 try {
                     return new PooledConnection(this, connector.connect());
-                } catch (SQLException | RuntimeException e) {
+                } catch (SQLException e) {
+                    failed(e, during);
+                    throw e;
+                } catch (RuntimeException e) {
                     forget();
                     throw e;
                 }
@@ -129,6 +143,9 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
                 }
                 now = time.nanoTime();
                 if (open == 0 || spare && open < MAX_CONNECTIONS && now - spareAt >= 0) {
+                    if (failed != null) {
+                        throw new NotTried(failed);
+                    }
                     open++;
                     return null;
                 }
@@ -143,6 +160,44 @@ public final class MonitorPool implements ConnectionSource, AutoCloseable {
             throw new SQLException("interrupted while waiting for a connection", "08004", e);
         } finally {
             waiting--;
+        }
+    }
+
+    private synchronized long collection() {
+        return collection;
+    }
+
+    /**
+     * A new connection asked for during collection {@code during} failed: one less, and the rest of that
+     * collection, if it still runs, does not try again.
+     */
+    private synchronized void failed(SQLException e, long during) {
+        if (collecting && during == collection) {
+            failed = e;
+        }
+        forget();
+    }
+
+    /** A collection begins: its first borrower that needs a new connection tries one. */
+    public synchronized void collectionBegins() {
+        collecting = true;
+        collection++;
+        failed = null;
+    }
+
+    /** The collection has ended: borrowers outside collections (a scrape, the heartbeat) try every time. */
+    public synchronized void collectionEnds() {
+        collecting = false;
+        failed = null;
+    }
+
+    /**
+     * A new connection not tried, because one failed earlier in the same collection: that failure's message,
+     * SQLState and error code, and the failure as its cause.
+     */
+    public static final class NotTried extends SQLException {
+        NotTried(SQLException failed) {
+            super(failed.getMessage(), failed.getSQLState(), failed.getErrorCode(), failed);
         }
     }
 

@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -131,6 +134,59 @@ class MonitorPoolTest {
         }
         assertEquals(List.of(CredentialReason.CONNECT, CredentialReason.CONNECT, CredentialReason.ACCESS_DENIED),
                 asked);
+    }
+
+    @Test
+    void inACollectionAFailedConnectIsNotTriedAgainAndTheNextCollectionTries() throws Exception {
+        db.createUser("tries_user", "new-pw", "SELECT ON *.*");
+        AtomicInteger asked = new AtomicInteger();
+        CountDownLatch fifthAsk = new CountDownLatch(5);
+        AtomicReference<String> password = new AtomicReference<>("old-pw");
+        AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(0));
+        CredentialSource source = reason -> {
+            asked.incrementAndGet();
+            fifthAsk.countDown();
+            String pw = password.get();
+            try {
+                gate.get().await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return Credentials.of("tries_user", Secret.of(pw));
+        };
+        MonitorConfig m = monitor("tries_user", "", "");
+        try (MonitorPool pool = new MonitorPool("m1", TestMonitors.connector(m, source, Duration.ofSeconds(5)),
+                Duration.ofSeconds(5), time)) {
+            pool.collectionBegins();
+            SQLException denied = assertThrows(SQLException.class, pool::getConnection);
+            assertEquals(MysqlConnector.ER_ACCESS_DENIED, denied.getErrorCode());
+            assertEquals(2, asked.get(), "CONNECT, and ACCESS_DENIED once");
+            SQLException notTried = assertThrows(MonitorPool.NotTried.class, pool::getConnection);
+            assertEquals(denied.getMessage(), notTried.getMessage());
+            assertEquals(denied.getErrorCode(), notTried.getErrorCode());
+            assertEquals(denied.getSQLState(), notTried.getSQLState());
+            assertEquals(2, asked.get(), "the rest of the collection does not try again");
+            pool.collectionEnds();
+            assertThrows(SQLException.class, pool::getConnection);
+            assertEquals(4, asked.get(), "outside a collection, every borrower tries");
+
+            // A connect asked for in one collection that fails after the next has begun does not count there.
+            gate.set(new CountDownLatch(1));
+            pool.collectionBegins();
+            CompletableFuture<Connection> late = borrow(pool);
+            assertTrue(fifthAsk.await(10, TimeUnit.SECONDS), "the late borrower asks the source");
+            pool.collectionEnds();
+            pool.collectionBegins();
+            gate.get().countDown();
+            ExecutionException lateFailure = assertThrows(ExecutionException.class,
+                    () -> late.get(10, TimeUnit.SECONDS));
+            assertEquals(MysqlConnector.ER_ACCESS_DENIED, ((SQLException) lateFailure.getCause()).getErrorCode());
+            password.set("new-pw");
+            try (Connection c = pool.getConnection()) {
+                assertEquals("tries_user@%", currentUser(c), "the next collection tries, and logs in");
+            }
+            pool.collectionEnds();
+        }
     }
 
     @Test
