@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * collecting and sending to a real OTLP receiver; every API endpoint asked (and the controls used) with the
  * token, the wrong token and none; SIGTERM. Every byte it wrote and every answer it gave is scanned for each
  * secret: 0 hits. The API is on loopback unless told otherwise and refuses a wrong token with 401. The same at
- * TRACE with the password in Secrets Manager and AWS credentials with a session token. And the reliability suite's
+ * TRACE with the password in Secrets Manager and AWS credentials with a session token, the AWS SDK's and the JDK
+ * HTTP client's loggers asked for at TRACE too (Blip keeps them at INFO: below, they print the session token). And the reliability suite's
  * TRACE capture in every module (blip-testkit's {@link io.blip.testkit.TraceCapture}, which fails a class on a
  * hit) is scanned once more for every test secret, for the row's figure.
  */
@@ -173,8 +174,10 @@ class R26SecretsNeverLeakTest {
 
     /**
      * bin/blip at {@code logging.level: trace} with its MySQL password in Secrets Manager (a fake on loopback) and
-     * static AWS credentials with a session token: the AWS SDK and the JDK's HTTP client it uses run at the level
-     * Blip gives them, and neither the secret access key, the session token nor the secret's password shows.
+     * static AWS credentials with a session token, and {@code logging.levels} asking for the AWS SDK, the JDK's
+     * HTTP client and the MySQL driver at trace: Blip keeps the first two at INFO (at DEBUG the SDK's signer prints
+     * its canonical request, X-Amz-Security-Token included; at FINE HttpURLConnection every header), and neither
+     * the secret access key, the session token nor the secret's password shows.
      */
     @Test
     void aTraceRunWithAwsCredentialsShowsNoAwsSecret() throws Exception {
@@ -190,6 +193,7 @@ class R26SecretsNeverLeakTest {
             Path config = Files.writeString(work.resolve("aws.yaml"), """
                     logging:
                       level: trace
+                      levels: {software.amazon.awssdk: trace, sun.net.www.protocol.http: trace, com.mysql: trace}
                     api: {bind: "127.0.0.1:0"}
                     monitors:
                       - id: aws-one
@@ -219,6 +223,8 @@ class R26SecretsNeverLeakTest {
             String output = out.text() + err.text();
             assertEquals("AKIDR26TRACE", secrets.lastAccessKeyId().orElseThrow(), "the SDK signed with the test's key");
             assertTrue(output.contains(" DEBUG "), "the run logged at trace:\n" + tail(output));
+            assertTrue(output.contains("logging.levels.software.amazon.awssdk: trace would log credentials (request"
+                    + " signing, HTTP headers); kept at info"), "the floor is said:\n" + tail(output));
             for (String secret : List.of(password, secretKey, sessionToken)) {
                 assertEquals(0, count(output, secret), "an AWS secret in the output:\n" + tail(output));
             }
