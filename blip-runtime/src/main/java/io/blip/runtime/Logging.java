@@ -12,6 +12,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.io.PrintStream;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,6 +37,14 @@ public final class Logging extends ContextAwareBase implements Configurator {
             "software.amazon.awssdk", Level.INFO,
             // The JDK's HttpURLConnection (the AWS SDK's HTTP client) logs every request's headers at FINE:
             // the SSO bearer token, X-Amz-Security-Token, Authorization.
+            "sun.net.www.protocol.http", Level.INFO);
+    /**
+     * The loggers that print credentials below INFO, which not even {@code logging.levels} lowers (for them or a
+     * logger under them): the AWS SDK's request signer logs its canonical request, with X-Amz-Security-Token
+     * (the session token), at DEBUG; the JDK's HttpURLConnection every request header at FINE (R26).
+     */
+    private static final Map<String, Level> FLOORS = Map.of(
+            "software.amazon.awssdk", Level.INFO,
             "sun.net.www.protocol.http", Level.INFO);
     /**
      * The OTLP exporter logs every failed export as SEVERE with a stack trace; Blip's delivery reports
@@ -82,6 +91,24 @@ public final class Logging extends ContextAwareBase implements Configurator {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             install(context);
         }
+        log.levels().forEach((name, level) -> {
+            if (floored(name, level) != level) {
+                LoggerFactory.getLogger(Logging.class).warn("logging.levels.{}: {} would log credentials (request "
+                        + "signing, HTTP headers); kept at {}", name, level.toString().toLowerCase(Locale.ROOT),
+                        floored(name, level).toString().toLowerCase(Locale.ROOT));
+            }
+        });
+    }
+
+    /** What {@code logging.levels} asks of a logger, raised to its floor if it would print credentials. */
+    static Level floored(String logger, Level asked) {
+        for (Map.Entry<String, Level> f : FLOORS.entrySet()) {
+            boolean under = logger.equals(f.getKey()) || logger.startsWith(f.getKey() + ".");
+            if (under && asked.toInt() < f.getValue().toInt()) {
+                return f.getValue();
+            }
+        }
+        return asked;
     }
 
     /** Adds values no line may show (at reloads: the secrets of the config read again). */
@@ -131,7 +158,7 @@ public final class Logging extends ContextAwareBase implements Configurator {
         root.setLevel(settings.debug() ? Level.DEBUG : config.level());
         LIBRARIES.forEach((name, level) -> context.getLogger(name).setLevel(level));
         context.getLogger(OTEL_EXPORTER).setLevel(debug ? Level.DEBUG : Level.OFF);
-        config.levels().forEach((name, level) -> context.getLogger(name).setLevel(level));
+        config.levels().forEach((name, level) -> context.getLogger(name).setLevel(floored(name, level)));
 
         boolean json = settings.format() != null ? settings.format().equals("json") : config.json();
         lines = new LogLines(json, settings.log(), !(settings.quiet() || config.quiet()), debug,

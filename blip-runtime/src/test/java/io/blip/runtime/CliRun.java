@@ -1,5 +1,6 @@
 package io.blip.runtime;
 
+import io.blip.testkit.TraceCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,7 +21,10 @@ record CliRun(int exit, String err, long millis) {
         int exit = new Cli(Map.of("BLIP_PLUGINS", dir.resolve("no-plugins").toString()),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
                 .run(new String[] {"--config", config.toString(), "--run=false"});
-        return new CliRun(exit, err.toString(StandardCharsets.UTF_8), (System.nanoTime() - began) / 1_000_000);
+        long millis = (System.nanoTime() - began) / 1_000_000;
+        TraceCapture.output("blip-stdout", out.toString(StandardCharsets.UTF_8));
+        TraceCapture.output("blip-stderr", err.toString(StandardCharsets.UTF_8));
+        return new CliRun(exit, err.toString(StandardCharsets.UTF_8), millis);
     }
 
     /** Writes a fixture file into {@code dir}. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.blip.runtime.monitor.Monitor;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestSecrets;
 import io.blip.testkit.VirtualTime;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +36,7 @@ class R23StopLossReloadTest {
     @Test
     void aReloadBeyondTheStopLossIsRefusedWith412AndChangesNothingInBothForms() throws Exception {
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();
-        db.createUser("stop_loss", "stop-loss-pw", "SELECT, PROCESS ON *.*");
+        db.createUser("stop_loss", TestSecrets.secret("R23StopLossReloadTest.password", "stop-loss-pw"), "SELECT, PROCESS ON *.*");
         // stop-loss "2": stopping 3 of 5 is refused, 2 of 5 allowed.
         check(db, "2", List.of("a", "b", "c", "d", "e"), List.of("a", "b"), List.of("a", "b", "c"));
         // stop-loss "50%": stopping 3 of 4 (75 %) is refused, 2 of 4 (50 %) allowed.

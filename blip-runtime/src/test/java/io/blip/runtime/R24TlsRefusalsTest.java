@@ -25,6 +25,7 @@ import io.blip.testkit.TestCertificates;
 import io.blip.testkit.TestCertificates.Authority;
 import io.blip.testkit.TestCertificates.Issued;
 import io.blip.testkit.TestCertificates.KeyFormat;
+import io.blip.testkit.TestSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class R24TlsRefusalsTest {
     private static final String USER = "r24_user";
-    private static final String PASSWORD = "r24-pw";
+    private static final String PASSWORD = TestSecrets.secret("R24TlsRefusalsTest.PASSWORD", "r24-pw");
     /** A refusal is the handshake's answer, not a timeout: well below the 5 s connect timeout. */
     private static final long REFUSED_WITHIN_MS = 2_000;
 

@@ -42,7 +42,8 @@ public final class EmbeddedMariaDb implements MariaDbServer {
     public static final String VERSION = chosenVersion(System.getProperty(VERSION_PROPERTY, "10.11"));
     /** The account a replica made by {@link #replicaOf} replicates as. */
     public static final String REPLICATION_USER = "blip_repl";
-    static final String REPLICATION_PASSWORD = "repl-test-only";
+    static final String REPLICATION_PASSWORD = TestSecrets.secret("EmbeddedMariaDb.REPLICATION_PASSWORD",
+            "repl-test-only");
 
     private static EmbeddedMariaDb shared;
 

@@ -15,7 +15,7 @@ import java.util.Properties;
  */
 public interface MariaDbServer extends AutoCloseable {
     String ADMIN_USER = "blip_admin";
-    String ADMIN_PASSWORD = "admin-test-only";
+    String ADMIN_PASSWORD = TestSecrets.secret("MariaDbServer.ADMIN_PASSWORD", "admin-test-only");
 
     String host();
 

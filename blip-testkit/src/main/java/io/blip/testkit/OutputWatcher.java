@@ -28,6 +28,7 @@ public final class OutputWatcher {
     private OutputWatcher(String name, Signal signal) {
         this.name = name;
         this.signal = signal;
+        TraceCapture.watch(name, this::text);
     }
 
     /** Reads {@code in} (a process's stdout or stderr) on a thread of its own until it ends. */

@@ -21,6 +21,11 @@ public final class Reliability {
     private Reliability() {
     }
 
+    /** This module's {@code target/reliability/} (or what {@value #DIR_PROPERTY} names). */
+    public static Path dir() {
+        return Path.of(System.getProperty(DIR_PROPERTY, "target/reliability"));
+    }
+
     /**
      * Records a row's figure, replacing what the same test recorded for it before.
      *
@@ -32,7 +37,7 @@ public final class Reliability {
         if (!ROW.matcher(row).matches()) {
             throw new IllegalArgumentException("not a row of the matrix: " + row + " (R1 to R32)");
         }
-        Path dir = Path.of(System.getProperty(DIR_PROPERTY, "target/reliability"));
+        Path dir = dir();
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve(row + "-" + test.getName() + ".txt"),

@@ -1,5 +1,6 @@
 package io.blip.distribution;
 
+import io.blip.testkit.TraceCapture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -116,8 +117,11 @@ final class Dist {
             throw new AssertionError(command + " did not finish in " + RUN_SECONDS + " s; stderr:\n"
                     + Files.readString(err, StandardCharsets.UTF_8));
         }
-        return new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Result r = new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
+        TraceCapture.output("stdout", r.stdout());
+        TraceCapture.output("stderr", r.stderr());
+        return r;
     }
 
     /** A command's exit status and output. */

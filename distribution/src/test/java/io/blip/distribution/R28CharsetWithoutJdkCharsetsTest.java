@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * trip: utf8mb4 both ways ({@code character_set_results} is NULL: the driver asks for results unconverted).
  */
 class R28CharsetWithoutJdkCharsetsTest {
+    private static final String PASSWORD = TestSecrets.secret("R28CharsetWithoutJdkCharsetsTest.PASSWORD", "r28-pw");
     private static final String PROBE = """
             import java.sql.*;
             import java.util.Properties;
@@ -31,7 +33,7 @@ class R28CharsetWithoutJdkCharsetsTest {
                     for (String encoding : new String[] {"", "UTF-8"}) {
                         Properties p = new Properties();
                         p.setProperty("user", a[1]);
-                        p.setProperty("password", a[2]);
+                        p.setProperty("password", System.getenv("R28_PASSWORD"));
                         p.setProperty("sslMode", "DISABLED");
                         p.setProperty("allowPublicKeyRetrieval", "true");
                         if (!encoding.isEmpty()) {
@@ -71,10 +73,11 @@ class R28CharsetWithoutJdkCharsetsTest {
                     .orElseThrow();
         }
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();
-        db.createUser("blip_r28", "r28-pw", "USAGE ON *.*");
+        db.createUser("blip_r28", PASSWORD, "USAGE ON *.*");
         long start = System.nanoTime();
+        // The password in the environment, not the command line: the JDK logs a started command at FINER.
         Dist.Result r = Dist.run(List.of(java.toString(), "-cp", classes + ":" + driver, "CharsetProbe",
-                "jdbc:mysql://" + db.hostPort() + "/", "blip_r28", "r28-pw"), work, Map.of());
+                "jdbc:mysql://" + db.hostPort() + "/", "blip_r28"), work, Map.of("R28_PASSWORD", PASSWORD));
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(0, r.exit(), r.toString());
         // character_set_results NULL: the driver asks for results unconverted and decodes them itself.

@@ -7,6 +7,7 @@ import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.OutputWatcher;
 import io.blip.testkit.Reliability;
 import io.blip.testkit.Signal;
+import io.blip.testkit.TestSecrets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class R30ShutdownWhileSinkDownTest {
     private static final String USER = "blip_r30";
-    private static final String PASSWORD = "r30-pw";
+    private static final String PASSWORD = TestSecrets.secret("R30ShutdownWhileSinkDownTest.PASSWORD", "r30-pw");
     private static final Pattern NOT_SENT = Pattern.compile(
             "sink otlp \\([^)]*\\) closed after a flush of at most (\\d+) ms; (\\d+) collections not sent");
 
@@ -64,6 +65,7 @@ class R30ShutdownWhileSinkDownTest {
             Path config = work.resolve("blip.yaml");
             Files.writeString(config, """
                     api: {bind: "127.0.0.1:0"}
+                    logging: {level: trace}
                     mysql:
                       username: %s
                       password: %s

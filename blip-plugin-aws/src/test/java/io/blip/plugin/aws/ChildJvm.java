@@ -1,5 +1,6 @@
 package io.blip.plugin.aws;
 
+import io.blip.testkit.TraceCapture;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ public final class ChildJvm {
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        TraceCapture.output(main.getSimpleName(), out);
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError(main.getSimpleName() + " did not end: " + out);

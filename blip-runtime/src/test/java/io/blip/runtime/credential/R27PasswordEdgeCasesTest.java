@@ -14,6 +14,7 @@ import io.blip.runtime.mysql.MysqlConnector;
 import io.blip.runtime.mysql.TestMonitors;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ class R27PasswordEdgeCasesTest {
         PASSWORDS.put("unicode", "pässwörd-密码-🔑");
         PASSWORDS.put("256", "aZ9#;?@/:='\"\\ ".repeat(19).substring(0, 256 - 4) + "éß密ж");
         PASSWORDS.put("edges", " leading and trailing space ");
+        PASSWORDS.forEach((name, password) -> TestSecrets.secret("R27PasswordEdgeCasesTest." + name, password));
     }
 
     @TempDir

@@ -15,6 +15,7 @@ import io.blip.api.plan.Plan;
 import io.blip.api.time.Time;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestSecrets;
 import io.blip.testkit.VirtualTime;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * every 20 s (virtual time).
  */
 class R31HeartbeatFaultsTest {
+    private static final String PASSWORD = TestSecrets.secret("R31HeartbeatFaultsTest.PASSWORD", "r31-pw");
     private static final String TABLE = "r31.heartbeat";
     private static final String USER = "r31_writer";
 
@@ -45,11 +47,11 @@ class R31HeartbeatFaultsTest {
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();
         db.execute("CREATE DATABASE IF NOT EXISTS r31", HeartbeatWriter.TABLE_DDL.formatted(TABLE),
                 "DELETE FROM " + TABLE);
-        db.createUser(USER, "pw", "SELECT, INSERT, UPDATE, DELETE ON r31.*", "SELECT ON *.*");
+        db.createUser(USER, PASSWORD, "SELECT, INSERT, UPDATE, DELETE ON r31.*", "SELECT ON *.*");
 
         // The source writes, then goes down.
         var writer = new HeartbeatWriter("r31-src", new HeartbeatConfig("1s", "", "", TABLE),
-                db.dataSource(USER, "pw"), Time.system());
+                db.dataSource(USER, PASSWORD), Time.system());
         writer.start();
         awaitRow(db);
         writer.close();
@@ -90,7 +92,7 @@ class R31HeartbeatFaultsTest {
         int triesAt20;
         long rows;
         try (var onReadOnly = new HeartbeatWriter("r31-ro", new HeartbeatConfig("1s", "", "", TABLE),
-                HeartbeatWriterTest.counting(db.dataSource(USER, "pw"), tries), time)) {
+                HeartbeatWriterTest.counting(db.dataSource(USER, PASSWORD), tries), time)) {
             onReadOnly.start();
             time.awaitWaiters(1, Duration.ofSeconds(15));
             assertTrue(onReadOnly.status().startsWith("MySQL is read-only"), onReadOnly.status());
@@ -124,7 +126,7 @@ class R31HeartbeatFaultsTest {
         all.put("repl-check", "server_id");
         Plan plan = new Plan("lag", "test", Map.of("l", new Level("l", Duration.ofSeconds(1),
                 Map.of("repl.lag", new Domain("repl.lag", List.of("current"), all, Map.of())))));
-        Collector c = factory.make(CollectorContext.of(MonitorConfig.of("r31-replica"), db.dataSource(USER, "pw"),
+        Collector c = factory.make(CollectorContext.of(MonitorConfig.of("r31-replica"), db.dataSource(USER, PASSWORD),
                 Time.system()));
         c.prepare(plan);
         return c;

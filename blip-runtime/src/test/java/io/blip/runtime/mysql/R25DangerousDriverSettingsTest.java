@@ -18,6 +18,7 @@ import io.blip.runtime.config.Declarations;
 import io.blip.runtime.config.LoadContext;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class R25DangerousDriverSettingsTest {
     static final List<String> DANGEROUS = List.of("allowLoadLocalInfile", "allowUrlInLocalInfile",
             "allowMultiQueries", "autoDeserialize", "allowPublicKeyRetrieval");
     private static final String USER = "r25_user";
-    private static final String PASSWORD = "r25-pw";
+    private static final String PASSWORD = TestSecrets.secret("R25DangerousDriverSettingsTest.PASSWORD", "r25-pw");
 
     @TempDir
     Path dir;

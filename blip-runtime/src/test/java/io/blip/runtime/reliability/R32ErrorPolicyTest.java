@@ -12,6 +12,7 @@ import io.blip.runtime.monitor.Monitor;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.LogEvents;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestSecrets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * failure the server's general log has 0 further statements of that user.
  */
 class R32ErrorPolicyTest {
+    private static final String PASSWORD = TestSecrets.secret("R32ErrorPolicyTest.PASSWORD", "r32-pw");
     private static final String DOMAIN = "test.replica";
     private static final int INTERVALS = 6;
 
@@ -54,13 +56,13 @@ class R32ErrorPolicyTest {
     /** Runs a monitor with the policy; returns [error lines logged, statements the server received]. */
     private static List<Integer> run(EmbeddedMariaDb db, String user, String policy, List<String> measured)
             throws Exception {
-        db.createUser(user, "pw", "PROCESS ON *.*"); // no SLAVE MONITOR, REPLICATION CLIENT or SUPER
+        db.createUser(user, PASSWORD, "PROCESS ON *.*"); // no SLAVE MONITOR, REPLICATION CLIENT or SUPER
         Plan plan = new Plan("p", "test", Map.of("l", new Level("l", Duration.ofSeconds(1), Map.of(DOMAIN,
                 new Domain(DOMAIN, List.of("value"), Map.of(), policy.isEmpty() ? Map.of()
                         : Map.of("access-denied", policy))))));
         try (Rig rig = new Rig(); LogEvents log = new LogEvents("io.blip.runtime.monitor")) {
             Monitor m = rig.monitor(user, db.hostPort(), plan, Map.of(DOMAIN, showSlaveStatus()),
-                    reason -> Credentials.of(user, Secret.of("pw")), Duration.ofSeconds(5), Duration.ofSeconds(3));
+                    reason -> Credentials.of(user, Secret.of(PASSWORD)), Duration.ofSeconds(5), Duration.ofSeconds(3));
             rig.start(m);
             for (int i = 0; i < INTERVALS; i++) {
                 rig.tick(m);

@@ -17,6 +17,7 @@ import io.blip.runtime.mysql.TestMonitors;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
 import io.blip.testkit.TcpProxy;
+import io.blip.testkit.TestSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,7 @@ class R6PasswordRotationTest {
     @Test
     void aRotatedPasswordIsPickedUpTheIntervalAfterTheFileChangesWithoutAHotLoop() throws Exception {
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();
-        db.createUser(USER, "old-password");
+        db.createUser(USER, TestSecrets.secret("R6PasswordRotationTest.old", "old-password"));
         Path file = dir.resolve("password");
         Files.writeString(file, "old-password");
         List<CredentialReason> asked = new CopyOnWriteArrayList<>();
@@ -61,7 +62,7 @@ class R6PasswordRotationTest {
             MonitorHealth h = rig.start(m);
             assertTrue(h.up());
 
-            db.changePassword(USER, "new-password");
+            db.changePassword(USER, TestSecrets.secret("R6PasswordRotationTest.new", "new-password"));
             h = rig.tick(m);
             assertEquals(0L, h.errors().get(DOMAIN), "the open session keeps working after ALTER USER");
 

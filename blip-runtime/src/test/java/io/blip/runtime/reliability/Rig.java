@@ -21,6 +21,7 @@ import io.blip.runtime.monitor.Monitor;
 import io.blip.runtime.mysql.MonitorPool;
 import io.blip.runtime.mysql.MysqlConnector;
 import io.blip.runtime.mysql.TestMonitors;
+import io.blip.testkit.TestSecrets;
 import io.blip.testkit.VirtualTime;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -47,7 +48,7 @@ final class Rig implements AutoCloseable {
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     static final Duration WAIT = Duration.ofSeconds(20);
     static final String USER = "blip_rel";
-    static final String PASSWORD = "rel-pw";
+    static final String PASSWORD = TestSecrets.secret("Rig.PASSWORD", "rel-pw");
 
     final VirtualTime time = new VirtualTime(START);
     final LevelClock clock = new LevelClock(time);

@@ -2,6 +2,7 @@ package io.blip.testkit.aws;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.blip.testkit.TestSecrets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -93,12 +94,12 @@ public final class FakeSso implements AutoCloseable {
 
     /** The secret access key issued with {@code accessKeyId}. */
     public static String secretKeyOf(String accessKeyId) {
-        return "fake-sso-secret-" + accessKeyId;
+        return TestSecrets.secret("FakeSso.secret-key." + accessKeyId, "fake-sso-secret-" + accessKeyId);
     }
 
     /** The session token issued with {@code accessKeyId}. */
     public static String sessionTokenOf(String accessKeyId) {
-        return "fake-sso-session-" + accessKeyId;
+        return TestSecrets.secret("FakeSso.session-token." + accessKeyId, "fake-sso-session-" + accessKeyId);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.blip.testkit.aws;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.blip.testkit.TestSecrets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -156,7 +157,7 @@ public final class FakeSts implements AutoCloseable {
 
     /** The secret access key handed out with an access key id (derived from it, so tests can predict it). */
     public static String secretKeyOf(String accessKeyId) {
-        return "fake-sts-secret-" + accessKeyId;
+        return TestSecrets.secret("FakeSts.secret-key." + accessKeyId, "fake-sts-secret-" + accessKeyId);
     }
 
     /** Stops the server and releases stalled calls. */
@@ -242,7 +243,7 @@ public final class FakeSts implements AutoCloseable {
                 + "    <Credentials>\n"
                 + "      <AccessKeyId>" + keyId + "</AccessKeyId>\n"
                 + "      <SecretAccessKey>" + escape(secretKeyOf(keyId)) + "</SecretAccessKey>\n"
-                + "      <SessionToken>" + escape("fake-sts-session-token-" + keyId) + "</SessionToken>\n"
+                + "      <SessionToken>" + escape(TestSecrets.secret("FakeSts.session-token." + keyId, "fake-sts-session-token-" + keyId)) + "</SessionToken>\n"
                 + "      <Expiration>" + expiration + "</Expiration>\n"
                 + "    </Credentials>\n"
                 + "  </" + action + "Result>\n"

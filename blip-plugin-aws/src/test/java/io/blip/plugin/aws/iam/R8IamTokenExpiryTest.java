@@ -17,6 +17,7 @@ import io.blip.api.plugin.PluginServices;
 import io.blip.api.region.RegionLookup;
 import io.blip.plugin.aws.SecretScan;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestSecrets;
 import io.blip.testkit.VirtualTime;
 import java.net.URI;
 import java.time.Duration;
@@ -45,7 +46,8 @@ import org.junit.jupiter.api.Test;
 class R8IamTokenExpiryTest {
     private static final String HOST = "mydb.abcdefghijkl.us-east-1.rds.amazonaws.com";
     private static final Duration VALIDITY = Duration.ofSeconds(900);
-    private static final String SECRET_KEY = "blip/test/secret+key/0000000000000000000";
+    private static final String SECRET_KEY = TestSecrets.secret("R8IamTokenExpiryTest.SECRET_KEY",
+            "blip/test/secret+key/0000000000000000000");
 
     private final VirtualTime time = new VirtualTime(Instant.parse("2024-05-01T12:00:00Z"));
     /**

@@ -19,6 +19,7 @@ import io.blip.api.time.Time;
 import io.blip.plugin.aws.SecretScan;
 import io.blip.plugin.aws.TestMonitors.SystemProperties;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestSecrets;
 import io.blip.testkit.aws.FakeSecretsManager;
 import io.blip.testkit.aws.FakeSecretsManager.Fault;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,7 @@ class R10SecretMalformedTest {
             }
             scan.assertNoSecret(secrets, e.getMessage());
             fake.heal();
-            fake.put(ARN, "{\"password\": \"fixed-pw\"}");
+            fake.put(ARN, "{\"password\": \"" + TestSecrets.secret("R10SecretMalformedTest.fixed", "fixed-pw") + "\"}");
             assertEquals("fixed-pw", s.credentials(CredentialReason.CONNECT).password().reveal());
             recovered.incrementAndGet();
             return e;

@@ -17,6 +17,7 @@ import io.blip.api.time.Time;
 import io.blip.plugin.aws.SecretScan;
 import io.blip.plugin.aws.TestMonitors.SystemProperties;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestSecrets;
 import io.blip.testkit.aws.FakeSecretsManager;
 import io.blip.testkit.aws.FakeSecretsManager.Fault;
 import java.time.Duration;
@@ -36,8 +37,8 @@ import org.junit.jupiter.api.Test;
  * and names the secret's ARN, never its value. The real SDK client against the loopback fake.
  */
 class R9SecretsManagerFaultsTest {
-    private static final String OLD = "p4ss-one";
-    private static final String NEW = "p4ss-two";
+    private static final String OLD = TestSecrets.secret("R9SecretsManagerFaultsTest.OLD", "p4ss-one");
+    private static final String NEW = TestSecrets.secret("R9SecretsManagerFaultsTest.NEW", "p4ss-two");
     /** What scheduling on two busy shared cores may add to the 2 s limit, measured on the caller's side. */
     private static final long SLACK_MS = 300;
 
