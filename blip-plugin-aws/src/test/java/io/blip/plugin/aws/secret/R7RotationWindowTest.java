@@ -34,6 +34,7 @@ import io.blip.runtime.mysql.MysqlConnector;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
 import io.blip.testkit.TcpProxy;
+import io.blip.testkit.TestSecrets;
 import io.blip.testkit.VirtualTime;
 import io.blip.testkit.aws.FakeSecretsManager;
 import java.sql.Connection;
@@ -66,8 +67,8 @@ import org.junit.jupiter.api.Test;
 class R7RotationWindowTest {
     private static final String USER = "r7_rotated";
     private static final String ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:blip-r7-AbCdEf";
-    private static final String OLD = "r7-old-pw";
-    private static final String NEW = "r7-new-pw";
+    private static final String OLD = TestSecrets.secret("R7RotationWindowTest.old", "r7-old-pw");
+    private static final String NEW = TestSecrets.secret("R7RotationWindowTest.new", "r7-new-pw");
     private static final Duration INTERVAL = Duration.ofSeconds(1);
     /** "Observed to last around a minute" (AWS JDBC wrapper docs, Secrets Manager plugin). */
     private static final Duration WINDOW = Duration.ofSeconds(60);
