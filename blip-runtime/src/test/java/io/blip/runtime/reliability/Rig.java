@@ -1,10 +1,7 @@
 package io.blip.runtime.reliability;
 
-import io.blip.api.MetricType;
-import io.blip.api.MetricValue;
 import io.blip.api.MonitorHealth;
 import io.blip.api.Secret;
-import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
 import io.blip.api.collect.CollectorHelp;
@@ -21,12 +18,11 @@ import io.blip.runtime.monitor.Monitor;
 import io.blip.runtime.mysql.MonitorPool;
 import io.blip.runtime.mysql.MysqlConnector;
 import io.blip.runtime.mysql.TestMonitors;
+import io.blip.testkit.TestDomains;
 import io.blip.testkit.TestSecrets;
 import io.blip.testkit.VirtualTime;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,54 +75,24 @@ final class Rig implements AutoCloseable {
         return new Plan("p", "test", Map.of("l", new Level("l", freq, collect)));
     }
 
-    /** What a test collector does on its connection. */
-    interface Query {
-        double run(Connection c) throws SQLException, InterruptedException;
-    }
-
     /** A domain that borrows a connection from the monitor's pool and runs {@code query} on it. */
-    static CollectorFactory domain(String name, Query query) {
-        return domain(help(name).build(), query);
+    static CollectorFactory domain(String name, TestDomains.Query query) {
+        return TestDomains.domain(name, query);
     }
 
     /** The help of a test domain of one metric, {@code value}, for a test to add errors to. */
     static CollectorHelp.Builder help(String name) {
-        return CollectorHelp.builder(name, "a reliability test's domain")
-                .metric("value", MetricType.GAUGE, "what the query returned");
+        return TestDomains.help(name);
     }
 
     /** A domain of that help that runs {@code query} on a connection of the monitor's pool. */
-    static CollectorFactory domain(CollectorHelp help, Query query) {
-        return new CollectorFactory() {
-            @Override
-            public CollectorHelp help() {
-                return help;
-            }
-
-            @Override
-            public Collector make(CollectorContext context) {
-                return new Collector() {
-                    @Override
-                    public void prepare(Plan plan) {
-                    }
-
-                    @Override
-                    public List<MetricValue> collect(String level) throws SQLException, InterruptedException {
-                        try (Connection c = context.db().getConnection()) {
-                            return List.of(MetricValue.gauge("value", query.run(c)));
-                        }
-                    }
-                };
-            }
-        };
+    static CollectorFactory domain(CollectorHelp help, TestDomains.Query query) {
+        return TestDomains.domain(help, query);
     }
 
     /** {@code SELECT 1} on the connection. */
     static double selectOne(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
-            rs.next();
-            return rs.getDouble(1);
-        }
+        return TestDomains.selectOne(c);
     }
 
     Monitor monitor(String id, String hostPort, Plan plan, Map<String, CollectorFactory> domains) {

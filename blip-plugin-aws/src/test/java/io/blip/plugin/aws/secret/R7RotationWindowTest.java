@@ -3,14 +3,10 @@ package io.blip.plugin.aws.secret;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.blip.api.MetricType;
-import io.blip.api.MetricValue;
 import io.blip.api.MonitorHealth;
 import io.blip.api.Secret;
-import io.blip.api.collect.Collector;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
-import io.blip.api.collect.CollectorHelp;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MysqlConfig;
 import io.blip.api.credential.CredentialContext;
@@ -34,12 +30,10 @@ import io.blip.runtime.mysql.MysqlConnector;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
 import io.blip.testkit.TcpProxy;
+import io.blip.testkit.TestDomains;
 import io.blip.testkit.TestSecrets;
 import io.blip.testkit.VirtualTime;
 import io.blip.testkit.aws.FakeSecretsManager;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,7 +97,7 @@ class R7RotationWindowTest {
                     source, Duration.ofSeconds(3), List.of(), files, time);
             MonitorPool pool = new MonitorPool(config.id(), connector, config.mysql().timeoutConnect(), time);
             Map<String, CollectorFactory> domains = new LinkedHashMap<>();
-            DOMAINS.forEach(d -> domains.put(d, selectOne(d)));
+            DOMAINS.forEach(d -> domains.put(d, TestDomains.domain(d, TestDomains::selectOne)));
             m = new Monitor(config, plan(), domains, CollectorContext.of(config, pool, time), pool, List.of(), clock,
                     threads, time);
 
@@ -224,36 +218,6 @@ class R7RotationWindowTest {
         Map<String, Domain> collect = new LinkedHashMap<>();
         DOMAINS.forEach(d -> collect.put(d, new Domain(d, List.of("value"), Map.of(), Map.of())));
         return new Plan("p", "test", Map.of("l", new Level("l", INTERVAL, collect)));
-    }
-
-    /** A domain that borrows a connection of the monitor's pool and reads {@code SELECT 1} on it. */
-    private static CollectorFactory selectOne(String name) {
-        CollectorHelp help = CollectorHelp.builder(name, "a reliability test's domain")
-                .metric("value", MetricType.GAUGE, "1").build();
-        return new CollectorFactory() {
-            @Override
-            public CollectorHelp help() {
-                return help;
-            }
-
-            @Override
-            public Collector make(CollectorContext context) {
-                return new Collector() {
-                    @Override
-                    public void prepare(Plan plan) {
-                    }
-
-                    @Override
-                    public List<MetricValue> collect(String level) throws Exception {
-                        try (Connection c = context.db().getConnection(); Statement s = c.createStatement();
-                             ResultSet rs = s.executeQuery("SELECT 1")) {
-                            rs.next();
-                            return List.of(MetricValue.gauge("value", rs.getDouble(1)));
-                        }
-                    }
-                };
-            }
-        };
     }
 
     /** Collections in which a domain failed, so far. */
