@@ -93,6 +93,8 @@ public final class Soak implements Callable<Integer> {
             try (blip) {
                 awaitAllCollecting(api, ids, blip, time);
                 long javaPid = javaPid(blip, time);
+                String blipJvm = Proc.exe(javaPid) + " (" + run(Proc.exe(javaPid), "-version").lines().findFirst()
+                        .orElse("") + ")";
                 Instant faultsFrom = Instant.now().plus(WARMUP);
                 Thread sampler = Thread.ofVirtual().name("soak-sampler").start(() -> sample(javaPid, samples, time));
                 Thread poller = Thread.ofVirtual().name("soak-poller").start(() -> poll(api, ids, ledger, time));
@@ -119,7 +121,7 @@ public final class Soak implements Callable<Integer> {
                 var secrets = SoakSecrets.scan(dir, faults.passwords(), setup.headerSecret());
                 var result = new SoakReport.Result(minutes, monitors, began, faultsFrom, quietTo, ended, commit, dist,
                         Machine.describe(), faults.done(), lines, samples, output.events(), output.examples(),
-                        receiver.accepted(), receiver.refused(), secrets, setup.removable(), command);
+                        receiver.accepted(), receiver.refused(), secrets, setup.removable(), command, blipJvm);
                 SoakReport.write(report, result, receiver);
                 keep(dir);
                 System.out.println(SoakReport.verdict(result));

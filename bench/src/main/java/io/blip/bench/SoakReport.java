@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +23,7 @@ final class SoakReport {
                   String commit, Distribution dist, Machine machine, List<SoakFaults.Fault> faults,
                   List<SoakLedger.Line> lines, List<Soak.Sample> samples, Map<String, Long> events,
                   List<String> eventExamples, long accepted, long refused, SoakSecrets.Scan secrets,
-                  List<String> removable, List<String> command) {
+                  List<String> removable, List<String> command, String blipJvm) {
         long unexplained() {
             return lines.stream().mapToLong(l -> Math.abs(l.unexplained())).sum();
         }
@@ -56,7 +57,8 @@ final class SoakReport {
         md.add("**Verdict:** " + verdict(r));
         md.add("");
         md.add("- Machine: " + r.machine());
-        md.add("- JDK (harness): " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        md.add("- JDK: bin/blip runs " + r.blipJvm() + "; the harness " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.version"));
         md.add("- Commit: " + r.commit() + "; distribution " + r.dist().version() + " built "
                 + r.dist().built().truncatedTo(ChronoUnit.SECONDS));
         md.add("- Start " + r.began().truncatedTo(ChronoUnit.SECONDS) + ", faults from "
@@ -147,15 +149,31 @@ final class SoakReport {
                 .filter(m -> !r.removable().contains(m)).toList();
         md.add(missedRow("baseline (no fault)", r.faultsFrom().minus(Duration.ofSeconds(25)), r.quietTo(), steady,
                 receiver));
+        Map<SoakFaults.Kind, long[]> byKind = new EnumMap<>(SoakFaults.Kind.class);
         for (SoakFaults.Fault f : r.faults()) {
-            md.add(missedRow(f.kind().name().toLowerCase(Locale.ROOT) + " #" + f.round(), f.start(),
-                    f.end().plus(RECOVERY), steady, receiver));
+            long[] missed = missed(f.start(), f.end().plus(RECOVERY), steady, receiver);
+            md.add(row(f.kind().name().toLowerCase(Locale.ROOT) + " #" + f.round(), missed, steady.size()));
+            long[] sum = byKind.computeIfAbsent(f.kind(), k -> new long[3]);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += missed[i];
+            }
         }
+        md.add("");
+        md.add("Per fault type, all its rounds together:");
+        md.add("");
+        md.add("| fault | seconds | 1 s level: missed (per monitor) | 5 s level: missed (per monitor) |");
+        md.add("|---|---|---|---|");
+        byKind.forEach((kind, missed) -> md.add(row(kind.name().toLowerCase(Locale.ROOT), missed, steady.size())));
         md.add("");
     }
 
     private static String missedRow(String name, Instant from, Instant to, List<String> monitors,
                                      SoakReceiver receiver) {
+        return row(name, missed(from, to, monitors, receiver), monitors.size());
+    }
+
+    /** The window's whole seconds, and the 1 s and 5 s intervals missed in it, summed over {@code monitors}. */
+    private static long[] missed(Instant from, Instant to, List<String> monitors, SoakReceiver receiver) {
         long seconds = Duration.between(from, to).toSeconds();
         long missed1 = 0;
         long missed5 = 0;
@@ -165,8 +183,12 @@ final class SoakReport {
             missed1 += Math.max(0, seconds - receiver.received(m, a, b, false));
             missed5 += Math.max(0, seconds / 5 - receiver.received(m, a, b, true));
         }
-        return "| " + name + " | " + seconds + " | " + missed1 + " (" + num((double) missed1 / monitors.size(), 1)
-                + ") | " + missed5 + " (" + num((double) missed5 / monitors.size(), 1) + ") |";
+        return new long[] {seconds, missed1, missed5};
+    }
+
+    private static String row(String name, long[] missed, int monitors) {
+        return "| " + name + " | " + missed[0] + " | " + missed[1] + " (" + num((double) missed[1] / monitors, 1)
+                + ") | " + missed[2] + " (" + num((double) missed[2] / monitors, 1) + ") |";
     }
 
     private static void resources(List<String> md, Result r) {
