@@ -388,10 +388,14 @@ final class Engine implements AutoCloseable {
             }
             reached = domains.isEmpty() || (failed < domains.size() && !lost);
             if (!reached) {
-                LOG.warn("{}: monitor {}: level {}: {} of {} domains failed{}{}", Event.ENGINE_COLLECT_ERROR, monitorId,
-                        level.name(), failed, domains.size(), lost ? "; MySQL was not reached" : "",
+                // Whether anything is left to send: a domain that answered before the connection was lost
+                // keeps its values, and the collection goes to the sinks; one with no values goes nowhere.
+                LOG.warn("{}: monitor {}: level {}: {} of {} domains failed{}{}; {}", Event.ENGINE_COLLECT_ERROR,
+                        monitorId, level.name(), failed, domains.size(), lost ? "; MySQL was not reached" : "",
                         notTried > 0 ? " (" + notTried + " without a new try: a connection failed earlier in this"
-                                + " collection)" : "");
+                                + " collection)" : "",
+                        values.isEmpty() ? "no values to send"
+                                : "values kept from " + values.size() + (values.size() == 1 ? " domain" : " domains"));
             }
             then.accept(new Metrics(monitorId, plan.name(), level.name(), interval, begin, time.now(), values));
         }

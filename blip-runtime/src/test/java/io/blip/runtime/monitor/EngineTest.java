@@ -11,6 +11,7 @@ import io.blip.api.collect.CollectorHelp;
 import io.blip.api.plan.Domain;
 import io.blip.api.plan.Level;
 import io.blip.api.plan.Plan;
+import io.blip.testkit.LogEvents;
 import io.blip.testkit.VirtualTime;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -129,6 +130,10 @@ class EngineTest {
                 return List.of(MetricValue.gauge("value", 99));
             }
         };
+    }
+
+    private static List<String> collectErrors(LogEvents log) {
+        return log.all().stream().filter(e -> e.startsWith("WARN engine-collect-error:")).toList();
     }
 
     private static Map<String, Double> values(Metrics m) {
@@ -358,7 +363,11 @@ class EngineTest {
         assertEquals(true, e.reached(), "a domain without the privilege does not make MySQL down");
 
         Engine allFail = engine(plan(Duration.ofSeconds(5), domain("a", Map.of())), Map.of("a", failing(1227, calls)));
-        allFail.collect(allFail.plan().levels().get("l"), 1);
+        try (LogEvents log = new LogEvents(Engine.class)) {
+            allFail.collect(allFail.plan().levels().get("l"), 1);
+            assertEquals(List.of("WARN engine-collect-error: monitor m1: level l: 1 of 1 domains failed; no values to"
+                    + " send"), collectErrors(log), "a collection with nothing in it, which no sink is given");
+        }
         assertEquals(false, allFail.reached(), "nothing came back");
     }
 
@@ -375,7 +384,11 @@ class EngineTest {
                 throw new SQLException("Communications link failure", "08S01", 0);
             }
         }));
-        e.collect(plan.levels().get("l"), 1);
+        try (LogEvents log = new LogEvents(Engine.class)) {
+            e.collect(plan.levels().get("l"), 1);
+            assertEquals(List.of("WARN engine-collect-error: monitor m1: level l: 1 of 2 domains failed; MySQL was not"
+                    + " reached; values kept from 1 domain"), collectErrors(log), "the values of the domain that answered go on");
+        }
         assertEquals(false, e.reached());
         assertEquals(true, Engine.isConnectionFailure(new RuntimeException(new SQLException("denied", "28000", 1045))));
         assertEquals(true, Engine.isConnectionFailure(new SQLException("gone", "HY000", 2013)));
