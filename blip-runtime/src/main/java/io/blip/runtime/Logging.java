@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Blip's logging, set up in code on Logback: errors and warnings always to STDERR; info events to
@@ -39,13 +40,12 @@ public final class Logging extends ContextAwareBase implements Configurator {
             // the SSO bearer token, X-Amz-Security-Token, Authorization.
             "sun.net.www.protocol.http", Level.INFO);
     /**
-     * The loggers that print credentials below INFO, which not even {@code logging.levels} lowers (for them or a
-     * logger under them): the AWS SDK's request signer logs its canonical request, with X-Amz-Security-Token
-     * (the session token), at DEBUG; the JDK's HttpURLConnection every request header at FINE (R26).
+     * The loggers of {@link #LIBRARIES} that print credentials below their level there, which not even
+     * {@code logging.levels} lowers (for them or a logger under them): the AWS SDK's request signer logs its
+     * canonical request, with X-Amz-Security-Token (the session token), at DEBUG; the JDK's HttpURLConnection
+     * every request header at FINE (R26).
      */
-    private static final Map<String, Level> FLOORS = Map.of(
-            "software.amazon.awssdk", Level.INFO,
-            "sun.net.www.protocol.http", Level.INFO);
+    private static final Set<String> FLOORED = Set.of("software.amazon.awssdk", "sun.net.www.protocol.http");
     /**
      * The OTLP exporter logs every failed export as SEVERE with a stack trace; Blip's delivery reports
      * failures itself (when they start and end, with counts), so those lines only with --debug.
@@ -102,10 +102,11 @@ public final class Logging extends ContextAwareBase implements Configurator {
 
     /** What {@code logging.levels} asks of a logger, raised to its floor if it would print credentials. */
     static Level floored(String logger, Level asked) {
-        for (Map.Entry<String, Level> f : FLOORS.entrySet()) {
-            boolean under = logger.equals(f.getKey()) || logger.startsWith(f.getKey() + ".");
-            if (under && asked.toInt() < f.getValue().toInt()) {
-                return f.getValue();
+        for (String f : FLOORED) {
+            Level floor = LIBRARIES.get(f);
+            boolean under = logger.equals(f) || logger.startsWith(f + ".");
+            if (under && asked.toInt() < floor.toInt()) {
+                return floor;
             }
         }
         return asked;
