@@ -10,6 +10,7 @@ import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.LogEvents;
 import io.blip.testkit.Reliability;
 import io.blip.testkit.TcpProxy;
+import io.blip.testkit.TestDomains;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,7 +40,7 @@ class R1MysqlDownAtStartTest {
         try (Rig rig = new Rig(); TcpProxy proxy = TcpProxy.in(db); LogEvents log = new LogEvents("io.blip.runtime")) {
             proxy.refuseNew();
             Monitor m = rig.monitor("r1", proxy.hostPort(), Rig.plan(Duration.ofSeconds(1), DOMAIN),
-                    Map.of(DOMAIN, Rig.domain(DOMAIN, Rig::selectOne)));
+                    Map.of(DOMAIN, TestDomains.domain(DOMAIN, TestDomains::selectOne)));
             List<Instant> attempts = new CopyOnWriteArrayList<>();
             MonitorHealth first = rig.start(m);
             assertFalse(first.up(), "started, MySQL down");

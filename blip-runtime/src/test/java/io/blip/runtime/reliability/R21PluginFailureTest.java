@@ -8,6 +8,7 @@ import io.blip.runtime.monitor.Monitor;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.LogEvents;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestDomains;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,12 @@ class R21PluginFailureTest {
         List<Double> fine = new CopyOnWriteArrayList<>();
         try (Rig rig = new Rig(); LogEvents log = new LogEvents("io.blip.runtime.monitor")) {
             Monitor m = rig.monitor("r21", db.hostPort(), Rig.plan(Duration.ofSeconds(1), FAULTY, FINE), Map.of(
-                    FAULTY, Rig.domain(FAULTY, c -> {
+                    FAULTY, TestDomains.domain(FAULTY, c -> {
                         faultyCalls.incrementAndGet();
                         throw new NullPointerException("a plugin's bug");
                     }),
-                    FINE, Rig.domain(FINE, c -> {
-                        double v = Rig.selectOne(c);
+                    FINE, TestDomains.domain(FINE, c -> {
+                        double v = TestDomains.selectOne(c);
                         fine.add(v);
                         return v;
                     })));

@@ -9,6 +9,7 @@ import io.blip.runtime.monitor.Monitor;
 import io.blip.runtime.mysql.MonitorPool;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestDomains;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -50,7 +51,7 @@ class R22ManyMonitorsTest {
             List<Monitor> monitors = new ArrayList<>();
             for (int i = 0; i < MONITORS; i++) {
                 monitors.add(rig.monitor("m" + i, db.hostPort(), Rig.plan(Duration.ofSeconds(1), DOMAIN),
-                        Map.of(DOMAIN, Rig.domain(DOMAIN, Rig::selectOne))));
+                        Map.of(DOMAIN, TestDomains.domain(DOMAIN, TestDomains::selectOne))));
             }
             List<CompletableFuture<MonitorHealth>> first = next(monitors);
             monitors.forEach(m -> m.start(Duration.ZERO));

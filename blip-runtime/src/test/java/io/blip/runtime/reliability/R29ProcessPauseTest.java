@@ -6,6 +6,7 @@ import io.blip.api.MonitorHealth;
 import io.blip.runtime.monitor.Monitor;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestDomains;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,9 +30,9 @@ class R29ProcessPauseTest {
         List<Instant> collected = new CopyOnWriteArrayList<>();
         try (Rig rig = new Rig()) {
             Monitor m = rig.monitor("r29", db.hostPort(), Rig.plan(Duration.ofSeconds(1), DOMAIN),
-                    Map.of(DOMAIN, Rig.domain(DOMAIN, c -> {
+                    Map.of(DOMAIN, TestDomains.domain(DOMAIN, c -> {
                         collected.add(rig.time.now());
-                        return Rig.selectOne(c);
+                        return TestDomains.selectOne(c);
                     })));
             rig.start(m);
             for (int i = 0; i < 3; i++) {

@@ -8,6 +8,7 @@ import io.blip.api.MonitorHealth;
 import io.blip.runtime.monitor.Monitor;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestDomains;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ class R2MysqlRestartTest {
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start(); Rig rig = new Rig()) {
             db.createUser(Rig.USER, Rig.PASSWORD);
             Monitor m = rig.monitor("r2", db.hostPort(), Rig.plan(Duration.ofSeconds(1), DOMAIN),
-                    Map.of(DOMAIN, Rig.domain(DOMAIN, Rig::selectOne)));
+                    Map.of(DOMAIN, TestDomains.domain(DOMAIN, TestDomains::selectOne)));
             MonitorHealth h = rig.start(m);
             Instant started = h.started();
             for (int i = 0; i < 3; i++) {

@@ -12,6 +12,7 @@ import io.blip.runtime.monitor.Monitor;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.LogEvents;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestDomains;
 import io.blip.testkit.TestSecrets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -86,7 +87,7 @@ class R32ErrorPolicyTest {
     }
 
     private static CollectorFactory showSlaveStatus() {
-        return Rig.domain(Rig.help(DOMAIN).error("access-denied", "no privilege", 1227).build(), c -> {
+        return TestDomains.domain(TestDomains.help(DOMAIN).error("access-denied", "no privilege", 1227).build(), c -> {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
                 return rs.next() ? 1 : 0;
             }

@@ -8,6 +8,7 @@ import io.blip.runtime.monitor.Monitor;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
 import io.blip.testkit.TcpProxy;
+import io.blip.testkit.TestDomains;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ class R3NetworkStallTest {
         db.createUser(Rig.USER, Rig.PASSWORD);
         try (Rig rig = new Rig(); TcpProxy proxy = TcpProxy.in(db)) {
             Monitor m = rig.monitor("r3", proxy.hostPort(), Rig.plan(Duration.ofSeconds(1), DOMAIN),
-                    Map.of(DOMAIN, Rig.domain(DOMAIN, Rig::selectOne)));
+                    Map.of(DOMAIN, TestDomains.domain(DOMAIN, TestDomains::selectOne)));
             MonitorHealth h = rig.start(m);
             assertTrue(h.up(), "connected through the proxy");
             assertEquals(Map.of(DOMAIN, 0L), h.errors());

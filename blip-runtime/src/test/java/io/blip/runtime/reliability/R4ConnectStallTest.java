@@ -13,6 +13,7 @@ import io.blip.runtime.monitor.TimeLimits;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
 import io.blip.testkit.TcpProxy;
+import io.blip.testkit.TestDomains;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -41,7 +42,7 @@ class R4ConnectStallTest {
         Duration bound = CONNECT_TIMEOUT.plus(socketTimeout);
         try (Rig rig = new Rig(); TcpProxy proxy = TcpProxy.in(db)) {
             proxy.dropNew();
-            Monitor m = rig.monitor("r4", proxy.hostPort(), plan, Map.of(DOMAIN, Rig.domain(DOMAIN, Rig::selectOne)),
+            Monitor m = rig.monitor("r4", proxy.hostPort(), plan, Map.of(DOMAIN, TestDomains.domain(DOMAIN, TestDomains::selectOne)),
                     reason -> Credentials.of(Rig.USER, Secret.of(Rig.PASSWORD)), CONNECT_TIMEOUT, socketTimeout);
 
             long began = System.nanoTime();

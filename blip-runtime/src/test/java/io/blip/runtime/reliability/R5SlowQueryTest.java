@@ -7,6 +7,7 @@ import io.blip.api.MonitorHealth;
 import io.blip.runtime.monitor.Monitor;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
+import io.blip.testkit.TestDomains;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,15 +34,15 @@ class R5SlowQueryTest {
         List<Double> fastValues = new CopyOnWriteArrayList<>();
         try (Rig rig = new Rig()) {
             Monitor m = rig.monitor("r5", db.hostPort(), Rig.plan(Duration.ofSeconds(1), SLOW, FAST), Map.of(
-                    SLOW, Rig.domain(SLOW, c -> {
+                    SLOW, TestDomains.domain(SLOW, c -> {
                         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT SLEEP(30)")) {
                             rs.next();
                             slowReturned.incrementAndGet();
                             return rs.getDouble(1);
                         }
                     }),
-                    FAST, Rig.domain(FAST, c -> {
-                        double v = Rig.selectOne(c);
+                    FAST, TestDomains.domain(FAST, c -> {
+                        double v = TestDomains.selectOne(c);
                         fastValues.add(v);
                         return v;
                     })));

@@ -17,6 +17,7 @@ import io.blip.runtime.mysql.TestMonitors;
 import io.blip.testkit.EmbeddedMariaDb;
 import io.blip.testkit.Reliability;
 import io.blip.testkit.TcpProxy;
+import io.blip.testkit.TestDomains;
 import io.blip.testkit.TestSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class R6PasswordRotationTest {
                 return fromFile.credentials(reason);
             };
             Monitor m = rig.monitor("r6", proxy.hostPort(), Rig.plan(Duration.ofSeconds(1), DOMAIN),
-                    Map.of(DOMAIN, Rig.domain(DOMAIN, Rig::selectOne)), counted, Duration.ofSeconds(5),
+                    Map.of(DOMAIN, TestDomains.domain(DOMAIN, TestDomains::selectOne)), counted, Duration.ofSeconds(5),
                     Duration.ofSeconds(3));
             MonitorHealth h = rig.start(m);
             assertTrue(h.up());

@@ -4,7 +4,6 @@ import io.blip.api.MonitorHealth;
 import io.blip.api.Secret;
 import io.blip.api.collect.CollectorContext;
 import io.blip.api.collect.CollectorFactory;
-import io.blip.api.collect.CollectorHelp;
 import io.blip.api.config.MonitorConfig;
 import io.blip.api.config.MysqlConfig;
 import io.blip.api.config.TlsConfig;
@@ -18,11 +17,8 @@ import io.blip.runtime.monitor.Monitor;
 import io.blip.runtime.mysql.MonitorPool;
 import io.blip.runtime.mysql.MysqlConnector;
 import io.blip.runtime.mysql.TestMonitors;
-import io.blip.testkit.TestDomains;
 import io.blip.testkit.TestSecrets;
 import io.blip.testkit.VirtualTime;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,26 +69,6 @@ final class Rig implements AutoCloseable {
             collect.put(d, new Domain(d, List.of("value"), Map.of(), Map.of()));
         }
         return new Plan("p", "test", Map.of("l", new Level("l", freq, collect)));
-    }
-
-    /** A domain that borrows a connection from the monitor's pool and runs {@code query} on it. */
-    static CollectorFactory domain(String name, TestDomains.Query query) {
-        return TestDomains.domain(name, query);
-    }
-
-    /** The help of a test domain of one metric, {@code value}, for a test to add errors to. */
-    static CollectorHelp.Builder help(String name) {
-        return TestDomains.help(name);
-    }
-
-    /** A domain of that help that runs {@code query} on a connection of the monitor's pool. */
-    static CollectorFactory domain(CollectorHelp help, TestDomains.Query query) {
-        return TestDomains.domain(help, query);
-    }
-
-    /** {@code SELECT 1} on the connection. */
-    static double selectOne(Connection c) throws SQLException {
-        return TestDomains.selectOne(c);
     }
 
     Monitor monitor(String id, String hostPort, Plan plan, Map<String, CollectorFactory> domains) {
