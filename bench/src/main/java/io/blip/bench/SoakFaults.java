@@ -20,7 +20,8 @@ import java.security.SecureRandom;
  * network between bin/blip and MariaDB frozen, the password rotated (the server first, the file a
  * little later; the first time, and every other time after, with Blip's sessions killed), the OTLP receiver down (503) and up,
  * and reloads (one that stops a few monitors, one that changes nothing, one that starts them again).
- * What happened when is the timeline of the report.
+ * What happened when is the timeline of the report; a freeze's line also says what was still open a
+ * while after it (Blip's sessions at MariaDB, the connections through the proxy), before the next fault.
  */
 final class SoakFaults {
     enum Kind {
@@ -43,6 +44,12 @@ final class SoakFaults {
             return Duration.between(start, end).toMillis() / 1000.0;
         }
     }
+
+    /**
+     * How long after a freeze what is still open is counted, at most: in short soaks the gap before the
+     * next fault is shorter, and the count comes a little before it.
+     */
+    private static final Duration AFTER_FREEZE = Duration.ofSeconds(60);
 
     private final EmbeddedMariaDb db;
     private final TcpProxy proxy;
@@ -74,10 +81,51 @@ final class SoakFaults {
             case RELOAD -> reloads(length);
         };
         Fault f = new Fault(kind, round, start, Instant.now(), note);
+        int index;
         synchronized (this) {
+            index = done.size();
             done.add(f);
         }
         System.out.printf("soak: %s round %d: %.1f s; %s%n", kind, round, f.seconds(), note);
+        if (kind == Kind.NETWORK_FREEZE) {
+            // Before the next fault: the gap after a fault is about twice its length (Soak's slots).
+            Duration later = length.multipliedBy(2).minusSeconds(5);
+            Duration after = later.compareTo(AFTER_FREEZE) < 0 ? later : AFTER_FREEZE;
+            Thread.ofVirtual().name("soak-after-freeze").start(() -> countLater(index, after));
+        }
+    }
+
+    /**
+     * {@code after} a freeze (before the next fault), adds to its note what is still open:
+     * Blip's sessions at MariaDB and the connections through the proxy. Right after a freeze the proxy
+     * still holds the connections Blip gave up on while it was frozen; a while later only the ones
+     * Blip uses should be left, about one per monitor.
+     */
+    private void countLater(int index, Duration after) {
+        sleep(after);
+        String later;
+        try {
+            later = after.toSeconds() + " s later " + sessions() + " sessions of Blip's at MariaDB, "
+                    + proxy.open() + " connections through the proxy";
+        } catch (SQLException e) {
+            later = after.toSeconds() + " s later the sessions could not be counted: " + e.getMessage();
+        }
+        Fault f;
+        synchronized (this) {
+            f = done.get(index);
+            done.set(index, new Fault(f.kind(), f.round(), f.start(), f.end(), f.note() + "; " + later));
+        }
+        System.out.printf("soak: %s round %d: %s%n", f.kind(), f.round(), later);
+    }
+
+    /** Blip's sessions at MariaDB now. */
+    private int sessions() throws SQLException {
+        try (Connection c = db.admin(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '"
+                     + SoakSetup.USER + "'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     private String mysqlKill(Duration length) {
